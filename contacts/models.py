@@ -1,0 +1,429 @@
+"""The domain: the programme side (groups, sessions, participants, attendance,
+status changes, risk concerns) and the Women's Support Service (WSS) side
+(survivors, allocations, safe contact, alerts, contact log, disclosures,
+messages), plus the append-only audit log.
+
+Information flows one way. Nothing on the programme side points at a survivor:
+``Survivor.participant`` has no reverse accessor (``related_name="+"``), so a
+participant object cannot reach her even by accident.
+"""
+
+from __future__ import annotations
+
+from django.contrib.auth.models import AbstractUser
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+
+from .encryption import EncryptedTextField
+
+
+class User(AbstractUser):
+    class Kind(models.TextChoices):
+        STAFF = "staff", "Staff"
+        SURVIVOR = "survivor", "Portal user"
+
+    kind = models.CharField(max_length=10, choices=Kind.choices, default=Kind.STAFF)
+    is_duty_worker = models.BooleanField(
+        default=False, help_text="Sees urgent alerts across the service (WSS workers only)."
+    )
+
+    @property
+    def is_survivor(self) -> bool:
+        return self.kind == self.Kind.SURVIVOR
+
+    @property
+    def is_staff_member(self) -> bool:
+        return self.kind == self.Kind.STAFF
+
+
+# --- Programme side -------------------------------------------------------------
+
+
+class ProgrammeGroup(models.Model):
+    name = models.CharField(max_length=100, unique=True)
+    meeting_details = models.CharField(max_length=200, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class ProgrammeSession(models.Model):
+    group = models.ForeignKey(ProgrammeGroup, on_delete=models.PROTECT, related_name="sessions")
+    starts_at = models.DateTimeField()
+    location = models.CharField(max_length=200, blank=True)
+
+    class Meta:
+        ordering = ["starts_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["group", "starts_at"], name="one_session_per_start")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.group} {timezone.localtime(self.starts_at):%d %b %Y %H:%M}"
+
+
+class ParticipantStatus(models.TextChoices):
+    REFERRED = "referred", "Referred"
+    ASSESSMENT = "assessment", "In assessment"
+    ATTENDING = "attending", "Attending"
+    SUSPENDED = "suspended", "Suspended"
+    DROPPED_OUT = "dropped_out", "Dropped out"
+    COMPLETED = "completed", "Completed"
+    ORDER_BREACHED = "order_breached", "Order breached"
+
+
+class Participant(models.Model):
+    reference = models.CharField(max_length=32, unique=True)
+    group = models.ForeignKey(
+        ProgrammeGroup,
+        on_delete=models.PROTECT,
+        related_name="participants",
+        null=True,
+        blank=True,
+    )
+    status = models.CharField(
+        max_length=20, choices=ParticipantStatus.choices, default=ParticipantStatus.REFERRED
+    )
+    status_changed_at = models.DateTimeField(default=timezone.now)
+    status_reason = models.TextField(blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["reference"]
+
+    def __str__(self) -> str:
+        return self.reference
+
+
+class AttendanceMark(models.TextChoices):
+    ATTENDED = "attended", "Attended"
+    LATE = "late", "Late"
+    MISSED = "missed", "Missed"
+    EXCUSED = "excused", "Excused"
+
+
+class Attendance(models.Model):
+    session = models.ForeignKey(
+        ProgrammeSession, on_delete=models.CASCADE, related_name="attendance"
+    )
+    participant = models.ForeignKey(
+        Participant, on_delete=models.CASCADE, related_name="attendance"
+    )
+    mark = models.CharField(max_length=10, choices=AttendanceMark.choices)
+    recorded_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+    recorded_at = models.DateTimeField(default=timezone.now)
+
+    def __str__(self) -> str:
+        return f"Attendance {self.pk}"
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["session", "participant"], name="one_mark_per_session")
+        ]
+
+
+class StatusChange(models.Model):
+    participant = models.ForeignKey(
+        Participant, on_delete=models.CASCADE, related_name="status_changes"
+    )
+    status = models.CharField(max_length=20, choices=ParticipantStatus.choices)
+    reason = models.TextField(blank=True)
+    changed_at = models.DateTimeField(default=timezone.now)
+    author = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+
+    def __str__(self) -> str:
+        return f"StatusChange {self.pk}"
+
+    class Meta:
+        ordering = ["-changed_at", "-id"]
+
+
+class RiskConcern(models.Model):
+    """Basic information only (SPEC 2): never the detail of his disclosure."""
+
+    class Kind(models.TextChoices):
+        DISCLOSED_ABUSE = "disclosed_abuse", "Disclosed violence or abuse"
+        THREAT = "threat", "Threat"
+        BREACH = "breach", "Breach"
+        OTHER = "other", "Other"
+
+    class Urgency(models.TextChoices):
+        ROUTINE = "routine", "Routine"
+        URGENT = "urgent", "Urgent"
+
+    participant = models.ForeignKey(
+        Participant, on_delete=models.CASCADE, related_name="risk_concerns"
+    )
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    occurred_on = models.DateField()
+    urgency = models.CharField(max_length=10, choices=Urgency.choices)
+    author = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+
+    def __str__(self) -> str:
+        return f"RiskConcern {self.pk}"
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+
+
+# --- WSS side -------------------------------------------------------------------
+
+
+class Survivor(models.Model):
+    user = models.OneToOneField(
+        User,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="survivor",
+        limit_choices_to={"kind": User.Kind.SURVIVOR},
+    )
+    known_as = models.CharField("known as", max_length=100)
+    # No reverse accessor: the programme side can never walk from a man to her.
+    participant = models.ForeignKey(
+        Participant, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    worker = models.ForeignKey(
+        User,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="caseload",
+        limit_choices_to={"kind": User.Kind.STAFF},
+    )
+    allocated_at = models.DateTimeField(null=True, blank=True)
+    time_zone = models.CharField(max_length=64, default="Europe/London")
+    safe_phone = EncryptedTextField(blank=True)
+    safe_phone_hash = models.CharField(max_length=64, blank=True, db_index=True)
+    voicemail_safe = models.BooleanField(default=False)
+    code_word = EncryptedTextField(blank=True)
+    safe_contact_notes = EncryptedTextField(blank=True)
+    contact_paused = models.BooleanField(default=False)
+    sms_nudges = models.BooleanField(
+        default=False, help_text="She opted in to a neutral text when there is a new message."
+    )
+    duress_passphrase = models.CharField(max_length=128, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["known_as", "id"]
+        constraints = [
+            # Survivors linked to the same man never share a worker (SPEC 2).
+            # NULLs are distinct, so unlinked or unallocated survivors never clash.
+            models.UniqueConstraint(
+                fields=["participant", "worker"], name="linked_survivors_have_different_workers"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"Case {self.pk}"
+
+
+class Allocation(models.Model):
+    """History of who held a survivor's case and when."""
+
+    survivor = models.ForeignKey(Survivor, on_delete=models.CASCADE, related_name="allocations")
+    worker = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+    started_at = models.DateTimeField(default=timezone.now)
+    ended_at = models.DateTimeField(null=True, blank=True)
+    allocated_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+
+    def __str__(self) -> str:
+        return f"Allocation {self.pk}"
+
+    class Meta:
+        ordering = ["-started_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["survivor"], condition=Q(ended_at__isnull=True), name="one_open_allocation"
+            )
+        ]
+
+
+class SafeContactWindow(models.Model):
+    class Weekday(models.IntegerChoices):
+        MONDAY = 0, "Monday"
+        TUESDAY = 1, "Tuesday"
+        WEDNESDAY = 2, "Wednesday"
+        THURSDAY = 3, "Thursday"
+        FRIDAY = 4, "Friday"
+        SATURDAY = 5, "Saturday"
+        SUNDAY = 6, "Sunday"
+
+    survivor = models.ForeignKey(Survivor, on_delete=models.CASCADE, related_name="windows")
+    weekday = models.PositiveSmallIntegerField(choices=Weekday.choices)
+    starts_at = models.TimeField()
+    ends_at = models.TimeField()
+
+    def __str__(self) -> str:
+        return f"SafeContactWindow {self.pk}"
+
+    class Meta:
+        ordering = ["weekday", "starts_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(ends_at__gt=models.F("starts_at")), name="window_ends_after_start"
+            )
+        ]
+
+
+class ActivationCode(models.Model):
+    survivor = models.ForeignKey(
+        Survivor, on_delete=models.CASCADE, related_name="activation_codes"
+    )
+    code_hash = models.CharField(max_length=64, unique=True)
+    created_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+    expires_at = models.DateTimeField()
+    used_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return f"ActivationCode {self.pk}"
+
+
+class Alert(models.Model):
+    class Kind(models.TextChoices):
+        STATUS_CHANGE = "status_change", "His status changed"
+        RISK_CONCERN = "risk_concern", "Risk concern raised"
+        DURESS = "duress", "Signed in under duress"
+        CALL_REQUESTED = "call_requested", "Call requested"
+        URGENT_REPLY = "urgent_reply", "Urgent check-in reply"
+        CHECKIN_MISSED = "checkin_missed", "Check-in not answered"
+        CHECKIN_TOO_OLD = "checkin_too_old", "Check-in too old to send"
+        OPTED_OUT = "opted_out", "Texts opted out"
+        SEND_FAILED = "send_failed", "Text could not be sent"
+        OTHER_REPLY = "other_reply", "Check-in reply to read"
+
+    survivor = models.ForeignKey(Survivor, on_delete=models.CASCADE, related_name="alerts")
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    urgent = models.BooleanField(default=False)
+    created_at = models.DateTimeField(default=timezone.now)
+    acknowledged_at = models.DateTimeField(null=True, blank=True)
+    acknowledged_by = models.ForeignKey(
+        User, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    acknowledgement_note = EncryptedTextField(blank=True)
+
+    def __str__(self) -> str:
+        return f"Alert {self.pk}"
+
+    class Meta:
+        ordering = ["-urgent", "-created_at", "-id"]
+        indexes = [
+            models.Index(fields=["survivor", "acknowledged_at"], name="alert_open_by_survivor"),
+            models.Index(fields=["urgent", "acknowledged_at"], name="alert_open_urgent"),
+        ]
+
+
+class ContactLogEntry(models.Model):
+    class Kind(models.TextChoices):
+        CALL = "call", "Phone call"
+        VISIT = "visit", "Visit"
+        TEXT = "text", "Text message"
+        OTHER = "other", "Other"
+
+    class Outcome(models.TextChoices):
+        SPOKE = "spoke", "Spoke with her"
+        NO_ANSWER = "no_answer", "No answer"
+        VOICEMAIL = "voicemail", "Left voicemail"
+        NOT_SAFE = "not_safe", "Not safe to talk"
+        MET = "met", "Met in person"
+        SENT = "sent", "Sent"
+
+    survivor = models.ForeignKey(Survivor, on_delete=models.CASCADE, related_name="contact_log")
+    worker = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+    kind = models.CharField(max_length=10, choices=Kind.choices)
+    outcome = models.CharField(max_length=12, choices=Outcome.choices)
+    happened_at = models.DateTimeField(default=timezone.now)
+    note = EncryptedTextField(blank=True)
+
+    def __str__(self) -> str:
+        return f"ContactLogEntry {self.pk}"
+
+    class Meta:
+        ordering = ["-happened_at", "-id"]
+
+
+class Disclosure(models.Model):
+    """Sharing her information outside the service, only with a recorded basis."""
+
+    class Basis(models.TextChoices):
+        CONSENT = "consent", "Her recorded consent"
+        CHILD_SAFEGUARDING = "child_safeguarding", "Child safeguarding"
+        HIGH_RISK = "high_risk", "High risk of harm"
+
+    survivor = models.ForeignKey(Survivor, on_delete=models.CASCADE, related_name="disclosures")
+    worker = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+    agency = models.CharField(max_length=200)
+    basis = models.CharField(max_length=20, choices=Basis.choices)
+    details = EncryptedTextField(blank=True)
+    disclosed_at = models.DateTimeField(default=timezone.now)
+
+    def __str__(self) -> str:
+        return f"Disclosure {self.pk}"
+
+    class Meta:
+        ordering = ["-disclosed_at", "-id"]
+
+
+class Message(models.Model):
+    survivor = models.ForeignKey(Survivor, on_delete=models.CASCADE, related_name="messages")
+    author = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+    from_survivor = models.BooleanField()
+    body = EncryptedTextField()
+    created_at = models.DateTimeField(default=timezone.now)
+    read_at = models.DateTimeField(null=True, blank=True)
+    hidden_for_survivor = models.BooleanField(default=False)
+
+    def __str__(self) -> str:
+        return f"Message {self.pk}"
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        indexes = [models.Index(fields=["survivor", "created_at"], name="message_thread")]
+
+
+# --- Audit ------------------------------------------------------------------------
+
+
+class AuditQuerySet(models.QuerySet):
+    def update(self, **kwargs: object) -> int:
+        raise PermissionError("The audit log is append-only.")
+
+    def delete(self) -> tuple[int, dict[str, int]]:
+        raise PermissionError("The audit log is append-only.")
+
+
+class AuditEvent(models.Model):
+    """Who did what to which object, when. Ids only, never personal data."""
+
+    actor = models.ForeignKey(
+        User, on_delete=models.DO_NOTHING, db_constraint=False, null=True, related_name="+"
+    )
+    action = models.CharField(max_length=64)
+    object_type = models.CharField(max_length=64, blank=True)
+    object_id = models.CharField(max_length=64, blank=True)
+    survivor_id = models.BigIntegerField(null=True, blank=True, db_index=True)
+    at = models.DateTimeField(default=timezone.now, db_index=True)
+
+    objects = AuditQuerySet.as_manager()
+
+    def __str__(self) -> str:
+        return f"AuditEvent {self.pk}"
+
+    class Meta:
+        ordering = ["-at", "-id"]
+
+    def save(self, *args: object, **kwargs: object) -> None:
+        if not self._state.adding:
+            raise PermissionError("The audit log is append-only.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args: object, **kwargs: object) -> tuple[int, dict[str, int]]:
+        raise PermissionError("The audit log is append-only.")

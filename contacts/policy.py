@@ -1,0 +1,78 @@
+"""Who may see what: the one place that answers "may this user see this object".
+
+Every view, mixin and middleware asks here. The rule (SPEC 2): nothing about a
+survivor reaches the programme side; a Women's Support Service (WSS) worker
+sees only her own caseload; a manager sees allocations and aggregates, not
+messages.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from . import roles
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AnonymousUser
+
+    from .models import Survivor, User
+
+
+def role_names(user: User | AnonymousUser) -> frozenset[str]:
+    if not user.is_authenticated or not user.is_active:
+        return frozenset()
+    cached = getattr(user, "_role_names", None)
+    if cached is None:
+        cached = frozenset(user.groups.values_list("name", flat=True))
+        user._role_names = cached
+    return cached
+
+
+def is_survivor(user: User | AnonymousUser) -> bool:
+    return bool(user.is_authenticated and user.is_active and user.kind == "survivor")
+
+
+def is_staff_member(user: User | AnonymousUser) -> bool:
+    return bool(user.is_authenticated and user.is_active and user.kind == "staff")
+
+
+def has_role(user: User | AnonymousUser, role: str) -> bool:
+    return is_staff_member(user) and role in role_names(user)
+
+
+def is_wss_worker(user: User | AnonymousUser) -> bool:
+    return has_role(user, roles.WSS_WORKER)
+
+
+def is_programme_worker(user: User | AnonymousUser) -> bool:
+    return has_role(user, roles.PROGRAMME_WORKER)
+
+
+def is_manager(user: User | AnonymousUser) -> bool:
+    return has_role(user, roles.SERVICE_MANAGER)
+
+
+def is_comms(user: User | AnonymousUser) -> bool:
+    return has_role(user, roles.COMMS_STAFF)
+
+
+def is_duty_worker(user: User | AnonymousUser) -> bool:
+    return is_wss_worker(user) and bool(user.is_duty_worker)
+
+
+def can_work_with_survivor(user: User | AnonymousUser, survivor: Survivor) -> bool:
+    """Her own allocated WSS worker, and nobody else, reads her record."""
+    return is_wss_worker(user) and survivor.worker_id == user.pk
+
+
+def can_use_programme_side(user: User | AnonymousUser) -> bool:
+    return is_programme_worker(user) or is_manager(user)
+
+
+def can_record_programme_data(user: User | AnonymousUser) -> bool:
+    return is_programme_worker(user)
+
+
+def can_use_editor(user: User | AnonymousUser) -> bool:
+    """The Wagtail admin: comms staff and managers only (pages, never survivor data)."""
+    return is_comms(user) or is_manager(user) or bool(user.is_superuser)

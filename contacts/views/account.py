@@ -1,0 +1,141 @@
+"""Staff sign-in with a password, then a TOTP code (django-otp)."""
+
+from __future__ import annotations
+
+import base64
+from io import BytesIO
+
+import qrcode
+import qrcode.image.svg
+from django.contrib.auth import authenticate, login, logout
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.safestring import mark_safe
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_http_methods
+from django_otp import devices_for_user
+from django_otp import login as otp_login
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from .. import policy
+from ..forms import StaffLoginForm, TokenForm
+from ..services import audit_record
+
+
+def _next_url(request: HttpRequest) -> str:
+    target = request.POST.get("next") or request.GET.get("next") or reverse("staff-home")
+    if url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}) and (
+        target.startswith("/")
+    ):
+        return target
+    return reverse("staff-home")
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def staff_login(request: HttpRequest) -> HttpResponse:
+    form = StaffLoginForm(request.POST or None)
+    error = ""
+    if request.method == "POST":
+        if form.is_valid():
+            user = authenticate(
+                request,
+                username=form.cleaned_data["username"],
+                password=form.cleaned_data["password"],
+            )
+            if user is not None and policy.is_staff_member(user):
+                login(request, user)
+                audit_record(actor=user, action="staff.sign_in")
+                has_device = any(True for _ in devices_for_user(user, confirmed=True))
+                target = "staff-otp-verify" if has_device else "staff-otp-setup"
+                return HttpResponseRedirect(reverse(target) + "?next=" + _next_url(request))
+        error = "That username and password did not match."
+    return render(
+        request, "staff/login.html", {"form": form, "error": error, "next": _next_url(request)}
+    )
+
+
+def _require_signed_in_staff(request: HttpRequest) -> HttpResponse | None:
+    if not policy.is_staff_member(request.user):
+        return HttpResponseRedirect(reverse("staff-login"))
+    return None
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def otp_verify(request: HttpRequest) -> HttpResponse:
+    denied = _require_signed_in_staff(request)
+    if denied:
+        return denied
+    devices = list(TOTPDevice.objects.devices_for_user(request.user, confirmed=True))
+    if not devices:
+        return HttpResponseRedirect(reverse("staff-otp-setup"))
+    form = TokenForm(request.POST or None)
+    error = ""
+    if request.method == "POST" and form.is_valid():
+        token = form.cleaned_data["token"].strip()
+        for device in devices:
+            if device.verify_token(token):
+                otp_login(request, device)
+                audit_record(actor=request.user, action="staff.otp_verified")
+                return HttpResponseRedirect(_next_url(request))
+        error = "That code did not work. Wait for a new code and try again."
+    return render(
+        request, "staff/otp_verify.html", {"form": form, "error": error, "next": _next_url(request)}
+    )
+
+
+def _qr_svg(url: str) -> str:
+    image = qrcode.make(url, image_factory=qrcode.image.svg.SvgPathImage, box_size=8)
+    buffer = BytesIO()
+    image.save(buffer)
+    svg = buffer.getvalue().decode("utf-8")
+    return svg[svg.find("<svg") :]
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def otp_setup(request: HttpRequest) -> HttpResponse:
+    """First sign-in: add an authenticator app. Once one is confirmed, only a
+    manager can reset it, so this page cannot be used to add a second device."""
+    denied = _require_signed_in_staff(request)
+    if denied:
+        return denied
+    if TOTPDevice.objects.devices_for_user(request.user, confirmed=True).exists():
+        return HttpResponseRedirect(reverse("staff-otp-verify"))
+    device = TOTPDevice.objects.filter(user=request.user, confirmed=False).first()
+    if device is None:
+        device = TOTPDevice.objects.create(user=request.user, name="Authenticator", confirmed=False)
+    form = TokenForm(request.POST or None)
+    error = ""
+    if request.method == "POST" and form.is_valid():
+        if device.verify_token(form.cleaned_data["token"].strip()):
+            device.confirmed = True
+            device.save(update_fields=["confirmed"])
+            otp_login(request, device)
+            audit_record(actor=request.user, action="staff.otp_enrolled")
+            return HttpResponseRedirect(_next_url(request))
+        error = "That code did not work. Check the time on your phone and try again."
+    key = base64.b32encode(device.bin_key).decode("ascii")
+    return render(
+        request,
+        "staff/otp_setup.html",
+        {
+            "form": form,
+            "error": error,
+            "key": key,
+            "qr": mark_safe(_qr_svg(device.config_url)),  # noqa: S308 - generated SVG
+            "next": _next_url(request),
+        },
+    )
+
+
+@never_cache
+@require_http_methods(["POST"])
+def staff_logout(request: HttpRequest) -> HttpResponse:
+    logout(request)
+    response = HttpResponseRedirect(reverse("staff-login"))
+    response["Clear-Site-Data"] = '"cache", "cookies", "storage"'
+    return response

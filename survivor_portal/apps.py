@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class SurvivorPortalConfig(AppConfig):
+    name = "survivor_portal"
+    verbose_name = "Portal"

@@ -1,0 +1,193 @@
+"""The confidentiality matrix (SPEC 2): every URL pattern the project serves ×
+every role → the expected answer, from one table.
+
+Outcomes:
+  OK    the page is served to this role (2xx, a form error 400, or a redirect
+        that is not to a sign-in page);
+  NO    refused: 403, 404, or a redirect to the staff sign-in page;
+  OTP   a staff member without a verified TOTP device is sent to set one up
+        or enter a code;
+  EXIT  quick exit / sign-out: a redirect to the neutral exit destination;
+  DELEGATED  inside the Wagtail admin, past our own guard, Wagtail's own
+        page permissions decide (we check the admin's front door instead).
+
+A pattern that is in the project but not in this table fails the suite.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from html.parser import HTMLParser
+
+from django.conf import settings
+from django.http import HttpResponse
+from django.urls import URLPattern, URLResolver, get_resolver
+
+OK, NO, OTP, EXIT, DELEGATED = "OK", "NO", "OTP", "EXIT", "DELEGATED"
+
+ROLES = (
+    "anonymous",
+    "survivor_a",
+    "survivor_b",
+    "wss_a",
+    "wss_other",
+    "programme",
+    "comms",
+    "manager",
+    "no_otp",
+)
+PERPETRATOR_SIDE = ("programme",)
+
+
+def row(default: str, **overrides: str) -> dict[str, str]:
+    answer = dict.fromkeys(ROLES, default)
+    for role, value in overrides.items():
+        assert role in ROLES, role
+        answer[role] = value
+    return answer
+
+
+# Shorthands for the usual shapes of a row.
+EVERYONE = row(OK)
+STAFF_ANY = row(OK, anonymous=NO, survivor_a=NO, survivor_b=NO, no_otp=OTP)
+PROGRAMME_READ = row(NO, programme=OK, manager=OK, no_otp=OTP)
+PROGRAMME_WRITE = row(NO, programme=OK, no_otp=OTP)
+WSS_OWN = row(NO, wss_a=OK, no_otp=OTP)  # object of survivor A: only her worker
+WSS_ANY = row(NO, wss_a=OK, wss_other=OK, no_otp=OTP)
+MANAGER = row(NO, manager=OK, no_otp=OTP)
+PRE_OTP = row(NO, wss_a=OK, wss_other=OK, programme=OK, comms=OK, manager=OK, no_otp=OK)
+# Staff sign-in page: survivors never reach the staff area at all.
+STAFF_SIGN_IN = row(OK, survivor_a=NO, survivor_b=NO)
+
+
+@dataclass(frozen=True)
+class Entry:
+    expected: dict[str, str]
+    method: str = "GET"
+    example: str | None = None  # a concrete path, where the pattern is a regex
+    logs_out: bool = False
+    data: dict[str, str] = field(default_factory=dict)
+
+
+# Exact patterns, as Django's resolver spells their full route.
+TABLE: dict[str, Entry] = {
+    "": Entry(EVERYONE),
+    "leave/": Entry(row(EXIT), logs_out=True),
+    "healthz": Entry(EVERYONE),
+    "staff/": Entry(STAFF_ANY),
+    "staff/login/": Entry(STAFF_SIGN_IN),
+    # Signing out lands everyone on the sign-in page.
+    "staff/logout/": Entry(row(NO), method="POST", logs_out=True),
+    # Staff who have an authenticator enter a code; those without set one up.
+    "staff/otp/verify/": Entry({**PRE_OTP, "no_otp": OTP}),
+    "staff/otp/setup/": Entry(row(OTP, anonymous=NO, survivor_a=NO, survivor_b=NO, no_otp=OK)),
+    "staff/groups/": Entry(PROGRAMME_READ),
+    "staff/groups/<int:group_id>/": Entry(PROGRAMME_READ),
+    "staff/participants/": Entry(PROGRAMME_READ),
+    "staff/participants/<int:participant_id>/": Entry(PROGRAMME_READ),
+    "staff/participants/<int:participant_id>/status/": Entry(PROGRAMME_WRITE, method="POST"),
+    "staff/participants/<int:participant_id>/concerns/": Entry(PROGRAMME_WRITE, method="POST"),
+    "staff/caseload/": Entry(WSS_ANY),
+    "staff/cases/<int:case_id>/": Entry(WSS_OWN),
+    "staff/allocations/": Entry(MANAGER),
+    "staff/allocations/<int:case_id>/": Entry(MANAGER, method="POST"),
+    # Information pages (Wagtail serves them; readable without signing in).
+    r"^pages/((?:[\w\-]+/)*)$": Entry(EVERYONE, example="/pages/"),
+    "pages/_util/authenticate_with_password/<int:page_view_restriction_id>/<int:page_id>/": (
+        Entry(row(NO))  # no such restriction exists: 404 for everyone alike
+    ),
+    # Wagtail documents: none are published, so 404 for everyone alike.
+    r"files/^(\d+)/(.*)$": Entry(row(NO), example="/files/1/x.pdf"),
+    "files/authenticate_with_password/<int:restriction_id>/": Entry(row(NO)),
+}
+
+# Whole areas whose every pattern shares one rule (hundreds of admin views).
+PREFIX_TABLE: dict[str, Entry] = {
+    # Wagtail admin: comms staff and managers; our guard refuses everyone else
+    # before Wagtail sees the request.
+    "editor/": Entry(row(NO, comms=DELEGATED, manager=DELEGATED, no_otp=OTP)),
+    # Django admin: operations superusers only.
+    "ops/": Entry(row(NO, no_otp=OTP)),
+}
+# The front doors of the delegated areas, checked as OK for the roles that may enter.
+FRONT_DOORS = {"editor/": "/editor/"}
+
+
+def iter_patterns(resolver: URLResolver | None = None, prefix: str = "") -> Iterator[str]:
+    resolver = resolver or get_resolver()
+    for pattern in resolver.url_patterns:
+        if isinstance(pattern, URLResolver):
+            yield from iter_patterns(pattern, prefix + str(pattern.pattern))
+        elif isinstance(pattern, URLPattern):
+            yield prefix + str(pattern.pattern)
+
+
+def entry_for(route: str) -> Entry | None:
+    if route in TABLE:
+        return TABLE[route]
+    for prefix, entry in PREFIX_TABLE.items():
+        if route.startswith(prefix):
+            return entry
+    return None
+
+
+def unlisted_patterns() -> list[str]:
+    return [route for route in iter_patterns() if entry_for(route) is None]
+
+
+_CONVERTER = re.compile(r"<(?:(?P<conv>\w+):)?(?P<name>\w+)>")
+_REGEX_GROUP = re.compile(r"\((?:\?P<\w+>)?[^()]*(?:\([^()]*\)[^()]*)*\)[*+?]?")
+
+
+def example_path(route: str, entry: Entry, ids: dict[str, int]) -> str:
+    if entry.example:
+        return entry.example
+    path = _CONVERTER.sub(lambda m: str(ids.get(m.group("name"), 1)), route)
+    if "^" in path or "(" in path or "$" in path:
+        path = _REGEX_GROUP.sub("1", path)
+        path = path.replace("^", "").replace("$", "").replace("\\", "")
+        path = re.sub(r"[?*+]", "", path)
+    return "/" + path
+
+
+def classify(response: HttpResponse) -> str:
+    status = response.status_code
+    if status in (301, 302, 303, 307, 308):
+        location = response["Location"]
+        if location.startswith(settings.QUICK_EXIT_URL) or location.startswith("https://www.bbc"):
+            return EXIT
+        if location.startswith("/staff/otp/"):
+            return OTP
+        if location.startswith("/staff/login/"):
+            return NO
+        return OK
+    if status in (403, 404):
+        return NO
+    if 200 <= status < 300 or status == 400:
+        return OK
+    return f"HTTP {status}"
+
+
+class _LinkParser(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__()
+        self.links: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        for name, value in attrs:
+            if name in ("href", "src", "action") and value:
+                self.links.append(value)
+
+
+def links_in(body: str) -> list[str]:
+    parser = _LinkParser()
+    parser.feed(body)
+    return parser.links
+
+
+def canary_hits(response: HttpResponse, canaries: list[str]) -> list[str]:
+    text = response.content.decode("utf-8", "replace")
+    headers = "\n".join(f"{key}: {value}" for key, value in response.items())
+    return [canary for canary in canaries if canary in text or canary in headers]

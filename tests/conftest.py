@@ -1,0 +1,143 @@
+"""Shared fixtures, composed from small to large."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pytest
+from django.test import Client
+from django_otp import DEVICE_ID_SESSION_KEY
+
+from contacts import roles
+from contacts.models import Survivor, User
+
+from .factories import (
+    ParticipantFactory,
+    ProgrammeGroupFactory,
+    ProgrammeSessionFactory,
+    staff_user,
+    survivor_account,
+)
+
+# Values that must never appear on the programme side (SPEC 2).
+CANARY_NAME = "Canarywoman Zephyrine"
+CANARY_PHONE = "+447700900987"
+CANARY_PHONE_NATIONAL = "07700 900987"
+CANARY_USERNAME = "canary-zephyr"
+CANARY_MESSAGE = "canary message body 7431 lighthouse"
+CANARY_CODE_WORD = "marmalade-canary"
+CANARIES = [
+    CANARY_NAME,
+    CANARY_PHONE,
+    CANARY_PHONE_NATIONAL,
+    CANARY_USERNAME,
+    CANARY_MESSAGE,
+    CANARY_CODE_WORD,
+]
+
+
+@pytest.fixture(autouse=True)
+def _roles(db: None) -> None:
+    roles.roles_ensure()
+
+
+def sign_in(client: Client, user: User, *, verified: bool = True) -> Client:
+    """Sign a user in; staff get a verified TOTP session unless ``verified`` is off."""
+    client.force_login(user)
+    if verified and user.kind == User.Kind.STAFF:
+        device = user.totpdevice_set.filter(confirmed=True).first()
+        session = client.session
+        session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+        session.save()
+    return client
+
+
+@dataclass
+class World:
+    """One small service: two workers, two survivors, two participants."""
+
+    wss_a: User
+    wss_other: User
+    programme: User
+    comms: User
+    manager: User
+    no_otp: User
+    survivor_a: Survivor
+    survivor_b: Survivor
+    linked_participant: object
+    lone_participant: object
+    group: object
+    session: object
+
+
+@pytest.fixture
+def world(db: None) -> World:
+    from contacts import services
+    from contacts.encryption import phone_hash
+    from contacts.models import Message
+
+    wss_a = staff_user(roles.WSS_WORKER, username="worker-a")
+    wss_other = staff_user(roles.WSS_WORKER, username="worker-b")
+    programme = staff_user(roles.PROGRAMME_WORKER, username="prog-worker")
+    comms = staff_user(roles.COMMS_STAFF, username="comms-staff")
+    manager = staff_user(roles.SERVICE_MANAGER, username="service-manager")
+    no_otp = staff_user(roles.WSS_WORKER, username="no-otp-worker", otp=False)
+
+    group = ProgrammeGroupFactory(name="Thursday group")
+    session = ProgrammeSessionFactory(group=group)
+    linked = ParticipantFactory(reference="P-7001", group=group)
+    lone = ParticipantFactory(reference="P-7002", group=group)
+
+    survivor_a = survivor_account(username=CANARY_USERNAME, known_as=CANARY_NAME)
+    survivor_a.safe_phone = CANARY_PHONE
+    survivor_a.safe_phone_hash = phone_hash(CANARY_PHONE)
+    survivor_a.code_word = CANARY_CODE_WORD
+    survivor_a.save()
+    survivor_b = survivor_account(username="survivor-b", known_as="Second Person")
+    services.survivor_allocate(actor=manager, survivor=survivor_a, worker=wss_a)
+    services.survivor_allocate(actor=manager, survivor=survivor_b, worker=wss_other)
+    services.survivor_link_participant(actor=manager, survivor=survivor_a, participant=linked)
+    services.survivor_link_participant(actor=manager, survivor=survivor_b, participant=linked)
+    Message.objects.create(
+        survivor=survivor_a, author=survivor_a.user, from_survivor=True, body=CANARY_MESSAGE
+    )
+    return World(
+        wss_a=wss_a,
+        wss_other=wss_other,
+        programme=programme,
+        comms=comms,
+        manager=manager,
+        no_otp=no_otp,
+        survivor_a=survivor_a,
+        survivor_b=survivor_b,
+        linked_participant=linked,
+        lone_participant=lone,
+        group=group,
+        session=session,
+    )
+
+
+ROLE_NAMES = [
+    "anonymous",
+    "survivor_a",
+    "survivor_b",
+    "wss_a",
+    "wss_other",
+    "programme",
+    "comms",
+    "manager",
+    "no_otp",
+]
+
+
+def client_for(role: str, world: World) -> Client:
+    client = Client()
+    if role == "anonymous":
+        return client
+    if role == "survivor_a":
+        return sign_in(client, world.survivor_a.user)
+    if role == "survivor_b":
+        return sign_in(client, world.survivor_b.user)
+    if role == "no_otp":
+        return sign_in(client, world.no_otp, verified=False)
+    return sign_in(client, getattr(world, role))

@@ -1,0 +1,84 @@
+from __future__ import annotations
+
+from datetime import timedelta
+
+import factory
+from django.contrib.auth.models import Group
+from django.utils import timezone
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from contacts import roles
+from contacts.encryption import phone_hash
+from contacts.models import (
+    Participant,
+    ProgrammeGroup,
+    ProgrammeSession,
+    Survivor,
+    User,
+)
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = User
+        django_get_or_create = ("username",)
+        skip_postgeneration_save = True
+
+    username = factory.Sequence(lambda n: f"user{n}")
+    kind = User.Kind.STAFF
+    password = factory.django.Password("correct-horse-battery")
+
+
+def staff_user(role: str | None, *, username: str | None = None, otp: bool = True, **kw) -> User:
+    user = UserFactory(kind=User.Kind.STAFF, **({"username": username} if username else {}), **kw)
+    if role:
+        roles.roles_ensure()
+        user.groups.add(Group.objects.get(name=role))
+    if otp:
+        TOTPDevice.objects.create(user=user, name="test", confirmed=True)
+    return user
+
+
+class ProgrammeGroupFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = ProgrammeGroup
+
+    name = factory.Sequence(lambda n: f"Group {n}")
+    meeting_details = "Tuesdays 18:30"
+
+
+class ProgrammeSessionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = ProgrammeSession
+
+    group = factory.SubFactory(ProgrammeGroupFactory)
+    starts_at = factory.Sequence(lambda n: timezone.now() + timedelta(days=7 * (n + 1)))
+    location = "Room 2"
+
+
+class ParticipantFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Participant
+
+    reference = factory.Sequence(lambda n: f"P-{5000 + n}")
+    group = factory.SubFactory(ProgrammeGroupFactory)
+
+
+class SurvivorFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Survivor
+        skip_postgeneration_save = True
+
+    known_as = factory.Sequence(lambda n: f"Person {n}")
+
+    @factory.post_generation
+    def phone(self, create: bool, extracted: str | None, **kwargs: object) -> None:
+        if extracted:
+            self.safe_phone = extracted
+            self.safe_phone_hash = phone_hash(extracted)
+            self.save()
+
+
+def survivor_account(*, username: str, password: str = "a long passphrase 42", **kw) -> Survivor:
+    user = UserFactory(username=username, kind=User.Kind.SURVIVOR, password=password)
+    return SurvivorFactory(user=user, **kw)
