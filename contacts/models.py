@@ -118,13 +118,13 @@ class Attendance(models.Model):
     recorded_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
     recorded_at = models.DateTimeField(default=timezone.now)
 
-    def __str__(self) -> str:
-        return f"Attendance {self.pk}"
-
     class Meta:
         constraints = [
             models.UniqueConstraint(fields=["session", "participant"], name="one_mark_per_session")
         ]
+
+    def __str__(self) -> str:
+        return f"Attendance {self.pk}"
 
 
 class StatusChange(models.Model):
@@ -136,11 +136,11 @@ class StatusChange(models.Model):
     changed_at = models.DateTimeField(default=timezone.now)
     author = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
 
-    def __str__(self) -> str:
-        return f"StatusChange {self.pk}"
-
     class Meta:
         ordering = ["-changed_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"StatusChange {self.pk}"
 
 
 class RiskConcern(models.Model):
@@ -165,11 +165,11 @@ class RiskConcern(models.Model):
     author = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(default=timezone.now)
 
-    def __str__(self) -> str:
-        return f"RiskConcern {self.pk}"
-
     class Meta:
         ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"RiskConcern {self.pk}"
 
 
 # --- WSS side -------------------------------------------------------------------
@@ -234,9 +234,6 @@ class Allocation(models.Model):
     ended_at = models.DateTimeField(null=True, blank=True)
     allocated_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
 
-    def __str__(self) -> str:
-        return f"Allocation {self.pk}"
-
     class Meta:
         ordering = ["-started_at", "-id"]
         constraints = [
@@ -244,6 +241,9 @@ class Allocation(models.Model):
                 fields=["survivor"], condition=Q(ended_at__isnull=True), name="one_open_allocation"
             )
         ]
+
+    def __str__(self) -> str:
+        return f"Allocation {self.pk}"
 
 
 class SafeContactWindow(models.Model):
@@ -261,9 +261,6 @@ class SafeContactWindow(models.Model):
     starts_at = models.TimeField()
     ends_at = models.TimeField()
 
-    def __str__(self) -> str:
-        return f"SafeContactWindow {self.pk}"
-
     class Meta:
         ordering = ["weekday", "starts_at"]
         constraints = [
@@ -271,6 +268,9 @@ class SafeContactWindow(models.Model):
                 condition=Q(ends_at__gt=models.F("starts_at")), name="window_ends_after_start"
             )
         ]
+
+    def __str__(self) -> str:
+        return f"SafeContactWindow {self.pk}"
 
 
 class ActivationCode(models.Model):
@@ -310,15 +310,15 @@ class Alert(models.Model):
     )
     acknowledgement_note = EncryptedTextField(blank=True)
 
-    def __str__(self) -> str:
-        return f"Alert {self.pk}"
-
     class Meta:
         ordering = ["-urgent", "-created_at", "-id"]
         indexes = [
             models.Index(fields=["survivor", "acknowledged_at"], name="alert_open_by_survivor"),
             models.Index(fields=["urgent", "acknowledged_at"], name="alert_open_urgent"),
         ]
+
+    def __str__(self) -> str:
+        return f"Alert {self.pk}"
 
 
 class ContactLogEntry(models.Model):
@@ -343,11 +343,11 @@ class ContactLogEntry(models.Model):
     happened_at = models.DateTimeField(default=timezone.now)
     note = EncryptedTextField(blank=True)
 
-    def __str__(self) -> str:
-        return f"ContactLogEntry {self.pk}"
-
     class Meta:
         ordering = ["-happened_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"ContactLogEntry {self.pk}"
 
 
 class Disclosure(models.Model):
@@ -365,11 +365,11 @@ class Disclosure(models.Model):
     details = EncryptedTextField(blank=True)
     disclosed_at = models.DateTimeField(default=timezone.now)
 
-    def __str__(self) -> str:
-        return f"Disclosure {self.pk}"
-
     class Meta:
         ordering = ["-disclosed_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"Disclosure {self.pk}"
 
 
 class Message(models.Model):
@@ -381,12 +381,12 @@ class Message(models.Model):
     read_at = models.DateTimeField(null=True, blank=True)
     hidden_for_survivor = models.BooleanField(default=False)
 
-    def __str__(self) -> str:
-        return f"Message {self.pk}"
-
     class Meta:
         ordering = ["created_at", "id"]
         indexes = [models.Index(fields=["survivor", "created_at"], name="message_thread")]
+
+    def __str__(self) -> str:
+        return f"Message {self.pk}"
 
 
 # --- Audit ------------------------------------------------------------------------
@@ -414,11 +414,11 @@ class AuditEvent(models.Model):
 
     objects = AuditQuerySet.as_manager()
 
-    def __str__(self) -> str:
-        return f"AuditEvent {self.pk}"
-
     class Meta:
         ordering = ["-at", "-id"]
+
+    def __str__(self) -> str:
+        return f"AuditEvent {self.pk}"
 
     def save(self, *args: object, **kwargs: object) -> None:
         if not self._state.adding:
