@@ -6,8 +6,8 @@ from __future__ import annotations
 from django.db.models import Count, Q, QuerySet
 from django.http import Http404
 
-from . import policy
-from .models import (
+from .. import policy
+from ..models import (
     Attendance,
     Participant,
     ProgrammeGroup,
@@ -17,7 +17,7 @@ from .models import (
     Survivor,
     User,
 )
-from .services import audit_record
+from ..services import audit_record
 
 
 def caseload_for_worker(*, worker: User) -> QuerySet[Survivor]:

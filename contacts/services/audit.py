@@ -1,0 +1,27 @@
+"""The append-only audit log: who did what to which object, when (SPEC 2)."""
+
+from __future__ import annotations
+
+from django.db.models import Model
+
+from ..models import AuditEvent, Survivor, User
+
+
+def audit_record(
+    *,
+    actor: User | None,
+    action: str,
+    obj: Model | None = None,
+    survivor: Survivor | None = None,
+) -> AuditEvent:
+    """Append one audit event: who, what, which object, when. Ids only."""
+    survivor_id = survivor.pk if survivor is not None else None
+    if survivor_id is None and isinstance(obj, Survivor):
+        survivor_id = obj.pk
+    return AuditEvent.objects.create(
+        actor=actor if actor is not None and actor.pk else None,
+        action=action,
+        object_type=obj._meta.model_name if obj is not None else "",
+        object_id=str(obj.pk) if obj is not None else "",
+        survivor_id=survivor_id,
+    )
