@@ -28,4 +28,61 @@ class DisclosureError(ServiceError):
             "Information can only be shared with her consent, for child safeguarding, "
             "or where there is a high risk of harm. Choose the basis."
         ),
+        "no_agency": "Name the agency the information was shared with.",
+        "consent_not_recorded": (
+            "Sharing on the basis of her consent needs a note of when and how she gave it."
+        ),
+    }
+
+
+# --- Staff side (issue 4) ---------------------------------------------------------
+
+
+class AlertError(ServiceError):
+    messages = {
+        "note_required": "Write a short note saying what you did about this alert.",
+        "already_acknowledged": "This alert has already been acknowledged.",
+    }
+
+
+class RegisterError(ServiceError):
+    messages = {
+        "unknown_participant": "That person is not in this group.",
+        "bad_mark": "Choose attended, late, missed or excused.",
+        "incomplete": "Mark every person on the register before saving.",
+    }
+
+
+class RegisterImportError(ServiceError):
+    """A register file that cannot be imported; ``rows`` lists what is wrong."""
+
+    messages = {
+        "bad_file": "The file could not be imported. Nothing was changed.",
+        "empty": "The file has no rows. Nothing was changed.",
+        "too_big": "The file is too large (at most 2,000 rows). Nothing was changed.",
+        "not_csv": "The file is not a CSV file saved as UTF-8. Nothing was changed.",
+        "missing_columns": "The file's first row must name the columns. Nothing was changed.",
+    }
+
+    def __init__(
+        self, code: str, message: str | None = None, rows: list[str] | None = None
+    ) -> None:
+        super().__init__(code, message)
+        self.rows = rows or []
+
+
+class AccountError(ServiceError):
+    messages = {
+        "username_taken": "That username is already in use. Choose another.",
+        "bad_username": "Usernames use letters, numbers and . _ - only.",
+        "no_role": "Choose at least one role.",
+        "not_staff": "That is not a staff account.",
+        "not_wss_for_duty": "Only WSS workers can be duty workers.",
+        "own_account": "You cannot remove your own manager role.",
+    }
+
+
+class ContactLogError(ServiceError):
+    messages = {
+        "in_future": "The contact cannot be in the future.",
     }

@@ -27,6 +27,11 @@ class User(AbstractUser):
     is_duty_worker = models.BooleanField(
         default=False, help_text="Sees urgent alerts across the service (WSS workers only)."
     )
+    # Staff side (issue 4): an optional neutral email when an alert is raised.
+    alert_emails = models.BooleanField(
+        default=False,
+        help_text='Email "You have a new alert" (no name, no detail) to this address.',
+    )
 
     @property
     def is_survivor(self) -> bool:

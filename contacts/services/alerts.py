@@ -1,13 +1,32 @@
 """Alerts to a survivor's Women's Support Service (WSS) worker, created in the
-same transaction as their cause."""
+same transaction as their cause, and their acknowledgement.
+
+Every alert, whatever raised it, may also send her worker a neutral email
+("You have a new alert — sign in to view": no name, no detail) if the worker
+opted in. The email is queued with ``transaction.on_commit`` and sent by a
+Celery task, so a rolled-back cause sends nothing and no request (a programme
+worker's status change, a duress sign-in) waits on a mail server.
+"""
 
 from __future__ import annotations
 
 import logging
+from datetime import datetime
 
-from ..models import Alert, Participant, Survivor
+from celery import shared_task
+from django.conf import settings
+from django.core.mail import send_mail
+from django.db import connection, transaction
+from django.utils import timezone
+
+from ..errors import AlertError
+from ..models import Alert, Participant, Survivor, User
+from .audit import audit_record
 
 logger = logging.getLogger(__name__)
+
+ALERT_EMAIL_SUBJECT = "New alert"
+ALERT_EMAIL_BODY = "You have a new alert \N{EM DASH} sign in to view."
 
 
 def alert_raise(*, survivor: Survivor, kind: str, urgent: bool = False) -> Alert:
@@ -15,21 +34,89 @@ def alert_raise(*, survivor: Survivor, kind: str, urgent: bool = False) -> Alert
     if kind not in Alert.Kind.values:
         raise ValueError(f"Unknown alert kind {kind!r}")
     alert = Alert.objects.create(survivor=survivor, kind=kind, urgent=urgent)
+    alert_id = alert.pk
+    transaction.on_commit(lambda: alert_emails_send.delay(alert_ids=[alert_id]))
     logger.info("alert %s raised (kind %s) for case %s", alert.pk, kind, survivor.pk)
     return alert
 
 
-def alerts_for_linked_survivors(*, participant: Participant, kind: str, urgent: bool) -> int:
+def alerts_for_linked_survivors(*, participant: Participant, kind: str, urgent: bool) -> None:
     """Alert the worker of every survivor linked to him, in the caller's transaction.
 
-    The lookup runs whether or not anyone is linked, so the programme side's
-    request does the same work either way. Returns nothing the programme side
-    may show (the count is for tests and logs by id only).
+    One ``INSERT … SELECT`` statement whether or not anyone is linked, so the
+    programme side's request runs the same queries, in the same number, either
+    way (SPEC 2); the email task is queued either way too. Returns nothing the
+    programme side could show.
     """
-    survivor_ids = list(
-        Survivor.objects.filter(participant=participant).values_list("pk", flat=True)
+    if kind not in Alert.Kind.values:
+        raise ValueError(f"Unknown alert kind {kind!r}")
+    now = timezone.now()
+    alert_table = connection.ops.quote_name(Alert._meta.db_table)
+    survivor_table = connection.ops.quote_name(Survivor._meta.db_table)
+    created_at = Alert._meta.get_field("created_at").get_db_prep_value(now, connection)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {alert_table} "  # noqa: S608 - table names from the model, values bound
+            "(survivor_id, kind, urgent, created_at, acknowledgement_note) "
+            f"SELECT id, %s, %s, %s, '' FROM {survivor_table} WHERE participant_id = %s",
+            [kind, urgent, created_at, participant.pk],
+        )
+    participant_id = participant.pk
+    transaction.on_commit(
+        lambda: alert_emails_send.delay(
+            participant_id=participant_id, kind=kind, created_at=now.isoformat()
+        )
     )
-    alerts = Alert.objects.bulk_create(
-        [Alert(survivor_id=pk, kind=kind, urgent=urgent) for pk in survivor_ids]
+
+
+@shared_task(acks_late=True, reject_on_worker_lost=True)
+def alert_emails_send(
+    *,
+    alert_ids: list[int] | None = None,
+    participant_id: int | None = None,
+    kind: str = "",
+    created_at: str = "",
+) -> int:
+    """Email each opted-in worker once: "You have a new alert". Ids only in logs."""
+    alerts = Alert.objects.all()
+    if alert_ids is not None:
+        alerts = alerts.filter(pk__in=alert_ids)
+    else:
+        alerts = alerts.filter(
+            survivor__participant_id=participant_id,
+            kind=kind,
+            created_at=datetime.fromisoformat(created_at),
+        )
+    workers = list(
+        User.objects.filter(caseload__alerts__in=alerts, alert_emails=True, is_active=True)
+        .exclude(email="")
+        .distinct()
+        .values_list("pk", "email")
     )
-    return len(alerts)
+    for worker_id, email in workers:
+        send_mail(
+            ALERT_EMAIL_SUBJECT,
+            ALERT_EMAIL_BODY,
+            settings.DEFAULT_FROM_EMAIL,
+            [email],
+            fail_silently=False,
+        )
+        logger.info("alert email sent to worker %s", worker_id)
+    return len(workers)
+
+
+def alert_acknowledge(*, actor: User, alert: Alert, note: str) -> Alert:
+    """Her worker (or the duty worker, for an urgent alert) acknowledges it with a note."""
+    note = note.strip()
+    if not note:
+        raise AlertError("note_required")
+    with transaction.atomic():
+        locked = Alert.objects.select_for_update().select_related("survivor").get(pk=alert.pk)
+        if locked.acknowledged_at is not None:
+            raise AlertError("already_acknowledged")
+        locked.acknowledged_at = timezone.now()
+        locked.acknowledged_by = actor
+        locked.acknowledgement_note = note
+        locked.save(update_fields=["acknowledged_at", "acknowledged_by", "acknowledgement_note"])
+        audit_record(actor=actor, action="alert.acknowledge", obj=locked, survivor=locked.survivor)
+    return locked

@@ -4,15 +4,21 @@ same transaction; nothing of that comes back to the programme side."""
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 
+from ..errors import RegisterError
 from ..models import (
     Alert,
+    Attendance,
+    AttendanceMark,
     Participant,
     ParticipantStatus,
+    ProgrammeGroup,
+    ProgrammeSession,
     RiskConcern,
     StatusChange,
     User,
@@ -51,6 +57,12 @@ def status_change_record(
 def risk_concern_raise(
     *, actor: User, participant: Participant, kind: str, occurred_on: date, urgency: str
 ) -> RiskConcern:
+    """Basic information only: what kind, when, how urgent. There is deliberately
+    no free-text field: the detail of his disclosure must not reach her (SPEC 2)."""
+    if kind not in RiskConcern.Kind.values:
+        raise ValueError(f"Unknown concern kind {kind!r}")
+    if urgency not in RiskConcern.Urgency.values:
+        raise ValueError(f"Unknown urgency {urgency!r}")
     with transaction.atomic():
         concern = RiskConcern.objects.create(
             participant=participant,
@@ -66,3 +78,106 @@ def risk_concern_raise(
         )
         audit_record(actor=actor, action="participant.risk_concern", obj=concern)
     return concern
+
+
+# --- Groups, sessions and the attendance register -----------------------------------
+
+# Men who have left the programme are not on a new register.
+OFF_REGISTER = (ParticipantStatus.DROPPED_OUT, ParticipantStatus.COMPLETED)
+
+
+def group_create(*, actor: User, name: str, meeting_details: str = "") -> ProgrammeGroup:
+    with transaction.atomic():
+        group = ProgrammeGroup.objects.create(
+            name=name.strip(), meeting_details=meeting_details.strip()
+        )
+        audit_record(actor=actor, action="group.create", obj=group)
+    return group
+
+
+def session_create(
+    *, actor: User, group: ProgrammeGroup, starts_at: datetime, location: str = ""
+) -> ProgrammeSession:
+    with transaction.atomic():
+        session = ProgrammeSession.objects.create(
+            group=group, starts_at=starts_at, location=location.strip()
+        )
+        audit_record(actor=actor, action="session.create", obj=session)
+    return session
+
+
+def participant_create(
+    *, actor: User, reference: str, group: ProgrammeGroup | None = None
+) -> Participant:
+    with transaction.atomic():
+        participant = Participant.objects.create(reference=reference.strip(), group=group)
+        audit_record(actor=actor, action="participant.create", obj=participant)
+    return participant
+
+
+def register_participants(*, session: ProgrammeSession) -> list[Participant]:
+    """Who is on this session's register: the group's current members, plus anyone
+    already marked for it (so a later status change never hides a mark)."""
+    marked = Attendance.objects.filter(session=session).values("participant_id")
+    return list(
+        Participant.objects.filter(
+            Q(group_id=session.group_id) & ~Q(status__in=OFF_REGISTER) | Q(pk__in=marked)
+        ).order_by("reference")
+    )
+
+
+def attendance_register_submit(
+    *, actor: User, session: ProgrammeSession, marks: dict[int, str]
+) -> int:
+    """Save a whole register in one go: every person on it gets one mark.
+
+    Refuses the lot (nothing saved) if anyone is unmarked, a mark is unknown, or
+    a person is not on this register. Returns how many marks changed; saving
+    the same register twice changes nothing the second time.
+    """
+    if any(mark not in AttendanceMark.values for mark in marks.values()):
+        raise RegisterError("bad_mark")
+    with transaction.atomic():
+        on_register = {p.pk for p in register_participants(session=session)}
+        if set(marks) - on_register:
+            raise RegisterError("unknown_participant")
+        if on_register - set(marks):
+            raise RegisterError("incomplete")
+        changed = attendance_apply(
+            actor=actor, pairs=[(session.pk, pk, mark) for pk, mark in marks.items()]
+        )
+        audit_record(actor=actor, action="session.register", obj=session)
+    return changed
+
+
+def attendance_apply(*, actor: User, pairs: list[tuple[int, int, str]]) -> int:
+    """Set (session id, participant id, mark) triples; only real changes are written.
+
+    Call inside a transaction. Three statements at most, however many rows."""
+    if not pairs:
+        return 0
+    session_ids = {session_id for session_id, _, _ in pairs}
+    existing = {
+        (a.session_id, a.participant_id): a
+        for a in Attendance.objects.filter(session_id__in=session_ids).select_for_update()
+    }
+    now = timezone.now()
+    to_create, to_update = [], []
+    for session_id, participant_id, mark in pairs:
+        current = existing.get((session_id, participant_id))
+        if current is None:
+            to_create.append(
+                Attendance(
+                    session_id=session_id,
+                    participant_id=participant_id,
+                    mark=mark,
+                    recorded_by=actor,
+                    recorded_at=now,
+                )
+            )
+        elif current.mark != mark:
+            current.mark, current.recorded_by, current.recorded_at = mark, actor, now
+            to_update.append(current)
+    Attendance.objects.bulk_create(to_create)
+    Attendance.objects.bulk_update(to_update, ["mark", "recorded_by", "recorded_at"])
+    return len(to_create) + len(to_update)
