@@ -1,0 +1,62 @@
+"""Reads of the message line. A worker's read of a thread is audited; a
+manager gets counts only (SPEC 3)."""
+
+from __future__ import annotations
+
+from django.db.models import Count, Q, QuerySet
+from django.http import Http404
+
+from .. import policy
+from ..models import Message, Survivor, User
+from ..services.audit import audit_record
+
+
+def thread_for_survivor(*, survivor: Survivor) -> list[Message]:
+    """Her view: everything she has not cleared."""
+    return list(
+        Message.objects.filter(survivor=survivor, hidden_for_survivor=False).order_by(
+            "created_at", "pk"
+        )
+    )
+
+
+def thread_for_worker(*, worker: User, survivor_id: int) -> tuple[Survivor, list[Message]]:
+    """Her current worker sees the whole history (including what she cleared);
+    anyone else gets a 404. The read is audited."""
+    survivor = Survivor.objects.filter(pk=survivor_id, worker=worker).first()
+    if survivor is None or not policy.can_work_with_survivor(worker, survivor):
+        raise Http404
+    messages = list(Message.objects.filter(survivor=survivor).order_by("created_at", "pk"))
+    audit_record(actor=worker, action="thread.view", obj=survivor)
+    return survivor, messages
+
+
+def unread_counts_for_worker(*, worker: User) -> dict[int, int]:
+    """{case id: messages from her not yet read}, for the caseload dashboard."""
+    rows = (
+        Message.objects.filter(survivor__worker=worker, from_survivor=True, read_at__isnull=True)
+        .values("survivor_id")
+        .annotate(unread=Count("pk"))
+    )
+    return {row["survivor_id"]: row["unread"] for row in rows}
+
+
+def unread_for_survivor(*, survivor: Survivor) -> int:
+    return Message.objects.filter(
+        survivor=survivor, from_survivor=False, read_at__isnull=True, hidden_for_survivor=False
+    ).count()
+
+
+def message_counts_by_month() -> QuerySet:
+    """Aggregates for the manager: counts only, never bodies."""
+    from django.db.models.functions import TruncMonth
+
+    return (
+        Message.objects.annotate(month=TruncMonth("created_at"))
+        .values("month")
+        .annotate(
+            from_her=Count("pk", filter=Q(from_survivor=True)),
+            from_workers=Count("pk", filter=Q(from_survivor=False)),
+        )
+        .order_by("month")
+    )

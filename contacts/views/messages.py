@@ -1,0 +1,47 @@
+"""A Women's Support Service (WSS) worker's side of the message line."""
+
+from __future__ import annotations
+
+from django import forms
+from django.contrib import messages as notices
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import render
+from django.views.decorators.http import require_http_methods
+
+from .. import policy, selectors, services
+from ..errors import MessageError
+from .common import staff_page
+
+
+class ReplyForm(forms.Form):
+    body = forms.CharField(
+        label="Reply", strip=False, required=False, widget=forms.Textarea(attrs={"rows": 4})
+    )
+
+
+@staff_page(policy.is_wss_worker)
+@require_http_methods(["GET", "POST"])
+def case_thread(request: HttpRequest, case_id: int) -> HttpResponse:
+    survivor, thread = selectors.thread_for_worker(worker=request.user, survivor_id=case_id)
+    form = ReplyForm(request.POST or None)
+    status = 200
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.message_send_from_worker(
+                worker=request.user, survivor=survivor, body=form.cleaned_data["body"]
+            )
+        except MessageError as error:
+            form.add_error("body", error.message)
+            status = 400
+        else:
+            notices.success(request, "Reply sent.")
+            return HttpResponseRedirect(request.path)
+    elif request.method == "POST":
+        status = 400
+    services.thread_mark_read_by_worker(worker=request.user, survivor=survivor)
+    return render(
+        request,
+        "staff/thread.html",
+        {"survivor": survivor, "thread": thread, "form": form},
+        status=status,
+    )

@@ -1,0 +1,67 @@
+"""Her private message line to her worker: plain forms, no JavaScript needed."""
+
+from __future__ import annotations
+
+from django import forms
+from django.conf import settings
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.views.decorators.http import require_http_methods, require_POST
+
+from contacts import selectors, services
+from contacts.errors import MessageError
+from contacts.models import Survivor
+
+from .views import _redirect, in_duress, survivor_page
+
+
+class MessageForm(forms.Form):
+    body = forms.CharField(
+        label="Your message",
+        strip=False,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 5}),
+    )
+
+
+@survivor_page
+@require_http_methods(["GET", "POST"])
+def thread(request: HttpRequest, survivor: Survivor) -> HttpResponse:
+    quiet = in_duress(request)
+    form = MessageForm(request.POST or None)
+    error = ""
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.message_send_from_survivor(survivor=survivor, body=form.cleaned_data["body"])
+        except MessageError as failure:
+            error = failure.message
+        else:
+            request.session["portal_notice"] = "Sent."
+            return _redirect("/messages/")
+    elif request.method == "POST":
+        error = "That message could not be read. Remove any unusual characters and try again."
+    messages = [] if quiet else selectors.thread_for_survivor(survivor=survivor)
+    if not quiet:
+        services.thread_mark_read_by_survivor(survivor=survivor)
+    notice = request.session.pop("portal_notice", "")
+    return render(
+        request,
+        "portal/messages.html",
+        {
+            "form": form,
+            "error": error,
+            "notice": notice,
+            "thread": messages,
+            "max_length": settings.MESSAGE_MAX_LENGTH,
+        },
+        status=400 if error else 200,
+    )
+
+
+@survivor_page
+@require_POST
+def clear(request: HttpRequest, survivor: Survivor) -> HttpResponse:
+    if not in_duress(request):
+        services.thread_clear_for_survivor(survivor=survivor)
+    request.session["portal_notice"] = "Your view of the messages is cleared."
+    return _redirect("/messages/")
