@@ -135,13 +135,13 @@ class Processes:
             ]
         )
 
-    def web(self) -> subprocess.Popen:
+    def web(self, port: int = PORT) -> subprocess.Popen:
         process = self._start(
             [
                 str(VENV / "gunicorn"),
                 "survivor_portal.wsgi",
                 "--bind",
-                f"127.0.0.1:{PORT}",
+                f"127.0.0.1:{port}",
                 "--workers",
                 "2",
                 "--log-level",
@@ -151,7 +151,7 @@ class Processes:
         deadline = time.time() + 30
         while time.time() < deadline:
             try:
-                urllib.request.urlopen(f"http://127.0.0.1:{PORT}/ping", timeout=2)  # noqa: S310
+                urllib.request.urlopen(f"http://127.0.0.1:{port}/ping", timeout=2)  # noqa: S310
                 return process
             except OSError:
                 time.sleep(0.3)
@@ -345,11 +345,14 @@ def scenario_worker_sigkill(procs: Processes, fake) -> tuple[list[str], str]:
     return numbers, f"worker killed after {killed_at} texts"
 
 
-def _post_webhook(params: dict[str, str]) -> int:
+def _post_webhook(params: dict[str, str], port: int = PORT) -> int:
+    """Post a signed reply. The signature is over the public URL (PUBLIC_BASE_URL),
+    whichever server behind the proxy receives it."""
     from twilio.request_validator import RequestValidator
 
-    url = f"http://127.0.0.1:{PORT}/sms/inbound/"
-    signature = RequestValidator(TOKEN).compute_signature(url, params)
+    public = f"http://127.0.0.1:{PORT}/sms/inbound/"
+    url = f"http://127.0.0.1:{port}/sms/inbound/"
+    signature = RequestValidator(TOKEN).compute_signature(public, params)
     request = urllib.request.Request(
         url,
         data=urlencode(params).encode(),
@@ -447,6 +450,34 @@ def scenario_beat_twice(procs: Processes, fake) -> tuple[list[str], str]:
     return numbers, "two beats ran side by side"
 
 
+def scenario_scale_out(procs: Processes, fake) -> tuple[list[str], str]:
+    """The README's scale-out shape: two gunicorn processes, two Celery worker
+    processes, one beat, one PostgreSQL, one Redis; an outage, a SIGKILL and
+    every reply delivered to both web servers."""
+    fake.script([{"status": 503}] * 5 + [{"sleep_after_accept": 0.1}] * 100)
+    numbers = seed("scale", 100)
+    procs.web(PORT)
+    procs.web(PORT + 10)
+    first = procs.worker("scale-1")
+    procs.worker("scale-2")
+    procs.beat("scale")
+    wake()
+    wait_until(lambda: len(fake.messages) >= 25, 60)
+    procs.kill(first, signal.SIGKILL)
+    killed_at = len(fake.messages)
+    procs.worker("scale-3")
+    for params in _replies(numbers, "S"):
+        _post_webhook(params, PORT)
+        _post_webhook(params, PORT + 10)
+    wait_until(lambda: outbox_settled(numbers), 120)
+    stored = _stored_replies("S")
+    lost_replies = len(numbers) - stored
+    return numbers, (
+        f"2 web + 2 workers; worker killed after {killed_at} texts; "
+        f"{stored} replies stored, {lost_replies} lost"
+    )
+
+
 SCENARIOS = {
     "twilio-outage": scenario_twilio_outage,
     "broker-restart": scenario_broker_restart,
@@ -454,6 +485,7 @@ SCENARIOS = {
     "db-drop-webhook": scenario_db_drop_webhook,
     "webhook-twice": scenario_webhook_twice,
     "beat-twice": scenario_beat_twice,
+    "scale-out": scenario_scale_out,
 }
 WEBHOOK_SCENARIOS = {"db-drop-webhook": "D", "webhook-twice": "T"}
 
@@ -490,6 +522,8 @@ def main() -> int:
             lost, twice = len(numbers) - stored, 0  # unique on MessageSid: never more
         else:
             lost, twice = count_texts(fake_dir, numbers)
+            if name == "scale-out":  # replies too: every one stored once
+                lost += len(numbers) - _stored_replies("S")
         rows.append((name, len(numbers), lost, twice, time.time() - started, detail))
         print(
             f"{name}: {len(numbers)} messages, lost {lost}, sent twice {twice} ({detail})",
