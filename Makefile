@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-$(shell cat pyproject.toml | cksum | cut -d' ' -f1)
 
-.PHONY: run test setup browser lint format check clean
+.PHONY: run test setup browser lint format check clean bench security fault
 
 $(STAMP): pyproject.toml
 	@test -n "$(PYTHON)" || { echo "Python 3.11 is needed (python3.11 not found)." >&2; exit 1; }
@@ -33,6 +33,20 @@ run: setup
 
 test: setup browser
 	$(VENV)/bin/pytest
+
+# Benchmarks with their budgets (PostgreSQL + Redis on their standard local ports).
+bench: setup
+	@command -v wrk >/dev/null 2>&1 || { [ "$$(id -u)" = 0 ] && apt-get install -y -qq wrk >/dev/null; } \
+	  || { echo "wrk is needed: sudo apt-get install wrk" >&2; exit 1; }
+	$(PY) bench/run.py
+
+# Scripted faults with real workers on PostgreSQL + Redis: lost and doubled texts must be 0.
+fault: setup
+	$(PY) fault/run.py
+
+# The security figures (access matrix, canaries, forgeries, fuzzing, headers, dump, scan).
+security: setup browser
+	$(PY) security/report.py
 
 lint: setup
 	$(VENV)/bin/ruff check .

@@ -59,7 +59,7 @@ def _analyze() -> None:
     from django.db import connection
 
     with connection.cursor() as cursor:
-        cursor.execute("ANALYZE" if connection.vendor == "postgresql" else "ANALYZE")
+        cursor.execute("ANALYZE")
 
 
 def _time_due_query(runs: int = 25) -> tuple[float, int]:

@@ -1,23 +1,79 @@
-"""Information pages and the neutral site branding, edited by comms staff."""
+"""Information pages, status explanations and the neutral site branding, edited
+by comms staff in the Wagtail admin. Nothing else lives here: no survivor data
+is reachable from the editor."""
 
 from __future__ import annotations
 
+import re
+from typing import Any
+
+from django.core.exceptions import ValidationError
 from django.db import models
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from wagtail.admin.panels import FieldPanel
 from wagtail.contrib.settings.models import BaseSiteSetting, register_setting
-from wagtail.fields import StreamField
+from wagtail.fields import RichTextField, StreamField
 from wagtail.models import Page
 
+from contacts.models import ParticipantStatus
+
 from .blocks import ArticleBodyBlock
+
+# Words that may never appear in a page's address (URL paths show in history).
+DISCRETION_WORDS = (
+    "abuse",
+    "abusive",
+    "violence",
+    "violent",
+    "programme",
+    "program",
+    "perpetrator",
+    "partner",
+    "support",
+    "refuge",
+    "domestic",
+    "survivor",
+    "victim",
+)
+
+# Header colours chosen for at least 4.5:1 contrast with white text (WCAG AA).
+COLOUR_CHOICES = [
+    ("#2f6b3b", "Green"),
+    ("#1d4f91", "Blue"),
+    ("#0b5563", "Teal"),
+    ("#5a2d6e", "Plum"),
+    ("#7a2e0e", "Brick"),
+    ("#3d4448", "Slate"),
+]
+FAVICON_CHOICES = [("leaf", "Leaf"), ("sun", "Sun"), ("drop", "Drop")]
+
+
+def discreet_slug_check(slug: str) -> None:
+    """Refuse a page address that names what the site is for."""
+    words = [w for w in DISCRETION_WORDS if w in (slug or "").lower()]
+    if words:
+        raise ValidationError(
+            {
+                "slug": (
+                    f"Page addresses show in the browser's history, so they cannot contain "
+                    f"“{words[0]}”. Choose a neutral address."
+                )
+            }
+        )
 
 
 @register_setting(icon="site")
 class BrandingSettings(BaseSiteSetting):
     """The neutral face of the site (SPEC 4): nothing here may name what it is."""
 
-    site_name = models.CharField(max_length=40, default="Garden Club")
-    short_name = models.CharField(max_length=12, default="Garden")
-    primary_colour = models.CharField(max_length=7, default="#2f6b3b")
+    site_name = models.CharField(
+        max_length=40, default="Garden Club", help_text="Shown in every page title and header."
+    )
+    short_name = models.CharField(
+        max_length=12, default="Garden", help_text="Used when the site is saved to a home screen."
+    )
+    primary_colour = models.CharField(max_length=7, default="#2f6b3b", choices=COLOUR_CHOICES)
+    favicon = models.CharField("tab icon", max_length=10, default="leaf", choices=FAVICON_CHOICES)
     quick_exit_url = models.URLField(
         default="https://www.bbc.co.uk/weather",
         help_text="Neutral page that quick exit goes to. Not personalised.",
@@ -30,6 +86,7 @@ class BrandingSettings(BaseSiteSetting):
         FieldPanel("site_name"),
         FieldPanel("short_name"),
         FieldPanel("primary_colour"),
+        FieldPanel("favicon"),
         FieldPanel("quick_exit_url"),
         FieldPanel("sms_sender_name"),
     ]
@@ -37,16 +94,59 @@ class BrandingSettings(BaseSiteSetting):
     class Meta:
         verbose_name = "branding"
 
+    def __str__(self) -> str:
+        return self.site_name
+
+    @property
+    def theme_class(self) -> str:
+        return "theme-" + re.sub(r"[^0-9a-f]", "", self.primary_colour.lower())
+
+    @property
+    def favicon_path(self) -> str:
+        name = self.favicon if self.favicon in dict(FAVICON_CHOICES) else "leaf"
+        return "portal/icon.svg" if name == "leaf" else f"portal/icon-{name}.svg"
+
+    def clean(self) -> None:
+        super().clean()
+        lowered = f"{self.site_name} {self.short_name} {self.sms_sender_name}".lower()
+        words = [w for w in DISCRETION_WORDS if w in lowered]
+        if words:
+            raise ValidationError(f"The site's names must stay neutral: remove “{words[0]}”.")
+
+
+def _may_read_restricted(request: HttpRequest) -> bool:
+    user = getattr(request, "user", None)
+    return bool(user is not None and user.is_authenticated and user.is_active)
+
 
 class InformationIndexPage(Page):
+    """The information hub: the list of articles."""
+
     intro = models.TextField(blank=True)
     content_panels = [*Page.content_panels, FieldPanel("intro")]
     subpage_types = ["cms.InformationPage"]
     template = "cms/information_index_page.html"
 
+    class Meta:
+        verbose_name = "information hub"
+
+    def clean(self) -> None:
+        super().clean()
+        discreet_slug_check(self.slug)
+
+    def get_context(self, request: HttpRequest, *args: Any, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context(request, *args, **kwargs)
+        articles = InformationPage.objects.child_of(self).live().order_by("path")
+        if not _may_read_restricted(request):
+            articles = articles.filter(signed_in_only=False)
+        context["articles"] = list(articles)
+        return context
+
 
 class InformationPage(Page):
-    summary = models.TextField(blank=True)
+    """An article: headings, text, callouts and helpline cards."""
+
+    summary = models.TextField(blank=True, help_text="One or two sentences shown in the list.")
     body = StreamField(ArticleBodyBlock(), blank=True)
     signed_in_only = models.BooleanField(
         default=False, help_text="Only show this page to people who have signed in."
@@ -56,3 +156,45 @@ class InformationPage(Page):
     parent_page_types = ["cms.InformationIndexPage"]
     subpage_types: list[str] = []
     template = "cms/information_page.html"
+
+    class Meta:
+        verbose_name = "information page"
+
+    def clean(self) -> None:
+        super().clean()
+        discreet_slug_check(self.slug)
+
+    def serve(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        if self.signed_in_only and not _may_read_restricted(request):
+            return HttpResponseRedirect("/")
+        return super().serve(request, *args, **kwargs)
+
+
+class StatusExplanation(models.Model):
+    """What each of his programme statuses can mean for her, in comms staff's words."""
+
+    status = models.CharField(max_length=20, unique=True, choices=ParticipantStatus.choices)
+    heading = models.CharField(max_length=120)
+    text = RichTextField(features=["bold", "italic", "link", "ul"])
+    more_page = models.ForeignKey(
+        InformationPage,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text="An information page with more about this.",
+    )
+
+    panels = [
+        FieldPanel("status"),
+        FieldPanel("heading"),
+        FieldPanel("text"),
+        FieldPanel("more_page"),
+    ]
+
+    class Meta:
+        ordering = ["status"]
+        verbose_name = "status explanation"
+
+    def __str__(self) -> str:
+        return self.heading

@@ -5,6 +5,10 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin
 from django.http import HttpRequest
 
+# Importing the services registers the alert-email Celery task in every process
+# that sets Django up (web and worker alike): Django's admin imports this module
+# at start-up, while ``contacts.tasks`` imports services only inside its tasks.
+from . import services  # noqa: F401
 from .models import AuditEvent, Participant, ProgrammeGroup, ProgrammeSession, User
 
 
@@ -14,7 +18,7 @@ class StaffUserAdmin(UserAdmin):
     list_filter = ("kind", "is_active", "is_superuser", "groups")
     fieldsets = (
         *UserAdmin.fieldsets,
-        ("Service", {"fields": ("kind", "is_duty_worker")}),
+        ("Service", {"fields": ("kind", "is_duty_worker", "alert_emails")}),
     )
 
 

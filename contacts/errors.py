@@ -19,6 +19,7 @@ class AllocationError(ServiceError):
             "Choose a different worker."
         ),
         "not_a_wss_worker": "Cases can only be allocated to a WSS worker.",
+        "no_name": "Enter the name she wants to be known by.",
     }
 
 
@@ -50,6 +51,10 @@ class RegisterError(ServiceError):
         "unknown_participant": "That person is not in this group.",
         "bad_mark": "Choose attended, late, missed or excused.",
         "incomplete": "Mark every person on the register before saving.",
+        "conflict": (
+            "Someone else saved this register at the same moment. Nothing of yours was "
+            "saved: check the marks and save again."
+        ),
     }
 
 
@@ -62,6 +67,10 @@ class RegisterImportError(ServiceError):
         "too_big": "The file is too large (at most 2,000 rows). Nothing was changed.",
         "not_csv": "The file is not a CSV file saved as UTF-8. Nothing was changed.",
         "missing_columns": "The file's first row must name the columns. Nothing was changed.",
+        "conflict": (
+            "Someone else saved one of these registers at the same moment. Nothing was "
+            "changed: check the file again."
+        ),
     }
 
     def __init__(
@@ -85,4 +94,36 @@ class AccountError(ServiceError):
 class ContactLogError(ServiceError):
     messages = {
         "in_future": "The contact cannot be in the future.",
+    }
+
+
+class PortalError(ServiceError):
+    """The survivor portal: activation, safe-contact settings, second passphrase."""
+
+    messages = {
+        "invalid_code": (
+            "That code did not work. It may have expired or been used already. "
+            "Ask your worker for a new one."
+        ),
+        "already_active": "This person already has an account. Issue a new code to reset it.",
+        "username_taken": "That username is taken. Choose a different one.",
+        "username_invalid": (
+            "Choose a username of 3 to 40 letters, numbers, dots, dashes or underscores."
+        ),
+        "weak_passphrase": "Choose a longer passphrase.",
+        "not_allowed": "Only her own worker or a service manager can do that.",
+        "no_account": "She has not set up her account yet.",
+        "invalid_phone": "Enter a phone number, like 07700 900123 or +44 7700 900123.",
+        "window_order": "The end time must be after the start time.",
+        "same_as_passphrase": "The second passphrase must be different from your usual one.",
+        "wrong_passphrase": "That is not your current passphrase.",
+    }
+
+
+class MessageError(ServiceError):
+    messages = {
+        "empty": "Write a message before sending.",
+        "too_long": "That message is too long.",
+        "rate_limited": "You have sent several messages in a short time. Wait a few minutes.",
+        "not_her_worker": "Only her current worker can reply.",
     }

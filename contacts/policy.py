@@ -15,7 +15,7 @@ from . import roles
 if TYPE_CHECKING:
     from django.contrib.auth.models import AnonymousUser
 
-    from .models import Survivor, User
+    from .models import Alert, Survivor, User
 
 
 def role_names(user: User | AnonymousUser) -> frozenset[str]:
@@ -76,3 +76,32 @@ def can_record_programme_data(user: User | AnonymousUser) -> bool:
 def can_use_editor(user: User | AnonymousUser) -> bool:
     """The Wagtail admin: comms staff and managers only (pages, never survivor data)."""
     return is_comms(user) or is_manager(user) or bool(user.is_superuser)
+
+
+# --- Staff side (issue 4) ---------------------------------------------------------
+
+
+def can_act_on_alert(user: User | AnonymousUser, alert: Alert) -> bool:
+    """Her own worker; for an urgent alert, also the designated duty worker."""
+    if can_work_with_survivor(user, alert.survivor):
+        return True
+    return bool(alert.urgent) and is_duty_worker(user)
+
+
+def can_lift_lockout(user: User | AnonymousUser, survivor: Survivor) -> bool:
+    """Her worker or a manager can let her sign in again before the cool-off ends."""
+    return is_manager(user) or can_work_with_survivor(user, survivor)
+
+
+def can_manage_accounts(user: User | AnonymousUser) -> bool:
+    """Create accounts, set roles, allocate, revoke sessions, reset authenticators."""
+    return is_manager(user)
+
+
+def can_read_audit_and_reports(user: User | AnonymousUser) -> bool:
+    return is_manager(user)
+
+
+def can_edit_sms_texts(user: User | AnonymousUser) -> bool:
+    """The wording of check-in and nudge texts: the service manager."""
+    return is_manager(user)

@@ -54,6 +54,12 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "wagtaildocs.add_document",
         "wagtaildocs.change_document",
         "wagtaildocs.choose_document",
+        # Portal wording (issue 3): status explanations and the neutral branding.
+        "cms.add_statusexplanation",
+        "cms.change_statusexplanation",
+        "cms.delete_statusexplanation",
+        "cms.view_statusexplanation",
+        "cms.change_brandingsettings",
     ],
     SERVICE_MANAGER: [
         "wagtailadmin.access_admin",

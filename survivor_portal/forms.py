@@ -1,4 +1,16 @@
+"""Forms for the survivor-facing pages. Plain English labels and messages."""
+
+from __future__ import annotations
+
 from django import forms
+
+from contacts.models import SafeContactWindow
+from contacts.services.portal import PortalError, phone_normalise
+
+LONG_HINT = (
+    "At least 12 characters. A few words you will remember works well, "
+    "for example “kettle orange river seven”."
+)
 
 
 class SignInForm(forms.Form):
@@ -12,4 +24,130 @@ class SignInForm(forms.Form):
         max_length=200,
         strip=False,
         widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+    )
+
+
+class ActivationForm(forms.Form):
+    code = forms.CharField(
+        label="Code from your worker",
+        max_length=40,
+        widget=forms.TextInput(
+            attrs={"autocomplete": "one-time-code", "autocapitalize": "characters"}
+        ),
+        error_messages={"required": "Enter the code your worker gave you."},
+    )
+    username = forms.CharField(
+        label="Choose a username",
+        max_length=40,
+        help_text="3 to 40 letters, numbers, dots, dashes or underscores. Avoid your real name.",
+        widget=forms.TextInput(
+            attrs={"autocomplete": "username", "autocapitalize": "none", "spellcheck": "false"}
+        ),
+        error_messages={"required": "Choose a username."},
+    )
+    passphrase = forms.CharField(
+        label="Choose a passphrase",
+        max_length=200,
+        strip=False,
+        help_text=LONG_HINT,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+        error_messages={"required": "Choose a passphrase."},
+    )
+    passphrase_again = forms.CharField(
+        label="Type the passphrase again",
+        max_length=200,
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+        error_messages={"required": "Type the passphrase again."},
+    )
+
+    def clean(self) -> dict:
+        data = super().clean()
+        if (
+            data.get("passphrase")
+            and data.get("passphrase_again")
+            and data["passphrase"] != data["passphrase_again"]
+        ):
+            self.add_error("passphrase_again", "The two passphrases are different.")
+        return data
+
+
+class SafeContactForm(forms.Form):
+    safe_phone = forms.CharField(
+        label="Safe phone number",
+        required=False,
+        max_length=30,
+        help_text="The number it is safe for us to call or text. Leave empty if none is safe.",
+        widget=forms.TextInput(attrs={"type": "tel", "autocomplete": "tel"}),
+    )
+    voicemail_safe = forms.BooleanField(
+        label="It is safe to leave a voicemail on this number", required=False
+    )
+    code_word = forms.CharField(
+        label="Code word",
+        required=False,
+        max_length=40,
+        help_text="Your worker will say this word on the phone so you know it is her.",
+        widget=forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false"}),
+    )
+    sms_nudges = forms.BooleanField(
+        label="Send me a plain text “You have a new message” inside my safe times",
+        required=False,
+    )
+
+    def clean_safe_phone(self) -> str:
+        try:
+            return phone_normalise(self.cleaned_data.get("safe_phone", ""))
+        except PortalError as error:
+            raise forms.ValidationError(error.message) from error
+
+
+class WindowForm(forms.Form):
+    weekday = forms.TypedChoiceField(
+        label="Day",
+        choices=[("", "Choose a day"), *SafeContactWindow.Weekday.choices],
+        coerce=int,
+        required=False,
+    )
+    starts_at = forms.TimeField(
+        label="From",
+        required=False,
+        widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
+        error_messages={"invalid": "Enter a time, like 09:30 or 18:00."},
+    )
+    ends_at = forms.TimeField(
+        label="To",
+        required=False,
+        widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
+        error_messages={"invalid": "Enter a time, like 09:30 or 18:00."},
+    )
+
+    def clean(self) -> dict:
+        data = super().clean()
+        parts = [data.get("weekday") not in (None, ""), data.get("starts_at"), data.get("ends_at")]
+        if any(parts) and not all(parts):
+            raise forms.ValidationError("Fill in the day, the start time and the end time.")
+        if all(parts) and data["ends_at"] <= data["starts_at"]:
+            raise forms.ValidationError("The end time must be after the start time.")
+        return data
+
+
+WindowFormSet = forms.formset_factory(WindowForm, extra=2, can_delete=True, max_num=21)
+
+
+class SecondPassphraseForm(forms.Form):
+    current_passphrase = forms.CharField(
+        label="Your usual passphrase",
+        strip=False,
+        max_length=200,
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+        error_messages={"required": "Enter your usual passphrase."},
+    )
+    second_passphrase = forms.CharField(
+        label="Second passphrase",
+        strip=False,
+        max_length=200,
+        help_text=LONG_HINT,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+        error_messages={"required": "Choose a second passphrase."},
     )

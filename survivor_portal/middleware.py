@@ -22,6 +22,7 @@ from django.urls import reverse
 from contacts import policy
 
 STAFF_PREFIXES = ("/staff/", "/editor/", "/ops/")
+LAST_SEEN_PRECISION = 60  # seconds; idle timeouts are counted in minutes
 PRE_OTP_PATHS = ("/staff/login/", "/staff/otp/", "/staff/logout/")
 
 
@@ -57,7 +58,10 @@ class SessionTimeoutMiddleware:
                 logout(request)
                 target = reverse("staff-login") if was_staff else reverse("portal-home")
                 return HttpResponseRedirect(target)
-            request.session["last_seen"] = now
+            if now - last >= LAST_SEEN_PRECISION or "last_seen" not in request.session:
+                # Written at most once a minute: one session write per page would
+                # cost three queries on every request.
+                request.session["last_seen"] = now
         return self.get_response(request)
 
 

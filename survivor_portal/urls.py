@@ -4,13 +4,23 @@ from wagtail import views as wagtail_views
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
-from . import views
+from . import ops_views, thread_views, views
 
 urlpatterns = [
     path("", views.home, name="portal-home"),
     path("leave/", views.leave, name="portal-leave"),
+    # Her own pages (issue 3): neutral addresses, no ids.
+    path("start/", views.activate, name="portal-activate"),
+    path("settings/", views.contact_settings, name="portal-settings"),
+    path("settings/pause/", views.pause, name="portal-pause"),
+    path("settings/second-passphrase/", views.second_passphrase, name="portal-second"),
+    path("messages/", thread_views.thread, name="portal-messages"),
+    path("messages/clear/", thread_views.clear, name="portal-messages-clear"),
+    path("sign-out/", views.sign_out, name="portal-sign-out"),
     path("healthz", views.healthz, name="healthz"),
+    path("ping", ops_views.ping, name="ping"),
     path("staff/", include("contacts.urls")),
+    path("sms/", include("contacts.urls_sms")),
     path("editor/", include(wagtailadmin_urls)),
     path("ops/", admin.site.urls),
     path("files/", include(wagtaildocs_urls)),

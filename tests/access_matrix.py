@@ -58,6 +58,8 @@ WSS_OWN = row(NO, wss_a=OK, no_otp=OTP)  # object of survivor A: only her worker
 WSS_ANY = row(NO, wss_a=OK, wss_other=OK, no_otp=OTP)
 MANAGER = row(NO, manager=OK, no_otp=OTP)
 PRE_OTP = row(NO, wss_a=OK, wss_other=OK, programme=OK, comms=OK, manager=OK, no_otp=OK)
+# A survivor's own pages (issue 3): only a signed-in survivor, her own data.
+SURVIVOR_OWN = row(NO, survivor_a=OK, survivor_b=OK)
 # Staff sign-in page: survivors never reach the staff area at all.
 STAFF_SIGN_IN = row(OK, survivor_a=NO, survivor_b=NO)
 
@@ -76,6 +78,16 @@ TABLE: dict[str, Entry] = {
     "": Entry(EVERYONE),
     "leave/": Entry(row(EXIT), logs_out=True),
     "healthz": Entry(EVERYONE),
+    "ping": Entry(EVERYONE),
+    # --- Survivor portal (issue 3) -------------------------------------------------
+    # Her pages carry no ids: each survivor reaches only her own record through her
+    # session, so survivor B can never name survivor A's objects. Everyone else is
+    # sent to the portal sign-in ("/"), which counts as NO. Staff never act as her.
+    "start/": Entry(row(OK, survivor_a=NO, survivor_b=NO)),
+    "settings/": Entry(SURVIVOR_OWN),
+    "settings/pause/": Entry(SURVIVOR_OWN, method="POST"),
+    "settings/second-passphrase/": Entry(SURVIVOR_OWN),
+    "sign-out/": Entry(row(NO), method="POST", logs_out=True),
     "staff/": Entry(STAFF_ANY),
     "staff/login/": Entry(STAFF_SIGN_IN),
     # Signing out lands everyone on the sign-in page.
@@ -93,6 +105,51 @@ TABLE: dict[str, Entry] = {
     "staff/cases/<int:case_id>/": Entry(WSS_OWN),
     "staff/allocations/": Entry(MANAGER),
     "staff/allocations/<int:case_id>/": Entry(MANAGER, method="POST"),
+    # --- Staff side (issue 4) ---
+    # Programme side: programme workers record; managers read.
+    "staff/groups/new/": Entry(PROGRAMME_WRITE),
+    "staff/groups/<int:group_id>/sessions/new/": Entry(PROGRAMME_WRITE, method="POST"),
+    "staff/sessions/<int:session_id>/": Entry(PROGRAMME_READ),
+    "staff/register/import/": Entry(PROGRAMME_WRITE),
+    "staff/register/import/confirm/": Entry(PROGRAMME_WRITE, method="POST"),
+    "staff/participants/new/": Entry(PROGRAMME_WRITE),
+    # Her own worker only (the example case is survivor A's; the alert is hers, not urgent).
+    "staff/cases/<int:case_id>/contacts/": Entry(WSS_OWN, method="POST"),
+    "staff/cases/<int:case_id>/disclosures/": Entry(WSS_OWN, method="POST"),
+    "staff/cases/<int:case_id>/safe-contact/": Entry(WSS_OWN),
+    "staff/cases/<int:case_id>/code/": Entry(WSS_OWN, method="POST"),
+    "staff/cases/<int:case_id>/unlock/": Entry(WSS_OWN, method="POST"),
+    "staff/alerts/<int:alert_id>/": Entry(WSS_OWN),
+    # Designated duty workers only (none among the matrix roles; tests/staff covers one).
+    "staff/duty/": Entry(row(NO, no_otp=OTP)),
+    "staff/account/": Entry(STAFF_ANY),
+    # Service manager.
+    "staff/allocations/new/": Entry(MANAGER),
+    "staff/allocations/<int:case_id>/link/": Entry(MANAGER, method="POST"),
+    "staff/allocations/<int:case_id>/code/": Entry(MANAGER, method="POST"),
+    "staff/allocations/<int:case_id>/unlock/": Entry(MANAGER, method="POST"),
+    "staff/allocations/<int:case_id>/sessions/": Entry(MANAGER, method="POST"),
+    "staff/people/": Entry(MANAGER),
+    "staff/people/new/": Entry(MANAGER),
+    "staff/people/<int:user_id>/": Entry(MANAGER),
+    "staff/people/<int:user_id>/sessions/": Entry(MANAGER, method="POST"),
+    "staff/people/<int:user_id>/authenticator/": Entry(MANAGER, method="POST"),
+    "staff/people/<int:user_id>/password/": Entry(MANAGER, method="POST"),
+    "staff/audit/": Entry(MANAGER),
+    "staff/disclosures/": Entry(MANAGER),
+    "staff/reports/": Entry(MANAGER),
+    "staff/reports/monthly.csv": Entry(MANAGER),
+    # --- Check-ins and SMS (issue 5) ---
+    # Her own worker sets her plan; the manager words the texts.
+    "staff/cases/<int:case_id>/check-ins/": Entry(WSS_OWN),
+    "staff/texts/": Entry(MANAGER),
+    # Twilio's webhooks: reachable by anyone, but unsigned requests get 403.
+    "sms/inbound/": Entry(row(NO), method="POST"),
+    "sms/status/": Entry(row(NO), method="POST"),
+    # --- The message line (issue 6): her own thread, through her session only ---
+    "messages/": Entry(row(NO, survivor_a=OK, survivor_b=OK)),
+    "messages/clear/": Entry(row(NO, survivor_a=OK, survivor_b=OK), method="POST"),
+    "staff/cases/<int:case_id>/messages/": Entry(WSS_OWN),
     # Information pages (Wagtail serves them; readable without signing in).
     r"^pages/((?:[\w\-]+/)*)$": Entry(EVERYONE, example="/pages/"),
     "pages/_util/authenticate_with_password/<int:page_view_restriction_id>/<int:page_id>/": (
@@ -162,6 +219,10 @@ def classify(response: HttpResponse) -> str:
             return OTP
         if location.startswith("/staff/login/"):
             return NO
+        if location == "/" or location.startswith("/?"):
+            return NO  # the portal's sign-in page (issue 3)
+        if location == "/" or location.startswith("/?"):
+            return NO  # sent to the portal sign-in: her pages need her session
         return OK
     if status in (403, 404):
         return NO

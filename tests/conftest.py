@@ -101,6 +101,8 @@ def world(db: None) -> World:
     Message.objects.create(
         survivor=survivor_a, author=survivor_a.user, from_survivor=True, body=CANARY_MESSAGE
     )
+    survivor_a.refresh_from_db()
+    survivor_b.refresh_from_db()
     return World(
         wss_a=wss_a,
         wss_other=wss_other,
@@ -141,3 +143,14 @@ def client_for(role: str, world: World) -> Client:
     if role == "no_otp":
         return sign_in(client, world.no_otp, verified=False)
     return sign_in(client, getattr(world, role))
+
+
+def pytest_terminal_summary(terminalreporter, exitstatus, config) -> None:  # noqa: ANN001
+    """Always print how much of the access matrix was checked."""
+    from .test_access_matrix import MATRIX_FIGURES
+
+    if MATRIX_FIGURES:
+        terminalreporter.write_line(
+            f"access matrix: {MATRIX_FIGURES['pairs']} URL × role pairs checked, "
+            f"{MATRIX_FIGURES['unexpected']} unexpected"
+        )

@@ -13,12 +13,27 @@ from contacts.models import Attendance, AttendanceMark
 
 from . import access_matrix as matrix
 from .conftest import CANARIES, client_for, sign_in
+from .figures import record
 
 MATRIX_FIGURES: dict[str, int] = {}
 
 
 def _ids(world) -> dict[str, int]:
+    # Staff side (issue 4): an alert on survivor A's case, a staff account for the
+    # manager's screens to act on (never one of the matrix roles: a reset must not
+    # sign a role out mid-matrix). get_or_create: _ids() is called more than once.
+    from contacts.models import Alert, User
+
+    alert, _ = Alert.objects.get_or_create(
+        survivor=world.survivor_a, kind=Alert.Kind.OTHER_REPLY, urgent=False
+    )
+    target, _ = User.objects.get_or_create(
+        username="matrix-target", defaults={"kind": User.Kind.STAFF}
+    )
     return {
+        "session_id": world.session.pk,
+        "alert_id": alert.pk,
+        "user_id": target.pk,
         "group_id": world.group.pk,
         "participant_id": world.linked_participant.pk,
         "case_id": world.survivor_a.pk,
@@ -67,6 +82,9 @@ def test_every_role_gets_the_expected_answer_on_every_url(world) -> None:
                     failures.append(f"{role} GET {door}: expected 200, got {response.status_code}")
     MATRIX_FIGURES["pairs"] = checked
     MATRIX_FIGURES["unexpected"] = len(failures)
+    record("access matrix: URL x role pairs checked", checked)
+    record("access matrix: unexpected answers", len(failures))
+    record("canary hits on programme-side pages (matrix)", len(leaks))
     print(f"\naccess matrix: {checked} URL × role pairs checked, {len(failures)} unexpected")
     assert failures == [], "\n".join(failures)
     assert leaks == []

@@ -3,12 +3,15 @@ WSS means Women's Support Service."""
 
 from __future__ import annotations
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, Exists, IntegerField, OuterRef, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce
 from django.http import Http404
 
 from .. import policy
 from ..models import (
+    Alert,
     Attendance,
+    Message,
     Participant,
     ProgrammeGroup,
     ProgrammeSession,
@@ -20,32 +23,120 @@ from ..models import (
 from ..services import audit_record
 
 
+def _count(queryset: QuerySet) -> Coalesce:
+    """A correlated COUNT(*) subquery (no join fan-out, one statement in all)."""
+    return Coalesce(
+        Subquery(
+            queryset.order_by().values("survivor_id").annotate(n=Count("pk")).values("n")[:1],
+            output_field=IntegerField(),
+        ),
+        0,
+    )
+
+
+MISSED_CHECKIN_KINDS = (Alert.Kind.CHECKIN_MISSED, Alert.Kind.CHECKIN_TOO_OLD)
+
+
 def caseload_for_worker(*, worker: User) -> QuerySet[Survivor]:
-    """Her own allocated survivors only, with open-alert counts, neediest first."""
+    """Her own allocated survivors only, neediest first: urgent alerts, then
+    unanswered messages, then missed check-ins, then other open alerts.
+
+    One query however many survivors and alerts (bench/staff_dashboard.py)."""
+    open_alerts = Alert.objects.filter(survivor=OuterRef("pk"), acknowledged_at__isnull=True)
+    last_reply = (
+        Message.objects.filter(survivor=OuterRef(OuterRef("pk")), from_survivor=False)
+        .order_by("-created_at")
+        .values("created_at")[:1]
+    )
+    unanswered = Message.objects.filter(survivor=OuterRef("pk"), from_survivor=True).filter(
+        Q(created_at__gt=Subquery(last_reply))
+        | ~Exists(Message.objects.filter(survivor=OuterRef(OuterRef("pk")), from_survivor=False))
+    )
     return (
         Survivor.objects.filter(worker=worker)
         .select_related("participant")
         .annotate(
-            urgent_alerts=Count(
-                "alerts", filter=Q(alerts__acknowledged_at__isnull=True, alerts__urgent=True)
+            urgent_alerts=_count(open_alerts.filter(urgent=True)),
+            unanswered_messages=_count(unanswered),
+            unread_messages=_count(
+                Message.objects.filter(
+                    survivor=OuterRef("pk"), from_survivor=True, read_at__isnull=True
+                )
             ),
-            open_alerts=Count("alerts", filter=Q(alerts__acknowledged_at__isnull=True)),
+            missed_checkins=_count(open_alerts.filter(kind__in=MISSED_CHECKIN_KINDS)),
+            open_alerts=_count(open_alerts),
+            last_alert_at=Subquery(open_alerts.order_by("-created_at").values("created_at")[:1]),
         )
-        .order_by("-urgent_alerts", "-open_alerts", "known_as", "pk")
+        .order_by(
+            "-urgent_alerts",
+            "-unanswered_messages",
+            "-missed_checkins",
+            "-open_alerts",
+            "known_as",
+            "pk",
+        )
     )
 
 
-def survivor_for_worker(*, worker: User, survivor_id: int) -> Survivor:
-    """Her record, for her own worker; anyone else gets a 404 (no existence leak)."""
+def survivor_for_worker(
+    *, worker: User, survivor_id: int, action: str = "survivor.view"
+) -> Survivor:
+    """Her record, for her own worker; anyone else gets a 404 (no existence leak).
+
+    Every read is audited (SPEC 2): ``action`` says what was read."""
     survivor = (
-        Survivor.objects.select_related("participant", "participant__group")
+        Survivor.objects.select_related("participant", "participant__group", "user")
         .filter(pk=survivor_id, worker=worker)
         .first()
     )
     if survivor is None or not policy.can_work_with_survivor(worker, survivor):
         raise Http404
-    audit_record(actor=worker, action="survivor.view", obj=survivor)
+    audit_record(actor=worker, action=action, obj=survivor)
     return survivor
+
+
+def case_record(*, survivor: Survivor) -> dict[str, object]:
+    """Everything on her page for her worker, in a fixed handful of queries."""
+    participant = survivor.participant
+    context: dict[str, object] = {
+        "survivor": survivor,
+        "participant": participant,
+        "windows": list(survivor.windows.all()),
+        "open_alerts": list(
+            survivor.alerts.filter(acknowledged_at__isnull=True).order_by("-urgent", "-created_at")
+        ),
+        "past_alerts": list(
+            survivor.alerts.filter(acknowledged_at__isnull=False)
+            .select_related("acknowledged_by")
+            .order_by("-acknowledged_at")[:20]
+        ),
+        "contact_log": list(survivor.contact_log.select_related("worker")[:30]),
+        "disclosures": list(survivor.disclosures.select_related("worker")[:30]),
+        "unread_messages": survivor.messages.filter(
+            from_survivor=True, read_at__isnull=True
+        ).count(),
+    }
+    if participant is not None:
+        context["attendance"] = participant_attendance(participant=participant)
+        context["next_session"] = participant_next_session(participant=participant)
+    return context
+
+
+def alert_for_actor(*, user: User, alert_id: int) -> Alert:
+    """An alert her worker (or, if urgent, the duty worker) may act on; else 404."""
+    alert = Alert.objects.select_related("survivor", "survivor__worker").filter(pk=alert_id).first()
+    if alert is None or not policy.can_act_on_alert(user, alert):
+        raise Http404
+    return alert
+
+
+def duty_alerts(*, limit: int = 200) -> list[Alert]:
+    """Urgent alerts not yet acknowledged, across the service, oldest first."""
+    return list(
+        Alert.objects.filter(urgent=True, acknowledged_at__isnull=True)
+        .select_related("survivor", "survivor__worker")
+        .order_by("created_at", "pk")[:limit]
+    )
 
 
 def participant_attendance(*, participant: Participant, limit: int = 8) -> list[Attendance]:

@@ -26,6 +26,7 @@ from .audit import audit_record
 logger = logging.getLogger(__name__)
 
 ALERT_EMAIL_SUBJECT = "New alert"
+INSERT_COLUMNS = ("survivor_id", "kind", "urgent", "created_at", "acknowledgement_note")
 ALERT_EMAIL_BODY = "You have a new alert \N{EM DASH} sign in to view."
 
 
@@ -50,6 +51,7 @@ def alerts_for_linked_survivors(*, participant: Participant, kind: str, urgent: 
     """
     if kind not in Alert.Kind.values:
         raise ValueError(f"Unknown alert kind {kind!r}")
+    # INSERT_COLUMNS must list every NOT NULL column of Alert (a test checks it).
     now = timezone.now()
     alert_table = connection.ops.quote_name(Alert._meta.db_table)
     survivor_table = connection.ops.quote_name(Survivor._meta.db_table)
@@ -57,7 +59,7 @@ def alerts_for_linked_survivors(*, participant: Participant, kind: str, urgent: 
     with connection.cursor() as cursor:
         cursor.execute(
             f"INSERT INTO {alert_table} "  # noqa: S608 - table names from the model, values bound
-            "(survivor_id, kind, urgent, created_at, acknowledgement_note) "
+            f"({', '.join(INSERT_COLUMNS)}) "
             f"SELECT id, %s, %s, %s, '' FROM {survivor_table} WHERE participant_id = %s",
             [kind, urgent, created_at, participant.pk],
         )

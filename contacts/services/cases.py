@@ -85,3 +85,31 @@ def survivor_link_participant(
     except IntegrityError as error:
         raise AllocationError("same_worker_for_linked_partners") from error
     return locked
+
+
+def survivor_open(
+    *,
+    actor: User,
+    known_as: str,
+    worker: User | None = None,
+    participant: Participant | None = None,
+    issue_code: bool = True,
+) -> tuple[Survivor, str]:
+    """Open her case: the record, her worker and link if given, and a one-time
+    activation code for her portal account. All or nothing; returns the plain
+    code (shown once, to be given to her in person or by phone) or ""."""
+    from .portal import activation_code_issue
+
+    known_as = known_as.strip()
+    if not known_as:
+        raise AllocationError("no_name")
+    with transaction.atomic():
+        survivor = survivor_create(actor=actor, known_as=known_as)
+        if participant is not None:
+            survivor = survivor_link_participant(
+                actor=actor, survivor=survivor, participant=participant
+            )
+        if worker is not None:
+            survivor = survivor_allocate(actor=actor, survivor=survivor, worker=worker)
+        code = activation_code_issue(actor=actor, survivor=survivor) if issue_code else ""
+    return survivor, code

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
 
@@ -127,26 +127,37 @@ def register_participants(*, session: ProgrammeSession) -> list[Participant]:
 
 
 def attendance_register_submit(
-    *, actor: User, session: ProgrammeSession, marks: dict[int, str]
+    *,
+    actor: User,
+    session: ProgrammeSession,
+    marks: dict[int, str],
+    on_register: list[Participant] | None = None,
 ) -> int:
     """Save a whole register in one go: every person on it gets one mark.
 
     Refuses the lot (nothing saved) if anyone is unmarked, a mark is unknown, or
-    a person is not on this register. Returns how many marks changed; saving
-    the same register twice changes nothing the second time.
+    a person is not on this register. ``on_register`` is the register as the
+    caller already read it in this request (saves a query). Returns how many
+    marks changed; saving the same register twice changes nothing the second time.
     """
     if any(mark not in AttendanceMark.values for mark in marks.values()):
         raise RegisterError("bad_mark")
-    with transaction.atomic():
-        on_register = {p.pk for p in register_participants(session=session)}
-        if set(marks) - on_register:
-            raise RegisterError("unknown_participant")
-        if on_register - set(marks):
-            raise RegisterError("incomplete")
-        changed = attendance_apply(
-            actor=actor, pairs=[(session.pk, pk, mark) for pk, mark in marks.items()]
-        )
-        audit_record(actor=actor, action="session.register", obj=session)
+    if on_register is None:
+        on_register = register_participants(session=session)
+    expected = {p.pk for p in on_register}
+    if set(marks) - expected:
+        raise RegisterError("unknown_participant")
+    if expected - set(marks):
+        raise RegisterError("incomplete")
+    try:
+        with transaction.atomic():
+            changed = attendance_apply(
+                actor=actor, pairs=[(session.pk, pk, mark) for pk, mark in marks.items()]
+            )
+            audit_record(actor=actor, action="session.register", obj=session)
+    except IntegrityError as error:
+        # Someone saved the same register at the same moment: nothing of ours was kept.
+        raise RegisterError("conflict") from error
     return changed
 
 

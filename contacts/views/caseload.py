@@ -1,31 +1,263 @@
-"""Women's Support Service (WSS) workers: their own caseload and nothing else."""
+"""Women's Support Service (WSS) workers: their own caseload and nothing else;
+alerts (with the duty view of urgent ones across the service), the contact
+log, disclosures and her messages. Every read of her record is audited."""
 
 from __future__ import annotations
 
-from django.http import HttpRequest, HttpResponse
+from django.contrib import messages
+from django.db import transaction
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
+from django.urls import reverse
+from django.views.decorators.http import require_http_methods
 
-from .. import policy, selectors
+from .. import policy, selectors, services
+from ..errors import AlertError, ContactLogError, DisclosureError, PortalError
+from ..forms import (
+    AlertAcknowledgeForm,
+    AlertEmailForm,
+    ContactLogForm,
+    DisclosureForm,
+    SafeContactNotesForm,
+)
 from .common import staff_page
 
 
 @staff_page(policy.is_wss_worker)
 def caseload(request: HttpRequest) -> HttpResponse:
-    survivors = selectors.caseload_for_worker(worker=request.user)
-    return render(request, "staff/caseload.html", {"survivors": survivors})
+    survivors = list(selectors.caseload_for_worker(worker=request.user))
+    return render(
+        request,
+        "staff/caseload.html",
+        {"survivors": survivors, "is_duty": policy.is_duty_worker(request.user)},
+    )
+
+
+def _case_page(request: HttpRequest, survivor, **forms) -> HttpResponse:
+    context = selectors.case_record(survivor=survivor)
+    context.update(
+        contact_form=forms.get("contact_form") or ContactLogForm(),
+        disclosure_form=forms.get("disclosure_form") or DisclosureForm(),
+        ack_form=AlertAcknowledgeForm(),
+        contact_error=forms.get("contact_error", ""),
+        disclosure_error=forms.get("disclosure_error", ""),
+    )
+    return render(
+        request, "staff/case_detail.html", context, status=400 if forms.get("invalid") else 200
+    )
 
 
 @staff_page(policy.is_wss_worker)
 def case_detail(request: HttpRequest, case_id: int) -> HttpResponse:
     survivor = selectors.survivor_for_worker(worker=request.user, survivor_id=case_id)
-    participant = survivor.participant
-    context = {
-        "survivor": survivor,
-        "participant": participant,
-        "windows": list(survivor.windows.all()),
-        "alerts": list(survivor.alerts.all()[:50]),
-    }
-    if participant is not None:
-        context["attendance"] = selectors.participant_attendance(participant=participant)
-        context["next_session"] = selectors.participant_next_session(participant=participant)
-    return render(request, "staff/case_detail.html", context)
+    return _case_page(request, survivor)
+
+
+@staff_page(policy.is_wss_worker)
+@require_http_methods(["POST"])
+def contact_log_add(request: HttpRequest, case_id: int) -> HttpResponse:
+    survivor = selectors.survivor_for_worker(worker=request.user, survivor_id=case_id)
+    form = ContactLogForm(request.POST)
+    if form.is_valid():
+        try:
+            services.contact_log_add(
+                actor=request.user,
+                survivor=survivor,
+                kind=form.cleaned_data["kind"],
+                outcome=form.cleaned_data["outcome"],
+                happened_at=form.cleaned_data["happened_at"],
+                note=form.cleaned_data["note"],
+            )
+        except ContactLogError as error:
+            return _case_page(
+                request, survivor, contact_form=form, contact_error=error.message, invalid=True
+            )
+        messages.success(request, "Contact logged.")
+        return HttpResponseRedirect(reverse("staff-case", args=[case_id]) + "#contact-log")
+    return _case_page(request, survivor, contact_form=form, invalid=True)
+
+
+@staff_page(policy.is_wss_worker)
+@require_http_methods(["POST"])
+def disclosure_add(request: HttpRequest, case_id: int) -> HttpResponse:
+    survivor = selectors.survivor_for_worker(worker=request.user, survivor_id=case_id)
+    form = DisclosureForm(request.POST)
+    if form.is_valid():
+        try:
+            services.disclosure_record(actor=request.user, survivor=survivor, **form.cleaned_data)
+        except DisclosureError as error:
+            return _case_page(
+                request,
+                survivor,
+                disclosure_form=form,
+                disclosure_error=error.message,
+                invalid=True,
+            )
+        messages.success(request, "Disclosure recorded.")
+        return HttpResponseRedirect(reverse("staff-case", args=[case_id]) + "#disclosures")
+    return _case_page(request, survivor, disclosure_form=form, invalid=True)
+
+
+@staff_page(policy.is_wss_worker)
+@require_http_methods(["POST"])
+def case_activation_code(request: HttpRequest, case_id: int) -> HttpResponse:
+    """A new one-time code for her account (set up, or reset after a lost phone)."""
+    survivor = selectors.survivor_for_worker(
+        worker=request.user, survivor_id=case_id, action="survivor.view"
+    )
+    code = services.activation_code_issue(actor=request.user, survivor=survivor)
+    return render(request, "staff/activation_code.html", {"survivor": survivor, "code": code})
+
+
+@staff_page(policy.is_wss_worker)
+@require_http_methods(["POST"])
+def case_unlock(request: HttpRequest, case_id: int) -> HttpResponse:
+    survivor = selectors.survivor_for_worker(worker=request.user, survivor_id=case_id)
+    try:
+        services.survivor_lockout_lift(actor=request.user, survivor=survivor)
+    except PortalError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, "She can sign in again now.")
+    return HttpResponseRedirect(reverse("staff-case", args=[case_id]))
+
+
+@staff_page(policy.is_wss_worker)
+@require_http_methods(["GET", "POST"])
+def alert_detail(request: HttpRequest, alert_id: int) -> HttpResponse:
+    """Acknowledge an alert with a note: her worker, or the duty worker if urgent."""
+    alert = selectors.alert_for_actor(user=request.user, alert_id=alert_id)
+    form = AlertAcknowledgeForm(request.POST or None)
+    error = ""
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                services.alert_acknowledge(
+                    actor=request.user, alert=alert, note=form.cleaned_data["note"]
+                )
+            except AlertError as failure:
+                error = failure.message
+            else:
+                messages.success(request, "Alert acknowledged.")
+                own = policy.can_work_with_survivor(request.user, alert.survivor)
+                target = (
+                    reverse("staff-case", args=[alert.survivor_id])
+                    if own
+                    else reverse("staff-duty")
+                )
+                return HttpResponseRedirect(target)
+        else:
+            error = "Write a short note saying what you did about this alert."
+    own_case = policy.can_work_with_survivor(request.user, alert.survivor)
+    # A read of her record: the duty worker also sees her safe-contact details
+    # to act on an urgent alert.
+    services.audit_record(
+        actor=request.user,
+        action="alert.view" if own_case else "survivor.view_duty",
+        obj=alert,
+        survivor=alert.survivor,
+    )
+    return render(
+        request,
+        "staff/alert_detail.html",
+        {
+            "alert": alert,
+            "survivor": alert.survivor,
+            "windows": list(alert.survivor.windows.all()),
+            "form": form,
+            "error": error,
+            "own_case": own_case,
+        },
+        status=400 if error else 200,
+    )
+
+
+@staff_page(policy.is_duty_worker)
+def duty(request: HttpRequest) -> HttpResponse:
+    alerts = selectors.duty_alerts()
+    services.audit_record(actor=request.user, action="duty.view")
+    return render(request, "staff/duty.html", {"alerts": alerts})
+
+
+@staff_page(policy.is_staff_member)
+@require_http_methods(["GET", "POST"])
+def account_settings(request: HttpRequest) -> HttpResponse:
+    """Her own alert-email choice (any staff member)."""
+    user = request.user
+    form = AlertEmailForm(
+        request.POST or None, initial={"email": user.email, "alert_emails": user.alert_emails}
+    )
+    if request.method == "POST":
+        if form.is_valid():
+            with transaction.atomic():
+                user.email = form.cleaned_data["email"]
+                user.alert_emails = form.cleaned_data["alert_emails"]
+                user.save(update_fields=["email", "alert_emails"])
+                services.audit_record(actor=user, action="staff.preferences", obj=user)
+            messages.success(request, "Saved.")
+            return HttpResponseRedirect(reverse("staff-account"))
+        return render(request, "staff/account.html", {"form": form}, status=400)
+    return render(request, "staff/account.html", {"form": form})
+
+
+@staff_page(policy.is_wss_worker)
+@require_http_methods(["GET", "POST"])
+def case_safe_contact(request: HttpRequest, case_id: int) -> HttpResponse:
+    """Her worker records the safe-contact details she gave by phone or in person
+    (the same rules as her own settings page; every change audited)."""
+    from survivor_portal.forms import SafeContactForm, WindowFormSet
+
+    survivor = selectors.survivor_for_worker(worker=request.user, survivor_id=case_id)
+    status = 200
+    if request.method == "POST":
+        form = SafeContactForm(request.POST)
+        notes = SafeContactNotesForm(request.POST)
+        windows = WindowFormSet(request.POST, prefix="window")
+        if form.is_valid() and windows.is_valid() and notes.is_valid():
+            chosen = [
+                services.Window(
+                    weekday=row["weekday"], starts_at=row["starts_at"], ends_at=row["ends_at"]
+                )
+                for row in windows.cleaned_data
+                if row and not row.get("DELETE") and row.get("starts_at")
+            ]
+            try:
+                services.safe_contact_update(
+                    actor=request.user,
+                    survivor=survivor,
+                    safe_phone=form.cleaned_data["safe_phone"],
+                    voicemail_safe=form.cleaned_data["voicemail_safe"],
+                    code_word=form.cleaned_data["code_word"],
+                    sms_nudges=form.cleaned_data["sms_nudges"],
+                    windows=chosen,
+                    notes=notes.cleaned_data["notes"],
+                )
+            except PortalError as error:
+                form.add_error(None, error.message)
+            else:
+                messages.success(request, "Safe-contact details saved.")
+                return HttpResponseRedirect(reverse("staff-case", args=[case_id]))
+        status = 400
+    else:
+        form = SafeContactForm(
+            initial={
+                "safe_phone": survivor.safe_phone,
+                "voicemail_safe": survivor.voicemail_safe,
+                "code_word": survivor.code_word,
+                "sms_nudges": survivor.sms_nudges,
+            }
+        )
+        notes = SafeContactNotesForm(initial={"notes": survivor.safe_contact_notes})
+        windows = WindowFormSet(
+            initial=[
+                {"weekday": w.weekday, "starts_at": w.starts_at, "ends_at": w.ends_at}
+                for w in survivor.windows.all()
+            ],
+            prefix="window",
+        )
+    return render(
+        request,
+        "staff/safe_contact.html",
+        {"survivor": survivor, "form": form, "notes": notes, "windows": windows},
+        status=status,
+    )

@@ -1,47 +1,227 @@
-"""Programme side: groups, sessions, participants. Nothing here looks at or
-depends on survivors (SPEC 2)."""
+"""Programme side: groups, sessions, the attendance register (on screen and from
+a CSV file), participants, status changes and risk concerns.
+
+Nothing here looks at or depends on survivors (SPEC 2): no page, count, error
+or query differs with whether anyone is linked to a man. The only write that
+reaches the Women's Support Service side (an alert) is a single statement run
+whether or not anyone is linked, and nothing of it comes back here.
+"""
 
 from __future__ import annotations
 
-from django import forms
 from django.contrib import messages
-from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods
 
 from .. import policy, selectors, services
-from ..models import Participant, ParticipantStatus, RiskConcern
+from ..errors import RegisterError, RegisterImportError
+from ..forms import (
+    GroupForm,
+    ParticipantForm,
+    RegisterForm,
+    RegisterImportConfirmForm,
+    RegisterImportForm,
+    RiskConcernForm,
+    SessionForm,
+    StatusChangeForm,
+)
+from ..models import Attendance, Participant, ProgrammeSession
+from ..services.imports import COLUMNS, MAX_BYTES
 from .common import staff_page
-
-
-class StatusChangeForm(forms.Form):
-    status = forms.ChoiceField(choices=ParticipantStatus.choices)
-    reason = forms.CharField(
-        max_length=500, required=False, widget=forms.Textarea(attrs={"rows": 3})
-    )
-
-
-class RiskConcernForm(forms.Form):
-    kind = forms.ChoiceField(choices=RiskConcern.Kind.choices)
-    occurred_on = forms.DateField(widget=forms.DateInput(attrs={"type": "date"}))
-    urgency = forms.ChoiceField(choices=RiskConcern.Urgency.choices)
 
 
 @staff_page(policy.can_use_programme_side)
 def group_list(request: HttpRequest) -> HttpResponse:
-    return render(request, "staff/group_list.html", {"groups": selectors.groups_list()})
+    return render(
+        request,
+        "staff/group_list.html",
+        {
+            "groups": selectors.groups_list(),
+            "can_record": policy.can_record_programme_data(request.user),
+        },
+    )
+
+
+@staff_page(policy.can_record_programme_data)
+@require_http_methods(["GET", "POST"])
+def group_create(request: HttpRequest) -> HttpResponse:
+    form = GroupForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        group = services.group_create(actor=request.user, **form.cleaned_data)
+        messages.success(request, "Group added.")
+        return HttpResponseRedirect(reverse("staff-group", args=[group.pk]))
+    status = 400 if request.method == "POST" else 200
+    return render(request, "staff/group_form.html", {"form": form}, status=status)
 
 
 @staff_page(policy.can_use_programme_side)
 def group_detail(request: HttpRequest, group_id: int) -> HttpResponse:
-    return render(request, "staff/group_detail.html", selectors.group_detail(group_id=group_id))
+    context = selectors.group_detail(group_id=group_id)
+    context["can_record"] = policy.can_record_programme_data(request.user)
+    context["session_form"] = SessionForm(group=context["group"])
+    return render(request, "staff/group_detail.html", context)
+
+
+@staff_page(policy.can_record_programme_data)
+@require_http_methods(["POST"])
+def session_create(request: HttpRequest, group_id: int) -> HttpResponse:
+    context = selectors.group_detail(group_id=group_id)
+    form = SessionForm(request.POST, group=context["group"])
+    if form.is_valid():
+        session = services.session_create(
+            actor=request.user,
+            group=context["group"],
+            starts_at=form.cleaned_data["starts_at"],
+            location=form.cleaned_data["location"],
+        )
+        messages.success(request, "Session added.")
+        return HttpResponseRedirect(reverse("staff-register", args=[session.pk]))
+    context.update(can_record=True, session_form=form)
+    return render(request, "staff/group_detail.html", context, status=400)
+
+
+def _session_or_404(session_id: int) -> ProgrammeSession:
+    session = ProgrammeSession.objects.select_related("group").filter(pk=session_id).first()
+    if session is None:
+        raise Http404
+    return session
+
+
+@staff_page(policy.can_use_programme_side)
+@require_http_methods(["GET", "POST"])
+def session_register(request: HttpRequest, session_id: int) -> HttpResponse:
+    """One screen, one submit: every person on the register marked."""
+    session = _session_or_404(session_id)
+    can_record = policy.can_record_programme_data(request.user)
+    if request.method == "POST" and not can_record:
+        raise PermissionDenied
+    participants = services.register_participants(session=session)
+    # The stored marks are only needed to show the form, not to save it.
+    current = (
+        {}
+        if request.method == "POST"
+        else dict(Attendance.objects.filter(session=session).values_list("participant_id", "mark"))
+    )
+    form = RegisterForm(request.POST or None, participants=participants, current=current)
+    error = ""
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                changed = services.attendance_register_submit(
+                    actor=request.user,
+                    session=session,
+                    marks=form.marks(),
+                    on_register=participants,
+                )
+            except RegisterError as failure:
+                error = failure.message
+            else:
+                messages.success(
+                    request,
+                    f"Register saved: {changed} mark{'s' if changed != 1 else ''} changed."
+                    if changed
+                    else "Register saved: nothing had changed.",
+                )
+                return HttpResponseRedirect(reverse("staff-register", args=[session.pk]))
+        else:
+            error = "Mark every person on the register before saving. Nothing was saved."
+    return render(
+        request,
+        "staff/register.html",
+        {
+            "session": session,
+            "form": form,
+            "error": error,
+            "can_record": can_record,
+        },
+        status=400 if error else 200,
+    )
+
+
+@staff_page(policy.can_record_programme_data)
+@require_http_methods(["GET", "POST"])
+def register_import(request: HttpRequest) -> HttpResponse:
+    """Upload a register file: a dry run shows what would change; nothing is saved."""
+    form = RegisterImportForm(request.POST or None, request.FILES or None)
+    context: dict[str, object] = {"form": form, "columns": COLUMNS}
+    status = 200
+    if request.method == "POST":
+        status = 400
+        if form.is_valid():
+            upload = form.cleaned_data["file"]
+            data = upload.read(MAX_BYTES + 1)
+            try:
+                plan = services.register_import_plan(data=data)
+            except RegisterImportError as failure:
+                context.update(error=failure.message, problems=failure.rows)
+            else:
+                status = 200
+                context.update(
+                    plan=plan,
+                    confirm_form=RegisterImportConfirmForm(
+                        initial={"data": data.decode("utf-8-sig")}
+                    ),
+                )
+        elif request.FILES.get("file") is not None:
+            context["error"] = "The file is empty. Nothing was changed."
+        else:
+            context["error"] = "Choose a CSV file to check."
+    return render(request, "staff/register_import.html", context, status=status)
+
+
+@staff_page(policy.can_record_programme_data)
+@require_http_methods(["POST"])
+def register_import_confirm(request: HttpRequest) -> HttpResponse:
+    """Save a previewed file. It is checked again: all rows or none."""
+    form = RegisterImportConfirmForm(request.POST)
+    context: dict[str, object] = {"form": RegisterImportForm(), "columns": COLUMNS}
+    if not form.is_valid():
+        context["error"] = "There was no file to import. Choose the file again."
+        return render(request, "staff/register_import.html", context, status=400)
+    try:
+        plan = services.register_import_apply(
+            actor=request.user, data=form.cleaned_data["data"].encode("utf-8")
+        )
+    except RegisterImportError as failure:
+        context.update(error=failure.message, problems=failure.rows)
+        return render(request, "staff/register_import.html", context, status=400)
+    if plan.new or plan.changed or plan.new_sessions:
+        messages.success(
+            request,
+            f"Imported: {plan.new} new mark(s), {plan.changed} changed, "
+            f"{plan.unchanged} already recorded, {plan.new_sessions} new session(s).",
+        )
+    else:
+        messages.success(request, "Nothing to import: every mark in the file was already recorded.")
+    return HttpResponseRedirect(reverse("staff-register-import"))
 
 
 @staff_page(policy.can_use_programme_side)
 def participant_list(request: HttpRequest) -> HttpResponse:
     participants = Participant.objects.select_related("group").order_by("reference")
-    return render(request, "staff/participant_list.html", {"participants": participants})
+    return render(
+        request,
+        "staff/participant_list.html",
+        {
+            "participants": participants,
+            "can_record": policy.can_record_programme_data(request.user),
+        },
+    )
+
+
+@staff_page(policy.can_record_programme_data)
+@require_http_methods(["GET", "POST"])
+def participant_create(request: HttpRequest) -> HttpResponse:
+    form = ParticipantForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        participant = services.participant_create(actor=request.user, **form.cleaned_data)
+        messages.success(request, "Participant added.")
+        return HttpResponseRedirect(reverse("staff-participant", args=[participant.pk]))
+    status = 400 if request.method == "POST" else 200
+    return render(request, "staff/participant_form.html", {"form": form}, status=status)
 
 
 @staff_page(policy.can_use_programme_side)

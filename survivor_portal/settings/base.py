@@ -9,6 +9,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import environ
+from celery.schedules import crontab
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 VAR_DIR = BASE_DIR / "var"
@@ -84,6 +85,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "wagtail.contrib.settings.context_processors.settings",
+                "survivor_portal.context_processors.branding",
             ],
         },
     },
@@ -94,6 +96,8 @@ DATABASES = {
 }
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=0)
+# A persistent connection that the database dropped is replaced, not reused.
+DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "contacts.User"
@@ -176,7 +180,55 @@ CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TIMEZONE = "Europe/London"
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
-CELERY_BEAT_SCHEDULE: dict = {}
+# How often beat wakes the dispatcher and the sweeper (seconds).
+_BEAT = env.float("BEAT_INTERVAL_SECONDS", default=60.0)
+CELERY_BEAT_SCHEDULE: dict = {
+    # Check-ins and SMS (SPEC 5): each is a wake-up; the database says what is due.
+    "checkins-dispatch": {"task": "contacts.tasks.checkins_dispatch", "schedule": _BEAT},
+    "outbox-sweep": {"task": "contacts.tasks.outbox_sweep", "schedule": _BEAT},
+    "checkins-missed": {"task": "contacts.tasks.checkins_mark_missed", "schedule": _BEAT},
+    # Retention (SPEC 7): nightly, 03:15 UK time.
+    "retention-purge": {
+        "task": "contacts.tasks.retention_purge_nightly",
+        "schedule": crontab(hour=3, minute=15),
+    },
+}
+
+# Texts (SPEC 5). Without TWILIO_ACCOUNT_SID the outbox backend "sends" by
+# logging the outbox row's id, so the service runs with no account anywhere.
+TWILIO_ACCOUNT_SID = env.str("TWILIO_ACCOUNT_SID", default="")
+TWILIO_AUTH_TOKEN = env.str("TWILIO_AUTH_TOKEN", default="")
+TWILIO_FROM = env.str("TWILIO_FROM", default="")
+TWILIO_MESSAGING_SERVICE_SID = env.str("TWILIO_MESSAGING_SERVICE_SID", default="")
+TWILIO_TIMEOUT_SECONDS = env.float("TWILIO_TIMEOUT_SECONDS", default=10.0)
+# Dotted path to a twilio.http.HttpClient subclass; empty means Twilio's own.
+TWILIO_HTTP_CLIENT = env.str("TWILIO_HTTP_CLIENT", default="")
+SMS_BACKEND = env.str("SMS_BACKEND", default="")  # empty: Twilio if configured, else outbox
+# A worker holds a claimed text this long; must exceed TWILIO_TIMEOUT_SECONDS.
+SMS_LEASE_SECONDS = env.float("SMS_LEASE_SECONDS", default=60.0)
+SMS_MAX_ATTEMPTS = env.int("SMS_MAX_ATTEMPTS", default=8)
+SMS_RETRY_BASE_SECONDS = env.float("SMS_RETRY_BASE_SECONDS", default=30.0)
+SMS_RETRY_MAX_SECONDS = env.float("SMS_RETRY_MAX_SECONDS", default=3600.0)
+# Words a text may never contain (whole words, any ending), case-insensitive.
+SMS_DISCRETION_WORDS = env.list(
+    "SMS_DISCRETION_WORDS",
+    default=[
+        "abuse",
+        "abusive",
+        "violence",
+        "violent",
+        "perpetrator",
+        "programme",
+        "program",
+        "partner",
+        "support",
+        "refuge",
+        "police",
+        "safety",
+        "domestic",
+        "survivor",
+    ],
+)
 
 # Wagtail (comms staff only: pages, snippets and site settings).
 WAGTAIL_SITE_NAME = "Garden Club"
@@ -232,3 +284,10 @@ LOGGING = {
 # Where quick exit lands: neutral, non-personalised (comms staff can override
 # it in the site settings).
 QUICK_EXIT_URL = env.str("QUICK_EXIT_URL", default="https://www.bbc.co.uk/weather")
+
+# Messages (the private line to her worker).
+MESSAGE_MAX_LENGTH = env.int("MESSAGE_MAX_LENGTH", default=2000)
+MESSAGE_RATE_LIMIT = env.int("MESSAGE_RATE_LIMIT", default=10)
+MESSAGE_RATE_WINDOW_SECONDS = env.int("MESSAGE_RATE_WINDOW_SECONDS", default=600)
+# Messages, check-in replies and outbox rows older than this are deleted nightly.
+RETENTION_DAYS = env.int("RETENTION_DAYS", default=365)

@@ -20,7 +20,10 @@ CSRF_COOKIE_HTTPONLY = True
 # __Host- cookies: secure, host-only, path=/ (SPEC 8).
 SESSION_COOKIE_NAME = "__Host-sid"
 CSRF_COOKIE_NAME = "__Host-csrf"
-CONTENT_SECURITY_POLICY["DIRECTIVES"]["upgrade-insecure-requests"] = True
+CONTENT_SECURITY_POLICY = {
+    **CONTENT_SECURITY_POLICY,
+    "DIRECTIVES": {**CONTENT_SECURITY_POLICY["DIRECTIVES"], "upgrade-insecure-requests": True},
+}
 
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},

@@ -14,6 +14,7 @@ from contacts import services
 from contacts.models import AuditEvent, ContactLogEntry, Message
 
 from ..conftest import CANARY_CODE_WORD, CANARY_MESSAGE, CANARY_PHONE
+from ..figures import record
 
 
 def raw_dump() -> str:
@@ -38,6 +39,15 @@ def test_a_raw_database_dump_shows_no_message_body_phone_number_or_code_word(wor
         note="note canary 55 orchard",
     )
     dump = raw_dump()
+    canaries = (
+        CANARY_MESSAGE,
+        CANARY_PHONE,
+        CANARY_CODE_WORD,
+        "reply canary 99 harbour",
+        "note canary 55 orchard",
+        CANARY_PHONE.lstrip("+"),
+    )
+    record("canary plaintexts in a raw database dump", sum(c in dump for c in canaries))
     for canary in (
         CANARY_MESSAGE,
         CANARY_PHONE,

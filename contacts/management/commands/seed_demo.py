@@ -10,6 +10,7 @@ from datetime import time, timedelta
 from typing import Any
 
 from django.conf import settings
+from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.utils import timezone
@@ -75,6 +76,8 @@ class Command(BaseCommand):
         if not settings.DEBUG:
             raise CommandError("seed_demo prints passwords, so it only runs with DEBUG on.")
         accounts = self._seed()
+        # Information pages (issue 3); kept off stdout when it must be pure JSON.
+        call_command("seed_pages", stdout=self.stderr if options["json"] else self.stdout)
         if options["json"]:
             self.stdout.write(json.dumps(accounts, indent=2))
             return

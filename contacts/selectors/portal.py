@@ -1,0 +1,109 @@
+"""Reads for the survivor portal: only her own record, only his status.
+
+A survivor reaches data through her own account (``Survivor.user``) and never
+by an id in a URL, so one survivor cannot name another's objects.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.utils import timezone
+
+from ..models import Attendance, ProgrammeSession, SafeContactWindow, Survivor, User
+
+
+def portal_survivor(*, user: User) -> Survivor | None:
+    return Survivor.objects.filter(user=user).first() if user.is_authenticated else None
+
+
+def portal_home(*, user: User, duress: bool = False) -> dict[str, Any]:
+    """Her home page: his status (with its explanation), his last 8 sessions and
+    the next one. Under duress: an ordinary, empty-looking account."""
+    from cms.models import StatusExplanation
+
+    empty: dict[str, Any] = {
+        "participant": None,
+        "attendance": [],
+        "next_session": None,
+        "explanation": None,
+    }
+    if duress:
+        return empty
+    survivor = (
+        Survivor.objects.select_related("participant")
+        .filter(user=user)
+        .only("pk", "user_id", "participant")
+    ).first()
+    participant = survivor.participant if survivor is not None else None
+    if participant is None:
+        return empty
+    attendance = list(
+        Attendance.objects.filter(participant=participant)
+        .select_related("session")
+        .order_by("-session__starts_at")[:8]
+    )
+    next_session = None
+    if participant.group_id is not None:
+        next_session = (
+            ProgrammeSession.objects.filter(
+                group_id=participant.group_id, starts_at__gte=timezone.now()
+            )
+            .order_by("starts_at")
+            .first()
+        )
+    explanation = (
+        StatusExplanation.objects.select_related("more_page")
+        .filter(status=participant.status)
+        .first()
+    )
+    return {
+        "participant": participant,
+        "attendance": attendance,
+        "next_session": next_session,
+        "explanation": explanation,
+    }
+
+
+def safe_contact_for_survivor(*, survivor: Survivor) -> dict[str, Any]:
+    """Her current safe-contact settings, as the settings form shows them."""
+    windows = list(SafeContactWindow.objects.filter(survivor=survivor))
+    return {
+        "safe_phone": survivor.safe_phone,
+        "voicemail_safe": survivor.voicemail_safe,
+        "code_word": survivor.code_word,
+        "sms_nudges": survivor.sms_nudges,
+        "contact_paused": survivor.contact_paused,
+        "has_second_passphrase": bool(survivor.duress_passphrase),
+        "windows": windows,
+    }
+
+
+def portal_account_state(*, survivor: Survivor) -> dict[str, Any]:
+    """For her worker's screen: has she set up her account, is she locked out
+    of signing in (on any address), and is an activation code waiting."""
+    from axes.models import AccessAttempt
+    from django.conf import settings
+
+    from ..models import ActivationCode
+
+    now = timezone.now()
+    username = survivor.user.username if survivor.user_id else ""
+    locked = bool(username) and (
+        AccessAttempt.objects.filter(
+            username=username,
+            failures_since_start__gte=settings.AXES_FAILURE_LIMIT,
+            attempt_time__gte=now - settings.AXES_COOLOFF_TIME,
+        ).exists()
+    )
+    code = (
+        ActivationCode.objects.filter(survivor=survivor, used_at__isnull=True, expires_at__gt=now)
+        .order_by("-expires_at")
+        .first()
+    )
+    return {
+        "has_account": bool(username),
+        "username": username,
+        "locked_out": locked,
+        "code_expires_at": code.expires_at if code else None,
+    }

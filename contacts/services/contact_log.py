@@ -1,0 +1,42 @@
+"""The contact log: calls, visits and texts her Women's Support Service (WSS)
+worker made, with their outcome. The note is encrypted at rest."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from django.db import transaction
+from django.utils import timezone
+
+from ..errors import ContactLogError
+from ..models import ContactLogEntry, Survivor, User
+from .audit import audit_record
+
+
+def contact_log_add(
+    *,
+    actor: User,
+    survivor: Survivor,
+    kind: str,
+    outcome: str,
+    happened_at: datetime | None = None,
+    note: str = "",
+) -> ContactLogEntry:
+    if kind not in ContactLogEntry.Kind.values:
+        raise ValueError(f"Unknown contact kind {kind!r}")
+    if outcome not in ContactLogEntry.Outcome.values:
+        raise ValueError(f"Unknown outcome {outcome!r}")
+    happened_at = happened_at or timezone.now()
+    if happened_at > timezone.now() + timedelta(minutes=5):
+        raise ContactLogError("in_future")
+    with transaction.atomic():
+        entry = ContactLogEntry.objects.create(
+            survivor=survivor,
+            worker=actor,
+            kind=kind,
+            outcome=outcome,
+            happened_at=happened_at,
+            note=note.strip(),
+        )
+        audit_record(actor=actor, action="contact_log.add", obj=entry, survivor=survivor)
+    return entry

@@ -1,0 +1,296 @@
+"""Writes for the survivor portal: activation codes, her account, lockout
+lifting, safe-contact settings, pausing contact and the second ("duress")
+passphrase.
+
+Only hashes of codes and passphrases are stored. Every change is audited in
+the same transaction (ids only). Women's Support Service is abbreviated WSS.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import logging
+import re
+import secrets
+from dataclasses import dataclass
+from datetime import time, timedelta
+
+import phonenumbers
+from django.conf import settings
+from django.contrib.auth.hashers import check_password, make_password
+from django.contrib.auth.password_validation import validate_password
+from django.contrib.sessions.models import Session
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from .. import policy
+from ..encryption import phone_hash
+from ..errors import PortalError
+from ..models import ActivationCode, SafeContactWindow, Survivor, User
+from .audit import audit_record
+
+logger = logging.getLogger(__name__)
+
+ACTIVATION_CODE_LIFETIME = timedelta(hours=72)
+# No 0/O, 1/I/L: easy to read out over the phone.
+CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
+CODE_GROUPS, CODE_GROUP_LENGTH = 3, 4  # about 59 bits
+SURVIVOR_USERNAME = re.compile(r"^[A-Za-z0-9._-]{3,40}$")
+
+
+def normalise_code(code: str) -> str:
+    """Codes are accepted in any case, with or without spaces and dashes."""
+    return re.sub(r"[\s-]", "", code or "").upper()
+
+
+def code_hash(code: str) -> str:
+    """Keyed hash of a normalised code (never the code itself)."""
+    key = settings.SECRET_KEY.encode()
+    return hmac.new(key, normalise_code(code).encode(), hashlib.sha256).hexdigest()
+
+
+def _may_manage_account(actor: User, survivor: Survivor) -> bool:
+    return policy.can_work_with_survivor(actor, survivor) or policy.is_manager(actor)
+
+
+def activation_code_issue(*, actor: User, survivor: Survivor) -> str:
+    """A one-time code for her to set up (or reset) her account: valid 72 hours,
+    single use; issuing a new one invalidates her older unused codes. Returns the
+    plain code to give her in person or by phone; only its hash is stored."""
+    if not _may_manage_account(actor, survivor):
+        raise PortalError("not_allowed")
+    plain = "-".join(
+        "".join(secrets.choice(CODE_ALPHABET) for _ in range(CODE_GROUP_LENGTH))
+        for _ in range(CODE_GROUPS)
+    )
+    now = timezone.now()
+    with transaction.atomic():
+        ActivationCode.objects.filter(
+            survivor=survivor, used_at__isnull=True, expires_at__gt=now
+        ).update(expires_at=now)
+        code = ActivationCode.objects.create(
+            survivor=survivor,
+            code_hash=code_hash(plain),
+            created_by=actor,
+            expires_at=now + ACTIVATION_CODE_LIFETIME,
+        )
+        audit_record(actor=actor, action="activation_code.issue", obj=code, survivor=survivor)
+    return plain
+
+
+def _check_username(username: str, *, exclude_pk: int | None) -> str:
+    username = (username or "").strip()
+    if not SURVIVOR_USERNAME.match(username):
+        raise PortalError("username_invalid")
+    taken = User.objects.filter(username__iexact=username)
+    if exclude_pk is not None:
+        taken = taken.exclude(pk=exclude_pk)
+    if taken.exists():
+        raise PortalError("username_taken")
+    return username
+
+
+def _check_passphrase(passphrase: str, user: User) -> None:
+    try:
+        validate_password(passphrase, user=user)
+    except ValidationError as error:
+        raise PortalError("weak_passphrase", " ".join(error.messages)) from error
+
+
+def _end_sessions(user: User) -> None:
+    """Sign her out everywhere (an old device he holds must lose access)."""
+    user_pk = str(user.pk)
+    for session in Session.objects.filter(expire_date__gt=timezone.now()).iterator():
+        if session.get_decoded().get("_auth_user_id") == user_pk:
+            session.delete()
+
+
+def survivor_activate(*, code: str, username: str, passphrase: str) -> User:
+    """Turn a valid activation code into her account with the username and
+    passphrase she chose. A code for someone who already has an account resets
+    it (new username and passphrase, other sessions ended)."""
+    now = timezone.now()
+    with transaction.atomic():
+        activation = (
+            ActivationCode.objects.select_for_update()
+            .select_related("survivor", "survivor__user")
+            .filter(code_hash=code_hash(code), used_at__isnull=True, expires_at__gt=now)
+            .first()
+        )
+        if activation is None:
+            raise PortalError("invalid_code")
+        survivor = activation.survivor
+        existing = survivor.user
+        username = _check_username(username, exclude_pk=existing.pk if existing else None)
+        user = existing or User(kind=User.Kind.SURVIVOR)
+        user.username = username
+        user.kind = User.Kind.SURVIVOR
+        user.is_staff = user.is_superuser = False
+        user.is_active = True
+        _check_passphrase(passphrase, user)
+        user.set_password(passphrase)
+        user.save()
+        if existing is None:
+            survivor.user = user
+            survivor.save(update_fields=["user"])
+        else:
+            _end_sessions(user)
+            if survivor.duress_passphrase and check_password(
+                passphrase, survivor.duress_passphrase
+            ):
+                survivor.duress_passphrase = ""
+                survivor.save(update_fields=["duress_passphrase"])
+        activation.used_at = now
+        activation.save(update_fields=["used_at"])
+        audit_record(actor=user, action="survivor.activate", obj=activation, survivor=survivor)
+    logger.info("portal account %s activated for case %s", user.pk, survivor.pk)
+    return user
+
+
+def survivor_lockout_lift(*, actor: User, survivor: Survivor) -> int:
+    """Lift a sign-in lockout on her username (every address). Returns the number
+    of failure records cleared."""
+    from axes.utils import reset
+
+    if not _may_manage_account(actor, survivor):
+        raise PortalError("not_allowed")
+    if survivor.user is None:
+        raise PortalError("no_account")
+    with transaction.atomic():
+        cleared = reset(username=survivor.user.username)
+        audit_record(actor=actor, action="survivor.lockout_lift", obj=survivor)
+    return cleared
+
+
+# --- Safe contact -------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Window:
+    """One safe time to contact her: a weekday (0 = Monday) and UK local times."""
+
+    weekday: int
+    starts_at: time
+    ends_at: time
+
+
+def phone_normalise(raw: str, *, region: str = "GB") -> str:
+    """A phone number as E.164 (``+447700900123``), or PortalError."""
+    raw = (raw or "").strip()
+    if not raw:
+        return ""
+    try:
+        number = phonenumbers.parse(raw, region)
+    except phonenumbers.NumberParseException as error:
+        raise PortalError("invalid_phone") from error
+    e164 = phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+    # Ofcom keeps 07700 900000-900999 for drama and testing (demo data uses them).
+    fictional = e164.startswith("+447700900") and len(e164) == 13
+    if not (phonenumbers.is_valid_number(number) or fictional):
+        raise PortalError("invalid_phone")
+    return e164
+
+
+def _may_edit_safe_contact(actor: User, survivor: Survivor) -> bool:
+    own = policy.is_survivor(actor) and survivor.user_id == actor.pk
+    return own or policy.can_work_with_survivor(actor, survivor)
+
+
+def safe_contact_update(
+    *,
+    actor: User,
+    survivor: Survivor,
+    safe_phone: str,
+    voicemail_safe: bool,
+    code_word: str,
+    windows: list[Window],
+    sms_nudges: bool | None = None,
+    notes: str | None = None,
+) -> Survivor:
+    """Replace her safe-contact details: safe number (stored encrypted, as E.164,
+    with its keyed hash), voicemail, code word and the weekly windows. She or
+    her own worker may do this; ``notes`` is for her worker only."""
+    if not _may_edit_safe_contact(actor, survivor):
+        raise PortalError("not_allowed")
+    phone = phone_normalise(safe_phone)
+    for window in windows:
+        if window.ends_at <= window.starts_at:
+            raise PortalError("window_order")
+        if window.weekday not in range(7):
+            raise PortalError("window_order", "Choose a day of the week.")
+    unique = sorted(set(windows), key=lambda w: (w.weekday, w.starts_at, w.ends_at))
+    with transaction.atomic():
+        survivor.safe_phone = phone
+        survivor.safe_phone_hash = phone_hash(phone) if phone else ""
+        survivor.voicemail_safe = bool(voicemail_safe)
+        survivor.code_word = (code_word or "").strip()
+        fields = ["safe_phone", "safe_phone_hash", "voicemail_safe", "code_word"]
+        if sms_nudges is not None:
+            survivor.sms_nudges = bool(sms_nudges)
+            fields.append("sms_nudges")
+        if notes is not None and policy.can_work_with_survivor(actor, survivor):
+            survivor.safe_contact_notes = notes
+            fields.append("safe_contact_notes")
+        survivor.save(update_fields=fields)
+        SafeContactWindow.objects.filter(survivor=survivor).delete()
+        SafeContactWindow.objects.bulk_create(
+            [
+                SafeContactWindow(
+                    survivor=survivor, weekday=w.weekday, starts_at=w.starts_at, ends_at=w.ends_at
+                )
+                for w in unique
+            ]
+        )
+        audit_record(actor=actor, action="safe_contact.update", obj=survivor)
+    return survivor
+
+
+def contact_pause(*, survivor: Survivor, paused: bool, actor: User | None = None) -> Survivor:
+    """Pause (or resume) all contact with her: no check-ins, no texts, no calls
+    until she resumes. The actor defaults to her own account."""
+    actor = actor if actor is not None else survivor.user
+    if actor is None or not _may_edit_safe_contact(actor, survivor):
+        raise PortalError("not_allowed")
+    with transaction.atomic():
+        survivor.contact_paused = bool(paused)
+        survivor.save(update_fields=["contact_paused"])
+        action = "safe_contact.pause" if paused else "safe_contact.resume"
+        audit_record(actor=actor, action=action, obj=survivor)
+    return survivor
+
+
+def duress_passphrase_set(
+    *, survivor: Survivor, passphrase: str, current_passphrase: str, actor: User | None = None
+) -> Survivor:
+    """Set her second passphrase. Signing in with it shows an empty-looking
+    account and silently alerts her worker. She confirms her usual passphrase;
+    the two must differ."""
+    user = survivor.user
+    actor = actor if actor is not None else user
+    if user is None:
+        raise PortalError("no_account")
+    if actor is None or actor.pk != user.pk:
+        raise PortalError("not_allowed")
+    if not user.check_password(current_passphrase):
+        raise PortalError("wrong_passphrase")
+    if user.check_password(passphrase):
+        raise PortalError("same_as_passphrase")
+    _check_passphrase(passphrase, user)
+    with transaction.atomic():
+        survivor.duress_passphrase = make_password(passphrase)
+        survivor.save(update_fields=["duress_passphrase"])
+        audit_record(actor=actor, action="duress_passphrase.set", obj=survivor)
+    return survivor
+
+
+def duress_passphrase_clear(*, survivor: Survivor, actor: User) -> Survivor:
+    """Remove her second passphrase (she herself, or her own worker)."""
+    if not _may_edit_safe_contact(actor, survivor):
+        raise PortalError("not_allowed")
+    with transaction.atomic():
+        survivor.duress_passphrase = ""
+        survivor.save(update_fields=["duress_passphrase"])
+        audit_record(actor=actor, action="duress_passphrase.clear", obj=survivor)
+    return survivor

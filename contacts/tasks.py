@@ -1,0 +1,63 @@
+"""Celery tasks: thin wake-ups (SPEC 5). Each reloads rows from the database and
+calls one service; the database outbox says what is due, so a lost or repeated
+task message loses or repeats nothing. ``acks_late`` + ``reject_on_worker_lost``
+on every task; no eta/countdown anywhere (retries are rows with a
+``next_attempt_at``, picked up by the sweeper)."""
+
+from __future__ import annotations
+
+from celery import shared_task
+
+TASK_OPTIONS = {"acks_late": True, "reject_on_worker_lost": True, "ignore_result": True}
+
+
+@shared_task(**TASK_OPTIONS)
+def outbox_drain() -> int:
+    from .services import outbox
+
+    handled = outbox.outbox_drain()
+    if outbox.outbox_due_exists():
+        # The drain stopped at its time budget with work left: wake the next
+        # worker now rather than wait for the sweeper.
+        outbox_drain.delay()
+    return handled
+
+
+@shared_task(**TASK_OPTIONS)
+def outbox_sweep() -> dict[str, int]:
+    from .services import inbound, outbox
+
+    result = outbox.outbox_sweep()
+    result["inbound"] = inbound.inbound_sweep()
+    if result["due"]:
+        outbox_drain.delay()
+    return result
+
+
+@shared_task(**TASK_OPTIONS)
+def checkins_dispatch() -> dict[str, int]:
+    from .services import checkins
+
+    return checkins.checkins_dispatch_due()
+
+
+@shared_task(**TASK_OPTIONS)
+def checkins_mark_missed() -> int:
+    from .services import checkins
+
+    return checkins.checkins_mark_missed()
+
+
+@shared_task(**TASK_OPTIONS)
+def inbound_process(inbound_id: int) -> str:
+    from .services import inbound
+
+    return inbound.inbound_process(inbound_id=inbound_id)
+
+
+@shared_task(**TASK_OPTIONS)
+def retention_purge_nightly() -> dict[str, int]:
+    """Delete messages, check-in replies and outbox rows past the retention period."""
+    from .services.retention import retention_purge
+
+    return retention_purge()

@@ -1,0 +1,115 @@
+"""Check-in plans (her own Women's Support Service (WSS) worker) and the wording
+of the texts (the service manager)."""
+
+from __future__ import annotations
+
+from django import forms
+from django.conf import settings
+from django.contrib import messages
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import render
+from django.urls import reverse
+from django.views.decorators.http import require_http_methods
+
+from .. import policy, selectors
+from ..errors import ServiceError
+from ..models import CheckInPlan, SafeContactWindow, SmsTexts
+from ..selectors.checkins import checkin_page_for_worker
+from ..services import checkins as checkin_services
+from ..services import inbound as inbound_services
+from .common import staff_page
+
+
+class CheckInPlanForm(forms.Form):
+    frequency = forms.ChoiceField(choices=CheckInPlan.Frequency.choices)
+    weekdays = forms.TypedMultipleChoiceField(
+        choices=SafeContactWindow.Weekday.choices,
+        coerce=int,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        label="Days (weekly and fortnightly)",
+    )
+    send_at = forms.TimeField(
+        label="Time (her local time)", widget=forms.TimeInput(attrs={"type": "time"})
+    )
+    reply_window_hours = forms.IntegerField(
+        min_value=1, max_value=168, initial=24, label="Reply window (hours)"
+    )
+    paused = forms.BooleanField(required=False, label="Pause check-ins")
+
+
+class SmsTextsForm(forms.Form):
+    checkin_text = forms.CharField(
+        max_length=320, widget=forms.Textarea(attrs={"rows": 3}), label="Check-in text"
+    )
+    nudge_text = forms.CharField(
+        max_length=320, widget=forms.Textarea(attrs={"rows": 2}), label="New message text"
+    )
+
+
+@staff_page(policy.is_wss_worker)
+@require_http_methods(["GET", "POST"])
+def checkin_plan(request: HttpRequest, case_id: int) -> HttpResponse:
+    survivor = selectors.survivor_for_worker(worker=request.user, survivor_id=case_id)
+    here = reverse("staff-case-checkins", args=[survivor.pk])
+    status = 200
+    plan = CheckInPlan.objects.filter(survivor=survivor).first()
+    initial = (
+        {
+            "frequency": plan.frequency,
+            "weekdays": plan.weekday_list,
+            "send_at": plan.send_at,
+            "reply_window_hours": plan.reply_window_hours,
+            "paused": plan.paused,
+        }
+        if plan
+        else {"frequency": CheckInPlan.Frequency.WEEKLY, "reply_window_hours": 24}
+    )
+    form = CheckInPlanForm(initial=initial)
+    if request.method == "POST":
+        if request.POST.get("action") == "lift_opt_out":
+            inbound_services.sms_opt_out_lift(actor=request.user, survivor=survivor)
+            messages.success(request, "Texts can be sent to her again.")
+            return HttpResponseRedirect(here)
+        form = CheckInPlanForm(request.POST)
+        if form.is_valid():
+            try:
+                checkin_services.checkin_plan_set(
+                    actor=request.user, survivor=survivor, **form.cleaned_data
+                )
+            except ServiceError as error:
+                form.add_error(None, error.message)
+            else:
+                messages.success(request, "Check-in plan saved.")
+                return HttpResponseRedirect(here)
+        status = 400
+    context = checkin_page_for_worker(worker=request.user, survivor=survivor)
+    context.update({"survivor": survivor, "form": form})
+    return render(request, "staff/checkins/plan.html", context, status=status)
+
+
+@staff_page(policy.can_edit_sms_texts)
+@require_http_methods(["GET", "POST"])
+def sms_texts(request: HttpRequest) -> HttpResponse:
+    texts = SmsTexts.load()
+    form = SmsTextsForm(
+        initial={"checkin_text": texts.checkin_text, "nudge_text": texts.nudge_text}
+    )
+    status = 200
+    if request.method == "POST":
+        form = SmsTextsForm(request.POST)
+        if form.is_valid():
+            try:
+                checkin_services.sms_texts_update(actor=request.user, **form.cleaned_data)
+            except ServiceError as error:
+                form.add_error(None, error.message)
+            else:
+                messages.success(request, "Texts saved.")
+                return HttpResponseRedirect(reverse("staff-sms-texts"))
+        status = 400
+    context = {
+        "form": form,
+        "sender_name": checkin_services.sender_name(),
+        "words": settings.SMS_DISCRETION_WORDS,
+    }
+    return render(request, "staff/checkins/texts.html", context, status=status)

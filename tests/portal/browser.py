@@ -1,0 +1,101 @@
+"""Real headless Chromium (Debian's /usr/bin/chromium) driven by Playwright.
+
+A browser that cannot start fails the test: nothing here skips.
+"""
+
+from __future__ import annotations
+
+import os
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+from playwright.sync_api import Browser, BrowserContext, Page, sync_playwright
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--headless=new",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+DESTINATION_BODY = b"<!doctype html><title>Weather</title><h1>Weather forecast</h1>"
+
+
+class _Weather(BaseHTTPRequestHandler):
+    def do_GET(self) -> None:  # noqa: N802 - the standard library's name
+        self.send_response(200)
+        self.send_header("Content-Type", "text/html")
+        self.end_headers()
+        self.wfile.write(DESTINATION_BODY)
+
+    def log_message(self, format: str, *args: object) -> None:  # noqa: A002
+        return
+
+
+@contextmanager
+def neutral_destination() -> Iterator[str]:
+    """Another origin standing in for the neutral quick-exit destination (a
+    weather page), so the test needs no network. Yields its URL."""
+    server = ThreadingHTTPServer(("127.0.0.1", 0), _Weather)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}/weather"
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+# Playwright's sync API runs an event loop in this thread; the test body's ORM
+# calls are still ordinary synchronous code.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+
+@contextmanager
+def chromium() -> Iterator[Browser]:
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        try:
+            yield browser
+        finally:
+            browser.close()
+
+
+def new_context(browser: Browser, *, javascript: bool = True) -> BrowserContext:
+    """A phone-sized context where every request to another host is recorded and
+    refused (the portal must make none)."""
+    context = browser.new_context(
+        java_script_enabled=javascript, viewport={"width": 360, "height": 640}
+    )
+    context.outside_requests = []  # type: ignore[attr-defined]
+
+    def outside(route, request) -> None:  # noqa: ANN001
+        context.outside_requests.append(request.url)  # type: ignore[attr-defined]
+        route.abort()
+
+    local = ("http://localhost:", "http://127.0.0.1:")
+    context.route(lambda url: not url.startswith(local), outside)
+    return context
+
+
+def navigation_entries(page: Page) -> list[str]:
+    """The tab's back/forward list, from the DevTools protocol."""
+    session = page.context.new_cdp_session(page)
+    try:
+        history = session.send("Page.getNavigationHistory")
+    finally:
+        session.detach()
+    return [entry["url"] for entry in history["entries"]]
+
+
+def sign_in(page: Page, base_url: str, username: str, passphrase: str) -> None:
+    page.goto(base_url + "/")
+    page.fill("#id_username", username)
+    page.fill("#id_passphrase", passphrase)
+    page.click("main button[type=submit]")
+    page.wait_for_selector("h1:has-text('Latest news')")

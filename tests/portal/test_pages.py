@@ -1,0 +1,316 @@
+"""Her status page, her settings page, and what every portal page promises:
+neutral titles, no-store, strict CSP, no inline code, her data only."""
+
+from __future__ import annotations
+
+import re
+from datetime import timedelta
+
+import pytest
+from django.test import Client
+from django.utils import timezone
+
+from contacts import services
+from contacts.models import (
+    Attendance,
+    AttendanceMark,
+    AuditEvent,
+    SafeContactWindow,
+)
+
+from ..conftest import sign_in
+from ..factories import ParticipantFactory, ProgrammeSessionFactory
+
+FORBIDDEN = (
+    "abuse",
+    "violence",
+    "programme",
+    "perpetrator",
+    "partner",
+    "support",
+    "refuge",
+    "domestic",
+    "survivor",
+)
+PORTAL_PATHS_SIGNED_IN = ["/", "/settings/", "/settings/second-passphrase/"]
+PORTAL_PATHS_ANONYMOUS = ["/", "/start/", "/pages/"]
+
+
+def _with_history(world, *, sessions: int = 10) -> None:  # noqa: ANN001
+    marks = [AttendanceMark.ATTENDED, AttendanceMark.LATE, AttendanceMark.MISSED]
+    marks.append(AttendanceMark.EXCUSED)
+    for week in range(sessions):
+        session = ProgrammeSessionFactory(
+            group=world.group, starts_at=timezone.now() - timedelta(weeks=week + 1)
+        )
+        Attendance.objects.create(
+            session=session,
+            participant=world.linked_participant,
+            mark=marks[week % 4],
+            recorded_by=world.programme,
+        )
+    services.status_change_record(
+        actor=world.programme,
+        participant=world.linked_participant,
+        status="suspended",
+        reason="Missed two sessions in a row",
+    )
+
+
+def test_status_page_shows_his_status_history_next_session_and_explanation(world, pages) -> None:  # noqa: ANN001
+    _with_history(world)
+    body = sign_in(Client(), world.survivor_a.user).get("/").content.decode()
+    assert "Suspended: he cannot go to sessions for now" in body
+    assert f"Since {timezone.localtime().strftime('%-d %B %Y')}" in body
+    assert "Missed two sessions in a row" in body
+    rows = re.findall(r"<tr><td>([^<]+)</td><td>([^<]+)</td></tr>", body)
+    assert len(rows) == 8  # the last 8 sessions, newest first
+    assert [mark for _, mark in rows[:4]] == [
+        "Attended",
+        "Attended, arrived late",
+        "Missed",
+        "Missed, with a reason accepted",
+    ]
+    assert "Next session" in body
+    next_start = timezone.localtime(world.session.starts_at)
+    assert next_start.strftime("%-d %B %Y") in body
+    assert "What “suspended” can mean for you" in body  # CMS content
+    assert 'href="/pages/safety-planning/"' in body
+    assert "not a promise of change" in body and "best judge" in body
+
+
+def test_status_explanations_are_comms_content(world, pages) -> None:  # noqa: ANN001
+    from cms.models import StatusExplanation
+
+    StatusExplanation.objects.filter(status="referred").update(heading="Edited by comms")
+    body = sign_in(Client(), world.survivor_a.user).get("/").content.decode()
+    assert "Edited by comms" in body
+
+
+def test_not_linked_yet_shows_a_calm_empty_state(world) -> None:  # noqa: ANN001
+    world.survivor_b.participant = None
+    world.survivor_b.save()
+    body = sign_in(Client(), world.survivor_b.user).get("/").content.decode()
+    assert "There is nothing to show here yet." in body
+    assert "His current status" not in body
+
+
+def test_each_survivor_sees_only_her_own_man_and_her_own_settings(world) -> None:  # noqa: ANN001
+    other_man = ParticipantFactory(reference="P-7999", group=world.group)
+    services.status_change_record(
+        actor=world.programme, participant=other_man, status="completed", reason="Finished"
+    )
+    world.survivor_b.participant = other_man
+    world.survivor_b.save()
+    services.status_change_record(
+        actor=world.programme,
+        participant=world.linked_participant,
+        status="dropped_out",
+        reason="Stopped coming",
+    )
+    a = sign_in(Client(), world.survivor_a.user)
+    b = sign_in(Client(), world.survivor_b.user)
+    home_a, home_b = a.get("/").content.decode(), b.get("/").content.decode()
+    assert "Stopped going" in home_a and "Finished the course" not in home_a
+    assert "Finished the course" in home_b and "Stopped going" not in home_b
+    settings_b = b.get("/settings/").content.decode()
+    assert world.survivor_a.code_word not in settings_b
+    assert "900987" not in settings_b
+    assert world.survivor_a.code_word in a.get("/settings/").content.decode()
+    # Her pages carry no ids, so there is nothing of A's that B could ask for.
+    for path in PORTAL_PATHS_SIGNED_IN:
+        assert str(world.survivor_a.pk) not in re.findall(r'href="([^"]+)"', home_b)
+        assert world.survivor_a.user.username not in b.get(path).content.decode()
+
+
+@pytest.mark.parametrize("role", ["wss_a", "manager", "programme", "comms"])
+def test_staff_never_see_her_portal_pages(world, role: str) -> None:  # noqa: ANN001
+    client = sign_in(Client(), getattr(world, role))
+    for path in ["/settings/", "/settings/second-passphrase/"]:
+        assert client.get(path)["Location"] == "/"
+    assert client.post("/settings/pause/", {"paused": "1"})["Location"] == "/"
+    body = client.get("/").content.decode()
+    assert "Sign in" in body and "His current status" not in body
+    world.survivor_a.refresh_from_db()
+    assert not world.survivor_a.contact_paused
+
+
+def _portal_responses(world) -> list:  # noqa: ANN001
+    from cms.models import InformationPage
+
+    anonymous = Client()
+    survivor = sign_in(Client(), world.survivor_a.user)
+    responses = [anonymous.get(path) for path in PORTAL_PATHS_ANONYMOUS]
+    responses += [anonymous.get(page.url) for page in InformationPage.objects.live()]
+    responses += [survivor.get(path) for path in PORTAL_PATHS_SIGNED_IN]
+    responses.append(anonymous.post("/", {"username": "x", "passphrase": "y"}))
+    return responses
+
+
+def test_every_portal_page_is_neutral_private_and_free_of_inline_code(world, pages) -> None:  # noqa: ANN001
+    for response in _portal_responses(world):
+        assert response.status_code in (200, 400), response
+        body = response.content.decode()
+        titles = re.findall(r"<title>(.*?)</title>", body, re.S)
+        assert titles == ["Garden Club"]
+        assert response["Cache-Control"] == "no-store"
+        assert response["Referrer-Policy"] == "no-referrer"
+        csp = response["Content-Security-Policy"]
+        for directive in (
+            "default-src 'self'",
+            "object-src 'none'",
+            "base-uri 'none'",
+            "frame-ancestors 'none'",
+        ):
+            assert directive in csp
+        assert "unsafe-inline" not in csp
+        assert not re.search(r"<script(?![^>]*\bsrc=)", body)  # no inline script
+        assert "<style" not in body and " style=" not in body
+        assert not re.search(r"\son[a-z]+=", body)  # no inline handlers
+        resources = re.findall(r'<(?:script|link|img)[^>]+(?:src|href)="([^"]+)"', body)
+        assert all(url.startswith("/") and not url.startswith("//") for url in resources)
+        # The quick-exit link: first after the skip link, a real nofollow link.
+        links = re.findall(r"<a [^>]*>", body)
+        assert 'class="skip-link"' in links[0]
+        assert 'id="leave"' in links[1] and 'href="/leave/"' in links[1]
+        assert 'rel="nofollow noreferrer"' in links[1]
+
+
+def test_no_portal_address_or_static_file_name_says_what_the_site_is(world, pages) -> None:  # noqa: ANN001
+    from django.urls import get_resolver
+
+    from cms.models import InformationPage
+    from tests.access_matrix import iter_patterns
+
+    names = [route.lower() for route in iter_patterns(get_resolver())]
+    names += [page.url.lower() for page in InformationPage.objects.live()]
+    static = re.findall(r'/static/[^"]+', _portal_responses(world)[0].content.decode())
+    names += [name.lower() for name in static]
+    for name in names:
+        if name.startswith(("editor/", "ops/")):
+            continue  # the admins' own routes (behind staff sign-in and TOTP)
+        assert not [word for word in FORBIDDEN if word in name], name
+
+
+def test_site_name_and_colour_come_from_the_branding_settings(world, pages) -> None:  # noqa: ANN001
+    from wagtail.models import Site
+
+    from cms.models import BrandingSettings
+
+    branding = BrandingSettings.for_site(Site.objects.get(is_default_site=True))
+    branding.site_name = "Rose Tea Room"
+    branding.primary_colour = "#1d4f91"
+    branding.favicon = "sun"
+    branding.save()
+    body = sign_in(Client(), world.survivor_a.user).get("/").content.decode()
+    assert "<title>Rose Tea Room</title>" in body
+    assert 'class="portal theme-1d4f91"' in body
+    assert "/static/portal/icon-sun.svg" in body
+    article = Client().get("/pages/helplines/").content.decode()
+    assert "<title>Rose Tea Room</title>" in article
+
+
+# --- Safe-contact settings ----------------------------------------------------------
+
+
+def _settings_form(**overrides: str) -> dict[str, str]:
+    data = {
+        "safe_phone": "07911 123456",
+        "voicemail_safe": "on",
+        "code_word": "bluebell",
+        "window-TOTAL_FORMS": "3",
+        "window-INITIAL_FORMS": "0",
+        "window-0-weekday": "0",
+        "window-0-starts_at": "09:00",
+        "window-0-ends_at": "10:00",
+        "window-1-weekday": "0",
+        "window-1-starts_at": "18:30",
+        "window-1-ends_at": "19:00",
+        "window-2-weekday": "",
+        "window-2-starts_at": "",
+        "window-2-ends_at": "",
+    }
+    data.update(overrides)
+    return data
+
+
+def test_she_saves_her_safe_contact_settings_and_sees_them_confirmed(world) -> None:  # noqa: ANN001
+    client = sign_in(Client(), world.survivor_b.user)
+    response = client.post("/settings/", _settings_form(), follow=True)
+    body = response.content.decode()
+    assert "Saved. Your worker will follow these settings." in body
+    assert 'value="+447911123456"' in body and 'value="bluebell"' in body
+    survivor = world.survivor_b
+    survivor.refresh_from_db()
+    assert survivor.safe_phone == "+447911123456" and survivor.voicemail_safe
+    assert SafeContactWindow.objects.filter(survivor=survivor, weekday=0).count() == 2
+    assert AuditEvent.objects.filter(
+        action="safe_contact.update", survivor_id=survivor.pk, actor=survivor.user
+    ).exists()
+    # Removing one window.
+    data = _settings_form(**{"window-TOTAL_FORMS": "4", "window-INITIAL_FORMS": "2"})
+    data.update(
+        {
+            "window-0-DELETE": "on",
+            "window-3-weekday": "",
+            "window-3-starts_at": "",
+            "window-3-ends_at": "",
+        }
+    )
+    client.post("/settings/", data)
+    assert SafeContactWindow.objects.filter(survivor=survivor).count() == 1
+
+
+@pytest.mark.parametrize(
+    ("overrides", "message"),
+    [
+        ({"safe_phone": "12345"}, "Enter a phone number"),
+        ({"window-0-ends_at": "08:00"}, "The end time must be after the start time."),
+        ({"window-0-weekday": ""}, "Fill in the day, the start time and the end time."),
+        ({"window-0-starts_at": "9 o'clock"}, "Enter a time, like 09:30 or 18:00."),
+    ],
+)
+def test_bad_settings_are_explained_and_nothing_is_saved(world, overrides, message) -> None:  # noqa: ANN001
+    client = sign_in(Client(), world.survivor_b.user)
+    response = client.post("/settings/", _settings_form(**overrides))
+    assert response.status_code == 400
+    assert message in response.content.decode()
+    assert "There is a problem" in response.content.decode()
+    world.survivor_b.refresh_from_db()
+    assert world.survivor_b.safe_phone == ""
+    assert not SafeContactWindow.objects.filter(survivor=world.survivor_b).exists()
+
+
+def test_one_tap_pause_and_resume(world) -> None:  # noqa: ANN001
+    client = sign_in(Client(), world.survivor_a.user)
+    body = client.post("/settings/pause/", {"paused": "1"}, follow=True).content.decode()
+    assert "All contact is paused. Nobody will call or text you." in body
+    assert "Start contact again" in body
+    world.survivor_a.refresh_from_db()
+    assert world.survivor_a.contact_paused
+    body = client.post("/settings/pause/", {"paused": "0"}, follow=True).content.decode()
+    assert "Contact has started again" in body
+    world.survivor_a.refresh_from_db()
+    assert not world.survivor_a.contact_paused
+    assert AuditEvent.objects.filter(action="safe_contact.pause").count() == 1
+
+
+def test_she_sets_and_removes_a_second_passphrase(world) -> None:  # noqa: ANN001
+    client = sign_in(Client(), world.survivor_a.user)
+    wrong = client.post(
+        "/settings/second-passphrase/",
+        {"current_passphrase": "nope nope nope", "second_passphrase": "blue kettle morning"},
+    )
+    assert wrong.status_code == 400
+    assert "That is not your current passphrase." in wrong.content.decode()
+    ok = client.post(
+        "/settings/second-passphrase/",
+        {"current_passphrase": "a long passphrase 42", "second_passphrase": "blue kettle morning"},
+        follow=True,
+    )
+    assert "Your second passphrase is saved." in ok.content.decode()
+    assert "You have a second passphrase." in ok.content.decode()
+    removed = client.post("/settings/second-passphrase/", {"remove": "1"}, follow=True)
+    assert "Your second passphrase is removed." in removed.content.decode()
+    world.survivor_a.refresh_from_db()
+    assert world.survivor_a.duress_passphrase == ""

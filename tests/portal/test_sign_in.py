@@ -1,0 +1,269 @@
+"""Signing in: enumeration resistance, lockout and cool-off, a new session key,
+the second (duress) passphrase, activation through the page, timeouts."""
+
+from __future__ import annotations
+
+import re
+import statistics
+import time
+from datetime import timedelta
+
+import pytest
+from axes.models import AccessAttempt
+from django.contrib.auth.hashers import PBKDF2PasswordHasher
+from django.test import Client, override_settings
+from django.utils import timezone
+
+from contacts import services
+from contacts.models import Alert, AuditEvent, Message, SafeContactWindow
+
+from ..conftest import sign_in
+
+PASSPHRASE = "a long passphrase 42"
+SECOND = "blue kettle morning"
+
+
+class SlowEnoughHasher(PBKDF2PasswordHasher):
+    """Costly enough that skipping one hash would show in the timings, cheap
+    enough for 40 sign-ins in a test."""
+
+    iterations = 30_000
+
+
+SLOW_HASHER = "tests.portal.test_sign_in.SlowEnoughHasher"
+
+
+def _normalise(body: str, username: str) -> str:
+    body = re.sub(r'name="csrfmiddlewaretoken" value="[^"]+"', "CSRF", body)
+    return body.replace(f'value="{username}"', 'value="USERNAME"')
+
+
+def test_a_wrong_passphrase_looks_the_same_whether_or_not_the_username_exists(world) -> None:  # noqa: ANN001
+    real = world.survivor_a.user.username
+    known = Client().post("/", {"username": real, "passphrase": "wrong guess"})
+    unknown = Client().post("/", {"username": "nobody-at-all", "passphrase": "wrong guess"})
+    assert known.status_code == unknown.status_code == 400
+    assert _normalise(known.content.decode(), real) == _normalise(
+        unknown.content.decode(), "nobody-at-all"
+    )
+    assert "did not match" in known.content.decode()
+    assert sorted(known.headers) == sorted(unknown.headers)
+
+
+def test_staff_cannot_sign_in_to_the_portal(world) -> None:  # noqa: ANN001
+    response = Client().post(
+        "/", {"username": world.wss_a.username, "passphrase": "correct-horse-battery"}
+    )
+    assert response.status_code == 400
+    assert "did not match" in response.content.decode()
+
+
+@override_settings(PASSWORD_HASHERS=[SLOW_HASHER])
+def test_sign_in_timing_is_the_same_for_existing_and_unknown_usernames(world) -> None:  # noqa: ANN001
+    user = world.survivor_a.user
+    user.set_password(PASSPHRASE)
+    user.save()
+    services.duress_passphrase_set(
+        survivor=world.survivor_a, passphrase=SECOND, current_passphrase=PASSPHRASE
+    )
+    world.survivor_b.user.set_password(PASSPHRASE)
+    world.survivor_b.user.save()
+
+    def attempt(username: str) -> float:
+        client = Client(REMOTE_ADDR=f"10.0.{len(timings[username])}.1")  # no lockout
+        started = time.perf_counter()
+        response = client.post("/", {"username": username, "passphrase": "wrong guess 123"})
+        elapsed = time.perf_counter() - started
+        assert response.status_code == 400
+        return elapsed
+
+    names = [user.username, world.survivor_b.user.username, "nobody-at-all"]
+    timings: dict[str, list[float]] = {name: [] for name in names}
+    for name in names:
+        attempt(name)  # warm up
+        timings[name].clear()
+    for _ in range(20):
+        for name in names:
+            timings[name].append(attempt(name))
+    medians = {name: statistics.median(values) for name, values in timings.items()}
+    unknown = medians["nobody-at-all"]
+    for name in names[:2]:
+        assert abs(medians[name] - unknown) / unknown < 0.20, medians
+
+
+def test_signing_in_starts_a_new_session(world) -> None:  # noqa: ANN001
+    client = Client()
+    client.get("/")
+    client.cookies["sessionid"] = "planted-by-someone-else"
+    response = client.post(
+        "/", {"username": world.survivor_a.user.username, "passphrase": PASSPHRASE}
+    )
+    assert response.status_code == 303 and response["Location"] == "/"
+    assert client.cookies["sessionid"].value != "planted-by-someone-else"
+    assert "His current status" in client.get("/").content.decode()
+    assert AuditEvent.objects.filter(action="portal.sign_in", survivor_id=world.survivor_a.pk)
+
+
+def test_lockout_by_username_and_address_with_a_cool_off(world) -> None:  # noqa: ANN001
+    username = world.survivor_a.user.username
+    client = Client(REMOTE_ADDR="10.1.1.1")
+    for _ in range(4):
+        assert (
+            client.post("/", {"username": username, "passphrase": "bad guess"}).status_code == 400
+        )
+    # The fifth failure locks; then even her right passphrase is refused for now.
+    assert client.post("/", {"username": username, "passphrase": "bad guess"}).status_code == 429
+    locked = client.post("/", {"username": username, "passphrase": PASSPHRASE})
+    assert locked.status_code == 429
+    body = locked.content.decode()
+    assert "Too many attempts" in body and "15 minutes" in body
+    assert "<title>Garden Club</title>" in body
+    # An unknown username is locked out exactly the same way.
+    other = Client(REMOTE_ADDR="10.1.1.1")
+    for _ in range(5):
+        other.post("/", {"username": "nobody-at-all", "passphrase": "bad guess"})
+    unknown = other.post("/", {"username": "nobody-at-all", "passphrase": "bad guess"})
+    assert unknown.status_code == 429
+    assert _normalise(unknown.content.decode(), "x") == _normalise(body, "x")
+    # From another address she can still sign in: he cannot lock her out everywhere.
+    elsewhere = Client(REMOTE_ADDR="10.2.2.2")
+    assert elsewhere.post("/", {"username": username, "passphrase": PASSPHRASE}).status_code == 303
+    # After the cool-off the first address works again.
+    AccessAttempt.objects.update(attempt_time=timezone.now() - timedelta(minutes=16))
+    assert client.post("/", {"username": username, "passphrase": PASSPHRASE}).status_code == 303
+
+
+def test_the_second_passphrase_shows_an_empty_account_and_alerts_her_worker(world) -> None:  # noqa: ANN001
+    survivor = world.survivor_a
+    services.duress_passphrase_set(
+        survivor=survivor, passphrase=SECOND, current_passphrase=PASSPHRASE
+    )
+    services.safe_contact_update(
+        actor=survivor.user,
+        survivor=survivor,
+        safe_phone="07911 123456",
+        voicemail_safe=True,
+        code_word="bluebell",
+        windows=[
+            services.Window(
+                weekday=1,
+                starts_at=timezone.datetime(2026, 1, 1, 9).time(),
+                ends_at=timezone.datetime(2026, 1, 1, 10).time(),
+            )
+        ],
+    )
+    client = Client()
+    response = client.post("/", {"username": survivor.user.username, "passphrase": SECOND})
+    assert response.status_code == 303 and response["Location"] == "/"
+    home = client.get("/").content.decode()
+    assert "There is nothing to show here yet." in home
+    assert "His current status" not in home
+    settings_page = client.get("/settings/").content.decode()
+    for secret in ("7911", "bluebell", "You have a second passphrase", "Remove this time"):
+        assert secret not in settings_page
+    alert = Alert.objects.get(survivor=survivor)
+    assert alert.kind == "duress" and alert.urgent
+    # Whatever is done under duress is not stored.
+    saved = client.post(
+        "/settings/",
+        {
+            "safe_phone": "07912 345678",
+            "code_word": "changed",
+            "window-TOTAL_FORMS": "0",
+            "window-INITIAL_FORMS": "0",
+        },
+    )
+    assert saved.status_code == 303
+    assert client.post("/settings/pause/", {"paused": "1"}).status_code == 303
+    # ...though the account behaves normally for whoever is holding the phone.
+    shown = client.get("/settings/").content.decode()
+    assert 'value="+447912345678"' in shown and "Start contact again" in shown
+    survivor.refresh_from_db()
+    assert survivor.safe_phone == "+447911123456" and survivor.code_word == "bluebell"
+    assert not survivor.contact_paused
+    assert SafeContactWindow.objects.filter(survivor=survivor).count() == 1
+    assert Message.objects.filter(survivor=survivor).count() == 1
+
+
+def test_her_usual_passphrase_does_not_raise_an_alert(world) -> None:  # noqa: ANN001
+    survivor = world.survivor_a
+    services.duress_passphrase_set(
+        survivor=survivor, passphrase=SECOND, current_passphrase=PASSPHRASE
+    )
+    client = Client()
+    client.post("/", {"username": survivor.user.username, "passphrase": PASSPHRASE})
+    assert "His current status" in client.get("/").content.decode()
+    assert not Alert.objects.filter(survivor=survivor).exists()
+
+
+def test_activation_page_sets_up_her_account_and_signs_her_in(world) -> None:  # noqa: ANN001
+    survivor = world.survivor_b
+    survivor.user = None
+    survivor.save()
+    code = services.activation_code_issue(actor=world.wss_other, survivor=survivor)
+    client = Client()
+    form = {
+        "code": code,
+        "username": "wren",
+        "passphrase": "short",
+        "passphrase_again": "short",
+    }
+    weak = client.post("/start/", form)
+    assert weak.status_code == 400
+    assert "too short" in weak.content.decode()
+    form.update(passphrase="orange kettle river seven", passphrase_again="orange kettle river 7")
+    assert "two passphrases are different" in client.post("/start/", form).content.decode()
+    form.update(passphrase_again="orange kettle river seven")
+    done = client.post("/start/", form)
+    assert done.status_code == 303
+    assert "Your account is ready" in client.get("/").content.decode()
+    again = Client().post("/start/", {**form, "username": "wren2"})
+    assert "expired or been used" in again.content.decode()
+
+
+def test_idle_timeout_ends_her_session(world, settings) -> None:  # noqa: ANN001
+    client = sign_in(Client(), world.survivor_a.user)
+    assert client.get("/settings/").status_code == 200
+    session = client.session
+    session["last_seen"] = int(time.time()) - settings.SESSION_IDLE_TIMEOUT - 1
+    session.save()
+    assert client.get("/settings/")["Location"] == "/"
+    assert client.get("/settings/")["Location"] == "/"  # still signed out
+
+
+def test_idle_timeout_defaults_to_fifteen_minutes(settings) -> None:  # noqa: ANN001
+    assert settings.SESSION_IDLE_TIMEOUT == 15 * 60
+
+
+@pytest.mark.parametrize("path", ["/leave/"])
+def test_quick_exit_ends_the_session_and_clears_site_data(world, path: str) -> None:  # noqa: ANN001
+    client = sign_in(Client(), world.survivor_a.user)
+    key = client.session.session_key
+    response = client.get(path)
+    assert response.status_code == 302
+    assert response["Location"] == "https://www.bbc.co.uk/weather"
+    assert response["Clear-Site-Data"] == '"cache", "cookies", "storage"'
+    assert response["Cache-Control"] == "no-store"
+    from django.contrib.sessions.models import Session
+
+    assert not Session.objects.filter(session_key=key).exists()
+
+
+def test_sign_out_ends_the_session_and_clears_site_data(world) -> None:  # noqa: ANN001
+    client = sign_in(Client(), world.survivor_a.user)
+    response = client.post("/sign-out/")
+    assert response["Location"] == "/"
+    assert response["Clear-Site-Data"] == '"cache", "cookies", "storage"'
+    assert client.get("/settings/")["Location"] == "/"
+
+
+def test_quick_exit_goes_where_comms_staff_chose(world, pages) -> None:  # noqa: ANN001
+    from wagtail.models import Site
+
+    from cms.models import BrandingSettings
+
+    branding = BrandingSettings.for_site(Site.objects.get(is_default_site=True))
+    branding.quick_exit_url = "https://www.example.org/recipes"
+    branding.save()
+    response = sign_in(Client(), world.survivor_a.user).get("/leave/")
+    assert response["Location"] == "https://www.example.org/recipes"

@@ -1,0 +1,288 @@
+"""Programme side: groups, sessions, the one-screen register, status changes and
+risk concerns; and that none of it depends on linked survivors (SPEC 2)."""
+
+from __future__ import annotations
+
+import re
+from datetime import timedelta
+
+import pytest
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+
+from contacts.models import (
+    Alert,
+    Attendance,
+    AuditEvent,
+    Participant,
+    ProgrammeGroup,
+    ProgrammeSession,
+    RiskConcern,
+)
+
+from ..conftest import CANARIES, sign_in
+from ..factories import ParticipantFactory, ProgrammeSessionFactory
+
+
+def _register_post(participants, mark="attended", **overrides) -> dict[str, str]:
+    data = {f"mark_{p.pk}": mark for p in participants}
+    data.update(overrides)
+    return data
+
+
+def test_register_saves_every_mark_in_one_submit(world) -> None:
+    client = sign_in(Client(), world.programme)
+    linked, lone = world.linked_participant, world.lone_participant
+    page = client.get(f"/staff/sessions/{world.session.pk}/")
+    assert page.status_code == 200
+    assert linked.reference in page.content.decode() and lone.reference in page.content.decode()
+
+    response = client.post(
+        f"/staff/sessions/{world.session.pk}/",
+        {f"mark_{linked.pk}": "late", f"mark_{lone.pk}": "excused"},
+        follow=True,
+    )
+    assert response.status_code == 200
+    assert "2 marks changed" in response.content.decode()
+    marks = dict(
+        Attendance.objects.filter(session=world.session).values_list("participant_id", "mark")
+    )
+    assert marks == {linked.pk: "late", lone.pk: "excused"}
+    assert AuditEvent.objects.filter(action="session.register", actor=world.programme).exists()
+
+    again = client.post(
+        f"/staff/sessions/{world.session.pk}/",
+        {f"mark_{linked.pk}": "late", f"mark_{lone.pk}": "excused"},
+        follow=True,
+    )
+    assert "nothing had changed" in again.content.decode()
+    assert Attendance.objects.filter(session=world.session).count() == 2
+
+
+def test_register_with_someone_unmarked_saves_nothing(world) -> None:
+    client = sign_in(Client(), world.programme)
+    response = client.post(
+        f"/staff/sessions/{world.session.pk}/",
+        {f"mark_{world.linked_participant.pk}": "attended"},
+    )
+    assert response.status_code == 400
+    body = response.content.decode()
+    assert "Mark every person" in body
+    assert f"Mark {world.lone_participant.reference}." in body
+    assert Attendance.objects.count() == 0
+
+
+def test_register_refuses_an_unknown_mark(world) -> None:
+    client = sign_in(Client(), world.programme)
+    response = client.post(
+        f"/staff/sessions/{world.session.pk}/",
+        _register_post([world.linked_participant, world.lone_participant], mark="asleep"),
+    )
+    assert response.status_code == 400
+    assert Attendance.objects.count() == 0
+
+
+def test_men_who_left_are_not_on_a_new_register(world) -> None:
+    gone = ParticipantFactory(reference="P-7999", group=world.group, status="dropped_out")
+    client = sign_in(Client(), world.programme)
+    body = client.get(f"/staff/sessions/{world.session.pk}/").content.decode()
+    assert gone.reference not in body
+
+
+def test_manager_reads_the_register_but_cannot_submit_it(world) -> None:
+    client = sign_in(Client(), world.manager)
+    assert client.get(f"/staff/sessions/{world.session.pk}/").status_code == 200
+    response = client.post(
+        f"/staff/sessions/{world.session.pk}/",
+        _register_post([world.linked_participant, world.lone_participant]),
+    )
+    assert response.status_code == 403
+    assert Attendance.objects.count() == 0
+
+
+def test_programme_worker_adds_group_session_and_participant(world) -> None:
+    client = sign_in(Client(), world.programme)
+    response = client.post("/staff/groups/new/", {"name": "Monday group", "meeting_details": "6pm"})
+    group = ProgrammeGroup.objects.get(name="Monday group")
+    assert response["Location"] == f"/staff/groups/{group.pk}/"
+    duplicate = client.post("/staff/groups/new/", {"name": "monday GROUP"})
+    assert duplicate.status_code == 400
+    assert "already a group" in duplicate.content.decode()
+
+    response = client.post(
+        f"/staff/groups/{group.pk}/sessions/new/",
+        {"date": "2026-12-07", "time": "18:30", "location": "Room 1"},
+    )
+    session = ProgrammeSession.objects.get(group=group)
+    assert response["Location"] == f"/staff/sessions/{session.pk}/"
+    assert timezone.localtime(session.starts_at).strftime("%H:%M") == "18:30"
+    bad = client.post(f"/staff/groups/{group.pk}/sessions/new/", {"date": "no", "time": "25:99"})
+    assert bad.status_code == 400
+
+    response = client.post("/staff/participants/new/", {"reference": "P-8100", "group": group.pk})
+    participant = Participant.objects.get(reference="P-8100")
+    assert response["Location"] == f"/staff/participants/{participant.pk}/"
+    assert client.post("/staff/participants/new/", {"reference": "=cmd()"}).status_code == 400
+
+
+def test_risk_concern_has_basic_information_only(world) -> None:
+    client = sign_in(Client(), world.programme)
+    page = client.get(f"/staff/participants/{world.lone_participant.pk}/").content.decode()
+    concern_form = page[page.index("Raise a risk concern") :]
+    assert "<textarea" not in concern_form  # no free text about her
+    future = (timezone.localdate() + timedelta(days=3)).isoformat()
+    response = client.post(
+        f"/staff/participants/{world.lone_participant.pk}/concerns/",
+        {"kind": "threat", "occurred_on": future, "urgency": "urgent"},
+    )
+    assert response.status_code == 400
+    assert "cannot be in the future" in response.content.decode()
+    assert RiskConcern.objects.count() == 0
+
+
+# --- SPEC 2: nothing on the programme side depends on linked survivors ----------------
+
+
+def _normalise(body: str, participant) -> str:
+    body = body.replace(participant.reference, "REF")
+    body = re.sub(rf"/participants/{participant.pk}/", "/participants/ID/", body)
+    body = re.sub(rf"mark_{participant.pk}(?!\d)", "mark_ID", body)
+    return re.sub(r'name="csrfmiddlewaretoken" value="[^"]+"', "CSRF", body)
+
+
+def _shape(queries) -> list[str]:
+    """The statements a request ran, with literal values taken out."""
+    shapes = []
+    for query in queries:
+        sql = re.sub(r"'[^']*'", "?", query["sql"])
+        shapes.append(re.sub(r"\b\d+(\.\d+)?\b", "N", sql))
+    return shapes
+
+
+@pytest.mark.parametrize(
+    ("path", "data"),
+    [
+        ("status/", {"status": "suspended", "reason": "missed two sessions"}),
+        ("status/", {"status": "nonsense"}),
+        (
+            "concerns/",
+            {"kind": "disclosed_abuse", "occurred_on": "2026-11-01", "urgency": "urgent"},
+        ),
+        ("concerns/", {"kind": "threat", "occurred_on": "not a date", "urgency": "urgent"}),
+    ],
+)
+def test_status_and_concern_flows_are_identical_with_and_without_linked_survivors(
+    world, path, data
+) -> None:
+    linked, lone = world.linked_participant, world.lone_participant
+    client = sign_in(Client(), world.programme)
+    results = []
+    for participant in (linked, lone):
+        with CaptureQueriesContext(connection) as queries:
+            response = client.post(f"/staff/participants/{participant.pk}/{path}", data)
+        followed = client.get(f"/staff/participants/{participant.pk}/")
+        results.append(
+            (
+                response.status_code,
+                _normalise(response.content.decode(), participant),
+                sorted(response.headers),
+                response.get("Location", "").replace(str(participant.pk), "ID"),
+                _shape(queries.captured_queries),
+                _normalise(followed.content.decode(), participant),
+            )
+        )
+        for canary in CANARIES:
+            assert canary not in response.content.decode()
+    assert results[0] == results[1]
+    if data.get("status") == "suspended" or data.get("kind") == "disclosed_abuse":
+        # The alerts were raised for both linked survivors' workers all the same.
+        assert Alert.objects.filter(survivor__participant=linked).count() == 2
+
+
+def test_register_page_and_submit_are_identical_with_and_without_linked_survivors(world) -> None:
+    other_group = ProgrammeGroup.objects.create(name="Other group")
+    twin_session = ProgrammeSessionFactory(group=other_group, starts_at=world.session.starts_at)
+    twin_a = ParticipantFactory(reference="P-7101", group=other_group)
+    twin_b = ParticipantFactory(reference="P-7102", group=other_group)
+    client = sign_in(Client(), world.programme)
+
+    def run(session, people):
+        page = client.get(f"/staff/sessions/{session.pk}/").content.decode()
+        with CaptureQueriesContext(connection) as queries:
+            response = client.post(
+                f"/staff/sessions/{session.pk}/",
+                {f"mark_{people[0].pk}": "attended", f"mark_{people[1].pk}": "missed"},
+                follow=True,
+            )
+        body = response.content.decode()
+        for person in people:
+            page = _normalise(page, person)
+            body = _normalise(body, person)
+        for old, new in (
+            (session.group.name, "GROUP"),
+            (f"/sessions/{session.pk}/", "/sessions/S/"),
+            (f"/groups/{session.group_id}/", "/groups/G/"),
+        ):
+            page, body = page.replace(old, new), body.replace(old, new)
+        return page, body, len(queries), response.status_code
+
+    # world.session's group holds the linked participant; the twin group holds nobody linked.
+    linked_run = run(world.session, [world.linked_participant, world.lone_participant])
+    lone_run = run(twin_session, [twin_a, twin_b])
+    assert linked_run == lone_run
+
+
+def test_programme_worker_crawl_after_register_import_and_concern_finds_nothing(world) -> None:
+    """The matrix crawl, after the programme worker has used every programme
+    screen on the linked man: register, CSV import (preview and confirm),
+    participant, status and concern."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from .. import access_matrix as matrix
+    from ..test_access_matrix import _crawl, programme_start_urls
+
+    client = sign_in(Client(), world.programme)
+    linked, lone = world.linked_participant, world.lone_participant
+    csv_text = (
+        "group,date,time,reference,mark\n"
+        f"Thursday group,2026-11-05,18:30,{linked.reference},attended\n"
+        f"Thursday group,2026-11-05,18:30,{lone.reference},late\n"
+    )
+    responses = [
+        client.post(
+            f"/staff/sessions/{world.session.pk}/",
+            {f"mark_{linked.pk}": "missed", f"mark_{lone.pk}": "attended"},
+            follow=True,
+        ),
+        client.post(
+            "/staff/register/import/",
+            {"file": SimpleUploadedFile("r.csv", csv_text.encode(), "text/csv")},
+        ),
+        client.post("/staff/register/import/confirm/", {"data": csv_text}, follow=True),
+        client.post(
+            f"/staff/participants/{linked.pk}/status/",
+            {"status": "order_breached", "reason": "new offence"},
+            follow=True,
+        ),
+        client.post(
+            f"/staff/participants/{linked.pk}/concerns/",
+            {"kind": "disclosed_abuse", "occurred_on": "2026-11-02", "urgency": "urgent"},
+            follow=True,
+        ),
+    ]
+    assert all(r.status_code == 200 for r in responses)
+    pages = _crawl(client, programme_start_urls(world))
+    crawled = set(pages)
+    assert f"/staff/sessions/{world.session.pk}/" in crawled
+    assert "/staff/register/import/" in crawled
+    assert f"/staff/participants/{linked.pk}/" in crawled
+    hits = []
+    for response in [*pages.values(), *responses]:
+        hits += matrix.canary_hits(response, CANARIES)
+    assert hits == []
+    raised = Alert.objects.filter(
+        survivor__participant=linked, kind__in=[Alert.Kind.STATUS_CHANGE, Alert.Kind.RISK_CONCERN]
+    )
+    assert raised.count() == 4  # raised for both women's workers all the same
