@@ -13,7 +13,7 @@ import time
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
-NOT_BENCHMARKS = {"run.py", "common.py", "load_setup.py"}
+NOT_BENCHMARKS = {"run.py", "common.py", "load_setup.py", "staff_setup.py"}
 
 
 def benchmarks() -> list[Path]:

@@ -59,6 +59,8 @@ def client_for(user) -> Client:
 
 
 def report(figure: str, value: int, budget: int) -> bool:
+    from common import result
+
     ok = value <= budget
-    print(f"figure={figure} value={value} budget={budget} pass={'yes' if ok else 'NO'}")
+    result(figure, value, f"<= {budget}", ok)
     return ok

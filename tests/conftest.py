@@ -72,6 +72,11 @@ class World:
 
 @pytest.fixture
 def world(db: None) -> World:
+    return build_world()
+
+
+def build_world() -> World:
+    """The world as plain code, so benchmarks can build the same one."""
     from contacts import services
     from contacts.encryption import phone_hash
     from contacts.models import Message
