@@ -5,10 +5,6 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin
 from django.http import HttpRequest
 
-# Importing the services registers the alert-email Celery task in every process
-# that sets Django up (web and worker alike): Django's admin imports this module
-# at start-up, while ``contacts.tasks`` imports services only inside its tasks.
-from . import services  # noqa: F401
 from .models import AuditEvent, Participant, ProgrammeGroup, ProgrammeSession, User
 
 

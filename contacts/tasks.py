@@ -8,6 +8,9 @@ from __future__ import annotations
 
 from celery import shared_task
 
+# Tasks defined beside their service (the alert email) register with the worker here.
+from .services.alerts import alert_emails_send  # noqa: F401
+
 TASK_OPTIONS = {"acks_late": True, "reject_on_worker_lost": True, "ignore_result": True}
 
 
@@ -61,3 +64,11 @@ def retention_purge_nightly() -> dict[str, int]:
     from .services.retention import retention_purge
 
     return retention_purge()
+
+
+@shared_task(**TASK_OPTIONS)
+def status_change_nudges(participant_id: int) -> int:
+    """After a status change: neutral nudges to linked survivors who opted in."""
+    from .services.programme import status_change_nudges_queue
+
+    return status_change_nudges_queue(participant_id=participant_id)

@@ -150,9 +150,34 @@ def client_for(role: str, world: World) -> Client:
     return sign_in(client, getattr(world, role))
 
 
+def _on_postgres_and_redis() -> bool:
+    import os
+
+    return os.environ.get("DATABASE_URL", "").startswith("postgres") and os.environ.get(
+        "CELERY_BROKER_URL", ""
+    ).startswith("redis://")
+
+
+def pytest_collection_modifyitems(config, items) -> None:  # noqa: ANN001
+    """Tests marked postgres_redis run only where both exist (never skipped)."""
+    if _on_postgres_and_redis():
+        return
+    chosen = [item for item in items if item.get_closest_marker("postgres_redis")]
+    if chosen:
+        config.hook.pytest_deselected(items=chosen)
+        items[:] = [item for item in items if not item.get_closest_marker("postgres_redis")]
+        config._postgres_redis_deselected = len(chosen)
+
+
 def pytest_terminal_summary(terminalreporter, exitstatus, config) -> None:  # noqa: ANN001
     """Always print how much of the access matrix was checked."""
     from .test_access_matrix import MATRIX_FIGURES
+
+    deselected = getattr(config, "_postgres_redis_deselected", 0)
+    if deselected:
+        terminalreporter.write_line(
+            f"{deselected} tests need PostgreSQL + Redis: they run in .ci/run's second pass"
+        )
 
     if MATRIX_FIGURES:
         terminalreporter.write_line(

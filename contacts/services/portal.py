@@ -114,7 +114,7 @@ def survivor_activate(*, code: str, username: str, passphrase: str) -> User:
     now = timezone.now()
     with transaction.atomic():
         activation = (
-            ActivationCode.objects.select_for_update()
+            ActivationCode.objects.select_for_update(of=("self",))
             .select_related("survivor", "survivor__user")
             .filter(code_hash=code_hash(code), used_at__isnull=True, expires_at__gt=now)
             .first()

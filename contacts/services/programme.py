@@ -51,7 +51,33 @@ def status_change_record(
             participant=participant, kind=Alert.Kind.STATUS_CHANGE, urgent=False
         )
         audit_record(actor=actor, action="participant.status_change", obj=change)
+        # Always queued, whoever is linked: the programme side does the same work
+        # either way; the worker decides who (if anyone) gets a neutral nudge.
+        participant_id = participant.pk
+        transaction.on_commit(lambda: _wake_status_nudges(participant_id))
     return change
+
+
+def _wake_status_nudges(participant_id: int) -> None:
+    from ..tasks import status_change_nudges
+
+    status_change_nudges.delay(participant_id)
+
+
+def status_change_nudges_queue(*, participant_id: int) -> int:
+    """The optional neutral "new message" text to each linked survivor who opted
+    in, inside her safe windows (SPEC 5). Runs in a worker, never in the
+    programme worker's request. Returns how many were queued (ids only)."""
+    from ..models import Survivor
+    from .checkins import sms_nudge_queue
+
+    queued = 0
+    for survivor in Survivor.objects.filter(
+        participant_id=participant_id, sms_nudges=True, contact_paused=False
+    ):
+        with transaction.atomic():
+            queued += sms_nudge_queue(survivor=survivor) is not None
+    return queued
 
 
 def risk_concern_raise(

@@ -234,3 +234,20 @@ def test_nul_and_surrogates_survive_the_database(world) -> None:
     message.refresh_from_db()
     assert message.body in ("abc", "ab?c")
     assert connection.vendor in ("sqlite", "postgresql")
+
+
+def test_a_status_change_nudges_her_if_she_opted_in_and_never_in_the_request(
+    world, always_safe, django_capture_on_commit_callbacks
+) -> None:
+    from contacts.services import status_change_record
+
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        status_change_record(
+            actor=world.programme, participant=world.linked_participant, status="suspended"
+        )
+    assert _nudges(always_safe) == 0  # nothing per survivor inside the programme request
+    for callback in callbacks:
+        callback()
+    assert _nudges(always_safe) == 1
+    # Survivor B did not opt in: no text for her.
+    assert OutboundMessage.objects.filter(survivor=world.survivor_b).count() == 0

@@ -7,6 +7,7 @@ from collections.abc import Iterator
 import pytest
 from axe_playwright_python.sync_playwright import Axe
 from django.contrib.sessions.models import Session
+from django.db import connections
 from playwright.sync_api import Browser, Page
 
 from contacts import services
@@ -26,8 +27,12 @@ PASSPHRASE = "a long passphrase 42"  # tests.factories.survivor_account's defaul
 def browser(transactional_db: None) -> Iterator[Browser]:
     # Per test, started after the database is set up and stopped before it is
     # flushed: Playwright's event loop must not outlive the test's database.
+    # A database connection open when Playwright starts is replaced (and would
+    # be left open on PostgreSQL), so connections are closed on both sides.
+    connections.close_all()
     with chromium() as browser:
         yield browser
+        connections.close_all()
 
 
 @pytest.fixture

@@ -231,6 +231,16 @@ def test_idle_timeout_ends_her_session(world, settings) -> None:  # noqa: ANN001
     assert client.get("/settings/")["Location"] == "/"  # still signed out
 
 
+def test_absolute_timeout_ends_her_session_even_when_active(world, settings) -> None:  # noqa: ANN001
+    client = sign_in(Client(), world.survivor_a.user)
+    client.get("/")
+    session = client.session
+    session["started_at"] = int(time.time()) - settings.SESSION_ABSOLUTE_TIMEOUT - 1
+    session["last_seen"] = int(time.time())
+    session.save()
+    assert client.get("/settings/")["Location"] == "/"
+
+
 def test_idle_timeout_defaults_to_fifteen_minutes(settings) -> None:  # noqa: ANN001
     assert settings.SESSION_IDLE_TIMEOUT == 15 * 60
 
