@@ -132,7 +132,21 @@ class WindowForm(forms.Form):
         return data
 
 
-WindowFormSet = forms.formset_factory(WindowForm, extra=2, can_delete=True, max_num=21)
+class BaseWindowFormSet(forms.BaseFormSet):
+    def chosen_windows(self) -> list:
+        """The safe times she kept (filled in and not deleted), for the service."""
+        from contacts.services import Window
+
+        return [
+            Window(weekday=row["weekday"], starts_at=row["starts_at"], ends_at=row["ends_at"])
+            for row in self.cleaned_data
+            if row and not row.get("DELETE") and row.get("starts_at")
+        ]
+
+
+WindowFormSet = forms.formset_factory(
+    WindowForm, formset=BaseWindowFormSet, extra=2, can_delete=True, max_num=21
+)
 
 
 class SecondPassphraseForm(forms.Form):

@@ -251,13 +251,7 @@ def contact_settings(request: HttpRequest, survivor: Survivor) -> HttpResponse:
         form = SafeContactForm(request.POST)
         windows = WindowFormSet(request.POST, prefix="window")
         if form.is_valid() and windows.is_valid():
-            chosen = [
-                services.Window(
-                    weekday=row["weekday"], starts_at=row["starts_at"], ends_at=row["ends_at"]
-                )
-                for row in windows.cleaned_data
-                if row and not row.get("DELETE") and row.get("starts_at")
-            ]
+            chosen = windows.chosen_windows()
             if quiet:
                 _remember_quiet_settings(request, form.cleaned_data, chosen)
             else:

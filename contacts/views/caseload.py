@@ -214,13 +214,7 @@ def case_safe_contact(request: HttpRequest, case_id: int) -> HttpResponse:
         notes = SafeContactNotesForm(request.POST)
         windows = WindowFormSet(request.POST, prefix="window")
         if form.is_valid() and windows.is_valid() and notes.is_valid():
-            chosen = [
-                services.Window(
-                    weekday=row["weekday"], starts_at=row["starts_at"], ends_at=row["ends_at"]
-                )
-                for row in windows.cleaned_data
-                if row and not row.get("DELETE") and row.get("starts_at")
-            ]
+            chosen = windows.chosen_windows()
             try:
                 services.safe_contact_update(
                     actor=request.user,
