@@ -6,7 +6,7 @@ worker dashboard and the inbound SMS webhook.
 Budgets: zero errors; status page p95 <= 3 x the minimal view's p95 (a ratio
 measured in the same run, because absolute times vary between machines).
 
-Environment: BENCH_DATABASE_URL (default: a scratch database on the local
+Environment: LOAD_DATABASE_URL (default: a scratch database on the local
 PostgreSQL, dropped and re-created), BENCH_SECONDS (default 60),
 BENCH_CONNECTIONS (default 50).
 """
@@ -29,7 +29,7 @@ PY = str(ROOT / ".venv" / "bin" / "python")
 PORT = int(os.environ.get("BENCH_PORT", "8791"))
 BASE = f"http://127.0.0.1:{PORT}"
 DATABASE_URL = os.environ.get(
-    "BENCH_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/survivor_portal_bench"
+    "LOAD_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/survivor_portal_load"
 )
 SECONDS = int(os.environ.get("BENCH_SECONDS", "60"))
 CONNECTIONS = int(os.environ.get("BENCH_CONNECTIONS", "50"))
