@@ -5,6 +5,7 @@ worker dashboard and the inbound SMS webhook.
 
 Budgets: zero errors; status page p95 <= 3 x the minimal view's p95 (a ratio
 measured in the same run, because absolute times vary between machines).
+Timings are medians of BENCH_RUNS runs (default 3); errors are added up.
 
 Environment: LOAD_DATABASE_URL (default: a scratch database on the local
 PostgreSQL, dropped and re-created), BENCH_SECONDS (default 60),
@@ -34,6 +35,7 @@ DATABASE_URL = os.environ.get(
 SECONDS = int(os.environ.get("BENCH_SECONDS", "60"))
 CONNECTIONS = int(os.environ.get("BENCH_CONNECTIONS", "50"))
 TOKEN = "bench-auth-token-0123456789"
+RUNS = int(os.environ.get("BENCH_RUNS", "3"))
 
 
 def bench_env() -> dict[str, str]:
@@ -141,6 +143,25 @@ def precheck(targets: dict) -> None:
             raise SystemExit(f"{name}: unexpected answer {response.status} before the load run")
 
 
+def median_stats(runs: list[dict]) -> dict:
+    """Per endpoint: the median of each timing over the runs; errors added up.
+    The status/minimal p95 ratio is taken per run (same run, same load), then
+    its median."""
+    from statistics import median
+
+    merged = {}
+    for name in runs[0]:
+        merged[name] = {
+            key: median(run[name][key] for run in runs) for key in ("rps", "p50", "p95", "p99")
+        }
+        merged[name]["errors"] = sum(run[name]["errors"] for run in runs)
+    merged["ratio"] = median(
+        run["survivor status page"]["p95"] / max(run["minimal view (peer)"]["p95"], 0.001)
+        for run in runs
+    )
+    return merged
+
+
 def parse(process: subprocess.Popen) -> dict:
     out, _ = process.communicate()
     for line in out.splitlines():
@@ -232,22 +253,29 @@ def main() -> None:
         # A short warm-up so every gunicorn worker has its connections and caches.
         for path, options in targets.values():
             parse(wrk(path, 5, 2, **options))
-        running = {
-            name: wrk(path, each, SECONDS, **options) for name, (path, options) in targets.items()
-        }
-        stats = {name: parse(process) for name, process in running.items()}
+        runs = []
+        for _ in range(RUNS):
+            running = {
+                name: wrk(path, each, SECONDS, **options)
+                for name, (path, options) in targets.items()
+            }
+            runs.append({name: parse(process) for name, process in running.items()})
+        stats = median_stats(runs)
     finally:
         server.terminate()
         server.wait(timeout=30)
 
     rows = []
+    ratio = stats.pop("ratio")
     for name, s in stats.items():
-        rows.append(result(f"load: {name} requests/s", s["rps"]))
+        rows.append(result(f"load: {name} requests/s (median of {RUNS} runs)", s["rps"]))
         rows.append(
-            result(f"load: {name} p50/p95/p99 ms", f"{s['p50']:.1f}/{s['p95']:.1f}/{s['p99']:.1f}")
+            result(
+                f"load: {name} p50/p95/p99 ms (medians)",
+                f"{s['p50']:.1f}/{s['p95']:.1f}/{s['p99']:.1f}",
+            )
         )
         rows.append(result(f"load: {name} errors", s["errors"], "0", s["errors"] == 0))
-    ratio = stats["survivor status page"]["p95"] / max(stats["minimal view (peer)"]["p95"], 0.001)
     rows.append(
         result("load: status page p95 / minimal view p95", round(ratio, 2), "<= 3", ratio <= 3)
     )
