@@ -198,6 +198,11 @@ def _send_loaded(message: OutboundMessage, *, backend: sms.SmsBackend, opted_out
                 CheckIn.objects.filter(pk=message.checkin_id).update(state=CheckIn.State.NOT_SENT)
         logger.info("text %s not sent (%s)", message.pk, code)
         return State.FAILED
+    if not _renew_lease(message):
+        # The lease ran out while this worker was busy with earlier rows of its
+        # batch; the sweeper may have handed the row to another worker.
+        logger.info("text %s skipped: lease lost before sending", message.pk)
+        return "lost_lease"
     try:
         sid = None
         if message.in_doubt:
@@ -215,6 +220,23 @@ def _send_loaded(message: OutboundMessage, *, backend: sms.SmsBackend, opted_out
     except sms.TransientSendError as error:
         return _retry_later(message, error.code, in_doubt=error.in_doubt)
     return _mark_sent(message, sid, callbacks=getattr(backend, "has_status_callbacks", True))
+
+
+def _renew_lease(message: OutboundMessage) -> bool:
+    """Right before a send: extend our lease if we still hold it (compare-and-set).
+
+    A batch is claimed under one lease; renewing per row means a row is only
+    sent by a worker whose lease covers the whole send (SMS_LEASE_SECONDS must
+    exceed the Twilio timeout), so the sweeper can never hand it to another."""
+    now = timezone.now()
+    return bool(
+        OutboundMessage.objects.filter(
+            pk=message.pk,
+            state=State.SENDING,
+            lease_token=message.lease_token,
+            lease_expires_at__gt=now,
+        ).update(lease_expires_at=now + timedelta(seconds=settings.SMS_LEASE_SECONDS))
+    )
 
 
 def _mark_sent(message: OutboundMessage, sid: str, *, callbacks: bool = True) -> str:

@@ -197,6 +197,26 @@ def test_a_claim_is_exclusive_and_only_the_lease_holder_can_finish(twilio, setti
     assert len(twilio.messages) == 1
 
 
+def test_a_batch_that_outlives_its_lease_does_not_send_a_row_twice(twilio, settings, her):
+    """Found by `make fault` (Redis restart): a worker claims a batch under one
+    lease, is slow, the sweeper hands the tail of the batch to another worker,
+    and the first worker must not then send those rows as well."""
+    from contacts.services.outbox import _claimed_rows, _send_loaded
+
+    settings.SMS_LEASE_SECONDS = 0.2
+    outbox_enqueue(survivor=her, kind="nudge", body="Hi", idempotency_key="slow", wake=False)
+    [(pk, token)] = outbox_claim()
+    held_by_slow_worker = _claimed_rows([pk], token)  # loaded with its batch, not yet sent
+    time.sleep(0.3)  # busy with the rest of its batch: the lease runs out
+    assert outbox_sweep()["requeued"] == 1
+    [(pk2, token2)] = outbox_claim()
+    backend = sms.get_backend()
+    assert outbox_send_claimed(message_id=pk2, lease_token=token2, backend=backend) == State.SENT
+    # The slow worker reaches the row at last: it must skip it, not send it again.
+    assert _send_loaded(held_by_slow_worker[0], backend=backend, opted_out=False) == "lost_lease"
+    assert len(twilio.messages) == 1
+
+
 def test_a_worker_killed_after_twilio_accepted_does_not_cause_a_second_text(twilio, settings, her):
     """The state a SIGKILL between Twilio's answer and our write leaves behind."""
     settings.SMS_LEASE_SECONDS = 0.2
