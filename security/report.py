@@ -2,7 +2,9 @@
 
 1. Runs the tests that measure figures (access matrix, canary channels,
    webhook forgeries, form fuzzing, portal headers, raw database dump), each
-   recording its numbers through tests/figures.py.
+   recording its numbers through tests/figures.py; among them the TOTP gate
+   under gunicorn with forged SCRIPT_NAME headers and the duress session
+   compared response by response with a normal one.
 2. Counts `manage.py check --deploy` warnings with production variables.
 3. Scans the running portal (gunicorn, production settings, plain HTTP on
    127.0.0.1) with MDN's HTTP Observatory package, offline. Over plain HTTP the
@@ -42,6 +44,9 @@ EXPECTED = {
     "portal responses without CSP": (lambda v: v == 0, "0"),
     "portal requests to a third-party origin": (lambda v: v == 0, "0"),
     "canary plaintexts in a raw database dump": (lambda v: v == 0, "0"),
+    "SCRIPT_NAME bypass attempts: staff URLs tried": (lambda v: v >= 20, ">= 20"),
+    "SCRIPT_NAME bypass attempts: got through": (lambda v: v == 0, "0"),
+    "duress differences found": (lambda v: v == 0, "0"),
     "check --deploy warnings (production settings)": (lambda v: v == 0, "0"),
     "Observatory tests failed (other than HTTPS-only)": (lambda v: v == 0, "0"),
 }

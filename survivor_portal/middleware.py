@@ -21,9 +21,11 @@ from django.urls import reverse
 
 from contacts import policy
 
-STAFF_PREFIXES = ("/staff/", "/editor/", "/ops/")
+# URL pattern prefix (survivor_portal/urls.py) -> guarded area.
+STAFF_AREAS = (("staff/", "staff"), ("editor/", "editor"), ("ops/", "ops"))
 LAST_SEEN_PRECISION = 60  # seconds; idle timeouts are counted in minutes
-PRE_OTP_PATHS = ("/staff/login/", "/staff/otp/", "/staff/logout/")
+# Staff views reachable before the TOTP step (by URL name, not by path).
+PRE_OTP_VIEWS = frozenset({"staff-login", "staff-otp-verify", "staff-otp-setup", "staff-logout"})
 
 
 class PrivacyHeadersMiddleware:
@@ -32,7 +34,8 @@ class PrivacyHeadersMiddleware:
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         response = self.get_response(request)
-        if not request.path.startswith(settings.STATIC_URL):
+        # path_info: the path Django serves, whatever SCRIPT_NAME says.
+        if not request.path_info.startswith(settings.STATIC_URL):
             response["Cache-Control"] = "no-store"
             response.headers.pop("Expires", None)
         response.setdefault("Permissions-Policy", settings.PERMISSIONS_POLICY)
@@ -66,33 +69,62 @@ class SessionTimeoutMiddleware:
 
 
 class AreaAccessMiddleware:
+    """The TOTP gate, decided on the view Django resolved, never on the raw path.
+
+    ``request.path`` carries ``SCRIPT_NAME`` (a proxy header, or a sub-path
+    deployment) while Django resolves the view from ``request.path_info``, so a
+    decision on the path could be skipped with a forged prefix. The area comes
+    from the URL pattern that matched (``resolver_match.route``), which no
+    header can change."""
+
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        path = request.path
-        if path.startswith(STAFF_PREFIXES):
-            denied = self._guard(request, path)
-            if denied is not None:
-                return denied
         return self.get_response(request)
 
-    def _guard(self, request: HttpRequest, path: str) -> HttpResponse | None:
+    def process_view(
+        self,
+        request: HttpRequest,
+        view_func: Callable[..., HttpResponse],
+        view_args: tuple,
+        view_kwargs: dict,
+    ) -> HttpResponse | None:
+        match = request.resolver_match
+        route = match.route if match is not None else request.path_info.lstrip("/")
+        area = area_of(route)
+        if area is None:
+            return None
+        url_name = match.url_name if match is not None else None
+        return self._guard(request, area, url_name)
+
+    def _guard(self, request: HttpRequest, area: str, url_name: str | None) -> HttpResponse | None:
         user = request.user
         if policy.is_survivor(user):
             raise Http404
-        if path.startswith(PRE_OTP_PATHS):
+        if area == "staff" and url_name in PRE_OTP_VIEWS:
             return None
+        back = request.get_full_path()
         if not policy.is_staff_member(user):
-            return HttpResponseRedirect(reverse("staff-login") + "?" + urlencode({"next": path}))
+            return HttpResponseRedirect(reverse("staff-login") + "?" + urlencode({"next": back}))
         if not user.is_verified():
             from django_otp import devices_for_user
 
             has_device = any(True for _ in devices_for_user(user, confirmed=True))
             target = "staff-otp-verify" if has_device else "staff-otp-setup"
-            return HttpResponseRedirect(reverse(target) + "?" + urlencode({"next": path}))
-        if path.startswith("/ops/") and not user.is_superuser:
+            return HttpResponseRedirect(reverse(target) + "?" + urlencode({"next": back}))
+        if area == "ops" and not user.is_superuser:
             raise Http404
-        if path.startswith("/editor/") and not policy.can_use_editor(user):
+        if area == "editor" and not policy.can_use_editor(user):
             raise PermissionDenied
         return None
+
+
+def area_of(route: str) -> str | None:
+    """ "staff", "editor" or "ops" for a URL pattern under one of the guarded
+    prefixes (see ``survivor_portal/urls.py``), else None."""
+    route = route.lstrip("^/")
+    for prefix, area in STAFF_AREAS:
+        if route.startswith(prefix):
+            return area
+    return None
