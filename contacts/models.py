@@ -304,6 +304,11 @@ class Alert(models.Model):
         OPTED_OUT = "opted_out", "Texts opted out"
         SEND_FAILED = "send_failed", "Text could not be sent"
         OTHER_REPLY = "other_reply", "Check-in reply to read"
+        # Changes made from her own account, perhaps by someone holding her phone.
+        CONTACT_PAUSED = "contact_paused", "Contact paused from her account"
+        SAFE_PHONE_CHANGED = "safe_phone_changed", "Safe number changed from her account"
+        SECOND_CHANGED = "second_changed", "Second passphrase changed from her account"
+        SECOND_REMOVED = "second_removed", "Second passphrase removed from her account"
 
     survivor = models.ForeignKey(Survivor, on_delete=models.CASCADE, related_name="alerts")
     kind = models.CharField(max_length=20, choices=Kind.choices)
@@ -385,6 +390,9 @@ class Message(models.Model):
     created_at = models.DateTimeField(default=timezone.now)
     read_at = models.DateTimeField(null=True, blank=True)
     hidden_for_survivor = models.BooleanField(default=False)
+    # Sent from a session signed in with her second passphrase: her worker sees
+    # it marked; it never shows in her own view.
+    sent_under_duress = models.BooleanField(default=False)
 
     class Meta:
         ordering = ["created_at", "id"]

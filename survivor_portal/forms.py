@@ -165,3 +165,16 @@ class SecondPassphraseForm(forms.Form):
         widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
         error_messages={"required": "Choose a second passphrase."},
     )
+
+
+class RemoveSecondPassphraseForm(forms.Form):
+    """Removing the second passphrase needs her usual one (issue 12): someone
+    holding her unlocked phone must not remove it in one tap."""
+
+    current_passphrase = forms.CharField(
+        label="Your usual passphrase",
+        strip=False,
+        max_length=200,
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+        error_messages={"required": "Enter your usual passphrase."},
+    )

@@ -8,11 +8,11 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_http_methods, require_POST
 
-from contacts import selectors, services
 from contacts.errors import MessageError
 from contacts.models import Survivor
 
-from .views import _redirect, in_duress, survivor_page
+from .account import account_for
+from .views import _redirect, survivor_page
 
 
 class MessageForm(forms.Form):
@@ -27,12 +27,12 @@ class MessageForm(forms.Form):
 @survivor_page
 @require_http_methods(["GET", "POST"])
 def thread(request: HttpRequest, survivor: Survivor) -> HttpResponse:
-    quiet = in_duress(request)
+    account = account_for(request, survivor)
     form = MessageForm(request.POST or None)
     error = ""
     if request.method == "POST" and form.is_valid():
         try:
-            services.message_send_from_survivor(survivor=survivor, body=form.cleaned_data["body"])
+            account.message_send(body=form.cleaned_data["body"])
         except MessageError as failure:
             error = failure.message
         else:
@@ -40,9 +40,7 @@ def thread(request: HttpRequest, survivor: Survivor) -> HttpResponse:
             return _redirect("/messages/")
     elif request.method == "POST":
         error = "That message could not be read. Remove any unusual characters and try again."
-    messages = [] if quiet else selectors.thread_for_survivor(survivor=survivor)
-    if not quiet:
-        services.thread_mark_read_by_survivor(survivor=survivor)
+    messages = account.thread()
     notice = request.session.pop("portal_notice", "")
     return render(
         request,
@@ -61,7 +59,6 @@ def thread(request: HttpRequest, survivor: Survivor) -> HttpResponse:
 @survivor_page
 @require_POST
 def clear(request: HttpRequest, survivor: Survivor) -> HttpResponse:
-    if not in_duress(request):
-        services.thread_clear_for_survivor(survivor=survivor)
+    account_for(request, survivor).thread_clear()
     request.session["portal_notice"] = "Your view of the messages is cleared."
     return _redirect("/messages/")

@@ -5,16 +5,15 @@ from __future__ import annotations
 import logging
 import time
 from collections.abc import Callable
-from datetime import time as dt_time
 from functools import wraps
 
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import authenticate, login, logout
-from django.contrib.auth.hashers import check_password
 from django.db import connection, transaction
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.shortcuts import render
+from django.urls import reverse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -22,19 +21,21 @@ from contacts import policy, selectors, services
 from contacts.errors import PortalError
 from contacts.models import Survivor, User
 
+from .account import account_for
 from .context_processors import branding_for
 from .forms import (
     ActivationForm,
+    RemoveSecondPassphraseForm,
     SafeContactForm,
     SecondPassphraseForm,
     SignInForm,
     WindowFormSet,
 )
+from .portal_state import StateUnreadable, in_duress, state_for, state_start
 
 logger = logging.getLogger(__name__)
 
 SIGN_IN_FAILED = "That username and passphrase did not match. Check them and try again."
-DURESS_SESSION_KEY = "portal_quiet"  # neutral name: visible to nobody, but still
 CLEAR_SITE_DATA = '"cache", "cookies", "storage"'
 MODEL_BACKEND = "django.contrib.auth.backends.ModelBackend"
 
@@ -61,8 +62,7 @@ def _redirect(path: str) -> HttpResponseRedirect:
     return response
 
 
-def in_duress(request: HttpRequest) -> bool:
-    return bool(request.session.get(DURESS_SESSION_KEY))
+__all__ = ["in_duress"]
 
 
 def survivor_page(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
@@ -76,6 +76,11 @@ def survivor_page(view: Callable[..., HttpResponse]) -> Callable[..., HttpRespon
         survivor = selectors.portal_survivor(user=request.user)
         if survivor is None:
             return HttpResponseRedirect("/")
+        try:
+            state_for(request)
+        except StateUnreadable:
+            # Never guess which account to show: sign out instead.
+            return _end_session(request, "/")
         return view(request, survivor, *args, **kwargs)
 
     return never_cache(wrapped)
@@ -92,27 +97,14 @@ def _end_session(request: HttpRequest, target: str) -> HttpResponse:
 
 
 def _sign_in(request: HttpRequest, username: str, passphrase: str) -> tuple[str, User | None]:
-    """Check a username and passphrase the same way whether or not the account
-    exists: one lookup and one hash for the second passphrase (a dummy when
-    there is none), then Django's own check with django-axes counting failures.
-    Returns ("ok" | "quiet" | "failed" | "locked", user)."""
-    second = (
-        Survivor.objects.filter(
-            user__username=username, user__kind=User.Kind.SURVIVOR, user__is_active=True
-        )
-        .values_list("duress_passphrase", flat=True)
-        .first()
-    )
-    quiet = check_password(passphrase, second or "")
-    user = authenticate(request, username=username, password=passphrase)
+    """Check a username and passphrase with the same work whatever happens: one
+    query and two password hashes (``survivor_portal.auth``), django-axes
+    counting failures. Returns ("ok" | "quiet" | "failed" | "locked", user)."""
+    user = authenticate(request, username=username, password=passphrase, portal=True)
     if getattr(request, "axes_locked_out", False):
         return "locked", None
     if user is not None and policy.is_survivor(user):
-        return "ok", user
-    if user is None and quiet and second:
-        candidate = User.objects.filter(username=username, kind=User.Kind.SURVIVOR).first()
-        if candidate is not None:
-            return "quiet", candidate
+        return ("quiet" if getattr(user, "portal_quiet", False) else "ok"), user
     return "failed", None
 
 
@@ -121,8 +113,7 @@ def _start_session(request: HttpRequest, user: User, *, quiet: bool) -> None:
     now = int(time.time())
     request.session["started_at"] = now
     request.session["last_seen"] = now
-    if quiet:
-        request.session[DURESS_SESSION_KEY] = True
+    state_start(request, quiet=quiet)
 
 
 @never_cache
@@ -143,8 +134,8 @@ def home(request: HttpRequest) -> HttpResponse:
             )
             if outcome in ("ok", "quiet") and user is not None:
                 with transaction.atomic():
-                    survivor = Survivor.objects.filter(user=user).first()
-                    if outcome == "quiet" and survivor is not None:
+                    survivor = user.survivor  # loaded with the account by the backend
+                    if outcome == "quiet":
                         services.alert_raise(survivor=survivor, kind="duress", urgent=True)
                     services.audit_record(actor=user, action="portal.sign_in", obj=survivor)
                 _start_session(request, user, quiet=outcome == "quiet")
@@ -153,7 +144,11 @@ def home(request: HttpRequest) -> HttpResponse:
 
 
 def _status_page(request: HttpRequest) -> HttpResponse:
-    context = selectors.portal_home(user=request.user, duress=in_duress(request))
+    try:
+        survivor = request.user.survivor
+        context = account_for(request, survivor).home()
+    except (Survivor.DoesNotExist, StateUnreadable):
+        return _end_session(request, "/")
     participant = context["participant"]
     if participant is not None:
         context["plain_status"] = PLAIN_STATUS.get(participant.status, participant.status)
@@ -198,40 +193,6 @@ def activate(request: HttpRequest) -> HttpResponse:
 # --- Her settings -------------------------------------------------------------------
 
 
-def _quiet_settings(request: HttpRequest) -> dict[str, object]:
-    """Under the second passphrase: what was "saved" in this session only, so
-    the account behaves normally while nothing real is shown or changed."""
-    saved = request.session.get(DURESS_SESSION_KEY + "_settings", {})
-    windows = [
-        services.Window(weekday=w, starts_at=time_of(a), ends_at=time_of(b))
-        for w, a, b in saved.get("windows", [])
-    ]
-    return {
-        "safe_phone": saved.get("safe_phone", ""),
-        "voicemail_safe": saved.get("voicemail_safe", False),
-        "code_word": saved.get("code_word", ""),
-        "sms_nudges": saved.get("sms_nudges", False),
-        "contact_paused": saved.get("contact_paused", False),
-        "has_second_passphrase": False,
-        "windows": windows,
-    }
-
-
-def _remember_quiet_settings(request: HttpRequest, data: dict, windows: list) -> None:
-    key = DURESS_SESSION_KEY + "_settings"
-    saved = dict(request.session.get(key, {}))
-    saved.update({k: data[k] for k in ("safe_phone", "voicemail_safe", "code_word", "sms_nudges")})
-    saved["windows"] = [
-        (w.weekday, w.starts_at.strftime("%H:%M"), w.ends_at.strftime("%H:%M")) for w in windows
-    ]
-    request.session[key] = saved
-
-
-def time_of(text: str) -> dt_time:
-    hours, minutes = text.split(":")
-    return dt_time(int(hours), int(minutes))
-
-
 def _window_initial(windows: list) -> list[dict[str, object]]:
     return [{"weekday": w.weekday, "starts_at": w.starts_at, "ends_at": w.ends_at} for w in windows]
 
@@ -240,36 +201,26 @@ def _window_initial(windows: list) -> list[dict[str, object]]:
 @require_http_methods(["GET", "POST"])
 def contact_settings(request: HttpRequest, survivor: Survivor) -> HttpResponse:
     """When and how it is safe to contact her."""
-    quiet = in_duress(request)
-    current = (
-        _quiet_settings(request)
-        if quiet
-        else selectors.safe_contact_for_survivor(survivor=survivor)
-    )
+    account = account_for(request, survivor)
+    current = account.safe_contact()
     status = 200
     if request.method == "POST":
         form = SafeContactForm(request.POST)
         windows = WindowFormSet(request.POST, prefix="window")
         if form.is_valid() and windows.is_valid():
-            chosen = windows.chosen_windows()
-            if quiet:
-                _remember_quiet_settings(request, form.cleaned_data, chosen)
-            else:
-                try:
-                    services.safe_contact_update(
-                        actor=request.user,
-                        survivor=survivor,
-                        safe_phone=form.cleaned_data["safe_phone"],
-                        voicemail_safe=form.cleaned_data["voicemail_safe"],
-                        code_word=form.cleaned_data["code_word"],
-                        sms_nudges=form.cleaned_data["sms_nudges"],
-                        windows=chosen,
-                    )
-                except PortalError as error:
-                    form.add_error(None, error.message)
+            try:
+                account.safe_contact_update(
+                    safe_phone=form.cleaned_data["safe_phone"],
+                    voicemail_safe=form.cleaned_data["voicemail_safe"],
+                    code_word=form.cleaned_data["code_word"],
+                    sms_nudges=form.cleaned_data["sms_nudges"],
+                    windows=windows.chosen_windows(),
+                )
+            except PortalError as error:
+                form.add_error(None, error.message)
             if not form.errors:
                 messages.success(request, "Saved. Your worker will follow these settings.")
-                return _redirect(request.path)
+                return _redirect(reverse("portal-settings"))
         status = 400
     else:
         fields = ("safe_phone", "voicemail_safe", "code_word", "sms_nudges")
@@ -290,11 +241,7 @@ def contact_settings(request: HttpRequest, survivor: Survivor) -> HttpResponse:
 def pause(request: HttpRequest, survivor: Survivor) -> HttpResponse:
     """One tap: pause all contact, or resume it."""
     paused = request.POST.get("paused") == "1"
-    if in_duress(request):
-        key = DURESS_SESSION_KEY + "_settings"
-        request.session[key] = {**request.session.get(key, {}), "contact_paused": paused}
-    else:
-        services.contact_pause(survivor=survivor, paused=paused, actor=request.user)
+    account_for(request, survivor).pause(paused=paused)
     if paused:
         messages.success(request, "All contact is paused. Nobody will call or text you.")
     else:
@@ -306,30 +253,34 @@ def pause(request: HttpRequest, survivor: Survivor) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def second_passphrase(request: HttpRequest, survivor: Survivor) -> HttpResponse:
     """A second passphrase: signing in with it shows an empty account and quietly
-    tells her worker she may be in danger."""
-    quiet = in_duress(request)
-    has_one = bool(survivor.duress_passphrase) and not quiet
-    form = SecondPassphraseForm(request.POST or None)
+    tells her worker she may be in danger. Changing or removing it needs her
+    usual passphrase."""
+    account = account_for(request, survivor)
+    has_one = account.safe_contact()["has_second_passphrase"]
+    removing = request.method == "POST" and request.POST.get("remove") == "1"
+    form = SecondPassphraseForm(request.POST if request.method == "POST" and not removing else None)
+    remove_form = RemoveSecondPassphraseForm(request.POST if removing else None, prefix="remove")
     status = 200
-    if request.method == "POST":
-        if request.POST.get("remove") == "1":
-            if not quiet:
-                services.duress_passphrase_clear(survivor=survivor, actor=request.user)
-            messages.success(request, "Your second passphrase is removed.")
-            return _redirect("/settings/")
+    if removing:
+        status = 400
+        if remove_form.is_valid():
+            try:
+                account.second_passphrase_remove(
+                    current_passphrase=remove_form.cleaned_data["current_passphrase"]
+                )
+            except PortalError as error:
+                remove_form.add_error("current_passphrase", error.message)
+            else:
+                messages.success(request, "Your second passphrase is removed.")
+                return _redirect("/settings/")
+    elif request.method == "POST":
         status = 400
         if form.is_valid():
             try:
-                if quiet:
-                    if not request.user.check_password(form.cleaned_data["current_passphrase"]):
-                        raise PortalError("wrong_passphrase")
-                else:
-                    services.duress_passphrase_set(
-                        survivor=survivor,
-                        passphrase=form.cleaned_data["second_passphrase"],
-                        current_passphrase=form.cleaned_data["current_passphrase"],
-                        actor=request.user,
-                    )
+                account.second_passphrase_set(
+                    passphrase=form.cleaned_data["second_passphrase"],
+                    current_passphrase=form.cleaned_data["current_passphrase"],
+                )
             except PortalError as error:
                 field = {
                     "wrong_passphrase": "current_passphrase",
@@ -340,9 +291,8 @@ def second_passphrase(request: HttpRequest, survivor: Survivor) -> HttpResponse:
             else:
                 messages.success(request, "Your second passphrase is saved.")
                 return _redirect("/settings/")
-    return render(
-        request, "portal/second_passphrase.html", {"form": form, "has_one": has_one}, status=status
-    )
+    context = {"form": form, "remove_form": remove_form, "has_one": has_one}
+    return render(request, "portal/second_passphrase.html", context, status=status)
 
 
 # --- Leaving ------------------------------------------------------------------------

@@ -41,6 +41,7 @@ from .portal import (
     duress_passphrase_clear,
     duress_passphrase_set,
     safe_contact_update,
+    safe_contact_windows_normalise,
     survivor_activate,
     survivor_lockout_lift,
 )
@@ -73,6 +74,7 @@ __all__ = [
     "duress_passphrase_clear",
     "duress_passphrase_set",
     "safe_contact_update",
+    "safe_contact_windows_normalise",
     "survivor_activate",
     "survivor_lockout_lift",
     "alert_acknowledge",

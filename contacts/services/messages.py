@@ -51,20 +51,32 @@ def _check_body(body: str) -> str:
     return cleaned
 
 
-def _check_rate(*, author: User) -> None:
+def _check_rate(*, author: User, under_duress: bool = False) -> None:
+    """Counted per kind of session, so neither kind can use up the other's."""
     since = timezone.now() - timedelta(seconds=settings.MESSAGE_RATE_WINDOW_SECONDS)
-    recent = Message.objects.filter(author=author, created_at__gte=since).count()
+    recent = Message.objects.filter(
+        author=author, created_at__gte=since, sent_under_duress=under_duress
+    ).count()
     if recent >= settings.MESSAGE_RATE_LIMIT:
         raise MessageError("rate_limited")
 
 
-def message_send_from_survivor(*, survivor: Survivor, body: str) -> Message:
-    """She writes to whoever is her worker now."""
+def message_send_from_survivor(
+    *, survivor: Survivor, body: str, under_duress: bool = False
+) -> Message:
+    """She writes to whoever is her worker now. Under duress (a session signed
+    in with her second passphrase) the message reaches her worker marked as
+    such and never shows in her own view."""
     cleaned = _check_body(body)
-    _check_rate(author=survivor.user)
+    _check_rate(author=survivor.user, under_duress=under_duress)
     with transaction.atomic():
         message = Message.objects.create(
-            survivor=survivor, author=survivor.user, from_survivor=True, body=cleaned
+            survivor=survivor,
+            author=survivor.user,
+            from_survivor=True,
+            body=cleaned,
+            sent_under_duress=under_duress,
+            hidden_for_survivor=under_duress,
         )
         audit_record(actor=survivor.user, action="message.send", obj=message, survivor=survivor)
     logger.info("message %s sent by case %s", message.pk, survivor.pk)

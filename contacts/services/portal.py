@@ -28,7 +28,8 @@ from django.utils import timezone
 from .. import policy
 from ..encryption import phone_hash
 from ..errors import PortalError
-from ..models import ActivationCode, SafeContactWindow, Survivor, User
+from ..models import ActivationCode, Alert, SafeContactWindow, Survivor, User
+from .alerts import alert_raise
 from .audit import audit_record
 
 logger = logging.getLogger(__name__)
@@ -194,8 +195,24 @@ def phone_normalise(raw: str, *, region: str = "GB") -> str:
 
 
 def _may_edit_safe_contact(actor: User, survivor: Survivor) -> bool:
-    own = policy.is_survivor(actor) and survivor.user_id == actor.pk
-    return own or policy.can_work_with_survivor(actor, survivor)
+    return _from_her_account(actor, survivor) or policy.can_work_with_survivor(actor, survivor)
+
+
+def _from_her_account(actor: User, survivor: Survivor) -> bool:
+    """A change made through her own account: she made it, or whoever holds her
+    unlocked phone did (SPEC 5 reasons the same way about a STOP text)."""
+    return policy.is_survivor(actor) and survivor.user_id == actor.pk
+
+
+def safe_contact_windows_normalise(windows: list[Window]) -> list[Window]:
+    """Her safe times as they are stored and shown: checked, without
+    duplicates, in weekday and time order."""
+    for window in windows:
+        if window.ends_at <= window.starts_at:
+            raise PortalError("window_order")
+        if window.weekday not in range(7):
+            raise PortalError("window_order", "Choose a day of the week.")
+    return sorted(set(windows), key=lambda w: (w.weekday, w.starts_at, w.ends_at))
 
 
 def safe_contact_update(
@@ -211,17 +228,20 @@ def safe_contact_update(
 ) -> Survivor:
     """Replace her safe-contact details: safe number (stored encrypted, as E.164,
     with its keyed hash), voicemail, code word and the weekly windows. She or
-    her own worker may do this; ``notes`` is for her worker only."""
+    her own worker may do this; ``notes`` is for her worker only. A new safe
+    number set from her own account quietly alerts her worker (check-ins go to
+    it from now on, and it may not be hers)."""
     if not _may_edit_safe_contact(actor, survivor):
         raise PortalError("not_allowed")
     phone = phone_normalise(safe_phone)
-    for window in windows:
-        if window.ends_at <= window.starts_at:
-            raise PortalError("window_order")
-        if window.weekday not in range(7):
-            raise PortalError("window_order", "Choose a day of the week.")
-    unique = sorted(set(windows), key=lambda w: (w.weekday, w.starts_at, w.ends_at))
+    unique = safe_contact_windows_normalise(windows)
     with transaction.atomic():
+        previous_hash = (
+            Survivor.objects.select_for_update()
+            .filter(pk=survivor.pk)
+            .values_list("safe_phone_hash", flat=True)
+            .first()
+        )
         survivor.safe_phone = phone
         survivor.safe_phone_hash = phone_hash(phone) if phone else ""
         survivor.voicemail_safe = bool(voicemail_safe)
@@ -244,16 +264,27 @@ def safe_contact_update(
             ]
         )
         audit_record(actor=actor, action="safe_contact.update", obj=survivor)
+        if _from_her_account(actor, survivor) and survivor.safe_phone_hash != previous_hash:
+            alert_raise(survivor=survivor, kind=Alert.Kind.SAFE_PHONE_CHANGED)
     return survivor
 
 
 def contact_pause(*, survivor: Survivor, paused: bool, actor: User | None = None) -> Survivor:
     """Pause (or resume) all contact with her: no check-ins, no texts, no calls
-    until she resumes. The actor defaults to her own account."""
+    until she resumes. The actor defaults to her own account. Pausing from her
+    account quietly alerts her worker."""
     actor = actor if actor is not None else survivor.user
     if actor is None or not _may_edit_safe_contact(actor, survivor):
         raise PortalError("not_allowed")
     with transaction.atomic():
+        was_paused = (
+            Survivor.objects.select_for_update()
+            .filter(pk=survivor.pk)
+            .values_list("contact_paused", flat=True)
+            .first()
+        )
+        if paused and not was_paused and _from_her_account(actor, survivor):
+            alert_raise(survivor=survivor, kind=Alert.Kind.CONTACT_PAUSED)
         survivor.contact_paused = bool(paused)
         survivor.save(update_fields=["contact_paused"])
         action = "safe_contact.pause" if paused else "safe_contact.resume"
@@ -266,7 +297,7 @@ def duress_passphrase_set(
 ) -> Survivor:
     """Set her second passphrase. Signing in with it shows an empty-looking
     account and silently alerts her worker. She confirms her usual passphrase;
-    the two must differ."""
+    the two must differ. Changing one she already had quietly alerts her worker."""
     user = survivor.user
     actor = actor if actor is not None else user
     if user is None:
@@ -279,17 +310,39 @@ def duress_passphrase_set(
         raise PortalError("same_as_passphrase")
     _check_passphrase(passphrase, user)
     with transaction.atomic():
+        had_one = bool(
+            Survivor.objects.select_for_update()
+            .filter(pk=survivor.pk)
+            .values_list("duress_passphrase", flat=True)
+            .first()
+        )
         survivor.duress_passphrase = make_password(passphrase)
         survivor.save(update_fields=["duress_passphrase"])
         audit_record(actor=actor, action="duress_passphrase.set", obj=survivor)
+        if had_one:
+            alert_raise(survivor=survivor, kind=Alert.Kind.SECOND_CHANGED)
     return survivor
 
 
-def duress_passphrase_clear(*, survivor: Survivor, actor: User) -> Survivor:
-    """Remove her second passphrase (she herself, or her own worker)."""
+def duress_passphrase_clear(
+    *, survivor: Survivor, actor: User, current_passphrase: str | None = None
+) -> Survivor:
+    """Remove her second passphrase: she herself (with her usual passphrase,
+    and her worker is quietly alerted), or her own worker."""
     if not _may_edit_safe_contact(actor, survivor):
         raise PortalError("not_allowed")
+    from_her_account = _from_her_account(actor, survivor)
+    if from_her_account and not actor.check_password(current_passphrase or ""):
+        raise PortalError("wrong_passphrase")
     with transaction.atomic():
+        had_one = bool(
+            Survivor.objects.select_for_update()
+            .filter(pk=survivor.pk)
+            .values_list("duress_passphrase", flat=True)
+            .first()
+        )
+        if had_one and from_her_account:
+            alert_raise(survivor=survivor, kind=Alert.Kind.SECOND_REMOVED)
         survivor.duress_passphrase = ""
         survivor.save(update_fields=["duress_passphrase"])
         audit_record(actor=actor, action="duress_passphrase.clear", obj=survivor)

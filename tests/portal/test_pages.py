@@ -310,7 +310,18 @@ def test_she_sets_and_removes_a_second_passphrase(world) -> None:  # noqa: ANN00
     )
     assert "Your second passphrase is saved." in ok.content.decode()
     assert "You have a second passphrase." in ok.content.decode()
-    removed = client.post("/settings/second-passphrase/", {"remove": "1"}, follow=True)
+    # Removing it needs her usual passphrase (issue 12): one tap is not enough.
+    for attempt in ({}, {"remove-current_passphrase": "blue kettle morning"}):
+        refused = client.post("/settings/second-passphrase/", {"remove": "1", **attempt})
+        assert refused.status_code == 400
+        world.survivor_a.refresh_from_db()
+        assert world.survivor_a.duress_passphrase
+    assert "That is not your current passphrase." in refused.content.decode()
+    removed = client.post(
+        "/settings/second-passphrase/",
+        {"remove": "1", "remove-current_passphrase": "a long passphrase 42"},
+        follow=True,
+    )
     assert "Your second passphrase is removed." in removed.content.decode()
     world.survivor_a.refresh_from_db()
     assert world.survivor_a.duress_passphrase == ""

@@ -1,0 +1,194 @@
+"""Her account as the portal's pages use it: the real one, or the decoy shown
+to a session signed in with her second ("duress") passphrase.
+
+Both classes answer the same questions and take the same actions, and the
+views call them without knowing which they hold, so the decoy behaves exactly
+like an ordinary account for whoever holds the phone (issue 12): a settings
+change shows as saved, a message shows as sent in that session's own view, the
+second-passphrase page accepts the passphrase the session signed in with as
+"your usual passphrase". Meanwhile the decoy changes nothing real: what it
+"saves" lives in this session's encrypted state (``portal_state``); only its
+messages reach her worker, marked as sent under duress. Every write action
+saves the session state in both classes, so both kinds of session change
+alike.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib.auth.hashers import check_password, make_password
+from django.contrib.auth.password_validation import validate_password
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest
+
+from contacts import selectors, services
+from contacts.errors import PortalError
+from contacts.models import Message, Survivor
+from contacts.services.portal import phone_normalise
+
+from .portal_state import PortalState, state_for, state_save
+
+
+class RealAccount:
+    def __init__(self, request: HttpRequest, survivor: Survivor, state: PortalState) -> None:
+        self.request = request
+        self.user = request.user
+        self.survivor = survivor
+        self.state = state
+
+    def _saved(self) -> None:
+        state_save(self.request, self.state)
+
+    # --- Reads --------------------------------------------------------------------
+
+    def home(self) -> dict[str, Any]:
+        return selectors.portal_home(user=self.user)
+
+    def safe_contact(self) -> dict[str, Any]:
+        return selectors.safe_contact_for_survivor(survivor=self.survivor)
+
+    def thread(self) -> list[Message]:
+        messages = selectors.thread_for_survivor(survivor=self.survivor)
+        services.thread_mark_read_by_survivor(survivor=self.survivor)
+        return messages
+
+    # --- Writes -------------------------------------------------------------------
+
+    def safe_contact_update(self, **fields: Any) -> None:
+        services.safe_contact_update(actor=self.user, survivor=self.survivor, **fields)
+        self._saved()
+
+    def pause(self, *, paused: bool) -> None:
+        services.contact_pause(survivor=self.survivor, paused=paused, actor=self.user)
+        self._saved()
+
+    def second_passphrase_set(self, *, passphrase: str, current_passphrase: str) -> None:
+        services.duress_passphrase_set(
+            survivor=self.survivor,
+            passphrase=passphrase,
+            current_passphrase=current_passphrase,
+            actor=self.user,
+        )
+        self._saved()
+
+    def second_passphrase_remove(self, *, current_passphrase: str) -> None:
+        services.duress_passphrase_clear(
+            survivor=self.survivor, actor=self.user, current_passphrase=current_passphrase
+        )
+        self._saved()
+
+    def message_send(self, *, body: str) -> None:
+        services.message_send_from_survivor(survivor=self.survivor, body=body)
+        self._saved()
+
+    def thread_clear(self) -> None:
+        services.thread_clear_for_survivor(survivor=self.survivor)
+        self._saved()
+
+
+class DecoyAccount(RealAccount):
+    """An ordinary, new-looking account. The passphrase this session signed in
+    with (her second one) plays the part of "your usual passphrase"."""
+
+    @property
+    def _settings(self) -> dict[str, Any]:
+        return self.state.settings
+
+    def _check_usual(self, passphrase: str) -> bool:
+        return check_password(passphrase, self.survivor.duress_passphrase)
+
+    # --- Reads --------------------------------------------------------------------
+
+    def home(self) -> dict[str, Any]:
+        return selectors.portal_home(user=self.user, duress=True)
+
+    def safe_contact(self) -> dict[str, Any]:
+        saved = self._settings
+        return {
+            "safe_phone": saved.get("safe_phone", ""),
+            "voicemail_safe": saved.get("voicemail_safe", False),
+            "code_word": saved.get("code_word", ""),
+            "sms_nudges": saved.get("sms_nudges", False),
+            "contact_paused": saved.get("contact_paused", False),
+            "has_second_passphrase": bool(saved.get("second")),
+            "windows": [
+                services.Window(weekday=w, starts_at=_time(a), ends_at=_time(b))
+                for w, a, b in saved.get("windows", [])
+            ],
+        }
+
+    def thread(self) -> list[Message]:
+        """Only what was sent from this session."""
+        return list(
+            Message.objects.filter(
+                survivor=self.survivor, pk__in=self.state.message_ids, sent_under_duress=True
+            ).order_by("created_at", "pk")
+        )
+
+    # --- Writes (nothing real changes) --------------------------------------------
+
+    def safe_contact_update(self, **fields: Any) -> None:
+        windows = services.safe_contact_windows_normalise(fields["windows"])
+        phone = phone_normalise(fields["safe_phone"])
+        self._settings.update(
+            {
+                "safe_phone": phone,
+                "voicemail_safe": bool(fields["voicemail_safe"]),
+                "code_word": (fields["code_word"] or "").strip(),
+                "sms_nudges": bool(fields["sms_nudges"]),
+                "windows": [
+                    (w.weekday, w.starts_at.strftime("%H:%M"), w.ends_at.strftime("%H:%M"))
+                    for w in windows
+                ],
+            }
+        )
+        self._saved()
+
+    def pause(self, *, paused: bool) -> None:
+        self._settings["contact_paused"] = bool(paused)
+        self._saved()
+
+    def second_passphrase_set(self, *, passphrase: str, current_passphrase: str) -> None:
+        # The same checks and the same hashing work as the real service.
+        if not self._check_usual(current_passphrase):
+            raise PortalError("wrong_passphrase")
+        if self._check_usual(passphrase):
+            raise PortalError("same_as_passphrase")
+        try:
+            validate_password(passphrase, user=self.user)
+        except ValidationError as error:
+            raise PortalError("weak_passphrase", " ".join(error.messages)) from error
+        make_password(passphrase)
+        self._settings["second"] = True
+        self._saved()
+
+    def second_passphrase_remove(self, *, current_passphrase: str) -> None:
+        if not self._check_usual(current_passphrase):
+            raise PortalError("wrong_passphrase")
+        self._settings["second"] = False
+        self._saved()
+
+    def message_send(self, *, body: str) -> None:
+        message = services.message_send_from_survivor(
+            survivor=self.survivor, body=body, under_duress=True
+        )
+        self.state.message_ids.append(message.pk)
+        self._saved()
+
+    def thread_clear(self) -> None:
+        self.state.message_ids = []
+        self._saved()
+
+
+def _time(text: str) -> Any:
+    from datetime import time
+
+    hours, minutes = text.split(":")
+    return time(int(hours), int(minutes))
+
+
+def account_for(request: HttpRequest, survivor: Survivor) -> RealAccount:
+    state = state_for(request)
+    kind = DecoyAccount if state.quiet else RealAccount
+    return kind(request, survivor, state)
