@@ -31,7 +31,7 @@ from .forms import (
     SignInForm,
     WindowFormSet,
 )
-from .portal_state import StateUnreadable, in_duress, state_for, state_start
+from .portal_state import StateUnreadable, state_for, state_start
 
 logger = logging.getLogger(__name__)
 
@@ -60,9 +60,6 @@ def _redirect(path: str) -> HttpResponseRedirect:
     response = HttpResponseRedirect(path)
     response.status_code = 303  # after a form post, always GET the next page
     return response
-
-
-__all__ = ["in_duress"]
 
 
 def survivor_page(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
