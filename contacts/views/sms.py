@@ -24,7 +24,9 @@ EMPTY_TWIML = '<?xml version="1.0" encoding="UTF-8"?><Response></Response>'
 def _signed(request: HttpRequest) -> bool:
     if request.method != "POST":
         return False
-    url = settings.PUBLIC_BASE_URL + request.get_full_path()
+    # PUBLIC_BASE_URL is the public address (with any sub-path); the path after
+    # it is the one Django resolved, whatever SCRIPT_NAME a request carries.
+    url = settings.PUBLIC_BASE_URL + request.get_full_path_info()
     signature = request.headers.get("X-Twilio-Signature", "")
     return sms.signature_valid(url=url, params=request.POST, signature=signature)
 
