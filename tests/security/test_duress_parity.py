@@ -216,3 +216,20 @@ def test_the_session_table_does_not_say_which_session_is_under_duress(world) -> 
     for row in rows.values():
         raw = row.session_data + str(row.get_decoded())
         assert "quiet" not in raw and "duress" not in raw and "paused" not in raw
+
+
+def test_a_session_marked_the_old_way_stays_the_decoy_and_loses_the_clear_marker(world) -> None:  # noqa: ANN001
+    """Sessions signed in before this change said "portal_quiet": true in clear."""
+    from ..conftest import sign_in
+
+    client = sign_in(Client(), world.survivor_a.user)
+    session = client.session
+    session["portal_quiet"] = True
+    session["portal_quiet_settings"] = {"code_word": "typed-by-him"}
+    session.save()
+    page = client.get("/settings/").content.decode()
+    assert "typed-by-him" in page and "marmalade-canary" not in page
+    assert "His current status" not in client.get("/").content.decode()
+    row = Session.objects.get(session_key=client.cookies["sessionid"].value)
+    assert "portal_quiet" not in row.get_decoded()
+    assert "portal_view" in row.get_decoded()
