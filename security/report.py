@@ -42,6 +42,7 @@ EXPECTED = {
     "portal responses without CSP": (lambda v: v == 0, "0"),
     "portal requests to a third-party origin": (lambda v: v == 0, "0"),
     "canary plaintexts in a raw database dump": (lambda v: v == 0, "0"),
+    "role-rule violations found": (lambda v: v == 0, "0"),
     "check --deploy warnings (production settings)": (lambda v: v == 0, "0"),
     "Observatory tests failed (other than HTTPS-only)": (lambda v: v == 0, "0"),
 }

@@ -4,6 +4,7 @@ from .accounts import (
     staff_account_create,
     staff_account_update,
     staff_password_reset,
+    staff_roles_check,
     staff_totp_reset,
     user_sessions_revoke,
 )
@@ -89,6 +90,7 @@ __all__ = [
     "staff_account_create",
     "staff_account_update",
     "staff_password_reset",
+    "staff_roles_check",
     "staff_totp_reset",
     "survivor_open",
     "user_sessions_revoke",
