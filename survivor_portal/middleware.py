@@ -24,6 +24,8 @@ from contacts import policy
 STAFF_PREFIXES = ("/staff/", "/editor/", "/ops/")
 LAST_SEEN_PRECISION = 60  # seconds; idle timeouts are counted in minutes
 PRE_OTP_PATHS = ("/staff/login/", "/staff/otp/", "/staff/logout/")
+# After a manager set or reset her password, only these open until she changes it.
+PASSWORD_CHANGE_PATHS = ("/staff/password/", "/staff/logout/")
 
 
 class PrivacyHeadersMiddleware:
@@ -91,6 +93,8 @@ class AreaAccessMiddleware:
             has_device = any(True for _ in devices_for_user(user, confirmed=True))
             target = "staff-otp-verify" if has_device else "staff-otp-setup"
             return HttpResponseRedirect(reverse(target) + "?" + urlencode({"next": path}))
+        if user.must_change_password and not path.startswith(PASSWORD_CHANGE_PATHS):
+            return HttpResponseRedirect(reverse("staff-password-change"))
         if path.startswith("/ops/") and not user.is_superuser:
             raise Http404
         if path.startswith("/editor/") and not policy.can_use_editor(user):

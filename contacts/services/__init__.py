@@ -3,6 +3,7 @@
 from .accounts import (
     staff_account_create,
     staff_account_update,
+    staff_password_change,
     staff_password_reset,
     staff_roles_check,
     staff_totp_reset,
@@ -89,6 +90,7 @@ __all__ = [
     "session_create",
     "staff_account_create",
     "staff_account_update",
+    "staff_password_change",
     "staff_password_reset",
     "staff_roles_check",
     "staff_totp_reset",

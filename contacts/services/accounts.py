@@ -100,6 +100,7 @@ def staff_account_create(
             first_name=first_name.strip(),
             is_duty_worker=is_duty_worker,
             alert_emails=alert_emails,
+            must_change_password=True,
         )
         user.set_password(password)
         user.save()
@@ -177,7 +178,22 @@ def staff_password_reset(*, actor: User, user: User) -> str:
     with transaction.atomic():
         password = temporary_password()
         user.set_password(password)
-        user.save(update_fields=["password"])
+        user.must_change_password = True
+        user.save(update_fields=["password", "must_change_password"])
         _delete_sessions(user)
         audit_record(actor=actor, action="staff.password_reset", obj=user)
     return password
+
+
+def staff_password_change(*, actor: User, new_password: str) -> None:
+    """A staff member chooses her own password (the form has checked her old one
+    and Django's password validators). Her other sessions end: their session
+    hash no longer matches; the view keeps the one she is using."""
+    if not actor.is_staff_member:
+        raise AccountError("not_staff")
+    with transaction.atomic():
+        actor.set_password(new_password)
+        actor.must_change_password = False
+        actor.save(update_fields=["password", "must_change_password"])
+        audit_record(actor=actor, action="staff.password_change", obj=actor)
+    logger.info("staff member %s changed their password", actor.pk)
