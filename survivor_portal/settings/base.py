@@ -32,7 +32,7 @@ INSTALLED_APPS = [
     "wagtail.contrib.settings",
     "wagtail.embeds",
     "wagtail.sites",
-    "wagtail.users",
+    "cms.apps.StaffOnlyUsersConfig",  # wagtail.users, without her portal account
     "wagtail.snippets",
     "wagtail.documents",
     "wagtail.images",

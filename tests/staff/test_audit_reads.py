@@ -63,3 +63,51 @@ def test_a_staff_account_opened_in_ops_is_audited_without_a_case(world) -> None:
     assert [(e.action, e.object_id, e.survivor_id) for e in events] == [
         ("ops.user.view", str(world.wss_a.pk), None)
     ]
+
+
+def test_the_wagtail_admin_never_lists_or_opens_her_account(world) -> None:
+    """Wagtail's user area would list, search and open her portal account for a
+    superuser; here it holds staff accounts only (SPEC 2)."""
+    root = staff_user(None, username="ops-root", is_superuser=True, is_staff=True)
+    editor = sign_in(Client(), root)
+    her = world.survivor_a.user
+    listing = editor.get("/editor/users/").content.decode()
+    assert CANARY_USERNAME not in listing and world.wss_a.username in listing
+    for search in ("canary", "zephyr", "survivor"):
+        found = editor.get("/editor/users/results/", {"q": search})
+        assert found.status_code == 200
+        assert f"/editor/users/edit/{her.pk}/" not in found.content.decode()
+    for path in (
+        f"/editor/users/edit/{her.pk}/",
+        f"/editor/users/history/{her.pk}/",
+        f"/editor/users/history-results/{her.pk}/",
+        f"/editor/users/delete/{her.pk}/",
+        f"/editor/users/usage/{her.pk}/",
+        f"/editor/users/copy/{her.pk}/",
+    ):
+        assert editor.get(path).status_code == 404, path
+    assert editor.get(f"/editor/users/edit/{world.wss_a.pk}/").status_code == 200
+
+
+def test_the_wagtail_admin_keeps_the_role_rules(world) -> None:
+    from django.contrib.auth.models import Group
+
+    from contacts import roles
+
+    root = staff_user(None, username="ops-root", is_superuser=True, is_staff=True)
+    editor = sign_in(Client(), root)
+    both = Group.objects.filter(name__in=[roles.PROGRAMME_WORKER, roles.WSS_WORKER])
+    response = editor.post(
+        f"/editor/users/edit/{world.programme.pk}/",
+        {
+            "username": world.programme.username,
+            "email": "p@example.org",
+            "first_name": "P",
+            "last_name": "W",
+            "is_active": "on",
+            "groups": [group.pk for group in both],
+        },
+    )
+    assert response.status_code == 200
+    assert "cannot hold a programme role and a support role" in response.content.decode()
+    assert set(world.programme.groups.values_list("name", flat=True)) == {roles.PROGRAMME_WORKER}
