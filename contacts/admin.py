@@ -1,21 +1,111 @@
 """Django admin: operations superusers only (the area middleware refuses
-everyone else). No survivor data is registered here; the audit log is read-only."""
+everyone else). No survivor model is registered here; the audit log is
+read-only.
 
+Two registered models still show something of her: the user list holds her
+portal account (her username), and the audit log holds case ids. Every read of
+either is written to the audit log like any other staff read (SPEC 2), and the
+role rules of the staff pages hold here too (``services.staff_roles_check``)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
 
-from .models import AuditEvent, Participant, ProgrammeGroup, ProgrammeSession, User
+from . import services
+from .errors import AccountError
+from .models import AuditEvent, Participant, ProgrammeGroup, ProgrammeSession, Survivor, User
+
+
+class AuditedReadsMixin:
+    """Write an audit event for each list, view or history page served."""
+
+    audit_prefix = ""
+
+    def changelist_view(self, request: HttpRequest, extra_context: Any = None) -> HttpResponse:
+        response = super().changelist_view(request, extra_context)
+        if response.status_code == 200:
+            services.audit_record(actor=request.user, action=f"{self.audit_prefix}.list")
+        return response
+
+    def change_view(
+        self, request: HttpRequest, object_id: str, form_url: str = "", extra_context: Any = None
+    ) -> HttpResponse:
+        response = super().change_view(request, object_id, form_url, extra_context)
+        self._audit_object(request, object_id, "view")
+        return response
+
+    def history_view(
+        self, request: HttpRequest, object_id: str, extra_context: Any = None
+    ) -> HttpResponse:
+        response = super().history_view(request, object_id, extra_context)
+        self._audit_object(request, object_id, "history")
+        return response
+
+    def _audit_object(self, request: HttpRequest, object_id: str, what: str) -> None:
+        obj = self.get_object(request, admin.utils.unquote(object_id))
+        if obj is None:
+            return
+        services.audit_record(
+            actor=request.user,
+            action=f"{self.audit_prefix}.{what}",
+            obj=obj,
+            survivor=self.survivor_of(obj),
+        )
+
+    def survivor_of(self, obj: Any) -> Survivor | None:
+        return None
+
+
+class RoleRulesForm(forms.ModelForm):
+    """The staff pages' role rules, applied to the admin's user form."""
+
+    actor: User | None = None
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        groups = data.get("groups")
+        if groups is None or self.actor is None:
+            return data
+        try:
+            services.staff_roles_check(
+                actor=self.actor,
+                user=self.instance if self.instance.pk else None,
+                role_names=[group.name for group in groups],
+                is_duty_worker=data.get("is_duty_worker", self.instance.is_duty_worker),
+                allow_no_role=True,  # operations accounts (superusers) may hold none
+            )
+        except AccountError as error:
+            raise forms.ValidationError(error.message, code=error.code) from error
+        return data
 
 
 @admin.register(User)
-class StaffUserAdmin(UserAdmin):
+class StaffUserAdmin(AuditedReadsMixin, UserAdmin):
+    audit_prefix = "ops.user"
     list_display = ("username", "kind", "is_active", "is_superuser")
     list_filter = ("kind", "is_active", "is_superuser", "groups")
     fieldsets = (
         *UserAdmin.fieldsets,
         ("Service", {"fields": ("kind", "is_duty_worker", "alert_emails")}),
     )
+
+    def get_form(
+        self, request: HttpRequest, obj: User | None = None, change: bool = False, **kwargs: Any
+    ) -> type[forms.ModelForm]:
+        form = super().get_form(request, obj, change=change, **kwargs)
+        if obj is None:
+            return form
+        return type(form.__name__, (RoleRulesForm, form), {"actor": request.user})
+
+    def survivor_of(self, obj: User) -> Survivor | None:
+        if obj.kind != User.Kind.SURVIVOR:
+            return None
+        return Survivor.objects.filter(user=obj).first()
 
 
 admin.site.register(ProgrammeGroup)
@@ -24,7 +114,8 @@ admin.site.register(Participant)
 
 
 @admin.register(AuditEvent)
-class AuditEventAdmin(admin.ModelAdmin):
+class AuditEventAdmin(AuditedReadsMixin, admin.ModelAdmin):
+    audit_prefix = "ops.audit"
     list_display = ("at", "actor", "action", "object_type", "object_id", "survivor_id")
     list_filter = ("action",)
 

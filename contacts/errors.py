@@ -87,7 +87,20 @@ class AccountError(ServiceError):
         "no_role": "Choose at least one role.",
         "not_staff": "That is not a staff account.",
         "not_wss_for_duty": "Only WSS workers can be duty workers.",
-        "own_account": "You cannot remove your own manager role.",
+        "own_account": "You cannot deactivate your own account.",
+        "own_roles": "You cannot change your own roles. Ask another manager.",
+        "both_sides": (
+            "One account cannot hold a programme role and a support role. "
+            "Programme workers and support staff need separate accounts."
+        ),
+        "manager_and_worker": (
+            "A service manager cannot also be a WSS worker: managers never read "
+            "her messages. Use a separate account for casework."
+        ),
+        "has_cases": (
+            "This person still has cases. Reallocate each of them to another WSS worker "
+            "first, then change the role."
+        ),
     }
 
 

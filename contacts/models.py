@@ -32,6 +32,9 @@ class User(AbstractUser):
         default=False,
         help_text='Email "You have a new alert" (no name, no detail) to this address.',
     )
+    # Set when a manager sets or resets the password (the manager knows it): no
+    # staff page opens until she has chosen her own.
+    must_change_password = models.BooleanField(default=False)
 
     @property
     def is_survivor(self) -> bool:

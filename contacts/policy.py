@@ -41,7 +41,17 @@ def has_role(user: User | AnonymousUser, role: str) -> bool:
 
 
 def is_wss_worker(user: User | AnonymousUser) -> bool:
-    return has_role(user, roles.WSS_WORKER)
+    """A WSS worker now, and nothing that may not sit beside it (SPEC 2, 3).
+
+    Read at the time of use, on every request: an account that was switched to
+    the programme side, or that also holds the manager role (data from before
+    the rule, see ``manage.py check_roles``), gets no WSS-side page at all."""
+    names = role_names(user)
+    return (
+        is_staff_member(user)
+        and roles.WSS_WORKER in names
+        and roles.role_set_problem(names) is None
+    )
 
 
 def is_programme_worker(user: User | AnonymousUser) -> bool:

@@ -6,6 +6,8 @@ kind ``survivor`` and belong to no group.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from django.apps import AppConfig
 from django.contrib.auth.models import Group, Permission
 from django.db.models import Q
@@ -15,6 +17,36 @@ PROGRAMME_WORKER = "Programme worker"
 COMMS_STAFF = "Comms staff"
 SERVICE_MANAGER = "Service manager"
 ALL_ROLES = (WSS_WORKER, PROGRAMME_WORKER, COMMS_STAFF, SERVICE_MANAGER)
+
+# One person, one side (SPEC 2). The programme side is the programme worker; the
+# Women's Support Service (WSS) side is the WSS worker (a duty worker is a WSS
+# worker with a flag) and the service manager, who sees allocations, so who is
+# linked to which man. Comms staff hold neither side's data (information pages
+# and site wording in the Wagtail admin, never a survivor or a participant), so
+# the role may sit beside either side.
+PROGRAMME_SIDE = frozenset({PROGRAMME_WORKER})
+WSS_SIDE = frozenset({WSS_WORKER, SERVICE_MANAGER})
+NEUTRAL_ROLES = frozenset({COMMS_STAFF})
+
+
+def role_set_problem(role_names: Iterable[str]) -> str | None:
+    """Why this set of roles may not be held by one account, or None.
+
+    * ``both_sides``: a programme-side role with a WSS-side role.
+    * ``manager_and_worker``: service manager with WSS worker. Reading her
+      messages is never a manager's right (SPEC 3) and a WSS worker reads the
+      messages of her caseload, so one account cannot be both; a manager who
+      also supports women needs a second, separate WSS worker account, which she
+      cannot create or allocate to herself unseen (every step is audited, and no
+      one changes their own roles).
+    """
+    names = frozenset(role_names)
+    if names & PROGRAMME_SIDE and names & WSS_SIDE:
+        return "both_sides"
+    if {WSS_WORKER, SERVICE_MANAGER} <= names:
+        return "manager_and_worker"
+    return None
+
 
 ROLE_PERMISSIONS: dict[str, list[str]] = {
     WSS_WORKER: [

@@ -9,6 +9,7 @@ urlpatterns = [
     path("logout/", account.staff_logout, name="staff-logout"),
     path("otp/verify/", account.otp_verify, name="staff-otp-verify"),
     path("otp/setup/", account.otp_setup, name="staff-otp-setup"),
+    path("password/", account.password_change, name="staff-password-change"),
     # Programme side
     path("groups/", programme.group_list, name="staff-groups"),
     path("groups/new/", programme.group_create, name="staff-group-create"),

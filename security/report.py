@@ -47,6 +47,7 @@ EXPECTED = {
     "SCRIPT_NAME bypass attempts: staff URLs tried": (lambda v: v >= 20, ">= 20"),
     "SCRIPT_NAME bypass attempts: got through": (lambda v: v == 0, "0"),
     "duress differences found": (lambda v: v == 0, "0"),
+    "role-rule violations found": (lambda v: v == 0, "0"),
     "check --deploy warnings (production settings)": (lambda v: v == 0, "0"),
     "Observatory tests failed (other than HTTPS-only)": (lambda v: v == 0, "0"),
 }

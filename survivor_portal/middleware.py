@@ -26,6 +26,8 @@ STAFF_AREAS = (("staff/", "staff"), ("editor/", "editor"), ("ops/", "ops"))
 LAST_SEEN_PRECISION = 60  # seconds; idle timeouts are counted in minutes
 # Staff views reachable before the TOTP step (by URL name, not by path).
 PRE_OTP_VIEWS = frozenset({"staff-login", "staff-otp-verify", "staff-otp-setup", "staff-logout"})
+# After a manager set or reset her password, only these open until she changes it.
+PASSWORD_CHANGE_VIEWS = frozenset({"staff-password-change", "staff-logout"})
 
 
 class PrivacyHeadersMiddleware:
@@ -113,6 +115,10 @@ class AreaAccessMiddleware:
             has_device = any(True for _ in devices_for_user(user, confirmed=True))
             target = "staff-otp-verify" if has_device else "staff-otp-setup"
             return HttpResponseRedirect(reverse(target) + "?" + urlencode({"next": back}))
+        if user.must_change_password and not (
+            area == "staff" and url_name in PASSWORD_CHANGE_VIEWS
+        ):
+            return HttpResponseRedirect(reverse("staff-password-change"))
         if area == "ops" and not user.is_superuser:
             raise Http404
         if area == "editor" and not policy.can_use_editor(user):

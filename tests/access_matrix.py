@@ -95,6 +95,8 @@ TABLE: dict[str, Entry] = {
     # Staff who have an authenticator enter a code; those without set one up.
     "staff/otp/verify/": Entry({**PRE_OTP, "no_otp": OTP}),
     "staff/otp/setup/": Entry(row(OTP, anonymous=NO, survivor_a=NO, survivor_b=NO, no_otp=OK)),
+    # Change my password (issue 12 item 5): any staff member, after TOTP.
+    "staff/password/": Entry(STAFF_ANY),
     "staff/groups/": Entry(PROGRAMME_READ),
     "staff/groups/<int:group_id>/": Entry(PROGRAMME_READ),
     "staff/participants/": Entry(PROGRAMME_READ),

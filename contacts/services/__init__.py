@@ -3,7 +3,9 @@
 from .accounts import (
     staff_account_create,
     staff_account_update,
+    staff_password_change,
     staff_password_reset,
+    staff_roles_check,
     staff_totp_reset,
     user_sessions_revoke,
 )
@@ -90,7 +92,9 @@ __all__ = [
     "session_create",
     "staff_account_create",
     "staff_account_update",
+    "staff_password_change",
     "staff_password_reset",
+    "staff_roles_check",
     "staff_totp_reset",
     "survivor_open",
     "user_sessions_revoke",

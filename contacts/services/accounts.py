@@ -20,7 +20,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from .. import roles
 from ..errors import AccountError
-from ..models import User
+from ..models import Survivor, User
 from .audit import audit_record
 
 logger = logging.getLogger(__name__)
@@ -34,12 +34,42 @@ def temporary_password() -> str:
     return "-".join("".join(secrets.choice(alphabet) for _ in range(5)) for _ in range(4))
 
 
-def _set_roles(user: User, role_names: list[str], is_duty_worker: bool) -> None:
+def staff_roles_check(
+    *,
+    actor: User,
+    user: User | None,
+    role_names: list[str],
+    is_duty_worker: bool = False,
+    allow_no_role: bool = False,
+) -> None:
+    """The role rules (SPEC 2, 3), for a new account (``user`` None) or a change.
+
+    One person, one side; a manager is never also a WSS worker; no one changes
+    their own roles; nobody stops being a WSS worker while holding cases.
+    Raises ``AccountError``. Every way of setting roles (the staff pages, the
+    Django admin) goes through here; only the admin, for operations accounts,
+    allows an account with no role."""
     unknown = set(role_names) - set(roles.ALL_ROLES)
-    if unknown or not role_names:
+    if unknown or not (role_names or allow_no_role):
         raise AccountError("no_role")
+    current = set(user.groups.values_list("name", flat=True)) if user and user.pk else set()
+    if user is not None and user.pk == actor.pk and current != set(role_names):
+        raise AccountError("own_roles")
+    problem = roles.role_set_problem(role_names)
+    if problem:
+        raise AccountError(problem)
     if is_duty_worker and roles.WSS_WORKER not in role_names:
         raise AccountError("not_wss_for_duty")
+    if (
+        roles.WSS_WORKER in current
+        and roles.WSS_WORKER not in role_names
+        and Survivor.objects.filter(worker=user).exists()
+    ):
+        raise AccountError("has_cases")
+
+
+def _set_roles(actor: User, user: User, role_names: list[str], is_duty_worker: bool) -> None:
+    staff_roles_check(actor=actor, user=user, role_names=role_names, is_duty_worker=is_duty_worker)
     user.groups.set(Group.objects.filter(name__in=role_names))
     user._role_names = frozenset(role_names)
 
@@ -58,6 +88,7 @@ def staff_account_create(
     username = username.strip()
     if not USERNAME.match(username):
         raise AccountError("bad_username")
+    staff_roles_check(actor=actor, user=None, role_names=role_names, is_duty_worker=is_duty_worker)
     with transaction.atomic():
         if User.objects.filter(username__iexact=username).exists():
             raise AccountError("username_taken")
@@ -69,10 +100,11 @@ def staff_account_create(
             first_name=first_name.strip(),
             is_duty_worker=is_duty_worker,
             alert_emails=alert_emails,
+            must_change_password=True,
         )
         user.set_password(password)
         user.save()
-        _set_roles(user, role_names, is_duty_worker)
+        _set_roles(actor, user, role_names, is_duty_worker)
         audit_record(actor=actor, action="staff.create", obj=user)
     logger.info("staff account %s created by %s", user.pk, actor.pk)
     return user, password
@@ -90,14 +122,16 @@ def staff_account_update(
 ) -> User:
     if not user.is_staff_member:
         raise AccountError("not_staff")
-    if user.pk == actor.pk and (roles.SERVICE_MANAGER not in role_names or not is_active):
+    if user.pk == actor.pk and not is_active:
         raise AccountError("own_account")
     with transaction.atomic():
+        # Lock the account: an allocation to her waits, then sees the new roles.
+        User.objects.select_for_update().filter(pk=user.pk).first()
         user.email = email.strip()
         user.is_duty_worker = is_duty_worker
         user.alert_emails = alert_emails
         was_active, user.is_active = user.is_active, is_active
-        _set_roles(user, role_names, is_duty_worker)
+        _set_roles(actor, user, role_names, is_duty_worker)
         user.save(update_fields=["email", "is_duty_worker", "alert_emails", "is_active"])
         audit_record(actor=actor, action="staff.update", obj=user)
         if was_active and not is_active:
@@ -144,7 +178,22 @@ def staff_password_reset(*, actor: User, user: User) -> str:
     with transaction.atomic():
         password = temporary_password()
         user.set_password(password)
-        user.save(update_fields=["password"])
+        user.must_change_password = True
+        user.save(update_fields=["password", "must_change_password"])
         _delete_sessions(user)
         audit_record(actor=actor, action="staff.password_reset", obj=user)
     return password
+
+
+def staff_password_change(*, actor: User, new_password: str) -> None:
+    """A staff member chooses her own password (the form has checked her old one
+    and Django's password validators). Her other sessions end: their session
+    hash no longer matches; the view keeps the one she is using."""
+    if not actor.is_staff_member:
+        raise AccountError("not_staff")
+    with transaction.atomic():
+        actor.set_password(new_password)
+        actor.must_change_password = False
+        actor.save(update_fields=["password", "must_change_password"])
+        audit_record(actor=actor, action="staff.password_change", obj=actor)
+    logger.info("staff member %s changed their password", actor.pk)

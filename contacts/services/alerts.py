@@ -19,6 +19,7 @@ from django.core.mail import send_mail
 from django.db import connection, transaction
 from django.utils import timezone
 
+from .. import roles
 from ..errors import AlertError
 from ..models import Alert, Participant, Survivor, User
 from .audit import audit_record
@@ -89,9 +90,20 @@ def alert_emails_send(
             kind=kind,
             created_at=datetime.fromisoformat(created_at),
         )
+    # Her worker's role is read now, not when the case was allocated: an account
+    # that has left the WSS side (or holds a role that may not sit beside it) is
+    # told nothing, or a programme worker would learn that a man has a linked
+    # survivor from the email that follows his status change (SPEC 2).
     workers = list(
-        User.objects.filter(caseload__alerts__in=alerts, alert_emails=True, is_active=True)
+        User.objects.filter(
+            caseload__alerts__in=alerts,
+            alert_emails=True,
+            is_active=True,
+            kind=User.Kind.STAFF,
+            groups__name=roles.WSS_WORKER,
+        )
         .exclude(email="")
+        .exclude(groups__name__in=[*roles.PROGRAMME_SIDE, roles.SERVICE_MANAGER])
         .distinct()
         .values_list("pk", "email")
     )

@@ -49,6 +49,11 @@ def survivor_allocate(*, actor: User, survivor: Survivor, worker: User) -> Survi
         raise AllocationError("not_a_wss_worker")
     try:
         with transaction.atomic():
+            # Her new worker's account is locked and her role read again, so a
+            # role change made at the same moment cannot slip a case past it.
+            worker = User.objects.select_for_update().get(pk=worker.pk)
+            if not policy.is_wss_worker(worker):
+                raise AllocationError("not_a_wss_worker")
             locked = Survivor.objects.select_for_update().get(pk=survivor.pk)
             _check_linked_partners_have_different_workers(
                 survivor=locked, participant=locked.participant, worker=worker

@@ -7,7 +7,9 @@ from io import BytesIO
 
 import qrcode
 import qrcode.image.svg
-from django.contrib.auth import authenticate, login, logout
+from django.contrib import messages
+from django.contrib.auth import authenticate, login, logout, update_session_auth_hash
+from django.contrib.auth.forms import PasswordChangeForm
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
@@ -21,7 +23,8 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from .. import policy
 from ..forms import StaffLoginForm, TokenForm
-from ..services import audit_record
+from ..services import audit_record, staff_password_change
+from .common import staff_page
 
 
 def _next_url(request: HttpRequest) -> str:
@@ -63,6 +66,13 @@ def _require_signed_in_staff(request: HttpRequest) -> HttpResponse | None:
     return None
 
 
+def _rotate_session_key(request: HttpRequest) -> None:
+    """The session that passed the password step is not the one that passed TOTP:
+    a new key now, and the old one ends server-side (session fixation; a key
+    seen before the second factor is worth nothing after it)."""
+    request.session.cycle_key()
+
+
 @never_cache
 @require_http_methods(["GET", "POST"])
 def otp_verify(request: HttpRequest) -> HttpResponse:
@@ -79,6 +89,7 @@ def otp_verify(request: HttpRequest) -> HttpResponse:
         for device in devices:
             if device.verify_token(token):
                 otp_login(request, device)
+                _rotate_session_key(request)
                 audit_record(actor=request.user, action="staff.otp_verified")
                 return HttpResponseRedirect(_next_url(request))
         error = "That code did not work. Wait for a new code and try again."
@@ -115,6 +126,7 @@ def otp_setup(request: HttpRequest) -> HttpResponse:
             device.confirmed = True
             device.save(update_fields=["confirmed"])
             otp_login(request, device)
+            _rotate_session_key(request)
             audit_record(actor=request.user, action="staff.otp_enrolled")
             return HttpResponseRedirect(_next_url(request))
         error = "That code did not work. Check the time on your phone and try again."
@@ -139,3 +151,24 @@ def staff_logout(request: HttpRequest) -> HttpResponse:
     response = HttpResponseRedirect(reverse("staff-login"))
     response["Clear-Site-Data"] = '"cache", "cookies", "storage"'
     return response
+
+
+@staff_page(policy.is_staff_member)
+@require_http_methods(["GET", "POST"])
+def password_change(request: HttpRequest) -> HttpResponse:
+    """Change my password: the old one, then a new one that passes Django's
+    password validators. Required before any other staff page after a manager
+    set or reset it (``AreaAccessMiddleware``); the manager never sees the new one."""
+    form = PasswordChangeForm(request.user, request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        staff_password_change(actor=request.user, new_password=form.cleaned_data["new_password1"])
+        # This session stays signed in (with a new key); every other one ends.
+        update_session_auth_hash(request, request.user)
+        messages.success(request, "Your password has been changed.")
+        return HttpResponseRedirect(reverse("staff-home"))
+    return render(
+        request,
+        "staff/password_change.html",
+        {"form": form, "required": request.user.must_change_password},
+        status=400 if form.errors else 200,
+    )

@@ -26,6 +26,8 @@ from .common import staff_page
 @staff_page(policy.is_wss_worker)
 def caseload(request: HttpRequest) -> HttpResponse:
     survivors = list(selectors.caseload_for_worker(worker=request.user))
+    # A read of every case on it (name, pause state, counts): audited (SPEC 2).
+    services.audit_record(actor=request.user, action="caseload.view")
     return render(
         request,
         "staff/caseload.html",

@@ -32,7 +32,7 @@ INSTALLED_APPS = [
     "wagtail.contrib.settings",
     "wagtail.embeds",
     "wagtail.sites",
-    "wagtail.users",
+    "cms.apps.StaffOnlyUsersConfig",  # wagtail.users, without her portal account
     "wagtail.snippets",
     "wagtail.documents",
     "wagtail.images",
@@ -66,7 +66,7 @@ MIDDLEWARE = [
     "survivor_portal.middleware.AreaAccessMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
-    "csp.middleware.CSPMiddleware",
+    "survivor_portal.csp.AreaCSPMiddleware",
     "axes.middleware.AxesMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
 ]
@@ -127,6 +127,9 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 LOGIN_URL = "staff-login"
+# Flash messages live in the session, not in a cookie of their own: no readable
+# "Contact has started again…" cookie on her phone, nothing outside __Host-sid.
+MESSAGE_STORAGE = "django.contrib.messages.storage.session.SessionStorage"
 
 # Sessions: short idle timeout for everyone, absolute cap on top.
 SESSION_ENGINE = "django.contrib.sessions.backends.db"
@@ -254,9 +257,8 @@ WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.databa
 WAGTAILEMBEDS_FINDERS: list = []
 
 # Content Security Policy (django-csp). Strict everywhere we render ourselves;
-# the Wagtail and Django admins are excluded because they ship inline code.
+# the Wagtail and Django admins get their own policy (below).
 CONTENT_SECURITY_POLICY = {
-    "EXCLUDE_URL_PREFIXES": ["/editor/", "/ops/"],
     "DIRECTIVES": {
         "default-src": ["'self'"],
         "script-src": ["'self'"],
@@ -268,6 +270,37 @@ CONTENT_SECURITY_POLICY = {
         "form-action": ["'self'"],
     },
 }
+# The admins ship inline scripts and styles (Wagtail's panels, widgets and
+# Draftail; Django's admin widgets), so those are allowed there and only there.
+# Still nothing from another origin, no plugins, and framing only by the admin
+# itself (Wagtail's live preview is an iframe of /editor/).
+ADMIN_CONTENT_SECURITY_POLICY = {
+    "default-src": ["'self'"],
+    "script-src": ["'self'", "'unsafe-inline'"],
+    "style-src": ["'self'", "'unsafe-inline'"],
+    "img-src": ["'self'", "data:", "blob:"],
+    "font-src": ["'self'", "data:"],
+    "connect-src": ["'self'"],
+    "frame-src": ["'self'"],
+    "worker-src": ["'self'", "blob:"],
+    "object-src": ["'none'"],
+    "base-uri": ["'none'"],
+    "frame-ancestors": ["'self'"],
+    "form-action": ["'self'"],
+}
+# Django's admin runs without inline code (no 'unsafe-inline' there; checked in
+# Chromium by tests/security/test_admin_csp.py).
+OPS_CONTENT_SECURITY_POLICY = {
+    **ADMIN_CONTENT_SECURITY_POLICY,
+    "script-src": ["'self'"],
+    "style-src": ["'self'"],
+}
+AREA_CONTENT_SECURITY_POLICIES = {
+    "/editor/": ADMIN_CONTENT_SECURITY_POLICY,
+    "/ops/": OPS_CONTENT_SECURITY_POLICY,
+}
+# Staff avatars: no request to Gravatar (another origin, and the CSP refuses it).
+WAGTAIL_GRAVATAR_PROVIDER_URL = None
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "no-referrer"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"

@@ -1,7 +1,7 @@
 """Production: everything secure by default; secrets must come from the environment."""
 
 from .base import *  # noqa: F403
-from .base import CONTENT_SECURITY_POLICY, env
+from .base import AREA_CONTENT_SECURITY_POLICIES, CONTENT_SECURITY_POLICY, env
 
 DEBUG = False
 SECRET_KEY = env.str("SECRET_KEY")
@@ -23,6 +23,10 @@ CSRF_COOKIE_NAME = "__Host-csrf"
 CONTENT_SECURITY_POLICY = {
     **CONTENT_SECURITY_POLICY,
     "DIRECTIVES": {**CONTENT_SECURITY_POLICY["DIRECTIVES"], "upgrade-insecure-requests": True},
+}
+AREA_CONTENT_SECURITY_POLICIES = {
+    prefix: {**directives, "upgrade-insecure-requests": True}
+    for prefix, directives in AREA_CONTENT_SECURITY_POLICIES.items()
 }
 
 STORAGES = {
