@@ -219,9 +219,11 @@ SMS_LEASE_SECONDS = env.float("SMS_LEASE_SECONDS", default=60.0)
 SMS_MAX_ATTEMPTS = env.int("SMS_MAX_ATTEMPTS", default=8)
 SMS_RETRY_BASE_SECONDS = env.float("SMS_RETRY_BASE_SECONDS", default=30.0)
 SMS_RETRY_MAX_SECONDS = env.float("SMS_RETRY_MAX_SECONDS", default=3600.0)
-# Words a text may never contain (whole words, any ending), case-insensitive.
-SMS_DISCRETION_WORDS = env.list(
-    "SMS_DISCRETION_WORDS",
+# The one discretion list (SPEC 4): words that may never appear in a text to her
+# phone, a page title or a page address (contacts/discretion.py normalises the
+# text and matches anywhere inside a word, case-insensitive).
+DISCRETION_WORDS = env.list(
+    "DISCRETION_WORDS",
     default=[
         "abuse",
         "abusive",
@@ -237,6 +239,7 @@ SMS_DISCRETION_WORDS = env.list(
         "safety",
         "domestic",
         "survivor",
+        "victim",
     ],
 )
 

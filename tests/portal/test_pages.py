@@ -75,7 +75,7 @@ def test_status_page_shows_his_status_history_next_session_and_explanation(world
     next_start = timezone.localtime(world.session.starts_at)
     assert next_start.strftime("%-d %B %Y") in body
     assert "What “suspended” can mean for you" in body  # CMS content
-    assert 'href="/pages/safety-planning/"' in body
+    assert 'href="/pages/making-a-plan/"' in body
     assert "not a promise of change" in body and "best judge" in body
 
 
