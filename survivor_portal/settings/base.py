@@ -143,6 +143,10 @@ AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "lockout.html"
 AXES_VERBOSE = False
 AXES_ENABLE_ACCESS_FAILURE_LOG = False
+# Only what lockout needs: failures without user agents, no sign-in history for
+# survivors (contacts/axes_handler.py); the retention purge deletes expired
+# failures and old staff access-log rows.
+AXES_HANDLER = "contacts.axes_handler.FailuresOnlyHandler"
 AXES_SENSITIVE_PARAMETERS = ["username", "password", "passphrase"]
 AXES_IPWARE_PROXY_COUNT = env.int("PROXY_COUNT", default=0)
 
