@@ -54,3 +54,11 @@ class FailuresOnlyHandler(AxesDatabaseHandler):
         if not _is_survivor(user):
             return super().user_logged_out(sender, request, user, **kwargs)
         return None
+
+
+def client_str(
+    username: str, ip_address: str, user_agent: str, path_info: str, request: HttpRequest
+) -> str:
+    """How django-axes names a client in its log lines ("New login failure by …",
+    "Locking out …", logged at WARNING): never her username, address or browser."""
+    return "a client"

@@ -189,7 +189,9 @@ class Survivor(models.Model):
         related_name="survivor",
         limit_choices_to={"kind": User.Kind.SURVIVOR},
     )
-    known_as = models.CharField("known as", max_length=100)
+    # Her name, encrypted at rest like her other details (max 100 characters,
+    # checked by the forms): never filter or sort on it in the database.
+    known_as = EncryptedTextField("known as")
     # No reverse accessor: the programme side can never walk from a man to her.
     participant = models.ForeignKey(
         Participant, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
@@ -217,7 +219,7 @@ class Survivor(models.Model):
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
-        ordering = ["known_as", "id"]
+        ordering = ["id"]
         constraints = [
             # Survivors linked to the same man never share a worker (SPEC 2).
             # NULLs are distinct, so unlinked or unallocated survivors never clash.

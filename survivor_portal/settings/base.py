@@ -147,6 +147,8 @@ AXES_ENABLE_ACCESS_FAILURE_LOG = False
 # survivors (contacts/axes_handler.py); the retention purge deletes expired
 # failures and old staff access-log rows.
 AXES_HANDLER = "contacts.axes_handler.FailuresOnlyHandler"
+# Its log lines name no username, address or browser.
+AXES_CLIENT_STR_CALLABLE = "contacts.axes_handler.client_str"
 AXES_SENSITIVE_PARAMETERS = ["username", "password", "passphrase"]
 AXES_IPWARE_PROXY_COUNT = env.int("PROXY_COUNT", default=0)
 
