@@ -289,9 +289,27 @@ class ActivationCode(models.Model):
     created_at = models.DateTimeField(default=timezone.now)
     expires_at = models.DateTimeField()
     used_at = models.DateTimeField(null=True, blank=True)
+    # Usernames refused with this code: after ACTIVATION_USERNAME_REFUSALS the
+    # code stops working, so one code cannot be used to test which names exist.
+    username_refusals = models.PositiveSmallIntegerField(default=0)
 
     def __str__(self) -> str:
         return f"ActivationCode {self.pk}"
+
+
+class ActivationAttempt(models.Model):
+    """One try at the activation page, for its rate limits: ``key`` is a keyed
+    hash of the address ("address:…") or of the code tried ("code:…"), never
+    either in clear. Rows older than the window are purged by retention."""
+
+    key = models.CharField(max_length=80)
+    at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        indexes = [models.Index(fields=["key", "at"], name="activation_attempt_key_at")]
+
+    def __str__(self) -> str:
+        return f"ActivationAttempt {self.pk}"
 
 
 class Alert(models.Model):

@@ -11,16 +11,25 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
-from ..models import AuditEvent, CheckIn, InboundMessage, Message, OutboundMessage, SmsStatusEvent
+from ..models import (
+    ActivationAttempt,
+    AuditEvent,
+    CheckIn,
+    InboundMessage,
+    Message,
+    OutboundMessage,
+    SmsStatusEvent,
+)
 
 logger = logging.getLogger(__name__)
 
 
 def _sign_in_records_purge(*, now: datetime, cutoff: datetime) -> int:
-    """Failures past the lockout cool-off (lockout no longer counts them), every
-    access-log row of an account that is not staff (a survivor's sign-in history
-    is never kept: rows left from before, or under a username she has since
-    changed), and staff access-log rows past the retention period."""
+    """Activation-page tries past their window; failures past the lockout
+    cool-off (lockout no longer counts them); every access-log row of an account
+    that is not staff (a survivor's sign-in history is never kept: rows left
+    from before, or under a username she has since changed); and staff
+    access-log rows past the retention period."""
     from axes.models import AccessAttempt, AccessFailureLog, AccessLog
 
     from ..models import User
@@ -32,6 +41,10 @@ def _sign_in_records_purge(*, now: datetime, cutoff: datetime) -> int:
     deleted += AccessLog.objects.exclude(username__in=staff_usernames).delete()[0]
     deleted += AccessLog.objects.filter(attempt_time__lt=cutoff).delete()[0]
     deleted += AccessFailureLog.objects.filter(attempt_time__lt=cutoff).delete()[0]
+    # Activation-page tries only matter inside their rate-limit window.
+    deleted += ActivationAttempt.objects.filter(
+        at__lt=now - settings.ACTIVATION_TRY_WINDOW
+    ).delete()[0]
     return deleted
 
 

@@ -143,6 +143,12 @@ AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "lockout.html"
 AXES_VERBOSE = False
 AXES_ENABLE_ACCESS_FAILURE_LOG = False
+# Activation page limits (issue 12, item 8): tries per address and per code in
+# a window, and how many usernames one code may have refused before it stops working.
+ACTIVATION_TRY_WINDOW = timedelta(minutes=env.int("ACTIVATION_TRY_WINDOW_MINUTES", default=15))
+ACTIVATION_TRIES_PER_ADDRESS = env.int("ACTIVATION_TRIES_PER_ADDRESS", default=10)
+ACTIVATION_TRIES_PER_CODE = env.int("ACTIVATION_TRIES_PER_CODE", default=5)
+ACTIVATION_USERNAME_REFUSALS = env.int("ACTIVATION_USERNAME_REFUSALS", default=3)
 # Only what lockout needs: failures without user agents, no sign-in history for
 # survivors (contacts/axes_handler.py); the retention purge deletes expired
 # failures and old staff access-log rows.
