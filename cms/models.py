@@ -15,26 +15,10 @@ from wagtail.contrib.settings.models import BaseSiteSetting, register_setting
 from wagtail.fields import RichTextField, StreamField
 from wagtail.models import Page
 
+from contacts.discretion import discretion_words_in
 from contacts.models import ParticipantStatus
 
 from .blocks import ArticleBodyBlock
-
-# Words that may never appear in a page's address (URL paths show in history).
-DISCRETION_WORDS = (
-    "abuse",
-    "abusive",
-    "violence",
-    "violent",
-    "programme",
-    "program",
-    "perpetrator",
-    "partner",
-    "support",
-    "refuge",
-    "domestic",
-    "survivor",
-    "victim",
-)
 
 # Header colours chosen for at least 4.5:1 contrast with white text (WCAG AA).
 COLOUR_CHOICES = [
@@ -48,18 +32,24 @@ COLOUR_CHOICES = [
 FAVICON_CHOICES = [("leaf", "Leaf"), ("sun", "Sun"), ("drop", "Drop")]
 
 
-def discreet_slug_check(slug: str) -> None:
-    """Refuse a page address that names what the site is for."""
-    words = [w for w in DISCRETION_WORDS if w in (slug or "").lower()]
+def discreet_page_check(*, title: str, slug: str) -> None:
+    """Refuse a page title or address that names what the site is for (the one
+    discretion list, ``DISCRETION_WORDS``): both show in the browser's history."""
+    errors = {}
+    words = discretion_words_in(slug)
     if words:
-        raise ValidationError(
-            {
-                "slug": (
-                    f"Page addresses show in the browser's history, so they cannot contain "
-                    f"“{words[0]}”. Choose a neutral address."
-                )
-            }
+        errors["slug"] = (
+            f"Page addresses show in the browser's history, so they cannot contain "
+            f"“{words[0]}”. Choose a neutral address."
         )
+    words = discretion_words_in(title)
+    if words:
+        errors["title"] = (
+            f"Page titles show in the browser's tabs and history, so they cannot contain "
+            f"“{words[0]}”. Choose a neutral title."
+        )
+    if errors:
+        raise ValidationError(errors)
 
 
 @register_setting(icon="site")
@@ -108,8 +98,7 @@ class BrandingSettings(BaseSiteSetting):
 
     def clean(self) -> None:
         super().clean()
-        lowered = f"{self.site_name} {self.short_name} {self.sms_sender_name}".lower()
-        words = [w for w in DISCRETION_WORDS if w in lowered]
+        words = discretion_words_in(f"{self.site_name} {self.short_name} {self.sms_sender_name}")
         if words:
             raise ValidationError(f"The site's names must stay neutral: remove “{words[0]}”.")
 
@@ -132,7 +121,7 @@ class InformationIndexPage(Page):
 
     def clean(self) -> None:
         super().clean()
-        discreet_slug_check(self.slug)
+        discreet_page_check(title=self.title, slug=self.slug)
 
     def get_context(self, request: HttpRequest, *args: Any, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context(request, *args, **kwargs)
@@ -162,7 +151,7 @@ class InformationPage(Page):
 
     def clean(self) -> None:
         super().clean()
-        discreet_slug_check(self.slug)
+        discreet_page_check(title=self.title, slug=self.slug)
 
     def serve(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         if self.signed_in_only and not _may_read_restricted(request):

@@ -119,10 +119,16 @@ class PortalError(ServiceError):
             "Ask your worker for a new one."
         ),
         "already_active": "This person already has an account. Issue a new code to reset it.",
-        "username_taken": "That username is taken. Choose a different one.",
         "username_invalid": (
             "Choose a username of 3 to 40 letters, numbers, dots, dashes or underscores."
         ),
+        # The activation page says the same whether a name is taken (by anyone,
+        # staff or not), reserved, or not allowed: it names no other account.
+        "username_unavailable": (
+            "That username cannot be used. Choose another: 3 to 40 letters, numbers, "
+            "dots, dashes or underscores, not your real name."
+        ),
+        "activation_rate_limited": "Too many tries. Wait 15 minutes, then try again.",
         "weak_passphrase": "Choose a longer passphrase.",
         "not_allowed": "Only her own worker or a service manager can do that.",
         "no_account": "She has not set up her account yet.",

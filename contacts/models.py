@@ -192,7 +192,9 @@ class Survivor(models.Model):
         related_name="survivor",
         limit_choices_to={"kind": User.Kind.SURVIVOR},
     )
-    known_as = models.CharField("known as", max_length=100)
+    # Her name, encrypted at rest like her other details (max 100 characters,
+    # checked by the forms): never filter or sort on it in the database.
+    known_as = EncryptedTextField("known as")
     # No reverse accessor: the programme side can never walk from a man to her.
     participant = models.ForeignKey(
         Participant, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
@@ -220,7 +222,7 @@ class Survivor(models.Model):
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
-        ordering = ["known_as", "id"]
+        ordering = ["id"]
         constraints = [
             # Survivors linked to the same man never share a worker (SPEC 2).
             # NULLs are distinct, so unlinked or unallocated survivors never clash.
@@ -290,9 +292,27 @@ class ActivationCode(models.Model):
     created_at = models.DateTimeField(default=timezone.now)
     expires_at = models.DateTimeField()
     used_at = models.DateTimeField(null=True, blank=True)
+    # Usernames refused with this code: after ACTIVATION_USERNAME_REFUSALS the
+    # code stops working, so one code cannot be used to test which names exist.
+    username_refusals = models.PositiveSmallIntegerField(default=0)
 
     def __str__(self) -> str:
         return f"ActivationCode {self.pk}"
+
+
+class ActivationAttempt(models.Model):
+    """One try at the activation page, for its rate limits: ``key`` is a keyed
+    hash of the address ("address:…") or of the code tried ("code:…"), never
+    either in clear. Rows older than the window are purged by retention."""
+
+    key = models.CharField(max_length=80)
+    at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        indexes = [models.Index(fields=["key", "at"], name="activation_attempt_key_at")]
+
+    def __str__(self) -> str:
+        return f"ActivationAttempt {self.pk}"
 
 
 class Alert(models.Model):

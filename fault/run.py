@@ -223,7 +223,9 @@ def seed(prefix: str, count: int, *, plans: bool = False) -> list[str]:
     if plans:
         from contacts.models import CheckInPlan
 
-        CheckInPlan.objects.filter(survivor__known_as__startswith=f"{prefix} ").update(
+        # Found by their numbers' keyed hashes (names are encrypted at rest).
+        hashes = [phone_hash(number) for number in numbers]
+        CheckInPlan.objects.filter(survivor__safe_phone_hash__in=hashes).update(
             next_due_at=timezone.now() - timezone.timedelta(seconds=30)
         )
     return numbers

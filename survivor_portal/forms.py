@@ -7,6 +7,28 @@ from django import forms
 from contacts.models import SafeContactWindow
 from contacts.services.portal import PortalError, phone_normalise
 
+# What her phone keeps (issue 12, item 11): nothing on her forms invites the
+# browser or a password manager to remember her username or passphrase, so
+# neither is offered to the next person holding the phone. "current-password"
+# and "new-password" would do the opposite (they mark a sign-in or sign-up form,
+# which is what triggers "Save password?" and generated-password offers);
+# "off" plus the common password managers' own opt-outs is the strongest
+# request a page can make. Paste is never blocked (pasting from her own
+# password manager stays her choice).
+NOT_REMEMBERED = {
+    "autocomplete": "off",
+    "data-lpignore": "true",
+    "data-1p-ignore": "true",
+    "data-bwignore": "true",
+    "data-form-type": "other",
+}
+USERNAME_ATTRS = {
+    **NOT_REMEMBERED,
+    "autocapitalize": "none",
+    "autocorrect": "off",
+    "spellcheck": "false",
+}
+
 LONG_HINT = (
     "At least 12 characters. A few words you will remember works well, "
     "for example “kettle orange river seven”."
@@ -16,14 +38,12 @@ LONG_HINT = (
 class SignInForm(forms.Form):
     username = forms.CharField(
         max_length=150,
-        widget=forms.TextInput(
-            attrs={"autocomplete": "username", "autocapitalize": "none", "spellcheck": "false"}
-        ),
+        widget=forms.TextInput(attrs=USERNAME_ATTRS),
     )
     passphrase = forms.CharField(
         max_length=200,
         strip=False,
-        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+        widget=forms.PasswordInput(attrs=NOT_REMEMBERED),
     )
 
 
@@ -40,9 +60,7 @@ class ActivationForm(forms.Form):
         label="Choose a username",
         max_length=40,
         help_text="3 to 40 letters, numbers, dots, dashes or underscores. Avoid your real name.",
-        widget=forms.TextInput(
-            attrs={"autocomplete": "username", "autocapitalize": "none", "spellcheck": "false"}
-        ),
+        widget=forms.TextInput(attrs=USERNAME_ATTRS),
         error_messages={"required": "Choose a username."},
     )
     passphrase = forms.CharField(
@@ -50,14 +68,14 @@ class ActivationForm(forms.Form):
         max_length=200,
         strip=False,
         help_text=LONG_HINT,
-        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+        widget=forms.PasswordInput(attrs=NOT_REMEMBERED),
         error_messages={"required": "Choose a passphrase."},
     )
     passphrase_again = forms.CharField(
         label="Type the passphrase again",
         max_length=200,
         strip=False,
-        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+        widget=forms.PasswordInput(attrs=NOT_REMEMBERED),
         error_messages={"required": "Type the passphrase again."},
     )
 
@@ -154,7 +172,7 @@ class SecondPassphraseForm(forms.Form):
         label="Your usual passphrase",
         strip=False,
         max_length=200,
-        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+        widget=forms.PasswordInput(attrs=NOT_REMEMBERED),
         error_messages={"required": "Enter your usual passphrase."},
     )
     second_passphrase = forms.CharField(
@@ -162,7 +180,7 @@ class SecondPassphraseForm(forms.Form):
         strip=False,
         max_length=200,
         help_text=LONG_HINT,
-        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+        widget=forms.PasswordInput(attrs=NOT_REMEMBERED),
         error_messages={"required": "Choose a second passphrase."},
     )
 

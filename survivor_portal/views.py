@@ -7,6 +7,7 @@ import time
 from collections.abc import Callable
 from functools import wraps
 
+from axes.helpers import get_client_ip_address
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import authenticate, login, logout
@@ -170,16 +171,21 @@ def activate(request: HttpRequest) -> HttpResponse:
             data = form.cleaned_data
             try:
                 user = services.survivor_activate(
-                    code=data["code"], username=data["username"], passphrase=data["passphrase"]
+                    code=data["code"],
+                    username=data["username"],
+                    passphrase=data["passphrase"],
+                    address=get_client_ip_address(request) or "",
                 )
             except PortalError as error:
                 field = {
                     "invalid_code": "code",
-                    "username_taken": "username",
+                    "username_unavailable": "username",
                     "username_invalid": "username",
                     "weak_passphrase": "passphrase",
                 }.get(error.code)
                 form.add_error(field, error.message)
+                if error.code == "activation_rate_limited":
+                    status = 429
             else:
                 _start_session(request, user, quiet=False)
                 messages.success(request, "Your account is ready. You are signed in.")

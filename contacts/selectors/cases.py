@@ -72,8 +72,7 @@ def caseload_for_worker(*, worker: User) -> QuerySet[Survivor]:
             "-unanswered_messages",
             "-missed_checkins",
             "-open_alerts",
-            "known_as",
-            "pk",
+            "pk",  # then by case number: her name is encrypted, not sortable in SQL
         )
     )
 

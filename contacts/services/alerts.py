@@ -38,7 +38,8 @@ def alert_raise(*, survivor: Survivor, kind: str, urgent: bool = False) -> Alert
     alert = Alert.objects.create(survivor=survivor, kind=kind, urgent=urgent)
     alert_id = alert.pk
     transaction.on_commit(lambda: alert_emails_send.delay(alert_ids=[alert_id]))
-    logger.info("alert %s raised (kind %s) for case %s", alert.pk, kind, survivor.pk)
+    # Ids only: the kind (duress, urgent reply...) says what happened to her.
+    logger.info("alert %s raised for case %s", alert.pk, survivor.pk)
     return alert
 
 

@@ -18,6 +18,7 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
+from ..discretion import discretion_normalise, discretion_words_in
 from ..errors import ServiceError
 from ..models import (
     Alert,
@@ -211,10 +212,9 @@ def text_problem(text: str) -> str | None:
         return "empty"
     if len(text) > 320:
         return "too_long"
-    lowered = text.lower()
-    for word in settings.SMS_DISCRETION_WORDS:
-        if re.search(rf"\b{re.escape(word.lower())}", lowered):
-            return "forbidden_word"
+    if discretion_words_in(text):
+        return "forbidden_word"
+    lowered = discretion_normalise(text)
     host = re.sub(r"^https?://", "", settings.PUBLIC_BASE_URL).split("/")[0].lower()
     if re.search(r"https?://|www\.|\b[a-z0-9-]+\.(?:org|com|net|uk|io|app)\b", lowered) or (
         host and host in lowered

@@ -90,7 +90,7 @@ def sms_opt_out_record(*, survivor: Survivor, source: str) -> SmsOptOut:
             survivor=survivor, state=OutboundMessage.State.QUEUED
         ).update(state=OutboundMessage.State.FAILED, error_code="opted_out")
         alert_raise(survivor=survivor, kind=Alert.Kind.OPTED_OUT)
-    logger.info("texts to case %s stopped (%s)", survivor.pk, source)
+    logger.info("texts to case %s stopped", survivor.pk)
     return opt_out
 
 
@@ -145,7 +145,8 @@ def inbound_process(*, inbound_id: int, now: datetime | None = None) -> str:
                 alert_raise(survivor=survivor, kind=Alert.Kind.URGENT_REPLY, urgent=True)
             elif meaning == CheckIn.Reply.OTHER:
                 alert_raise(survivor=survivor, kind=Alert.Kind.OTHER_REPLY)
-    logger.info("inbound text %s processed (%s)", inbound_id, meaning)
+    # Ids only: what her reply meant (a call, urgent) stays out of the logs.
+    logger.info("inbound text %s processed", inbound_id)
     return str(meaning)
 
 

@@ -104,7 +104,7 @@ def outbox_enqueue(
             )
     except IntegrityError:
         return OutboundMessage.objects.get(idempotency_key=idempotency_key)
-    logger.info("text %s queued (kind %s) for case %s", message.pk, kind, survivor.pk)
+    logger.info("text %s queued for case %s", message.pk, survivor.pk)
     if wake:
         outbox_wake_on_commit()
     return message

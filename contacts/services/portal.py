@@ -26,9 +26,10 @@ from django.db import transaction
 from django.utils import timezone
 
 from .. import policy
+from ..discretion import discretion_words_in
 from ..encryption import phone_hash
 from ..errors import PortalError
-from ..models import ActivationCode, Alert, SafeContactWindow, Survivor, User
+from ..models import ActivationAttempt, ActivationCode, Alert, SafeContactWindow, Survivor, User
 from .alerts import alert_raise
 from .audit import audit_record
 
@@ -81,6 +82,31 @@ def activation_code_issue(*, actor: User, survivor: Survivor) -> str:
     return plain
 
 
+# Names nobody may choose on the activation page: they would look official,
+# and refusing them means a refused name is not proof that an account exists.
+RESERVED_USERNAMES = frozenset(
+    {
+        "admin",
+        "administrator",
+        "root",
+        "staff",
+        "manager",
+        "worker",
+        "duty",
+        "ops",
+        "editor",
+        "system",
+        "help",
+        "helpdesk",
+        "info",
+        "office",
+        "service",
+        "team",
+        "test",
+    }
+)
+
+
 def _check_username(username: str, *, exclude_pk: int | None) -> str:
     username = (username or "").strip()
     if not SURVIVOR_USERNAME.match(username):
@@ -88,8 +114,12 @@ def _check_username(username: str, *, exclude_pk: int | None) -> str:
     taken = User.objects.filter(username__iexact=username)
     if exclude_pk is not None:
         taken = taken.exclude(pk=exclude_pk)
-    if taken.exists():
-        raise PortalError("username_taken")
+    reserved = re.sub(r"[._-]+", "", username.lower()) in RESERVED_USERNAMES or bool(
+        discretion_words_in(username)
+    )
+    # One answer for a taken name (staff or survivor) and for a reserved one.
+    if reserved or taken.exists():
+        raise PortalError("username_unavailable")
     return username
 
 
@@ -108,10 +138,72 @@ def _end_sessions(user: User) -> None:
             session.delete()
 
 
-def survivor_activate(*, code: str, username: str, passphrase: str) -> User:
+def _keyed(kind: str, value: str) -> str:
+    key = settings.SECRET_KEY.encode()
+    return f"{kind}:" + hmac.new(key, f"{kind}:{value}".encode(), hashlib.sha256).hexdigest()
+
+
+def activation_try_record(*, code: str, address: str) -> None:
+    """Count one try at the activation page, or refuse it (``activation_rate_limited``)
+    when the address or the code has had its tries for the window. The same
+    answer for both limits, whether or not the code is valid."""
+    now = timezone.now()
+    keys = [_keyed("code", code_hash(code))]
+    limits = [settings.ACTIVATION_TRIES_PER_CODE]
+    if address:
+        keys.append(_keyed("address", address))
+        limits.append(settings.ACTIVATION_TRIES_PER_ADDRESS)
+    since = now - settings.ACTIVATION_TRY_WINDOW
+    with transaction.atomic():
+        for key, limit in zip(keys, limits, strict=True):
+            if ActivationAttempt.objects.filter(key=key, at__gt=since).count() >= limit:
+                raise PortalError("activation_rate_limited")
+        ActivationAttempt.objects.bulk_create(ActivationAttempt(key=key, at=now) for key in keys)
+
+
+def _activation_username_refused(*, code: str) -> None:
+    """One more name refused with this code; at the limit the code stops working
+    (her worker issues a new one), so a code cannot be used to test names."""
+    with transaction.atomic():
+        activation = (
+            ActivationCode.objects.select_for_update(of=("self",))
+            .filter(code_hash=code_hash(code), used_at__isnull=True)
+            .first()
+        )
+        if activation is None:
+            return
+        activation.username_refusals += 1
+        fields = ["username_refusals"]
+        if activation.username_refusals >= settings.ACTIVATION_USERNAME_REFUSALS:
+            activation.expires_at = min(activation.expires_at, timezone.now())
+            fields.append("expires_at")
+            audit_record(
+                actor=None,
+                action="activation_code.spent",
+                obj=activation,
+                survivor=activation.survivor,
+            )
+        activation.save(update_fields=fields)
+
+
+def survivor_activate(*, code: str, username: str, passphrase: str, address: str = "") -> User:
     """Turn a valid activation code into her account with the username and
     passphrase she chose. A code for someone who already has an account resets
-    it (new username and passphrase, other sessions ended)."""
+    it (new username and passphrase, other sessions ended).
+
+    Tries are limited per address and per code (``activation_try_record``), and
+    a refused username gives one answer whether the name is taken or reserved;
+    after ``ACTIVATION_USERNAME_REFUSALS`` refused names the code stops working."""
+    activation_try_record(code=code, address=address)
+    try:
+        return _survivor_activate(code=code, username=username, passphrase=passphrase)
+    except PortalError as error:
+        if error.code == "username_unavailable":
+            _activation_username_refused(code=code)
+        raise
+
+
+def _survivor_activate(*, code: str, username: str, passphrase: str) -> User:
     now = timezone.now()
     with transaction.atomic():
         activation = (

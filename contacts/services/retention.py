@@ -1,5 +1,6 @@
 """Retention (SPEC 7): old messages, check-ins and their replies, and outbox
-rows are deleted after the configured period. The audit event carries counts only."""
+rows are deleted after the configured period; sign-in records (django-axes)
+are kept only as long as lockout needs them. The audit event carries counts only."""
 
 from __future__ import annotations
 
@@ -10,14 +11,47 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
-from ..models import AuditEvent, CheckIn, InboundMessage, Message, OutboundMessage, SmsStatusEvent
+from ..models import (
+    ActivationAttempt,
+    AuditEvent,
+    CheckIn,
+    InboundMessage,
+    Message,
+    OutboundMessage,
+    SmsStatusEvent,
+)
 
 logger = logging.getLogger(__name__)
 
 
+def _sign_in_records_purge(*, now: datetime, cutoff: datetime) -> int:
+    """Activation-page tries past their window; failures past the lockout
+    cool-off (lockout no longer counts them); every access-log row of an account
+    that is not staff (a survivor's sign-in history is never kept: rows left
+    from before, or under a username she has since changed); and staff
+    access-log rows past the retention period."""
+    from axes.models import AccessAttempt, AccessFailureLog, AccessLog
+
+    from ..models import User
+
+    staff_usernames = User.objects.filter(kind=User.Kind.STAFF).values("username")
+    deleted = AccessAttempt.objects.filter(
+        attempt_time__lt=now - settings.AXES_COOLOFF_TIME
+    ).delete()[0]
+    deleted += AccessLog.objects.exclude(username__in=staff_usernames).delete()[0]
+    deleted += AccessLog.objects.filter(attempt_time__lt=cutoff).delete()[0]
+    deleted += AccessFailureLog.objects.filter(attempt_time__lt=cutoff).delete()[0]
+    # Activation-page tries only matter inside their rate-limit window.
+    deleted += ActivationAttempt.objects.filter(
+        at__lt=now - settings.ACTIVATION_TRY_WINDOW
+    ).delete()[0]
+    return deleted
+
+
 def retention_purge(*, now: datetime | None = None) -> dict[str, int]:
     """Delete what is older than ``RETENTION_DAYS``; returns counts per kind."""
-    cutoff = (now or timezone.now()) - timedelta(days=settings.RETENTION_DAYS)
+    now = now or timezone.now()
+    cutoff = now - timedelta(days=settings.RETENTION_DAYS)
     with transaction.atomic():
         counts = {
             "messages": Message.objects.filter(created_at__lt=cutoff).delete()[0],
@@ -36,8 +70,9 @@ def retention_purge(*, now: datetime | None = None) -> dict[str, int]:
             .exclude(state__in=[CheckIn.State.QUEUED, CheckIn.State.SENT])
             .delete()[0],
             "status_events": SmsStatusEvent.objects.filter(received_at__lt=cutoff).delete()[0],
+            "access_records": _sign_in_records_purge(now=now, cutoff=cutoff),
         }
-        # Counts only, never content, in the event's object id: "m3 r2 t4 c1 s0".
+        # Counts only, never content, in the event's object id: "m3 r2 t4 c1 s0 a2".
         summary = " ".join(f"{key[0]}{value}" for key, value in counts.items())
         AuditEvent.objects.create(action="retention.purge", object_type="counts", object_id=summary)
     logger.info("retention purge: %s", summary)

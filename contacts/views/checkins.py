@@ -110,6 +110,6 @@ def sms_texts(request: HttpRequest) -> HttpResponse:
     context = {
         "form": form,
         "sender_name": checkin_services.sender_name(),
-        "words": settings.SMS_DISCRETION_WORDS,
+        "words": settings.DISCRETION_WORDS,
     }
     return render(request, "staff/checkins/texts.html", context, status=status)

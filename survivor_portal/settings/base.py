@@ -148,6 +148,18 @@ AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "lockout.html"
 AXES_VERBOSE = False
 AXES_ENABLE_ACCESS_FAILURE_LOG = False
+# Activation page limits (issue 12, item 8): tries per address and per code in
+# a window, and how many usernames one code may have refused before it stops working.
+ACTIVATION_TRY_WINDOW = timedelta(minutes=env.int("ACTIVATION_TRY_WINDOW_MINUTES", default=15))
+ACTIVATION_TRIES_PER_ADDRESS = env.int("ACTIVATION_TRIES_PER_ADDRESS", default=10)
+ACTIVATION_TRIES_PER_CODE = env.int("ACTIVATION_TRIES_PER_CODE", default=5)
+ACTIVATION_USERNAME_REFUSALS = env.int("ACTIVATION_USERNAME_REFUSALS", default=3)
+# Only what lockout needs: failures without user agents, no sign-in history for
+# survivors (contacts/axes_handler.py); the retention purge deletes expired
+# failures and old staff access-log rows.
+AXES_HANDLER = "contacts.axes_handler.FailuresOnlyHandler"
+# Its log lines name no username, address or browser.
+AXES_CLIENT_STR_CALLABLE = "contacts.axes_handler.client_str"
 AXES_SENSITIVE_PARAMETERS = ["username", "password", "passphrase"]
 AXES_IPWARE_PROXY_COUNT = env.int("PROXY_COUNT", default=0)
 
@@ -224,9 +236,11 @@ SMS_LEASE_SECONDS = env.float("SMS_LEASE_SECONDS", default=60.0)
 SMS_MAX_ATTEMPTS = env.int("SMS_MAX_ATTEMPTS", default=8)
 SMS_RETRY_BASE_SECONDS = env.float("SMS_RETRY_BASE_SECONDS", default=30.0)
 SMS_RETRY_MAX_SECONDS = env.float("SMS_RETRY_MAX_SECONDS", default=3600.0)
-# Words a text may never contain (whole words, any ending), case-insensitive.
-SMS_DISCRETION_WORDS = env.list(
-    "SMS_DISCRETION_WORDS",
+# The one discretion list (SPEC 4): words that may never appear in a text to her
+# phone, a page title or a page address (contacts/discretion.py normalises the
+# text and matches anywhere inside a word, case-insensitive).
+DISCRETION_WORDS = env.list(
+    "DISCRETION_WORDS",
     default=[
         "abuse",
         "abusive",
@@ -242,6 +256,7 @@ SMS_DISCRETION_WORDS = env.list(
         "safety",
         "domestic",
         "survivor",
+        "victim",
     ],
 )
 

@@ -32,3 +32,27 @@ def test_every_task_acks_late_and_is_rejected_if_its_worker_dies() -> None:
     ]:
         assert task.acks_late is True
         assert task.reject_on_worker_lost is True
+
+
+def test_processing_her_reply_logs_ids_only(her, caplog) -> None:  # noqa: ANN001
+    """The worker logs each task's return value; a reply "3" must not show up
+    there (or in any other log line) as urgent."""
+    import logging
+
+    from contacts.models import Alert
+    from contacts.services.inbound import inbound_store
+
+    from .conftest import HER_NUMBER
+
+    caplog.set_level(logging.DEBUG)
+    inbound = inbound_store(message_sid="SM" + "3" * 32, from_number=HER_NUMBER, body="3")
+    result = tasks.inbound_process.apply(args=[inbound.pk])
+    assert result.result is None
+    logged = "\n".join(
+        record.getMessage() for record in caplog.records if record.levelno >= logging.INFO
+    )
+    assert f"inbound text {inbound.pk} processed" in logged
+    assert "contacts.tasks.inbound_process" in logged  # the worker's own success line
+    for word in ("urgent", "call", "well", "other", HER_NUMBER):
+        assert word not in logged.lower(), word
+    assert Alert.objects.filter(survivor=her).exists()

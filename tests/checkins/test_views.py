@@ -140,7 +140,7 @@ def test_texts_that_would_give_her_away_are_refused(world, settings, text) -> No
 
 
 def test_the_discretion_list_is_configurable(world, settings) -> None:
-    settings.SMS_DISCRETION_WORDS = ["garden"]
+    settings.DISCRETION_WORDS = ["garden"]
     client = sign_in(Client(), world.manager)
     response = client.post(
         "/staff/texts/", {"checkin_text": "Garden news: reply 1", "nudge_text": "Hi"}
@@ -152,3 +152,32 @@ def test_the_discretion_list_is_configurable(world, settings) -> None:
 @pytest.mark.parametrize("role", ["wss_a", "wss_other", "programme", "comms", "survivor_a"])
 def test_only_the_manager_reaches_the_texts(world, role) -> None:
     assert client_for(role, world).get("/staff/texts/").status_code in (403, 404)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Hi, sup\u200bport is here. Reply 1",  # zero-width space
+        "Hi, \u0455upport is here. Reply 1",  # Cyrillic "ѕ"
+        "Hi, ｓｕｐｐｏｒｔ is here. Reply 1",  # full-width letters
+        "Hi, su\u00adpport is here. Reply 1",  # soft hyphen
+        "Hi, s\u0075\u0308pport is here. Reply 1",  # combining diaeresis
+        "Hi, VICTIM news. Reply 1",
+        "Hi, \u0440r\u043egr\u0430mme news. Reply 1",  # Cyrillic р, о, а
+    ],
+)
+def test_disguised_words_are_refused_after_normalising(world, text) -> None:
+    client = sign_in(Client(), world.manager)
+    before = SmsTexts.load().checkin_text
+    response = client.post("/staff/texts/", {"checkin_text": text, "nudge_text": "Hi"})
+    assert response.status_code == 400
+    assert "cannot contain that word" in response.content.decode()
+    assert SmsTexts.load().checkin_text == before
+
+
+def test_a_plain_neutral_text_is_still_accepted(world) -> None:
+    client = sign_in(Client(), world.manager)
+    text = "Hi, it's {name}. Reply 1 if all is well, 2 for a call, 3 if it's urgent."
+    response = client.post("/staff/texts/", {"checkin_text": text, "nudge_text": "Hi"})
+    assert response.status_code == 302
+    assert SmsTexts.load().checkin_text == text

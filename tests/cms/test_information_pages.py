@@ -45,9 +45,9 @@ def test_seeding_keeps_what_comms_staff_edited(pages) -> None:  # noqa: ANN001
 def test_demo_seed_creates_the_information_pages(settings) -> None:  # noqa: ANN001
     settings.DEBUG = True
     call_command("seed_demo", stdout=io.StringIO())
-    assert InformationPage.objects.filter(slug="staying-safe-online").exists()
+    assert InformationPage.objects.filter(slug="your-phone-and-browser").exists()
     call_command("seed_demo", stdout=io.StringIO())
-    assert InformationPage.objects.filter(slug="staying-safe-online").count() == 1
+    assert InformationPage.objects.filter(slug="your-phone-and-browser").count() == 1
 
 
 def test_helplines_page_has_the_real_uk_numbers(pages) -> None:  # noqa: ANN001
@@ -60,7 +60,7 @@ def test_helplines_page_has_the_real_uk_numbers(pages) -> None:  # noqa: ANN001
 
 
 def test_staying_safe_online_is_honest_about_its_limits(pages) -> None:  # noqa: ANN001
-    body = Client().get("/pages/staying-safe-online/").content.decode()
+    body = Client().get("/pages/your-phone-and-browser/").content.decode()
     assert "Private browsing" in body and "does <b>not</b> hide" in body
     assert "Clearing your history" in body and "does not remove" in body
     assert "Spying apps" in body
@@ -91,6 +91,61 @@ def test_a_page_address_that_names_the_service_is_refused(pages, slug: str) -> N
     with pytest.raises(ValidationError) as error:
         hub.add_child(instance=page)
     assert "cannot contain" in str(error.value)
+
+
+@pytest.mark.parametrize(
+    ("title", "slug"),
+    [
+        ("Anything", "victim-help"),
+        ("Anything", "sup\u200bport"),
+        ("Anything", "\u0455upport"),  # Cyrillic "ѕ"
+        ("Planning for your safety", "anything"),
+        ("VICTIM information", "anything-else"),
+    ],
+)
+def test_page_titles_and_addresses_are_checked_against_the_one_discretion_list(
+    pages,  # noqa: ANN001
+    title: str,
+    slug: str,
+) -> None:
+    hub = InformationIndexPage.objects.get()
+    with pytest.raises(ValidationError) as error:
+        hub.add_child(instance=InformationPage(title=title, slug=slug))
+    assert "cannot contain" in str(error.value)
+
+
+def test_seeded_page_titles_and_addresses_pass_the_discretion_list(pages) -> None:  # noqa: ANN001
+    from contacts.discretion import discretion_words_in
+
+    for page in InformationPage.objects.live():
+        assert discretion_words_in(page.url) == [], page.url
+        assert discretion_words_in(page.title) == [], page.title
+    assert not InformationPage.objects.filter(
+        slug__in=["safety-planning", "staying-safe-online"]
+    ).exists()
+
+
+def test_seeding_renames_pages_seeded_under_the_old_addresses(pages) -> None:  # noqa: ANN001
+    """A site seeded before the rename: the pages keep their id (links from the
+    status explanations still work) and get the neutral address and title."""
+    from django.db.models import Value
+    from django.db.models.functions import Concat
+
+    page = InformationPage.objects.get(slug="making-a-plan")
+    hub = InformationIndexPage.objects.get()
+    InformationPage.objects.filter(pk=page.pk).update(
+        slug="safety-planning",
+        title="Planning for your safety",
+        url_path=Concat(Value(hub.url_path), Value("safety-planning/")),
+    )
+    assert Client().get("/pages/safety-planning/").status_code == 200
+    seed_pages()
+    page.refresh_from_db()
+    assert (page.slug, page.title) == ("making-a-plan", "Making a plan")
+    assert Client().get("/pages/making-a-plan/").status_code == 200
+    assert Client().get("/pages/safety-planning/").status_code == 404
+    explanation = StatusExplanation.objects.get(status="suspended")
+    assert explanation.more_page_id == page.pk
 
 
 def test_branding_names_must_stay_neutral(pages) -> None:  # noqa: ANN001

@@ -13,7 +13,7 @@ from django.utils import timezone
 from contacts import services
 from contacts.models import AuditEvent, ContactLogEntry, Message
 
-from ..conftest import CANARY_CODE_WORD, CANARY_MESSAGE, CANARY_PHONE
+from ..conftest import CANARY_CODE_WORD, CANARY_MESSAGE, CANARY_NAME, CANARY_PHONE
 from ..figures import record
 
 
@@ -27,7 +27,7 @@ def raw_dump() -> str:
     return "\n".join(parts)
 
 
-def test_a_raw_database_dump_shows_no_message_body_phone_number_or_code_word(world) -> None:
+def test_a_raw_database_dump_shows_no_message_body_phone_number_code_word_or_name(world) -> None:
     services.message_send_from_worker(
         worker=world.wss_a, survivor=world.survivor_a, body="reply canary 99 harbour"
     )
@@ -40,6 +40,7 @@ def test_a_raw_database_dump_shows_no_message_body_phone_number_or_code_word(wor
     )
     dump = raw_dump()
     canaries = (
+        CANARY_NAME,
         CANARY_MESSAGE,
         CANARY_PHONE,
         CANARY_CODE_WORD,
@@ -49,6 +50,7 @@ def test_a_raw_database_dump_shows_no_message_body_phone_number_or_code_word(wor
     )
     record("canary plaintexts in a raw database dump", sum(c in dump for c in canaries))
     for canary in (
+        CANARY_NAME,
         CANARY_MESSAGE,
         CANARY_PHONE,
         CANARY_CODE_WORD,
@@ -59,6 +61,8 @@ def test_a_raw_database_dump_shows_no_message_body_phone_number_or_code_word(wor
         assert canary not in dump, f"{canary!r} found in clear ({connection.vendor})"
     # ...while the application still reads them.
     assert Message.objects.filter(survivor=world.survivor_a).first().body == CANARY_MESSAGE
+    world.survivor_a.refresh_from_db()
+    assert world.survivor_a.known_as == CANARY_NAME
 
 
 def test_key_rotation_round_trip(world, settings) -> None:
@@ -73,6 +77,7 @@ def test_key_rotation_round_trip(world, settings) -> None:
     world.survivor_a.refresh_from_db()
     assert world.survivor_a.safe_phone == CANARY_PHONE
     assert world.survivor_a.code_word == CANARY_CODE_WORD
+    assert world.survivor_a.known_as == CANARY_NAME
     assert Message.objects.get(survivor=world.survivor_a).body == CANARY_MESSAGE
     # New writes use the newest key.
     services.message_send_from_survivor(survivor=world.survivor_a, body="after rotation")

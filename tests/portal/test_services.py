@@ -94,7 +94,7 @@ def test_weak_passphrase_and_taken_username_are_explained_and_change_nothing(
     assert "too short" in error.value.message
     with pytest.raises(PortalError) as error:
         services.survivor_activate(code=code, username=world.wss_a.username, passphrase=GOOD)
-    assert error.value.code == "username_taken"
+    assert error.value.code == "username_unavailable"
     with pytest.raises(PortalError) as error:
         services.survivor_activate(code=code, username="a b", passphrase=GOOD)
     assert error.value.code == "username_invalid"

@@ -93,7 +93,8 @@ def test_opening_a_case_issues_a_code_she_can_activate_with(world) -> None:
     )
     assert response.status_code == 200
     code = response.context["code"]
-    survivor = Survivor.objects.get(known_as="Rowan")
+    survivor = Survivor.objects.get(participant=world.lone_participant)
+    assert survivor.known_as == "Rowan"
     assert survivor.worker == world.wss_a and survivor.participant == world.lone_participant
     assert ActivationCode.objects.filter(survivor=survivor, used_at__isnull=True).count() == 1
     assert code not in str(ActivationCode.objects.values_list("code_hash", flat=True)[0])
@@ -106,13 +107,15 @@ def test_opening_a_case_issues_a_code_she_can_activate_with(world) -> None:
 
 def test_opening_a_case_that_breaks_the_rule_saves_nothing(world) -> None:
     client = sign_in(Client(), world.manager)
+    before = Survivor.objects.count()
     response = client.post(
         "/staff/allocations/new/",
         {"known_as": "Third", "worker": world.wss_a.pk, "participant": world.linked_participant.pk},
     )
     assert response.status_code == 400
     assert "already supports someone linked" in response.content.decode()
-    assert not Survivor.objects.filter(known_as="Third").exists()
+    assert Survivor.objects.count() == before
+    assert "Third" not in [survivor.known_as for survivor in Survivor.objects.all()]
     assert client.post("/staff/allocations/new/", {"known_as": "  "}).status_code == 400
 
 

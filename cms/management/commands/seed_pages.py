@@ -153,8 +153,8 @@ ARTICLES: list[dict[str, Any]] = [
         ],
     },
     {
-        "slug": "safety-planning",
-        "title": "Planning for your safety",
+        "slug": "making-a-plan",
+        "title": "Making a plan",
         "summary": "Small steps that can help if things get worse.",
         "body": [
             _text(
@@ -212,8 +212,8 @@ ARTICLES: list[dict[str, Any]] = [
         ],
     },
     {
-        "slug": "staying-safe-online",
-        "title": "Staying safe online",
+        "slug": "your-phone-and-browser",
+        "title": "Your phone and browser",
         "summary": "What private browsing and clearing your history can and cannot hide.",
         "body": [
             _text(
@@ -289,13 +289,13 @@ STATUS_EXPLANATIONS = {
         "<p>He cannot go to sessions for now, usually because of his behaviour or missed "
         "sessions. He may be frustrated or blame you. If you are worried, talk to your "
         "worker, and call 999 in an emergency.</p>",
-        "safety-planning",
+        "making-a-plan",
     ),
     "dropped_out": (
         "What “dropped out” can mean for you",
         "<p>He has stopped going. This can be a time of higher risk, especially if he feels "
         "he has lost something. Think about your safety plan, and talk to your worker.</p>",
-        "safety-planning",
+        "making-a-plan",
     ),
     "completed": (
         "What “completed” can mean for you",
@@ -308,7 +308,7 @@ STATUS_EXPLANATIONS = {
         "<p>He has broken the conditions of a court order linked to the course. The court or "
         "probation may act. This can be a time of higher risk: talk to your worker about "
         "your safety, and call 999 if you are in danger.</p>",
-        "safety-planning",
+        "making-a-plan",
     ),
 }
 
@@ -344,6 +344,31 @@ def _hub() -> InformationIndexPage:
     return hub
 
 
+# Earlier seeds used addresses and titles that named what the site is for (they
+# land in her browser's history): existing pages are renamed in place, so links
+# to them (status explanations, rich text) keep working.
+RENAMED = {
+    "safety-planning": ("making-a-plan", "Planning for your safety", "Making a plan"),
+    "staying-safe-online": (
+        "your-phone-and-browser",
+        "Staying safe online",
+        "Your phone and browser",
+    ),
+}
+
+
+def _rename_old_addresses(hub: InformationIndexPage) -> None:
+    for old_slug, (new_slug, old_title, new_title) in RENAMED.items():
+        page = InformationPage.objects.child_of(hub).filter(slug=old_slug).first()
+        if page is None or InformationPage.objects.child_of(hub).filter(slug=new_slug).exists():
+            continue
+        page.slug = new_slug
+        if page.title == old_title:
+            page.title = new_title
+            page.draft_title = new_title
+        page.save_revision().publish()
+
+
 def seed_pages() -> int:
     """Create whatever is missing; returns the number of pages created."""
     hub = _hub()
@@ -358,6 +383,7 @@ def seed_pages() -> int:
     BrandingSettings.for_site(site)
     created = 0
     pages: dict[str, InformationPage] = {}
+    _rename_old_addresses(hub)
     for spec in ARTICLES:
         page = InformationPage.objects.child_of(hub).filter(slug=spec["slug"]).first()
         if page is None:

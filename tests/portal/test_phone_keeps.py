@@ -1,0 +1,86 @@
+"""What her phone, the database and the logs keep (issue 12, item 11): the
+browser is not invited to remember her, her name is encrypted at rest, and log
+lines carry ids, never the kind of an alert, her username or her address."""
+
+from __future__ import annotations
+
+import importlib
+import logging
+import re
+from types import SimpleNamespace
+
+from django.db import connection
+from django.test import Client
+
+from contacts import services
+from contacts.models import Alert, Survivor
+
+from ..conftest import sign_in
+from .test_sign_in import PASSPHRASE
+
+INVITATIONS = ('autocomplete="username"', 'autocomplete="current-password"', "new-password")
+
+
+def _inputs(body: str) -> dict[str, str]:
+    return {
+        re.search(r'name="([^"]+)"', tag).group(1): tag
+        for tag in re.findall(r"<input[^>]*>", body)
+        if 'name="' in tag
+    }
+
+
+def test_her_forms_do_not_invite_the_browser_to_remember_her(world) -> None:  # noqa: ANN001
+    pages = {
+        "/": Client().get("/").content.decode(),
+        "/start/": Client().get("/start/").content.decode(),
+        "/settings/second-passphrase/": sign_in(Client(), world.survivor_a.user)
+        .get("/settings/second-passphrase/")
+        .content.decode(),
+    }
+    for path, body in pages.items():
+        assert not [word for word in INVITATIONS if word in body], path
+        assert "onpaste" not in body.lower() and "oncopy" not in body.lower(), path
+        for name, tag in _inputs(body).items():
+            if 'type="password"' in tag or name == "username":
+                assert 'autocomplete="off"' in tag, (path, name)
+    assert 'autocomplete="off"' in re.search(r"<form[^>]*>", pages["/"]).group(0)
+    # Pasting still works: she can still sign in with what she typed or pasted.
+    username = world.survivor_a.user.username
+    response = Client().post("/", {"username": username, "passphrase": PASSPHRASE})
+    assert response.status_code == 303
+
+
+def test_her_name_is_encrypted_at_rest_and_existing_names_are_encrypted(world) -> None:  # noqa: ANN001
+    from tests.messages.test_at_rest import raw_dump
+
+    survivor = world.survivor_a
+    assert survivor.known_as not in raw_dump()
+    # A row from before the change, holding her name in clear...
+    table = connection.ops.quote_name(Survivor._meta.db_table)
+    with connection.cursor() as cursor:
+        sql = f"UPDATE {table} SET known_as = %s WHERE id = %s"  # noqa: S608
+        cursor.execute(sql, ["Plain Ivy", survivor.pk])
+    assert "Plain Ivy" in raw_dump()
+    # ...is encrypted by the migration, and still reads as her name.
+    migration = importlib.import_module("contacts.migrations.0004_h12c_encrypt_known_as")
+    migration.encrypt_names(None, SimpleNamespace(connection=connection))
+    assert "Plain Ivy" not in raw_dump()
+    survivor.refresh_from_db()
+    assert survivor.known_as == "Plain Ivy"
+    migration.encrypt_names(None, SimpleNamespace(connection=connection))  # idempotent
+    survivor.refresh_from_db()
+    assert survivor.known_as == "Plain Ivy"
+
+
+def test_log_lines_carry_ids_not_alert_kinds_usernames_or_addresses(world, caplog) -> None:  # noqa: ANN001
+    caplog.set_level(logging.DEBUG)
+    alert = services.alert_raise(survivor=world.survivor_a, kind=Alert.Kind.DURESS, urgent=True)
+    username = world.survivor_a.user.username
+    client = Client(REMOTE_ADDR="10.9.8.7")
+    for _ in range(6):  # failures, then a lockout
+        client.post("/", {"username": username, "passphrase": "not hers"})
+    logged = "\n".join(record.getMessage() for record in caplog.records)
+    assert f"alert {alert.pk} raised" in logged
+    assert "duress" not in logged.lower()
+    assert username not in logged and "10.9.8.7" not in logged
+    assert "Locking out" in logged  # axes still says that it locked someone out
