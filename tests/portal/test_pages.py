@@ -154,7 +154,8 @@ def test_every_portal_page_is_neutral_private_and_free_of_inline_code(world, pag
         titles = re.findall(r"<title>(.*?)</title>", body, re.S)
         assert titles == ["Garden Club"]
         assert response["Cache-Control"] == "no-store"
-        assert response["Referrer-Policy"] == "no-referrer"
+        assert response["Referrer-Policy"] == "same-origin"
+        assert 'name="referrer"' not in body  # one header, no per-template workaround
         csp = response["Content-Security-Policy"]
         for directive in (
             "default-src 'self'",
