@@ -101,6 +101,7 @@ def risk_concern_raise(
             participant=participant,
             kind=Alert.Kind.RISK_CONCERN,
             urgent=urgency == RiskConcern.Urgency.URGENT,
+            risk_concern=concern,
         )
         audit_record(actor=actor, action="participant.risk_concern", obj=concern)
     return concern
