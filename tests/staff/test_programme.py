@@ -377,3 +377,25 @@ def test_a_mark_recorded_too_early_can_be_cleared_and_a_manager_cannot_clear(wor
         f"/staff/sessions/{upcoming.pk}/clear/", {"participant": world.linked_participant.pk}
     )
     assert Attendance.objects.filter(session=upcoming).count() == 0
+
+
+def test_the_status_reason_field_warns_that_it_is_shown_word_for_word(world) -> None:
+    """Issue 11, item 6: the reason reaches others verbatim; the form now says so,
+    next to the field, in the same words for every man (linked or not: SPEC 2)."""
+    client = sign_in(Client(), world.programme)
+    pages = [
+        client.get(f"/staff/participants/{p.pk}/").content.decode()
+        for p in (world.linked_participant, world.lone_participant)
+    ]
+    warning = "may be shown word for word outside the programme"
+    for body in pages:
+        assert warning in body
+        field = re.search(r"<textarea[^>]*name=\"reason\"[^>]*>", body).group(0)
+        described_by = re.search(r'aria-describedby="([^"]+)"', field).group(1).split()
+        hint = re.search(rf'id="{described_by[0]}"[^>]*>([^<]*)<', body).group(1)
+        assert warning in hint
+    # Refused forms keep it too.
+    refused = client.post(
+        f"/staff/participants/{world.linked_participant.pk}/status/", {"status": "asleep"}
+    )
+    assert warning in refused.content.decode()
