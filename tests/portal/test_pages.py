@@ -36,7 +36,7 @@ PORTAL_PATHS_SIGNED_IN = ["/", "/settings/", "/settings/second-passphrase/"]
 PORTAL_PATHS_ANONYMOUS = ["/", "/start/", "/pages/"]
 
 
-def _with_history(world, *, sessions: int = 10) -> None:  # noqa: ANN001
+def _with_history(world, *, sessions: int = 10, status: str = "suspended") -> None:  # noqa: ANN001
     marks = [AttendanceMark.ATTENDED, AttendanceMark.LATE, AttendanceMark.MISSED]
     marks.append(AttendanceMark.EXCUSED)
     for week in range(sessions):
@@ -52,12 +52,12 @@ def _with_history(world, *, sessions: int = 10) -> None:  # noqa: ANN001
     services.status_change_record(
         actor=world.programme,
         participant=world.linked_participant,
-        status="suspended",
+        status=status,
         reason="Missed two sessions in a row",
     )
 
 
-def test_status_page_shows_his_status_history_next_session_and_explanation(world, pages) -> None:  # noqa: ANN001
+def test_status_page_shows_his_status_history_and_explanation(world, pages) -> None:  # noqa: ANN001
     _with_history(world)
     body = sign_in(Client(), world.survivor_a.user).get("/").content.decode()
     assert "Suspended: he cannot go to sessions for now" in body
@@ -71,12 +71,61 @@ def test_status_page_shows_his_status_history_next_session_and_explanation(world
         "Missed",
         "Missed, with a reason accepted",
     ]
-    assert "Next session" in body
-    next_start = timezone.localtime(world.session.starts_at)
-    assert next_start.strftime("%-d %B %Y") in body
     assert "What “suspended” can mean for you" in body  # CMS content
     assert 'href="/pages/safety-planning/"' in body
     assert "not a promise of change" in body and "best judge" in body
+
+
+def test_status_page_shows_the_next_session_while_he_is_attending(world, pages) -> None:  # noqa: ANN001
+    upcoming = ProgrammeSessionFactory(
+        group=world.group, starts_at=timezone.now() + timedelta(days=3)
+    )
+    _with_history(world, status="attending")
+    body = sign_in(Client(), world.survivor_a.user).get("/").content.decode()
+    assert "Next session" in body
+    assert timezone.localtime(upcoming.starts_at).strftime("%-d %B %Y") in body
+
+
+@pytest.mark.parametrize(
+    ("status", "instead"),
+    [
+        ("suspended", "not expected at group sessions while he is suspended"),
+        ("dropped_out", "no longer expected at group sessions"),
+        ("completed", "there are no more sessions for him"),
+        ("order_breached", "not expected at group sessions at the moment"),
+    ],
+)
+def test_no_next_session_when_he_is_not_expected_there(world, pages, status, instead) -> None:  # noqa: ANN001
+    """Issue 11, item 4: after "suspended" her page still said "Next session: …"."""
+    upcoming = ProgrammeSessionFactory(
+        group=world.group, starts_at=timezone.now() + timedelta(days=3)
+    )
+    _with_history(world, status=status)
+    body = sign_in(Client(), world.survivor_a.user).get("/").content.decode()
+    assert "Next session" not in body
+    assert timezone.localtime(upcoming.starts_at).strftime("%-d %B %Y") not in body
+    assert instead in body
+
+
+def test_a_mark_for_a_session_not_yet_started_is_never_shown_to_her(world, pages) -> None:  # noqa: ANN001
+    """Issue 11, item 2: she saw "Attended" for a session that had not happened."""
+    _with_history(world, sessions=2, status="attending")
+    upcoming = ProgrammeSessionFactory(
+        group=world.group, starts_at=timezone.now() + timedelta(days=3)
+    )
+    # Written straight to the table, as the old register (now refused) could.
+    Attendance.objects.create(
+        session=upcoming,
+        participant=world.linked_participant,
+        mark=AttendanceMark.ATTENDED,
+        recorded_by=world.programme,
+    )
+    body = sign_in(Client(), world.survivor_a.user).get("/").content.decode()
+    rows = re.findall(r"<tr><td>([^<]+)</td><td>([^<]+)</td></tr>", body)
+    assert len(rows) == 2
+    assert timezone.localtime(upcoming.starts_at).strftime("%a %-d %b %Y") not in [
+        day for day, _ in rows
+    ]
 
 
 def test_status_explanations_are_comms_content(world, pages) -> None:  # noqa: ANN001
