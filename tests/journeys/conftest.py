@@ -4,9 +4,10 @@ browser context per person.
 A journey is a person's task through the real pages of the running service
 (pytest-django's ``live_server``), from signing in to what they look for on
 screen. Data is set up with factories and services *before* the browser
-starts; after that only the browser acts, as the person would. The database
-is read only by the asserts at the very end, and by ``steps.StaffMember.code``,
-which plays the authenticator app on the staff member's phone.
+starts; after that only the browser acts, as the person would, and the
+database is read only by the asserts at the very end. Staff sign in with a
+password and the current code of their TOTP device, computed from the
+device's key by ``steps.StaffMember.code`` as their authenticator app would.
 """
 
 from __future__ import annotations

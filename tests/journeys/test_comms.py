@@ -38,15 +38,16 @@ def test_comms_edits_a_page_the_site_name_and_a_status_explanation_and_she_sees_
     she = survivor_account(username="robin-garden")
     services.survivor_link_participant(actor=manager, survivor=she, participant=him)
     helplines = InformationPage.objects.get(slug="helplines")
+    hub_id = helplines.get_parent().pk
 
     page = open_browser()
     # She opens the editor; the service asks for her password and her code.
     staff_sign_in(page, site, comms, start="/editor/")
     expect(page).to_have_url(re.compile(r"/editor/$"))
 
-    # 1. An information page: she edits the helplines page's summary and
-    #    publishes it.
-    page.goto(f"{site}/editor/pages/{helplines.get_parent().pk}/")
+    # 1. An information page: from her bookmark of the information pages'
+    #    list she opens the helplines page, edits its summary and publishes it.
+    page.goto(f"{site}/editor/pages/{hub_id}/")
     page.get_by_role("link", name=helplines.title, exact=True).first.click()
     summary = page.get_by_label(re.compile("^Summary"))
     summary.fill("Numbers to call, day and night, checked this month.")
