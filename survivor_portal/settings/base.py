@@ -266,6 +266,7 @@ CONTENT_SECURITY_POLICY = {
         "form-action": ["'self'"],
     },
 }
+CSRF_FAILURE_VIEW = "survivor_portal.error_views.csrf_failure"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 # One header for every page the project serves (portal, staff, Wagtail and Django
 # admins): nothing is sent to another origin, and same-origin form posts keep a

@@ -364,3 +364,45 @@ def test_she_sets_and_removes_a_second_passphrase(world) -> None:  # noqa: ANN00
     assert "Your second passphrase is removed." in removed.content.decode()
     world.survivor_a.refresh_from_db()
     assert world.survivor_a.duress_passphrase == ""
+
+
+def _described_by_problems(body: str) -> list[str]:
+    """Every id a field's aria-describedby names must be on the page, and a field
+    marked invalid must point at an element holding its error text."""
+    problems = []
+    ids = set(re.findall(r'\sid="([^"]+)"', body))
+    for tag in re.findall(r"<(?:input|select|textarea)\b[^>]*>", body):
+        described = re.search(r'aria-describedby="([^"]+)"', tag)
+        named = described.group(1).split() if described else []
+        problems += [f"{name} missing" for name in named if name not in ids]
+        if 'aria-invalid="true"' in tag:
+            errors = [name for name in named if name.endswith("_error") and name in ids]
+            if not errors:
+                problems.append(f"no error linked: {tag}")
+            for name in errors:
+                text = re.search(rf'id="{name}"[^>]*>(.*?)</div>', body, re.S).group(1)
+                if not re.sub(r"<[^>]+>", "", text).strip():
+                    problems.append(f"{name} is empty")
+    return problems
+
+
+def test_each_field_error_is_linked_to_its_field(world) -> None:  # noqa: ANN001
+    """Issue 11, item 8: Django names "id_X_error"; the template said "id_X-error"."""
+    client = sign_in(Client(), world.survivor_b.user)
+    response = client.post(
+        "/settings/",
+        _settings_form(
+            safe_phone="not a number",
+            **{"window-0-starts_at": "25:99", "window-1-weekday": "9"},
+        ),
+    )
+    assert response.status_code == 400
+    body = response.content.decode()
+    assert 'aria-invalid="true"' in body
+    assert 'aria-describedby="id_safe_phone_helptext id_safe_phone_error"' in body
+    assert '<div id="id_safe_phone_error"><p class="error">Enter a phone number' in body
+    assert _described_by_problems(body) == []
+    activation = Client().post("/start/", {"code": "", "username": "", "passphrase": "x"})
+    activation_body = activation.content.decode()
+    assert 'aria-invalid="true"' in activation_body
+    assert _described_by_problems(activation_body) == []
