@@ -51,6 +51,11 @@ class RegisterError(ServiceError):
         "unknown_participant": "That person is not in this group.",
         "bad_mark": "Choose attended, late, missed or excused.",
         "incomplete": "Mark every person on the register before saving.",
+        "not_started": (
+            "This session has not started yet. Attendance can be recorded from its start "
+            "time. Nothing was saved."
+        ),
+        "not_marked": "That person has no mark for this session.",
         "conflict": (
             "Someone else saved this register at the same moment. Nothing of yours was "
             "saved: check the marks and save again."

@@ -39,10 +39,21 @@ DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 TIME_INPUT = forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
 
 
+STATUS_REASON_WARNING = (
+    "What you write here may be shown word for word outside the programme. "
+    "Write it in plain words, and leave out anything that should not be read by others."
+)
+
+
 class StatusChangeForm(forms.Form):
     status = forms.ChoiceField(choices=ParticipantStatus.choices)
     reason = forms.CharField(
-        max_length=500, required=False, widget=forms.Textarea(attrs={"rows": 3})
+        max_length=500,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        # The same words for every man, linked or not (SPEC 2): nothing here may
+        # say whether anyone will read it.
+        help_text=STATUS_REASON_WARNING,
     )
 
 

@@ -342,6 +342,11 @@ class Alert(models.Model):
         User, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     acknowledgement_note = EncryptedTextField(blank=True)
+    # For a risk concern: its basic information (kind, date, urgency) is shown
+    # to her worker; the concern holds no detail of his disclosure (SPEC 2, 3).
+    risk_concern = models.ForeignKey(
+        "RiskConcern", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
 
     class Meta:
         ordering = ["-urgent", "-created_at", "-id"]

@@ -20,6 +20,11 @@ urlpatterns = [
         name="staff-session-create",
     ),
     path("sessions/<int:session_id>/", programme.session_register, name="staff-register"),
+    path(
+        "sessions/<int:session_id>/clear/",
+        programme.session_register_clear,
+        name="staff-register-clear",
+    ),
     path("register/import/", programme.register_import, name="staff-register-import"),
     path(
         "register/import/confirm/",

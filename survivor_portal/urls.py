@@ -32,3 +32,10 @@ urlpatterns = [
     ),
     re_path(r"^pages/((?:[\w\-]+/)*)$", wagtail_views.serve, name="wagtail_serve"),
 ]
+
+# Our own error pages everywhere (neutral on the portal, a way back for staff),
+# and for a form post the CSRF check refuses (settings.CSRF_FAILURE_VIEW).
+handler400 = "survivor_portal.error_views.bad_request"
+handler403 = "survivor_portal.error_views.permission_denied"
+handler404 = "survivor_portal.error_views.page_not_found"
+handler500 = "survivor_portal.error_views.server_error"

@@ -49,6 +49,15 @@ PLAIN_STATUS = {
     "completed": "Finished the course",
     "order_breached": "Broke the conditions of a court order",
 }
+# What she reads instead of a next session when he is not expected at one.
+NOT_AT_SESSIONS = {
+    "referred": "He has not started group sessions yet.",
+    "assessment": "He has not started group sessions yet.",
+    "suspended": "He is not expected at group sessions while he is suspended.",
+    "dropped_out": "He is no longer expected at group sessions.",
+    "completed": "He has finished the course: there are no more sessions for him.",
+    "order_breached": "He is not expected at group sessions at the moment.",
+}
 PLAIN_MARK = {
     "attended": "Attended",
     "late": "Attended, arrived late",
@@ -150,6 +159,7 @@ def _status_page(request: HttpRequest) -> HttpResponse:
     participant = context["participant"]
     if participant is not None:
         context["plain_status"] = PLAIN_STATUS.get(participant.status, participant.status)
+        context["not_at_sessions"] = NOT_AT_SESSIONS.get(participant.status, "")
         context["sessions"] = [
             (item.session.starts_at, PLAIN_MARK.get(item.mark, item.mark))
             for item in context["attendance"]

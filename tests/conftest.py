@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import timedelta
 
 import pytest
 from django.test import Client
+from django.utils import timezone
 from django_otp import DEVICE_ID_SESSION_KEY
 
 from contacts import roles
@@ -89,7 +91,8 @@ def build_world() -> World:
     no_otp = staff_user(roles.WSS_WORKER, username="no-otp-worker", otp=False)
 
     group = ProgrammeGroupFactory(name="Thursday group")
-    session = ProgrammeSessionFactory(group=group)
+    # A session that has started (attendance can only be recorded from then).
+    session = ProgrammeSessionFactory(group=group, starts_at=timezone.now() - timedelta(days=2))
     linked = ParticipantFactory(reference="P-7001", group=group)
     lone = ParticipantFactory(reference="P-7002", group=group)
 

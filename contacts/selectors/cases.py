@@ -102,11 +102,13 @@ def case_record(*, survivor: Survivor) -> dict[str, object]:
         "participant": participant,
         "windows": list(survivor.windows.all()),
         "open_alerts": list(
-            survivor.alerts.filter(acknowledged_at__isnull=True).order_by("-urgent", "-created_at")
+            survivor.alerts.filter(acknowledged_at__isnull=True)
+            .select_related("risk_concern")
+            .order_by("-urgent", "-created_at")
         ),
         "past_alerts": list(
             survivor.alerts.filter(acknowledged_at__isnull=False)
-            .select_related("acknowledged_by")
+            .select_related("acknowledged_by", "risk_concern")
             .order_by("-acknowledged_at")[:20]
         ),
         "contact_log": list(survivor.contact_log.select_related("worker")[:30]),
@@ -123,7 +125,11 @@ def case_record(*, survivor: Survivor) -> dict[str, object]:
 
 def alert_for_actor(*, user: User, alert_id: int) -> Alert:
     """An alert her worker (or, if urgent, the duty worker) may act on; else 404."""
-    alert = Alert.objects.select_related("survivor", "survivor__worker").filter(pk=alert_id).first()
+    alert = (
+        Alert.objects.select_related("survivor", "survivor__worker", "risk_concern")
+        .filter(pk=alert_id)
+        .first()
+    )
     if alert is None or not policy.can_act_on_alert(user, alert):
         raise Http404
     return alert
@@ -133,7 +139,7 @@ def duty_alerts(*, limit: int = 200) -> list[Alert]:
     """Urgent alerts not yet acknowledged, across the service, oldest first."""
     return list(
         Alert.objects.filter(urgent=True, acknowledged_at__isnull=True)
-        .select_related("survivor", "survivor__worker")
+        .select_related("survivor", "survivor__worker", "risk_concern")
         .order_by("created_at", "pk")[:limit]
     )
 

@@ -8,7 +8,15 @@ from zoneinfo import ZoneInfo
 
 from django.db.models import QuerySet
 
-from ..models import CheckIn, CheckInPlan, InboundMessage, SmsOptOut, Survivor, User
+from ..models import (
+    CheckIn,
+    CheckInPlan,
+    InboundMessage,
+    SafeContactWindow,
+    SmsOptOut,
+    Survivor,
+    User,
+)
 from ..services import audit_record
 
 
@@ -21,15 +29,56 @@ def checkin_page_for_worker(*, worker: User, survivor: Survivor) -> dict[str, ob
         InboundMessage.objects.filter(survivor=survivor).order_by("-received_at", "-pk")[:20]
     )
     audit_record(actor=worker, action="checkins.view", obj=survivor)
+    windows = list(survivor.windows.order_by("weekday", "starts_at"))
+    opt_out = SmsOptOut.objects.filter(survivor=survivor, lifted_at__isnull=True).first()
     return {
         "plan": plan,
         "next_due_local": plan.next_due_at.astimezone(zone) if plan and plan.next_due_at else None,
         "checkins": checkins,
         "replies": replies,
-        "opt_out": SmsOptOut.objects.filter(survivor=survivor, lifted_at__isnull=True).first(),
-        "has_windows": survivor.windows.exists(),
+        "opt_out": opt_out,
+        "has_windows": bool(windows),
+        "windows": windows,
         "time_zone": survivor.time_zone,
+        "why_none": checkin_why_none(
+            survivor=survivor, plan=plan, windows=windows, opted_out=opt_out is not None
+        ),
     }
+
+
+def checkin_why_none(
+    *,
+    survivor: Survivor,
+    plan: CheckInPlan | None,
+    windows: list[SafeContactWindow] | None = None,
+    opted_out: bool | None = None,
+) -> list[str]:
+    """Why no check-in will be sent, in plain words for her worker ([] if one will).
+
+    Every reason that applies is listed, so fixing one does not reveal another."""
+    if windows is None:
+        windows = list(survivor.windows.all())
+    if opted_out is None:
+        opted_out = SmsOptOut.objects.filter(survivor=survivor, lifted_at__isnull=True).exists()
+    reasons = []
+    if plan is None:
+        reasons.append("There is no check-in plan yet.")
+    elif plan.paused:
+        reasons.append("Check-ins are paused on this plan.")
+    if survivor.contact_paused:
+        reasons.append("She has paused all contact.")
+    if opted_out:
+        reasons.append("Texts are stopped: an opt-out was received.")
+    if not survivor.safe_phone:
+        reasons.append("She has no safe number to text.")
+    if not windows:
+        reasons.append("She has no safe contact times.")
+    elif plan is not None and not plan.paused and not opted_out and plan.next_due_at is None:
+        reasons.append(
+            "The plan's days and time do not fall inside any of her safe contact times "
+            "(listed below). Choose days and a time inside one of them."
+        )
+    return reasons
 
 
 def checkin_plans_due(*, now: datetime) -> QuerySet[CheckInPlan]:

@@ -10,7 +10,19 @@ from typing import Any
 
 from django.utils import timezone
 
-from ..models import Attendance, ProgrammeSession, SafeContactWindow, Survivor, User
+from ..models import (
+    Attendance,
+    ParticipantStatus,
+    ProgrammeSession,
+    SafeContactWindow,
+    Survivor,
+    User,
+)
+
+# Only while he is attending is he expected at the group's next session; after
+# a suspension, a drop-out, the end of the course or a breach he is not, and
+# before he starts (referred, assessment) no session is his yet.
+EXPECTED_AT_SESSIONS = (ParticipantStatus.ATTENDING,)
 
 
 def portal_survivor(*, user: User) -> Survivor | None:
@@ -38,17 +50,17 @@ def portal_home(*, user: User, duress: bool = False) -> dict[str, Any]:
     participant = survivor.participant if survivor is not None else None
     if participant is None:
         return empty
+    now = timezone.now()
+    # A mark for a session that has not started is a mistake: never shown.
     attendance = list(
-        Attendance.objects.filter(participant=participant)
+        Attendance.objects.filter(participant=participant, session__starts_at__lte=now)
         .select_related("session")
         .order_by("-session__starts_at")[:8]
     )
     next_session = None
-    if participant.group_id is not None:
+    if participant.group_id is not None and participant.status in EXPECTED_AT_SESSIONS:
         next_session = (
-            ProgrammeSession.objects.filter(
-                group_id=participant.group_id, starts_at__gte=timezone.now()
-            )
+            ProgrammeSession.objects.filter(group_id=participant.group_id, starts_at__gte=now)
             .order_by("starts_at")
             .first()
         )

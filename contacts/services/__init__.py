@@ -48,12 +48,14 @@ from .portal import (
     survivor_lockout_lift,
 )
 from .programme import (
+    attendance_clear,
     attendance_register_submit,
     group_create,
     participant_create,
     register_participants,
     risk_concern_raise,
     session_create,
+    session_has_started,
     status_change_record,
 )
 
@@ -90,6 +92,8 @@ __all__ = [
     "register_import_plan",
     "register_participants",
     "session_create",
+    "attendance_clear",
+    "session_has_started",
     "staff_account_create",
     "staff_account_update",
     "staff_password_change",

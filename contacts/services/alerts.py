@@ -21,7 +21,7 @@ from django.utils import timezone
 
 from .. import roles
 from ..errors import AlertError
-from ..models import Alert, Participant, Survivor, User
+from ..models import Alert, Participant, RiskConcern, Survivor, User
 from .audit import audit_record
 
 logger = logging.getLogger(__name__)
@@ -43,7 +43,13 @@ def alert_raise(*, survivor: Survivor, kind: str, urgent: bool = False) -> Alert
     return alert
 
 
-def alerts_for_linked_survivors(*, participant: Participant, kind: str, urgent: bool) -> None:
+def alerts_for_linked_survivors(
+    *,
+    participant: Participant,
+    kind: str,
+    urgent: bool,
+    risk_concern: RiskConcern | None = None,
+) -> None:
     """Alert the worker of every survivor linked to him, in the caller's transaction.
 
     One ``INSERT … SELECT`` statement whether or not anyone is linked, so the
@@ -61,9 +67,9 @@ def alerts_for_linked_survivors(*, participant: Participant, kind: str, urgent: 
     with connection.cursor() as cursor:
         cursor.execute(
             f"INSERT INTO {alert_table} "  # noqa: S608 - table names from the model, values bound
-            f"({', '.join(INSERT_COLUMNS)}) "
-            f"SELECT id, %s, %s, %s, '' FROM {survivor_table} WHERE participant_id = %s",
-            [kind, urgent, created_at, participant.pk],
+            f"({', '.join(INSERT_COLUMNS)}, risk_concern_id) "
+            f"SELECT id, %s, %s, %s, '', %s FROM {survivor_table} WHERE participant_id = %s",
+            [kind, urgent, created_at, risk_concern.pk if risk_concern else None, participant.pk],
         )
     participant_id = participant.pk
     transaction.on_commit(

@@ -28,6 +28,8 @@ Rules
 * A session that does not exist yet for that group, date and time is created.
 * The participant must be a member of that group.
 * Each person appears once per session in a file.
+* Attendance is recorded only for sessions that have started: a row for a
+  session whose start time is still to come is refused.
 * A cell starting with ``=``, ``+``, ``-``, ``@``, a tab or a carriage return
   is refused: spreadsheets treat such cells as formulas (CSV injection).
 * First a dry run shows what would change (new marks, changed marks,
@@ -49,6 +51,7 @@ from datetime import date, datetime, time
 from zoneinfo import ZoneInfo
 
 from django.db import IntegrityError, transaction
+from django.utils import timezone
 
 from ..errors import RegisterImportError
 from ..models import (
@@ -187,6 +190,7 @@ def register_import_plan(*, data: bytes) -> ImportPlan:
                 participants.setdefault(p.reference.lower(), p)
     problems: list[str] = []
     plan = ImportPlan()
+    now = timezone.now()
     seen: dict[tuple[int, datetime, int], int] = {}
     for number, cells in rows:
         if "__width__" in cells:
@@ -227,6 +231,12 @@ def register_import_plan(*, data: bytes) -> ImportPlan:
             problems.append(f"Row {number}: " + "; ".join(row_problems) + ".")
             continue
         starts_at = datetime.combine(day, start, tzinfo=UK)
+        if starts_at > now:
+            problems.append(
+                f"Row {number}: the session on {starts_at:%d/%m/%Y} at {starts_at:%H:%M} has not "
+                "started yet; attendance can be recorded from its start time."
+            )
+            continue
         key = (group.pk, starts_at, participant.pk)
         if key in seen:
             problems.append(

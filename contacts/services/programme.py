@@ -101,6 +101,7 @@ def risk_concern_raise(
             participant=participant,
             kind=Alert.Kind.RISK_CONCERN,
             urgent=urgency == RiskConcern.Urgency.URGENT,
+            risk_concern=concern,
         )
         audit_record(actor=actor, action="participant.risk_concern", obj=concern)
     return concern
@@ -168,6 +169,8 @@ def attendance_register_submit(
     """
     if any(mark not in AttendanceMark.values for mark in marks.values()):
         raise RegisterError("bad_mark")
+    if not session_has_started(session=session):
+        raise RegisterError("not_started")
     if on_register is None:
         on_register = register_participants(session=session)
     expected = {p.pk for p in on_register}
@@ -187,13 +190,22 @@ def attendance_register_submit(
     return changed
 
 
+def session_has_started(*, session: ProgrammeSession, now: datetime | None = None) -> bool:
+    """Attendance can only be recorded once a session has started."""
+    return session.starts_at <= (now or timezone.now())
+
+
 def attendance_apply(*, actor: User, pairs: list[tuple[int, int, str]]) -> int:
     """Set (session id, participant id, mark) triples; only real changes are written.
 
-    Call inside a transaction. Three statements at most, however many rows."""
+    Refuses the lot (``RegisterError("not_started")``) if any session has not
+    started yet. Call inside a transaction. Four statements at most, however
+    many rows."""
     if not pairs:
         return 0
     session_ids = {session_id for session_id, _, _ in pairs}
+    if ProgrammeSession.objects.filter(pk__in=session_ids, starts_at__gt=timezone.now()).exists():
+        raise RegisterError("not_started")
     existing = {
         (a.session_id, a.participant_id): a
         for a in Attendance.objects.filter(session_id__in=session_ids).select_for_update()
@@ -218,3 +230,22 @@ def attendance_apply(*, actor: User, pairs: list[tuple[int, int, str]]) -> int:
     Attendance.objects.bulk_create(to_create)
     Attendance.objects.bulk_update(to_update, ["mark", "recorded_by", "recorded_at"])
     return len(to_create) + len(to_update)
+
+
+def attendance_clear(*, actor: User, session: ProgrammeSession, participant_id: int) -> Attendance:
+    """Remove a mistaken mark, so the session shows as not marked for him.
+
+    Allowed at any time (a mark wrongly recorded before the session started must
+    be removable). Raises ``RegisterError("not_marked")`` if there is no mark."""
+    with transaction.atomic():
+        attendance = (
+            Attendance.objects.select_for_update()
+            .filter(session=session, participant_id=participant_id)
+            .select_related("participant")
+            .first()
+        )
+        if attendance is None:
+            raise RegisterError("not_marked")
+        audit_record(actor=actor, action="session.mark_cleared", obj=attendance)
+        attendance.delete()
+    return attendance

@@ -14,7 +14,7 @@ from django.views.decorators.http import require_http_methods
 from .. import policy, selectors
 from ..errors import ServiceError
 from ..models import CheckInPlan, SafeContactWindow, SmsTexts
-from ..selectors.checkins import checkin_page_for_worker
+from ..selectors.checkins import checkin_page_for_worker, checkin_why_none
 from ..services import checkins as checkin_services
 from ..services import inbound as inbound_services
 from .common import staff_page
@@ -74,13 +74,18 @@ def checkin_plan(request: HttpRequest, case_id: int) -> HttpResponse:
         form = CheckInPlanForm(request.POST)
         if form.is_valid():
             try:
-                checkin_services.checkin_plan_set(
+                plan = checkin_services.checkin_plan_set(
                     actor=request.user, survivor=survivor, **form.cleaned_data
                 )
             except ServiceError as error:
                 form.add_error(None, error.message)
             else:
-                messages.success(request, "Check-in plan saved.")
+                why_none = checkin_why_none(survivor=survivor, plan=plan)
+                messages.success(
+                    request,
+                    "Check-in plan saved. "
+                    + ("No check-in will be sent: " + " ".join(why_none) if why_none else ""),
+                )
                 return HttpResponseRedirect(here)
         status = 400
     context = checkin_page_for_worker(worker=request.user, survivor=survivor)

@@ -128,6 +128,11 @@ def session_register(request: HttpRequest, session_id: int) -> HttpResponse:
                 return HttpResponseRedirect(reverse("staff-register", args=[session.pk]))
         else:
             error = "Mark every person on the register before saving. Nothing was saved."
+    stored = (
+        current
+        if request.method == "GET"
+        else dict(Attendance.objects.filter(session=session).values_list("participant_id", "mark"))
+    )
     return render(
         request,
         "staff/register.html",
@@ -136,9 +141,33 @@ def session_register(request: HttpRequest, session_id: int) -> HttpResponse:
             "form": form,
             "error": error,
             "can_record": can_record,
+            "started": services.session_has_started(session=session),
+            "marked": [p for p in participants if p.pk in stored],
         },
         status=400 if error else 200,
     )
+
+
+@staff_page(policy.can_record_programme_data)
+@require_http_methods(["POST"])
+def session_register_clear(request: HttpRequest, session_id: int) -> HttpResponse:
+    """Clear one person's mistaken mark (e.g. one recorded before the session began)."""
+    session = _session_or_404(session_id)
+    try:
+        participant_id = int(request.POST.get("participant", ""))
+    except ValueError:
+        participant_id = 0
+    try:
+        attendance = services.attendance_clear(
+            actor=request.user, session=session, participant_id=participant_id
+        )
+    except RegisterError as failure:
+        messages.error(request, failure.message)
+    else:
+        messages.success(
+            request, f"Mark cleared for {attendance.participant.reference}: now not marked."
+        )
+    return HttpResponseRedirect(reverse("staff-register", args=[session.pk]))
 
 
 @staff_page(policy.can_record_programme_data)

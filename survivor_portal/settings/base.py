@@ -316,8 +316,13 @@ AREA_CONTENT_SECURITY_POLICIES = {
 }
 # Staff avatars: no request to Gravatar (another origin, and the CSP refuses it).
 WAGTAIL_GRAVATAR_PROVIDER_URL = None
+CSRF_FAILURE_VIEW = "survivor_portal.error_views.csrf_failure"
 SECURE_CONTENT_TYPE_NOSNIFF = True
-SECURE_REFERRER_POLICY = "no-referrer"
+# One header for every page the project serves (portal, staff, Wagtail and Django
+# admins): nothing is sent to another origin, and same-origin form posts keep a
+# real Origin so Django's CSRF check passes ("no-referrer" makes Chromium send
+# "Origin: null", which refused every post under /editor/).
+SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 PERMISSIONS_POLICY = "camera=(), microphone=(), geolocation=(), payment=(), usb=()"

@@ -1,9 +1,14 @@
-"""Development: DEBUG on, SQLite and Celery's file-system broker by default."""
+"""Development: SQLite and Celery's file-system broker by default.
+
+DEBUG stays off unless ``DEBUG=true`` is set: with it on, a mistyped address
+shows Django's debug page listing every URL pattern and no quick exit, which
+is not what a person trying the service should see. Static files are served
+by WhiteNoise from the app folders either way."""
 
 from .base import *  # noqa: F403
 from .base import env
 
-DEBUG = env.bool("DEBUG", default=True)
+DEBUG = env.bool("DEBUG", default=False)
 
 # Serve static files straight from the app folders (no collectstatic needed).
 WHITENOISE_USE_FINDERS = True

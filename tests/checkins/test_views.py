@@ -181,3 +181,66 @@ def test_a_plain_neutral_text_is_still_accepted(world) -> None:
     response = client.post("/staff/texts/", {"checkin_text": text, "nudge_text": "Hi"})
     assert response.status_code == 302
     assert SmsTexts.load().checkin_text == text
+
+
+# --- Issue 11, item 5: her windows on the plan page, and why nothing is due
+
+
+def test_a_plan_outside_her_safe_times_says_why_nothing_is_due(world, windows) -> None:
+    client = sign_in(Client(), world.wss_a)
+    response = client.post(
+        _url(world),
+        {"frequency": "weekly", "weekdays": ["1"], "send_at": "21:00", "reply_window_hours": "12"},
+        follow=True,
+    )
+    body = response.content.decode()
+    assert "Next check-in: none due" in body
+    assert "do not fall inside any of her safe contact times" in body
+    assert "No check-in will be sent: The plan" in body  # the saved message says it too
+    assert "Monday 18:00–20:00" in body and "Sunday 18:00–20:00" in body
+    # Inside a window: a due time and no reason.
+    response = client.post(
+        _url(world),
+        {"frequency": "weekly", "weekdays": ["1"], "send_at": "18:30", "reply_window_hours": "12"},
+        follow=True,
+    )
+    body = response.content.decode()
+    assert "Next check-in: Tuesday" in body
+    assert "No check-in will be sent" not in body
+
+
+@pytest.mark.parametrize(
+    ("change", "reason"),
+    [
+        ("plan_paused", "Check-ins are paused on this plan."),
+        ("contact_paused", "She has paused all contact."),
+        ("no_number", "She has no safe number to text."),
+        ("no_windows", "She has no safe contact times."),
+        ("opted_out", "Texts are stopped: an opt-out was received."),
+    ],
+)
+def test_the_plan_page_names_each_reason_nothing_is_sent(world, windows, change, reason) -> None:
+    survivor = world.survivor_a
+    if change == "contact_paused":
+        survivor.contact_paused = True
+        survivor.save()
+    elif change == "no_number":
+        survivor.safe_phone = ""
+        survivor.save()
+    elif change == "no_windows":
+        SafeContactWindow.objects.filter(survivor=survivor).delete()
+    elif change == "opted_out":
+        sms_opt_out_record(survivor=survivor, source="test")
+    client = sign_in(Client(), world.wss_a)
+    client.post(
+        _url(world),
+        {
+            "frequency": "daily",
+            "send_at": "18:30",
+            "reply_window_hours": "12",
+            **({"paused": "on"} if change == "plan_paused" else {}),
+        },
+    )
+    body = client.get(_url(world)).content.decode()
+    assert "Next check-in: none due" in body
+    assert reason in body

@@ -144,6 +144,6 @@ def test_every_page_is_no_store_and_portal_pages_carry_a_strict_csp(db) -> None:
         "frame-ancestors 'none'",
     ):
         assert directive in csp
-    assert response["Referrer-Policy"] == "no-referrer"
+    assert response["Referrer-Policy"] == "same-origin"
     assert response["X-Content-Type-Options"] == "nosniff"
     assert Client().get("/staff/login/")["Cache-Control"] == "no-store"

@@ -338,3 +338,34 @@ def test_sign_out_ends_the_session_and_she_can_sign_in_again(page: Page, site: s
     assert not Session.objects.filter(session_key=key).exists()
     sign_in(page, site, world.survivor_a.user.username, PASSPHRASE)
     assert "His current status" in page.content()
+
+
+def test_tabbing_backwards_never_hides_the_focused_control_under_the_leave_bar(
+    page: Page,
+    site: str,
+    world,  # noqa: ANN001
+) -> None:
+    """Issue 11, item 8 (WCAG 2.2 SC 2.4.11): at 360×640, Shift+Tab up the
+    settings page left "Pause all contact" under the sticky leave bar."""
+    sign_in(page, site, world.survivor_a.user.username, PASSPHRASE)
+    page.goto(site + "/settings/")
+    page.locator("button:has-text('Save settings')").focus()
+    seen = []
+    for _ in range(80):
+        page.keyboard.press("Shift+Tab")
+        focused = page.evaluate(
+            """() => {
+                const el = document.activeElement;
+                const box = el.getBoundingClientRect();
+                const bar = document.querySelector('.leave-bar').getBoundingClientRect();
+                return {text: el.textContent.trim() || el.name, top: box.top, barBottom: bar.bottom,
+                        inBar: !!el.closest('.leave-bar'), bottom: box.bottom};
+            }"""
+        )
+        if focused["inBar"]:
+            break
+        seen.append(focused["text"])
+        # Every control reached backwards is wholly below the bar and on screen.
+        assert focused["top"] >= focused["barBottom"], focused
+        assert focused["bottom"] <= 640, focused
+    assert "Pause all contact" in seen

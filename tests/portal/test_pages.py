@@ -26,7 +26,7 @@ PORTAL_PATHS_SIGNED_IN = ["/", "/settings/", "/settings/second-passphrase/"]
 PORTAL_PATHS_ANONYMOUS = ["/", "/start/", "/pages/"]
 
 
-def _with_history(world, *, sessions: int = 10) -> None:  # noqa: ANN001
+def _with_history(world, *, sessions: int = 10, status: str = "suspended") -> None:  # noqa: ANN001
     marks = [AttendanceMark.ATTENDED, AttendanceMark.LATE, AttendanceMark.MISSED]
     marks.append(AttendanceMark.EXCUSED)
     for week in range(sessions):
@@ -42,12 +42,12 @@ def _with_history(world, *, sessions: int = 10) -> None:  # noqa: ANN001
     services.status_change_record(
         actor=world.programme,
         participant=world.linked_participant,
-        status="suspended",
+        status=status,
         reason="Missed two sessions in a row",
     )
 
 
-def test_status_page_shows_his_status_history_next_session_and_explanation(world, pages) -> None:  # noqa: ANN001
+def test_status_page_shows_his_status_history_and_explanation(world, pages) -> None:  # noqa: ANN001
     _with_history(world)
     body = sign_in(Client(), world.survivor_a.user).get("/").content.decode()
     assert "Suspended: he cannot go to sessions for now" in body
@@ -61,12 +61,61 @@ def test_status_page_shows_his_status_history_next_session_and_explanation(world
         "Missed",
         "Missed, with a reason accepted",
     ]
-    assert "Next session" in body
-    next_start = timezone.localtime(world.session.starts_at)
-    assert next_start.strftime("%-d %B %Y") in body
     assert "What “suspended” can mean for you" in body  # CMS content
     assert 'href="/pages/making-a-plan/"' in body
     assert "not a promise of change" in body and "best judge" in body
+
+
+def test_status_page_shows_the_next_session_while_he_is_attending(world, pages) -> None:  # noqa: ANN001
+    upcoming = ProgrammeSessionFactory(
+        group=world.group, starts_at=timezone.now() + timedelta(days=3)
+    )
+    _with_history(world, status="attending")
+    body = sign_in(Client(), world.survivor_a.user).get("/").content.decode()
+    assert "Next session" in body
+    assert timezone.localtime(upcoming.starts_at).strftime("%-d %B %Y") in body
+
+
+@pytest.mark.parametrize(
+    ("status", "instead"),
+    [
+        ("suspended", "not expected at group sessions while he is suspended"),
+        ("dropped_out", "no longer expected at group sessions"),
+        ("completed", "there are no more sessions for him"),
+        ("order_breached", "not expected at group sessions at the moment"),
+    ],
+)
+def test_no_next_session_when_he_is_not_expected_there(world, pages, status, instead) -> None:  # noqa: ANN001
+    """Issue 11, item 4: after "suspended" her page still said "Next session: …"."""
+    upcoming = ProgrammeSessionFactory(
+        group=world.group, starts_at=timezone.now() + timedelta(days=3)
+    )
+    _with_history(world, status=status)
+    body = sign_in(Client(), world.survivor_a.user).get("/").content.decode()
+    assert "Next session" not in body
+    assert timezone.localtime(upcoming.starts_at).strftime("%-d %B %Y") not in body
+    assert instead in body
+
+
+def test_a_mark_for_a_session_not_yet_started_is_never_shown_to_her(world, pages) -> None:  # noqa: ANN001
+    """Issue 11, item 2: she saw "Attended" for a session that had not happened."""
+    _with_history(world, sessions=2, status="attending")
+    upcoming = ProgrammeSessionFactory(
+        group=world.group, starts_at=timezone.now() + timedelta(days=3)
+    )
+    # Written straight to the table, as the old register (now refused) could.
+    Attendance.objects.create(
+        session=upcoming,
+        participant=world.linked_participant,
+        mark=AttendanceMark.ATTENDED,
+        recorded_by=world.programme,
+    )
+    body = sign_in(Client(), world.survivor_a.user).get("/").content.decode()
+    rows = re.findall(r"<tr><td>([^<]+)</td><td>([^<]+)</td></tr>", body)
+    assert len(rows) == 2
+    assert timezone.localtime(upcoming.starts_at).strftime("%a %-d %b %Y") not in [
+        day for day, _ in rows
+    ]
 
 
 def test_status_explanations_are_comms_content(world, pages) -> None:  # noqa: ANN001
@@ -144,7 +193,8 @@ def test_every_portal_page_is_neutral_private_and_free_of_inline_code(world, pag
         titles = re.findall(r"<title>(.*?)</title>", body, re.S)
         assert titles == ["Garden Club"]
         assert response["Cache-Control"] == "no-store"
-        assert response["Referrer-Policy"] == "no-referrer"
+        assert response["Referrer-Policy"] == "same-origin"
+        assert 'name="referrer"' not in body  # one header, no per-template workaround
         csp = response["Content-Security-Policy"]
         for directive in (
             "default-src 'self'",
@@ -315,3 +365,45 @@ def test_she_sets_and_removes_a_second_passphrase(world) -> None:  # noqa: ANN00
     assert "Your second passphrase is removed." in removed.content.decode()
     world.survivor_a.refresh_from_db()
     assert world.survivor_a.duress_passphrase == ""
+
+
+def _described_by_problems(body: str) -> list[str]:
+    """Every id a field's aria-describedby names must be on the page, and a field
+    marked invalid must point at an element holding its error text."""
+    problems = []
+    ids = set(re.findall(r'\sid="([^"]+)"', body))
+    for tag in re.findall(r"<(?:input|select|textarea)\b[^>]*>", body):
+        described = re.search(r'aria-describedby="([^"]+)"', tag)
+        named = described.group(1).split() if described else []
+        problems += [f"{name} missing" for name in named if name not in ids]
+        if 'aria-invalid="true"' in tag:
+            errors = [name for name in named if name.endswith("_error") and name in ids]
+            if not errors:
+                problems.append(f"no error linked: {tag}")
+            for name in errors:
+                text = re.search(rf'id="{name}"[^>]*>(.*?)</div>', body, re.S).group(1)
+                if not re.sub(r"<[^>]+>", "", text).strip():
+                    problems.append(f"{name} is empty")
+    return problems
+
+
+def test_each_field_error_is_linked_to_its_field(world) -> None:  # noqa: ANN001
+    """Issue 11, item 8: Django names "id_X_error"; the template said "id_X-error"."""
+    client = sign_in(Client(), world.survivor_b.user)
+    response = client.post(
+        "/settings/",
+        _settings_form(
+            safe_phone="not a number",
+            **{"window-0-starts_at": "25:99", "window-1-weekday": "9"},
+        ),
+    )
+    assert response.status_code == 400
+    body = response.content.decode()
+    assert 'aria-invalid="true"' in body
+    assert 'aria-describedby="id_safe_phone_helptext id_safe_phone_error"' in body
+    assert '<div id="id_safe_phone_error"><p class="error">Enter a phone number' in body
+    assert _described_by_problems(body) == []
+    activation = Client().post("/start/", {"code": "", "username": "", "passphrase": "x"})
+    activation_body = activation.content.decode()
+    assert 'aria-invalid="true"' in activation_body
+    assert _described_by_problems(activation_body) == []

@@ -97,4 +97,4 @@ def test_portal_pages_are_no_store_with_strict_csp_and_no_third_party_requests(w
     assert third_party == []
     assert inline == []
     for response in html:
-        assert response["Referrer-Policy"] == "no-referrer"
+        assert response["Referrer-Policy"] == "same-origin"

@@ -276,3 +276,32 @@ def test_duress_sign_in_alerts_her_worker_urgently_and_the_duty_view(world) -> N
     ]
     caseload = sign_in(Client(), world.wss_a).get("/staff/caseload/")
     assert caseload.context["survivors"][0].urgent_alerts == 1
+
+
+def test_her_worker_sees_the_risk_concerns_kind_date_and_urgency(world) -> None:
+    """Issue 11, item 3: the alert said only "Risk concern raised"."""
+    duty = staff_user("WSS worker", username="duty-worker", is_duty_worker=True)
+    client = sign_in(Client(), world.programme)
+    client.post(
+        f"/staff/participants/{world.linked_participant.pk}/concerns/",
+        {"kind": "threat", "occurred_on": "2026-11-03", "urgency": "urgent"},
+    )
+    alert = Alert.objects.get(survivor=world.survivor_a, kind=Alert.Kind.RISK_CONCERN)
+    basic = "Risk concern raised: threat, on 3 Nov 2026, urgent"
+    worker = sign_in(Client(), world.wss_a)
+    assert basic in worker.get(f"/staff/cases/{world.survivor_a.pk}/").content.decode()
+    assert basic in worker.get(f"/staff/alerts/{alert.pk}/").content.decode()
+    assert basic in sign_in(Client(), duty).get("/staff/duty/").content.decode()
+    # Acknowledged, it still says what it was.
+    worker.post(f"/staff/alerts/{alert.pk}/", {"note": "Rang her"})
+    assert basic in worker.get(f"/staff/cases/{world.survivor_a.pk}/").content.decode()
+    # There is no detail to show: the concern holds none (SPEC 2).
+    assert {f.name for f in RiskConcern._meta.concrete_fields} == {
+        "id",
+        "participant",
+        "kind",
+        "occurred_on",
+        "urgency",
+        "author",
+        "created_at",
+    }

@@ -45,3 +45,50 @@ def test_staff_page_titles_are_neutral(world) -> None:
             body = client.get(path).content.decode()
             title = re.search(r"<title>(.*?)</title>", body, re.S).group(1)
             assert not WORDS.search(title), (path, title)
+
+
+def test_every_staff_page_has_its_own_descriptive_title(world) -> None:
+    """Issue 11, item 8 (WCAG SC 2.4.2): every staff page was titled "Staff".
+    Each now says what it is; none names her (her case number only)."""
+    alert = services.alert_raise(survivor=world.survivor_a, kind=Alert.Kind.DURESS, urgent=True)
+    case = world.survivor_a.pk
+    pages = {
+        world.wss_a: {
+            "/staff/": "Home · Staff",
+            "/staff/caseload/": "Caseload · Staff",
+            f"/staff/cases/{case}/": f"Case {case} · Staff",
+            f"/staff/cases/{case}/messages/": f"Messages, case {case} · Staff",
+            f"/staff/cases/{case}/check-ins/": f"Check-ins, case {case} · Staff",
+            f"/staff/cases/{case}/safe-contact/": f"Safe contact, case {case} · Staff",
+            f"/staff/alerts/{alert.pk}/": f"Alert {alert.pk}, case {case} · Staff",
+            "/staff/account/": "My alert emails · Staff",
+        },
+        world.programme: {
+            "/staff/groups/": "Groups · Staff",
+            f"/staff/groups/{world.group.pk}/": "Thursday group · Staff",
+            "/staff/participants/": "Participants · Staff",
+            f"/staff/participants/{world.linked_participant.pk}/": "Participant P-7001 · Staff",
+            "/staff/register/import/": "Import a register · Staff",
+        },
+        world.manager: {
+            "/staff/allocations/": "Cases and allocations · Staff",
+            "/staff/people/": "Staff accounts · Staff",
+            "/staff/audit/": "Audit log · Staff",
+            "/staff/reports/": "Monthly reports · Staff",
+            "/staff/texts/": "Texts · Staff",
+        },
+    }
+    titles = []
+    for user, expected in pages.items():
+        client = sign_in(Client(), user)
+        for path, title in expected.items():
+            body = client.get(path).content.decode()
+            found = re.search(r"<title>(.*?)</title>", body, re.S).group(1)
+            assert found == title, (path, found)
+            assert world.survivor_a.known_as not in found
+            titles.append(found)
+    register = sign_in(Client(), world.programme).get(f"/staff/sessions/{world.session.pk}/")
+    found = re.search(r"<title>(.*?)</title>", register.content.decode(), re.S).group(1)
+    assert found.startswith("Register, Thursday group, ") and found.endswith(" · Staff")
+    assert "<title>Sign in · Staff</title>" in Client().get("/staff/login/").content.decode()
+    assert len(set(titles)) == len(titles)

@@ -175,3 +175,22 @@ def test_no_file_chosen(world) -> None:
     assert response.status_code == 400
     assert "Choose a CSV file" in response.content.decode()
     assert client.post("/staff/register/import/confirm/", {}).status_code == 400
+
+
+def test_a_row_for_a_session_not_yet_started_is_refused(world) -> None:
+    """Issue 11, item 2: a row dated next year was imported as attended."""
+    next_year = timezone.localdate().year + 1
+    text = (
+        "group,date,time,reference,mark\n"
+        "Thursday group,2026-11-05,18:30,P-7001,attended\n"
+        f"Thursday group,{next_year}-03-05,18:30,P-7002,attended\n"
+    )
+    client = sign_in(Client(), world.programme)
+    response = _upload(client, text)
+    assert response.status_code == 400
+    body = response.content.decode()
+    assert f"Row 3: the session on 05/03/{next_year} at 18:30 has not started yet" in body
+    with pytest.raises(RegisterImportError):
+        services.register_import_apply(actor=world.programme, data=text.encode())
+    assert Attendance.objects.count() == 0
+    assert not ProgrammeSession.objects.filter(starts_at__year=next_year).exists()

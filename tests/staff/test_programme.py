@@ -149,6 +149,10 @@ def _normalise(body: str, participant) -> str:
     body = body.replace(participant.reference, "REF")
     body = re.sub(rf"/participants/{participant.pk}/", "/participants/ID/", body)
     body = re.sub(rf"mark_{participant.pk}(?!\d)", "mark_ID", body)
+    body = re.sub(rf"clear-{participant.pk}(?!\d)", "clear-ID", body)
+    body = body.replace(
+        f'name="participant" value="{participant.pk}"', 'name="participant" value="ID"'
+    )
     return re.sub(r'name="csrfmiddlewaretoken" value="[^"]+"', "CSRF", body)
 
 
@@ -286,3 +290,112 @@ def test_programme_worker_crawl_after_register_import_and_concern_finds_nothing(
         survivor__participant=linked, kind__in=[Alert.Kind.STATUS_CHANGE, Alert.Kind.RISK_CONCERN]
     )
     assert raised.count() == 4  # raised for both women's workers all the same
+
+
+# --- Issue 11, item 2: no attendance before a session starts; a mistaken mark can be cleared
+
+
+def test_register_refuses_marks_before_the_session_starts(world) -> None:
+    later_today = ProgrammeSessionFactory(
+        group=world.group, starts_at=timezone.now() + timedelta(hours=2)
+    )
+    client = sign_in(Client(), world.programme)
+    page = client.get(f"/staff/sessions/{later_today.pk}/").content.decode()
+    assert "This session has not started yet" in page
+    assert "Save register" not in page
+    response = client.post(
+        f"/staff/sessions/{later_today.pk}/",
+        _register_post([world.linked_participant, world.lone_participant]),
+    )
+    assert response.status_code == 400
+    body = response.content.decode()
+    assert "has not started yet. Attendance can be recorded from its start time" in body
+    assert Attendance.objects.filter(session=later_today).count() == 0
+
+
+def test_the_service_refuses_marks_before_the_session_starts(world) -> None:
+    from contacts import services
+    from contacts.errors import RegisterError
+
+    upcoming = ProgrammeSessionFactory(
+        group=world.group, starts_at=timezone.now() + timedelta(days=1)
+    )
+    with pytest.raises(RegisterError) as refused:
+        services.attendance_register_submit(
+            actor=world.programme,
+            session=upcoming,
+            marks={world.linked_participant.pk: "attended", world.lone_participant.pk: "missed"},
+        )
+    assert refused.value.code == "not_started"
+    assert Attendance.objects.count() == 0
+
+
+def test_a_mistaken_mark_is_cleared_from_the_register(world) -> None:
+    client = sign_in(Client(), world.programme)
+    linked, lone = world.linked_participant, world.lone_participant
+    client.post(f"/staff/sessions/{world.session.pk}/", _register_post([linked, lone]))
+    page = client.get(f"/staff/sessions/{world.session.pk}/").content.decode()
+    assert f"Clear mark for {lone.reference}" in page
+
+    response = client.post(
+        f"/staff/sessions/{world.session.pk}/clear/", {"participant": lone.pk}, follow=True
+    )
+    assert response.status_code == 200
+    assert f"Mark cleared for {lone.reference}" in response.content.decode()
+    marks = dict(
+        Attendance.objects.filter(session=world.session).values_list("participant_id", "mark")
+    )
+    assert marks == {linked.pk: "attended"}
+    assert AuditEvent.objects.filter(action="session.mark_cleared", actor=world.programme).exists()
+    # Clearing again says so plainly.
+    again = client.post(
+        f"/staff/sessions/{world.session.pk}/clear/", {"participant": lone.pk}, follow=True
+    )
+    assert "has no mark for this session" in again.content.decode()
+
+
+def test_a_mark_recorded_too_early_can_be_cleared_and_a_manager_cannot_clear(world) -> None:
+    upcoming = ProgrammeSessionFactory(
+        group=world.group, starts_at=timezone.now() + timedelta(days=1)
+    )
+    # As the register used to allow before the fix.
+    Attendance.objects.create(
+        session=upcoming,
+        participant=world.linked_participant,
+        mark="attended",
+        recorded_by=world.programme,
+    )
+    manager = sign_in(Client(), world.manager)
+    refused = manager.post(
+        f"/staff/sessions/{upcoming.pk}/clear/", {"participant": world.linked_participant.pk}
+    )
+    assert refused.status_code == 403
+    client = sign_in(Client(), world.programme)
+    page = client.get(f"/staff/sessions/{upcoming.pk}/").content.decode()
+    assert "Marks recorded too early" in page
+    client.post(
+        f"/staff/sessions/{upcoming.pk}/clear/", {"participant": world.linked_participant.pk}
+    )
+    assert Attendance.objects.filter(session=upcoming).count() == 0
+
+
+def test_the_status_reason_field_warns_that_it_is_shown_word_for_word(world) -> None:
+    """Issue 11, item 6: the reason reaches others verbatim; the form now says so,
+    next to the field, in the same words for every man (linked or not: SPEC 2)."""
+    client = sign_in(Client(), world.programme)
+    pages = [
+        client.get(f"/staff/participants/{p.pk}/").content.decode()
+        for p in (world.linked_participant, world.lone_participant)
+    ]
+    warning = "may be shown word for word outside the programme"
+    for body in pages:
+        assert warning in body
+        field = re.search(r"<textarea[^>]*name=\"reason\"[^>]*>", body).group(0)
+        described_by = re.search(r'aria-describedby="([^"]+)"', field).group(1).split()
+        hint = re.search(rf'id="{described_by[0]}"[^>]*>([^<]*)<', body).group(1)
+        assert warning in hint
+    # Refused forms keep it too.
+    refused = client.post(
+        f"/staff/participants/{world.linked_participant.pk}/status/", {"status": "asleep"}
+    )
+    assert warning in refused.content.decode()
