@@ -18,7 +18,7 @@ from django.urls import reverse
 
 from contacts import policy
 
-from .middleware import STAFF_PREFIXES
+from .middleware import area_of
 
 logger = logging.getLogger(__name__)
 
@@ -63,7 +63,7 @@ def _is_staff_area(request: HttpRequest) -> bool:
     user = getattr(request, "user", None)
     if user is not None and policy.is_survivor(user):
         return False
-    return request.path_info.startswith(STAFF_PREFIXES)
+    return area_of(request.path_info) is not None
 
 
 def error_page(request: HttpRequest, status: int, kind: int | str | None = None) -> HttpResponse:

@@ -62,7 +62,7 @@ def test_her_name_is_encrypted_at_rest_and_existing_names_are_encrypted(world) -
         cursor.execute(sql, ["Plain Ivy", survivor.pk])
     assert "Plain Ivy" in raw_dump()
     # ...is encrypted by the migration, and still reads as her name.
-    migration = importlib.import_module("contacts.migrations.0004_h12c_encrypt_known_as")
+    migration = importlib.import_module("contacts.migrations.0007_encrypt_known_as")
     migration.encrypt_names(None, SimpleNamespace(connection=connection))
     assert "Plain Ivy" not in raw_dump()
     survivor.refresh_from_db()

@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('contacts', '0003_checkins_and_sms'),
+        ("contacts", "0005_duress_messages_and_phone_alerts"),
     ]
 
     operations = [

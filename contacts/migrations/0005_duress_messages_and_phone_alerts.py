@@ -35,7 +35,7 @@ def hide_duress_markers(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('contacts', '0003_checkins_and_sms'),
+        ("contacts", "0004_alert_risk_concern"),
         ('sessions', '0001_initial'),
     ]
 

@@ -40,7 +40,7 @@ def decrypt_names(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("contacts", "0003_checkins_and_sms"),
+        ("contacts", "0006_must_change_password"),
     ]
 
     operations = [

@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('contacts', '0004_h12c_encrypt_known_as'),
+        ("contacts", "0007_encrypt_known_as"),
     ]
 
     operations = [
