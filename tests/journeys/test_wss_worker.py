@@ -34,8 +34,10 @@ def test_wss_worker_replies_sets_check_ins_acknowledges_an_alert_and_sees_the_du
     beth = survivor_account(username="beth-garden", known_as="Beth")
     services.survivor_allocate(actor=manager, survivor=amy, worker=anna)
     services.survivor_allocate(actor=manager, survivor=beth, worker=bea)
+    amy.refresh_from_db()
+    # Her worker records the safe-contact details Amy gave her on the phone.
     services.safe_contact_update(
-        actor=amy.user,
+        actor=anna,
         survivor=amy,
         safe_phone="07700 900123",
         voicemail_safe=False,
