@@ -23,7 +23,10 @@ p95 <= 100 ms.
 
 Environment: LOAD_DATABASE_URL (default: a scratch database on the local
 PostgreSQL, dropped and re-created), BENCH_ROUNDS, BENCH_SECONDS,
-BENCH_CONNECTIONS, BENCH_THREADS (wrk threads, default 2), BENCH_PORT,
+BENCH_CONNECTIONS, BENCH_THREADS (wrk threads, default 2),
+BENCH_GUNICORN_THREADS (threads per gunicorn worker for both servers, default
+1: sync workers, as the README's production command), BENCH_SIDE_BY_SIDE_ONLY=1
+(measure only bare Django, /ping and the status page), BENCH_PORT,
 BENCH_BROKER_URL, BENCH_CACHE_URL (the project's CACHE_URL; default: none,
 i.e. the per-process local-memory cache).
 """
@@ -58,6 +61,8 @@ SECONDS = int(os.environ.get("BENCH_SECONDS", "10"))
 CONNECTIONS = int(os.environ.get("BENCH_CONNECTIONS", "50"))
 THREADS = int(os.environ.get("BENCH_THREADS", "2"))
 WORKERS = 2 * (os.cpu_count() or 1) + 1
+GUNICORN_THREADS = int(os.environ.get("BENCH_GUNICORN_THREADS", "1"))  # 1: sync workers
+ONLY_SIDE_BY_SIDE = os.environ.get("BENCH_SIDE_BY_SIDE_ONLY", "") == "1"
 TOKEN = "bench-auth-token-0123456789"
 # What a browser sends; GZipMiddleware only compresses when asked.
 BROWSER = {"Accept-Encoding": "gzip, deflate, br"}
@@ -111,6 +116,8 @@ def gunicorn(app: str, port: int, *, cwd: Path, env: dict[str, str]) -> subproce
             f"127.0.0.1:{port}",
             "--workers",
             str(WORKERS),
+            "--threads",
+            str(GUNICORN_THREADS),
             "--log-level",
             "warning",
         ],
@@ -283,6 +290,8 @@ def targets_for(seeded: dict) -> dict:
 def measure(targets: dict) -> tuple[dict, float, float]:
     """Interleaved rounds; returns (medians, plain wrk /ping, scripted /ping
     from the same moment)."""
+    if ONLY_SIDE_BY_SIDE:
+        targets = {name: targets[name] for name in SIDE_BY_SIDE}
     url = {name: f"http://127.0.0.1:{port}{path}" for name, (port, path, _) in targets.items()}
     names = list(targets)
     # A short warm-up so every gunicorn worker has its connections and caches.
@@ -335,7 +344,8 @@ def main() -> None:
 
 def report(stats: dict, plain: float, scripted: float) -> None:
     conditions = (
-        f"gunicorn {WORKERS} sync workers each, wrk -t{THREADS} -c{CONNECTIONS}, "
+        f"gunicorn {WORKERS} workers x {GUNICORN_THREADS} threads each, "
+        f"wrk -t{THREADS} -c{CONNECTIONS}, "
         f"{ROUNDS} rounds x {SECONDS} s, medians"
     )
     print(f"SHOW Side by side ({conditions}):")

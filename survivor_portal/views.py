@@ -158,8 +158,7 @@ def _status_page(request: HttpRequest) -> HttpResponse:
     if participant is not None:
         context["plain_status"] = PLAIN_STATUS.get(participant.status, participant.status)
         context["sessions"] = [
-            (item.session.starts_at, PLAIN_MARK.get(item.mark, item.mark))
-            for item in context["attendance"]
+            (starts_at, PLAIN_MARK.get(mark, mark)) for starts_at, mark in context["attendance"]
         ]
     return render(request, "portal/status.html", context)
 

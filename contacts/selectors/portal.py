@@ -26,8 +26,9 @@ class NextSession:
 
 
 def portal_home(*, user: User, duress: bool = False) -> dict[str, Any]:
-    """Her home page: his status (with its explanation), his last 8 sessions and
-    the next one. Under duress: an ordinary, empty-looking account.
+    """Her home page: his status (with its explanation), his last 8 sessions
+    (``(starts_at, mark)`` pairs, newest first) and the next one. Under duress:
+    an ordinary, empty-looking account.
 
     Two queries (issue 13): her record joined to his, with the next session's
     start and the current status explanation as subqueries; then his last 8
@@ -68,10 +69,9 @@ def portal_home(*, user: User, duress: bool = False) -> dict[str, Any]:
     if participant is None:
         return empty
     attendance = list(
-        Attendance.objects.filter(participant=participant)
-        .select_related("session")
-        .only("mark", "session__starts_at")
-        .order_by("-session__starts_at")[:8]
+        Attendance.objects.filter(participant_id=participant.pk)
+        .order_by("-session__starts_at")
+        .values_list("session__starts_at", "mark")[:8]
     )
     next_session = None
     if participant.group_id is not None and survivor.next_session_at is not None:
