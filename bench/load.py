@@ -13,9 +13,11 @@ Why one at a time: the old driver ran five wrk processes at once against one
 gunicorn, so every endpoint waited behind the slowest ones and all of them
 showed the same ~27 requests/s. That measured the mix, not the endpoints.
 
-Reconciliation: once, right after a scripted /ping run, a plain `wrk` with no
-script (the command a person would type) is run against /ping; both figures
-and their ratio are printed and must agree within 20 %.
+Reconciliation: in every round, right after the scripted /ping run, a plain
+`wrk` with no script (the command a person would type) is run against /ping;
+both medians and their ratio are printed and must agree within 20 %. (Once
+would do on a quiet machine; on a shared one two 10 s windows can differ by
+more than that, so the pair is repeated like everything else.)
 
 Budgets: zero errors; scripted /ping within 20 % of plain wrk; status page
 throughput >= 1/8 of bare Django's in the same run (ratio <= 8); status page
@@ -288,8 +290,8 @@ def targets_for(seeded: dict) -> dict:
 
 
 def measure(targets: dict) -> tuple[dict, float, float]:
-    """Interleaved rounds; returns (medians, plain wrk /ping, scripted /ping
-    from the same moment)."""
+    """Interleaved rounds; returns (medians, plain wrk /ping median, scripted
+    /ping median)."""
     if ONLY_SIDE_BY_SIDE:
         targets = {name: targets[name] for name in SIDE_BY_SIDE}
     url = {name: f"http://127.0.0.1:{port}{path}" for name, (port, path, _) in targets.items()}
@@ -298,23 +300,23 @@ def measure(targets: dict) -> tuple[dict, float, float]:
     for name, (_, _, options) in targets.items():
         wrk(url[name], 2, connections=5, **options)
     runs: list[dict] = []
-    plain = scripted = 0.0
+    plain: list[float] = []
     for round_number in range(ROUNDS):
         shift = round_number % len(SIDE_BY_SIDE)  # rotate the first three each round
         order = names[shift:3] + names[:shift] + names[3:]
         run = {}
         for name in order:
             run[name] = wrk(url[name], SECONDS, **targets[name][2])
-            if name == PING and round_number == ROUNDS // 2:
-                plain = plain_wrk(url[PING], SECONDS)
-                scripted = run[name]["rps"]
+            if name == PING:
+                plain.append(plain_wrk(url[PING], SECONDS))
         runs.append(run)
         print(
             f"   round {round_number + 1}: "
             + ", ".join(f"{name} {run[name]['rps']:.0f}/s" for name in names),
             flush=True,
         )
-    return medians(runs), plain, scripted
+    stats = medians(runs)
+    return stats, median(plain), stats[PING]["rps"]
 
 
 def main() -> None:
@@ -369,12 +371,12 @@ def report(stats: dict, plain: float, scripted: float) -> None:
     agreement = scripted / plain if plain else 0.0
     print(
         f"SHOW   /ping: this benchmark {scripted:.0f}/s, plain `wrk -t{THREADS} "
-        f"-c{CONNECTIONS} -d{SECONDS}s` {plain:.0f}/s, ratio {agreement:.2f}"
+        f"-c{CONNECTIONS} -d{SECONDS}s` {plain:.0f}/s (medians), ratio {agreement:.2f}"
     )
-    rows.append(result("load: /ping plain wrk requests/s (one run)", round(plain)))
+    rows.append(result(f"load: /ping plain wrk requests/s (median of {ROUNDS})", round(plain)))
     rows.append(
         result(
-            "load: /ping this benchmark / plain wrk (same moment)",
+            "load: /ping this benchmark / plain wrk (medians, run back to back)",
             round(agreement, 2),
             "0.8-1.2",
             abs(agreement - 1) <= RECONCILE_TOLERANCE,
