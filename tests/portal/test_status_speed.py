@@ -157,3 +157,40 @@ def test_her_pages_are_compressed_and_staff_pages_never(world, pages) -> None:  
     response = staff.get("/staff/caseload/", headers={"accept-encoding": "gzip"})
     assert response.status_code == 200
     assert "Content-Encoding" not in response
+
+
+@pytest.mark.postgres_redis
+@pytest.mark.parametrize("leave", ["quick exit", "sign out"])
+def test_leaving_ends_a_session_held_in_redis(world, pages, settings, leave) -> None:  # noqa: ANN001
+    """The deployed shape: sessions read from Redis, shared by every process.
+    After she leaves, no process can find the session: not in Redis (checked
+    with a separate client, as another process would), not in the database."""
+    import os
+
+    import redis
+
+    url = os.environ["CELERY_BROKER_URL"]
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": url,
+            "KEY_PREFIX": "test-sessions",
+        }
+    }
+    settings.SESSION_ENGINE = session_engine_for(settings.CACHES["default"]["BACKEND"])
+    assert settings.SESSION_ENGINE == CACHED_DB
+    other_process = redis.Redis.from_url(url)
+    client = sign_in(Client(), world.survivor_a.user)
+    assert "His current status" in client.get("/").content.decode()
+    key = client.session.session_key
+    redis_key = f"test-sessions:1:{CACHED_SESSION_PREFIX}{key}"
+    assert other_process.exists(redis_key)
+    if leave == "quick exit":
+        client.get("/leave/")
+    else:
+        client.post("/sign-out/")
+    assert not other_process.exists(redis_key)
+    assert not Session.objects.filter(session_key=key).exists()
+    replay = Client()
+    replay.cookies["sessionid"] = key
+    assert 'name="passphrase"' in replay.get("/").content.decode()
