@@ -39,7 +39,8 @@ bench: setup
 	@command -v wrk >/dev/null 2>&1 || { [ "$$(id -u)" = 0 ] && apt-get install -y -qq wrk >/dev/null; } \
 	  || { echo "wrk is needed: sudo apt-get install wrk" >&2; exit 1; }
 	DATABASE_URL=$${BENCH_DATABASE_URL:-postgres://postgres@127.0.0.1:5432/portal_bench} \
-	  CELERY_BROKER_URL=$${BENCH_BROKER_URL:-redis://127.0.0.1:6379/12} $(PY) bench/run.py
+	  CELERY_BROKER_URL=$${BENCH_BROKER_URL:-redis://127.0.0.1:6379/12} \
+	  BENCH_CACHE_URL=$${BENCH_CACHE_URL:-redis://127.0.0.1:6379/13} $(PY) bench/run.py
 
 # Scripted faults with real workers on PostgreSQL + Redis: lost and doubled texts must be 0.
 fault: setup

@@ -55,6 +55,9 @@ def session_for(user: User, *, device: TOTPDevice | None = None) -> str:
 
 
 def main() -> None:
+    from cms.management.commands.seed_pages import seed_pages
+
+    seed_pages()  # her page shows the status explanation, as in real use
     groups = roles.roles_ensure()
     manager = User.objects.create_user("bench-manager", password=secrets.token_hex(16))
     manager.groups.add(groups[roles.SERVICE_MANAGER])

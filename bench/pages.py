@@ -1,6 +1,6 @@
 """SQL queries and bytes for every portal and staff page, one line each, on
 the same small world the access-matrix test uses (each page fetched as the
-first role the matrix allows). Budgets: her status page <= 8 queries and
+first role the matrix allows). Budgets: her status page <= 4 queries and
 < 40 KB with its static files (bench/portal_status.py measures that in full);
 the caseload dashboard <= 10 (bench/staff_dashboard.py at 60 cases and 2,000
 alerts); every other page <= 25 queries, a guard against an N+1 creeping in.
@@ -15,7 +15,7 @@ import sys
 from common import fail_if_any_failed, result
 from staff_setup import with_test_database
 
-BUDGETS = {"": 8, "staff/caseload/": 10}
+BUDGETS = {"": 4, "staff/caseload/": 10}
 DEFAULT_BUDGET = 25
 ROLES = ("survivor_a", "anonymous", "wss_a", "programme", "manager")
 

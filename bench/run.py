@@ -1,6 +1,7 @@
 """`make bench`: run every benchmark in bench/, print one table and write
 bench/results.json. A benchmark prints its figures as `BENCH {json}` lines
-(see bench/common.py) and exits non-zero when a budget fails."""
+(see bench/common.py) and exits non-zero when a budget fails; `SHOW ...` lines
+(a side-by-side table, progress) are echoed as they are."""
 
 from __future__ import annotations
 
@@ -13,7 +14,7 @@ import time
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
-NOT_BENCHMARKS = {"run.py", "common.py", "load_setup.py", "staff_setup.py"}
+NOT_BENCHMARKS = {"run.py", "common.py", "load_setup.py", "staff_setup.py", "bare_django.py"}
 
 
 def benchmarks() -> list[Path]:
@@ -26,6 +27,7 @@ def benchmarks() -> list[Path]:
 
 def main() -> int:
     rows: list[dict] = []
+    tables: list[str] = []
     failed_scripts: list[str] = []
     for script in benchmarks():
         started = time.time()
@@ -45,6 +47,10 @@ def main() -> int:
         for row in found:
             row["benchmark"] = script.stem
         rows += found
+        shown = [line[5:] for line in process.stdout.splitlines() if line.startswith("SHOW ")]
+        tables += shown
+        if shown:
+            print("\n".join(shown), flush=True)
         if process.returncode != 0 or not found:
             failed_scripts.append(script.name)
             sys.stderr.write(process.stdout[-3000:] + process.stderr[-3000:])
@@ -56,6 +62,9 @@ def main() -> int:
     for row in rows:
         verdict = {True: "pass", False: "FAIL", None: ""}[row["pass"]]
         print(f"{row['figure']:<{width}}  {row['value']!s:>18}  {row['budget']!s:>10}  {verdict}")
+    if tables:
+        print()
+        print("\n".join(tables))
     summary = {
         "date": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()),
         "machine": (

@@ -161,8 +161,7 @@ def _status_page(request: HttpRequest) -> HttpResponse:
         context["plain_status"] = PLAIN_STATUS.get(participant.status, participant.status)
         context["not_at_sessions"] = NOT_AT_SESSIONS.get(participant.status, "")
         context["sessions"] = [
-            (item.session.starts_at, PLAIN_MARK.get(item.mark, item.mark))
-            for item in context["attendance"]
+            (starts_at, PLAIN_MARK.get(mark, mark)) for starts_at, mark in context["attendance"]
         ]
     return render(request, "portal/status.html", context)
 

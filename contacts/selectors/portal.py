@@ -6,8 +6,11 @@ by an id in a URL, so one survivor cannot name another's objects.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
+from django.db.models import OuterRef, Subquery
 from django.utils import timezone
 
 from ..models import (
@@ -29,9 +32,22 @@ def portal_survivor(*, user: User) -> Survivor | None:
     return Survivor.objects.filter(user=user).first() if user.is_authenticated else None
 
 
+@dataclass(frozen=True)
+class NextSession:
+    starts_at: datetime
+
+
 def portal_home(*, user: User, duress: bool = False) -> dict[str, Any]:
-    """Her home page: his status (with its explanation), his last 8 sessions and
-    the next one. Under duress: an ordinary, empty-looking account."""
+    """Her home page: his status (with its explanation), his last 8 sessions
+    (``(starts_at, mark)`` pairs, newest first) and the next one. Under duress:
+    an ordinary, empty-looking account.
+
+    Two queries (issue 13): her record joined to his, with the next session's
+    start and the current status explanation as subqueries; then his last 8
+    sessions. The explanation is read fresh every time (a newly published text
+    shows at once, in every process); only its rendering is cached, by content
+    (``cms.explanations``)."""
+    from cms.explanations import explanation_rendered
     from cms.models import StatusExplanation
 
     empty: dict[str, Any] = {
@@ -42,10 +58,24 @@ def portal_home(*, user: User, duress: bool = False) -> dict[str, Any]:
     }
     if duress:
         return empty
+    explanation = StatusExplanation.objects.filter(status=OuterRef("participant__status"))
+    next_start = (
+        ProgrammeSession.objects.filter(
+            group_id=OuterRef("participant__group_id"), starts_at__gte=timezone.now()
+        )
+        .order_by("starts_at")
+        .values("starts_at")[:1]
+    )
     survivor = (
         Survivor.objects.select_related("participant")
         .filter(user=user)
         .only("pk", "user_id", "participant")
+        .annotate(
+            next_session_at=Subquery(next_start),
+            explanation_heading=Subquery(explanation.values("heading")[:1]),
+            explanation_text=Subquery(explanation.values("text")[:1]),
+            explanation_more_page=Subquery(explanation.values("more_page_id")[:1]),
+        )
     ).first()
     participant = survivor.participant if survivor is not None else None
     if participant is None:
@@ -53,27 +83,29 @@ def portal_home(*, user: User, duress: bool = False) -> dict[str, Any]:
     now = timezone.now()
     # A mark for a session that has not started is a mistake: never shown.
     attendance = list(
-        Attendance.objects.filter(participant=participant, session__starts_at__lte=now)
-        .select_related("session")
-        .order_by("-session__starts_at")[:8]
+        Attendance.objects.filter(participant_id=participant.pk, session__starts_at__lte=now)
+        .order_by("-session__starts_at")
+        .values_list("session__starts_at", "mark")[:8]
     )
     next_session = None
-    if participant.group_id is not None and participant.status in EXPECTED_AT_SESSIONS:
-        next_session = (
-            ProgrammeSession.objects.filter(group_id=participant.group_id, starts_at__gte=now)
-            .order_by("starts_at")
-            .first()
+    if (
+        participant.group_id is not None
+        and participant.status in EXPECTED_AT_SESSIONS
+        and survivor.next_session_at is not None
+    ):
+        next_session = NextSession(starts_at=survivor.next_session_at)
+    explanation_shown = None
+    if survivor.explanation_heading is not None:
+        explanation_shown = explanation_rendered(
+            heading=survivor.explanation_heading,
+            text=survivor.explanation_text,
+            more_page_id=survivor.explanation_more_page,
         )
-    explanation = (
-        StatusExplanation.objects.select_related("more_page")
-        .filter(status=participant.status)
-        .first()
-    )
     return {
         "participant": participant,
         "attendance": attendance,
         "next_session": next_session,
-        "explanation": explanation,
+        "explanation": explanation_shown,
     }
 
 

@@ -56,6 +56,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "survivor_portal.compression.CompressionMiddleware",
     "survivor_portal.middleware.PrivacyHeadersMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -131,8 +132,28 @@ LOGIN_URL = "staff-login"
 # "Contact has started again…" cookie on her phone, nothing outside __Host-sid.
 MESSAGE_STORAGE = "django.contrib.messages.storage.session.SessionStorage"
 
+# The cache: CACHE_URL (e.g. redis://127.0.0.1:6379/1) when several processes
+# or machines serve the site; without it, each process's local memory.
+CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://")}
+PER_PROCESS_CACHES = (
+    "django.core.cache.backends.locmem.LocMemCache",
+    "django.core.cache.backends.dummy.DummyCache",
+)
+
+
+def session_engine_for(cache_backend: str) -> str:
+    """Sessions are read from the cache only when the cache is shared by every
+    process. Quick exit and sign-out delete the session from the database and
+    from the cache of the process that served them; with a per-process cache the
+    other processes would keep serving their cached copy of the ended session,
+    so there the database alone is used (one query per request)."""
+    if cache_backend in PER_PROCESS_CACHES:
+        return "django.contrib.sessions.backends.db"
+    return "django.contrib.sessions.backends.cached_db"
+
+
 # Sessions: short idle timeout for everyone, absolute cap on top.
-SESSION_ENGINE = "django.contrib.sessions.backends.db"
+SESSION_ENGINE = session_engine_for(CACHES["default"]["BACKEND"])
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_IDLE_TIMEOUT = env.int("SESSION_IDLE_TIMEOUT", default=15 * 60)
 SESSION_ABSOLUTE_TIMEOUT = env.int("SESSION_ABSOLUTE_TIMEOUT", default=8 * 60 * 60)

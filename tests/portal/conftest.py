@@ -12,11 +12,16 @@ from django.core.cache import cache
 def _fresh_branding() -> Iterator[None]:
     """The branding is cached across requests; a rolled-back test must not
     leave its branding behind for the next one."""
-    from survivor_portal.context_processors import CACHE_KEY
+    from cms.explanations import forget_rendered
+    from survivor_portal.context_processors import CACHE_KEY, _local
 
     cache.delete(CACHE_KEY)
+    _local.clear()
+    forget_rendered()
     yield
     cache.delete(CACHE_KEY)
+    _local.clear()
+    forget_rendered()
 
 
 @pytest.fixture

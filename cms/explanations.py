@@ -1,0 +1,70 @@
+"""A status explanation as her status page shows it, rendered once per content.
+
+Her page reads the current explanation's heading, text and "read more" page id
+from the database in the same query as her own record, so a newly published
+explanation shows at once, in every process. What costs time is the rest:
+turning the rich text into HTML and the page into an address (Wagtail looks up
+the site and the page: two queries). That result is kept in each process's
+memory under a digest of the text and the page id: a new or edited text is a
+new key, so it never needs invalidating. Whether the page is live, and its
+address, can change without the text changing: publishing, unpublishing,
+moving or deleting a page empties this process's copy at once, and every
+copy expires after LOCAL_SECONDS, so other processes follow within that.
+
+Process memory rather than the shared cache: a page then costs no round trip
+to Redis for this, and nothing here is personal.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import time
+from typing import Any
+
+from django.db.models.signals import post_delete
+from django.dispatch import receiver
+from django.utils.safestring import mark_safe
+from wagtail.models import Page
+from wagtail.signals import page_published, page_unpublished, post_page_move
+
+LOCAL_SECONDS = 30
+MAX_HELD = 200
+_held: dict[str, tuple[float, str, str]] = {}
+
+
+def explanation_rendered(*, heading: str, text: str, more_page_id: int | None) -> dict[str, Any]:
+    """Heading, HTML of the rich text, and the "read more" address ("" when the
+    page is not live or not set)."""
+    digest = hashlib.sha256(f"{more_page_id}\x00{text}".encode()).hexdigest()
+    now = time.monotonic()
+    held = _held.get(digest)
+    if held is None or held[0] <= now:
+        from wagtail.templatetags.wagtailcore_tags import richtext
+
+        more_url = ""
+        if more_page_id is not None:
+            page = Page.objects.filter(pk=more_page_id, live=True).first()
+            more_url = (page.get_url() or "") if page is not None else ""
+        if len(_held) >= MAX_HELD:
+            _held.clear()
+        held = (now + LOCAL_SECONDS, str(richtext(text)), more_url)
+        _held[digest] = held
+    _, html, more_url = held
+    return {"heading": heading, "html": mark_safe(html), "more_url": more_url}  # noqa: S308 - Wagtail's own rich-text rendering
+
+
+@receiver(page_published)
+@receiver(page_unpublished)
+@receiver(post_page_move)
+def forget_rendered(**kwargs: object) -> None:
+    _held.clear()
+
+
+def connect_page_deletes() -> None:
+    """Page deletions empty the copy too. Connected per page model (from
+    CmsConfig.ready): a receiver for every model would turn every bulk delete
+    in the project into a row-by-row one."""
+    from wagtail.models import get_page_models
+
+    for model in get_page_models():
+        post_delete.connect(forget_rendered, sender=model, dispatch_uid=f"explanations-{model}")

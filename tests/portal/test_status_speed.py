@@ -1,0 +1,196 @@
+"""Her status page kept fast without giving anything up (issue 13): a pinned
+number of SQL queries, sessions served from a shared cache still ended
+server-side by quick exit, sign-out and the timeouts, the cached explanation
+never stale, and compression only where it is safe."""
+
+from __future__ import annotations
+
+import gzip
+import json
+import time
+
+import pytest
+from django.contrib.sessions.models import Session
+from django.core.cache import cache
+from django.test import Client
+
+from survivor_portal.settings.base import session_engine_for
+
+from ..conftest import sign_in
+from .test_pages import _with_history
+
+CACHED_DB = "django.contrib.sessions.backends.cached_db"
+CACHED_SESSION_PREFIX = "django.contrib.sessions.cached_db"
+
+
+@pytest.fixture
+def cached_sessions(settings):  # noqa: ANN001, ANN201
+    """Sessions read from the cache, as with CACHE_URL on Redis (one test
+    process: its local-memory cache stands in for the shared one)."""
+    settings.SESSION_ENGINE = CACHED_DB
+    cache.clear()
+    yield
+    cache.clear()
+
+
+def test_status_page_needs_at_most_four_queries(
+    world, pages, django_assert_max_num_queries
+) -> None:  # noqa: ANN001
+    _with_history(world)
+    client = sign_in(Client(), world.survivor_a.user)
+    client.get("/")  # a person already signed in
+    with django_assert_max_num_queries(4):
+        response = client.get("/")
+    body = response.content.decode()
+    assert "What “suspended” can mean for you" in body and "Next session" in body
+
+
+def test_with_a_shared_cache_the_session_costs_no_query(
+    world, pages, cached_sessions, django_assert_max_num_queries
+) -> None:  # noqa: ANN001
+    _with_history(world)
+    client = sign_in(Client(), world.survivor_a.user)
+    client.get("/")
+    with django_assert_max_num_queries(3):
+        assert "His current status" in client.get("/").content.decode()
+
+
+def test_a_per_process_cache_never_holds_sessions() -> None:
+    """Quick exit deletes the session from the database and from the cache of the
+    process that served it; another process's local memory would keep it alive."""
+    assert session_engine_for("django.core.cache.backends.locmem.LocMemCache").endswith(".db")
+    assert session_engine_for("django.core.cache.backends.redis.RedisCache") == CACHED_DB
+
+
+@pytest.mark.parametrize("leave", ["quick exit", "sign out"])
+def test_leaving_ends_a_cached_session_server_side(world, pages, cached_sessions, leave) -> None:  # noqa: ANN001
+    client = sign_in(Client(), world.survivor_a.user)
+    assert "His current status" in client.get("/").content.decode()
+    key = client.session.session_key
+    assert cache.get(CACHED_SESSION_PREFIX + key) is not None  # served from the cache
+    if leave == "quick exit":
+        client.get("/leave/")
+    else:
+        client.post("/sign-out/")
+    assert not Session.objects.filter(session_key=key).exists()
+    assert cache.get(CACHED_SESSION_PREFIX + key) is None
+    # Someone who copied her cookie before she left gets the sign-in form.
+    replay = Client()
+    replay.cookies["sessionid"] = key
+    body = replay.get("/").content.decode()
+    assert 'name="passphrase"' in body and "His current status" not in body
+
+
+@pytest.mark.parametrize("timeout", ["idle", "absolute"])
+def test_timeouts_end_a_cached_session(world, pages, cached_sessions, settings, timeout) -> None:  # noqa: ANN001
+    client = sign_in(Client(), world.survivor_a.user)
+    client.get("/")
+    session = client.session
+    key = session.session_key
+    now = int(time.time())
+    if timeout == "idle":
+        session["last_seen"] = now - settings.SESSION_IDLE_TIMEOUT - 1
+    else:
+        session["started_at"] = now - settings.SESSION_ABSOLUTE_TIMEOUT - 1
+    session.save()
+    body = client.get("/", follow=True).content.decode()
+    assert 'name="passphrase"' in body and "His current status" not in body
+    assert not Session.objects.filter(session_key=key).exists()
+    assert cache.get(CACHED_SESSION_PREFIX + key) is None
+
+
+def _draftail(text: str) -> str:
+    block = {
+        "key": "a1b2c",
+        "type": "unstyled",
+        "depth": 0,
+        "text": text,
+        "inlineStyleRanges": [],
+        "entityRanges": [],
+    }
+    return json.dumps({"blocks": [block], "entityMap": {}})
+
+
+def test_a_newly_published_explanation_shows_on_her_page_at_once(world, pages) -> None:  # noqa: ANN001
+    from cms.models import StatusExplanation
+
+    her = sign_in(Client(), world.survivor_a.user)
+    assert "Read more about this" in her.get("/").content.decode()  # now cached
+    explanation = StatusExplanation.objects.get(status=world.linked_participant.status)
+    comms = sign_in(Client(), world.comms)
+    response = comms.post(
+        f"/editor/snippets/cms/statusexplanation/edit/{explanation.pk}/",
+        {
+            "status": explanation.status,
+            "heading": "Fresh words from comms",
+            "text": _draftail("Newly published today."),
+            "more_page": "",
+        },
+    )
+    assert response.status_code == 302, response.content.decode()[:2000]
+    body = her.get("/").content.decode()
+    assert "Fresh words from comms" in body and "Newly published today." in body
+    assert "Read more about this" not in body
+
+
+def test_an_unpublished_page_leaves_her_explanation_at_once(world, pages) -> None:  # noqa: ANN001
+    from cms.models import StatusExplanation
+
+    explanation = StatusExplanation.objects.select_related("more_page").get(
+        status=world.linked_participant.status
+    )
+    her = sign_in(Client(), world.survivor_a.user)
+    link = f'href="{explanation.more_page.url}"'
+    assert link in her.get("/").content.decode()
+    explanation.more_page.unpublish()
+    assert "Read more about this" not in her.get("/").content.decode()
+
+
+def test_her_pages_are_compressed_and_staff_pages_never(world, pages) -> None:  # noqa: ANN001
+    her = sign_in(Client(), world.survivor_a.user)
+    response = her.get("/", headers={"accept-encoding": "gzip"})
+    assert response["Content-Encoding"] == "gzip"
+    assert response["Cache-Control"] == "no-store"
+    assert "default-src 'self'" in response["Content-Security-Policy"]
+    assert "His current status" in gzip.decompress(response.content).decode()
+    staff = sign_in(Client(), world.wss_a)
+    response = staff.get("/staff/caseload/", headers={"accept-encoding": "gzip"})
+    assert response.status_code == 200
+    assert "Content-Encoding" not in response
+
+
+@pytest.mark.postgres_redis
+@pytest.mark.parametrize("leave", ["quick exit", "sign out"])
+def test_leaving_ends_a_session_held_in_redis(world, pages, settings, leave) -> None:  # noqa: ANN001
+    """The deployed shape: sessions read from Redis, shared by every process.
+    After she leaves, no process can find the session: not in Redis (checked
+    with a separate client, as another process would), not in the database."""
+    import os
+
+    import redis
+
+    url = os.environ["CELERY_BROKER_URL"]
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": url,
+            "KEY_PREFIX": "test-sessions",
+        }
+    }
+    settings.SESSION_ENGINE = session_engine_for(settings.CACHES["default"]["BACKEND"])
+    assert settings.SESSION_ENGINE == CACHED_DB
+    other_process = redis.Redis.from_url(url)
+    client = sign_in(Client(), world.survivor_a.user)
+    assert "His current status" in client.get("/").content.decode()
+    key = client.session.session_key
+    redis_key = f"test-sessions:1:{CACHED_SESSION_PREFIX}{key}"
+    assert other_process.exists(redis_key)
+    if leave == "quick exit":
+        client.get("/leave/")
+    else:
+        client.post("/sign-out/")
+    assert not other_process.exists(redis_key)
+    assert not Session.objects.filter(session_key=key).exists()
+    replay = Client()
+    replay.cookies["sessionid"] = key
+    assert 'name="passphrase"' in replay.get("/").content.decode()
