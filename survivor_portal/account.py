@@ -31,11 +31,19 @@ from .portal_state import PortalState, state_for, state_save
 
 
 class RealAccount:
-    def __init__(self, request: HttpRequest, survivor: Survivor, state: PortalState) -> None:
+    def __init__(self, request: HttpRequest, survivor: Survivor | None, state: PortalState) -> None:
         self.request = request
         self.user = request.user
-        self.survivor = survivor
+        self._survivor = survivor
         self.state = state
+
+    @property
+    def survivor(self) -> Survivor:
+        """Her record, loaded only by the pages that need it (her status page
+        reads everything it shows in its own joined query)."""
+        if self._survivor is None:
+            self._survivor = self.user.survivor
+        return self._survivor
 
     def _saved(self) -> None:
         state_save(self.request, self.state)
@@ -188,7 +196,7 @@ def _time(text: str) -> Any:
     return time(int(hours), int(minutes))
 
 
-def account_for(request: HttpRequest, survivor: Survivor) -> RealAccount:
+def account_for(request: HttpRequest, survivor: Survivor | None = None) -> RealAccount:
     state = state_for(request)
     kind = DecoyAccount if state.quiet else RealAccount
     return kind(request, survivor, state)

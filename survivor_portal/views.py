@@ -152,8 +152,7 @@ def home(request: HttpRequest) -> HttpResponse:
 
 def _status_page(request: HttpRequest) -> HttpResponse:
     try:
-        survivor = request.user.survivor
-        context = account_for(request, survivor).home()
+        context = account_for(request).home()
     except (Survivor.DoesNotExist, StateUnreadable):
         return _end_session(request, "/")
     participant = context["participant"]
