@@ -28,6 +28,9 @@ def run() -> bool:
     from tests.conftest import build_world, client_for
     from tests.test_access_matrix import _ids
 
+    from contacts import roles
+
+    roles.roles_ensure()  # as tests/conftest.py does once per session
     world = build_world()
     ids = _ids(world)
     clients = {role: client_for(role, world) for role in ROLES}

@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 import pytest
+from django.db import connections
 from django.test import Client
 from django_otp import DEVICE_ID_SESSION_KEY
 
 from contacts import roles
 from contacts.models import Survivor, User
 
+from .portal.browser import Browser, SharedChromium
 from .factories import (
     ParticipantFactory,
     ProgrammeGroupFactory,
@@ -36,9 +39,52 @@ CANARIES = [
 ]
 
 
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):  # noqa: ANN001, ANN201
+    """The test database, migrated (post_migrate creates the roles), with the
+    roles completed once more now that every app's permissions exist."""
+    with django_db_blocker.unblock():
+        roles.roles_ensure()
+
+
+def _transactional(request: pytest.FixtureRequest) -> bool:
+    names = request.fixturenames
+    if "transactional_db" in names or "live_server" in names:
+        return True
+    marker = request.node.get_closest_marker("django_db")
+    if marker is None:
+        return False
+    return bool(marker.kwargs.get("transaction") or (marker.args and marker.args[0]))
+
+
 @pytest.fixture(autouse=True)
-def _roles(db: None) -> None:
-    roles.roles_ensure()
+def _roles(request: pytest.FixtureRequest, db: None) -> None:
+    """Every test starts with the four roles and their permissions. A test in a
+    transaction keeps the ones made once per session (rolled back to them); a
+    transactional test starts after another one's flush, so it makes them again."""
+    if _transactional(request):
+        roles.roles_ensure()
+
+
+_SHARED_CHROMIUM = SharedChromium()
+
+
+@pytest.fixture
+def chromium_browser(transactional_db: None) -> Iterator[Browser]:
+    """The shared headless Chromium (``tests/portal/browser.py``): one process
+    for each run of consecutive tests that use it, stopped as soon as the next
+    test does not. Give every test its own context (``new_context``)."""
+    connections.close_all()
+    browser = _SHARED_CHROMIUM.get()
+    yield browser
+    connections.close_all()
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_teardown(item: pytest.Item, nextitem: pytest.Item | None) -> Iterator[None]:
+    yield  # the test's own fixtures (and database flush) first
+    if nextitem is None or "chromium_browser" not in getattr(nextitem, "fixturenames", ()):
+        _SHARED_CHROMIUM.stop()
 
 
 def sign_in(client: Client, user: User, *, verified: bool = True) -> Client:
