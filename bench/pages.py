@@ -24,11 +24,10 @@ def run() -> bool:
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
+    from contacts import roles
     from tests import access_matrix as matrix
     from tests.conftest import build_world, client_for
     from tests.test_access_matrix import _ids
-
-    from contacts import roles
 
     roles.roles_ensure()  # as tests/conftest.py does once per session
     world = build_world()

@@ -13,7 +13,6 @@ from django_otp import DEVICE_ID_SESSION_KEY
 from contacts import roles
 from contacts.models import Survivor, User
 
-from .portal.browser import Browser, SharedChromium
 from .factories import (
     ParticipantFactory,
     ProgrammeGroupFactory,
@@ -21,6 +20,7 @@ from .factories import (
     staff_user,
     survivor_account,
 )
+from .portal.browser import Browser, SharedChromium
 
 # Values that must never appear on the programme side (SPEC 2).
 CANARY_NAME = "Canarywoman Zephyrine"
