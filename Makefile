@@ -55,8 +55,14 @@ run: setup
 	DJANGO_SETTINGS_MODULE=survivor_portal.settings.dev $(PY) manage.py seed_demo
 	DJANGO_SETTINGS_MODULE=survivor_portal.settings.dev bin/run-all
 
+# The suite in TEST_WORKERS processes (pytest-xdist; 2 = this machine's cores;
+# TEST_WORKERS=0 runs it in this one process). Tests that talk to the broker,
+# and the browser tests, are each kept on one process (--dist loadgroup).
+TEST_WORKERS ?= 2
+PYTEST_XDIST = $(if $(filter 0,$(TEST_WORKERS)),,-n $(TEST_WORKERS) --dist loadgroup)
+
 test: setup browser
-	$(VENV)/bin/pytest
+	$(VENV)/bin/pytest $(PYTEST_XDIST) $(PYTEST_ARGS)
 
 # Benchmarks with their budgets (PostgreSQL + Redis on their standard local ports).
 bench: setup

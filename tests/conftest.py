@@ -215,6 +215,30 @@ def pytest_collection_modifyitems(config, items) -> None:  # noqa: ANN001
         config._postgres_redis_deselected = len(chosen)
 
 
+def pytest_sessionfinish(session: pytest.Session) -> None:
+    """Under pytest-xdist each worker hands its figures to the controller."""
+    workeroutput = getattr(session.config, "workeroutput", None)
+    if workeroutput is None:
+        return
+    from .test_access_matrix import MATRIX_FIGURES
+
+    workeroutput["matrix_figures"] = dict(MATRIX_FIGURES)
+    workeroutput["postgres_redis_deselected"] = getattr(
+        session.config, "_postgres_redis_deselected", 0
+    )
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_testnodedown(node, error) -> None:  # noqa: ANN001 - pytest-xdist's hook
+    output = getattr(node, "workeroutput", {})
+    config = node.config
+    # Every worker collects (and deselects) the same tests: the count is one worker's.
+    config._postgres_redis_deselected = output.get("postgres_redis_deselected", 0)
+    figures = output.get("matrix_figures") or {}
+    if figures:
+        config._matrix_figures = figures
+
+
 def pytest_terminal_summary(terminalreporter, exitstatus, config) -> None:  # noqa: ANN001
     """Always print how much of the access matrix was checked."""
     from .test_access_matrix import MATRIX_FIGURES
@@ -225,8 +249,9 @@ def pytest_terminal_summary(terminalreporter, exitstatus, config) -> None:  # no
             f"{deselected} tests need PostgreSQL + Redis: they run in .ci/run's second pass"
         )
 
-    if MATRIX_FIGURES:
+    figures = MATRIX_FIGURES or getattr(config, "_matrix_figures", {})
+    if figures:
         terminalreporter.write_line(
-            f"access matrix: {MATRIX_FIGURES['pairs']} URL × role pairs checked, "
-            f"{MATRIX_FIGURES['unexpected']} unexpected"
+            f"access matrix: {figures['pairs']} URL × role pairs checked, "
+            f"{figures['unexpected']} unexpected"
         )

@@ -17,6 +17,7 @@ from .browser import navigation_entries, neutral_destination, new_context, sign_
 pytestmark = [
     pytest.mark.browser,
     pytest.mark.django_db(transaction=True),
+    pytest.mark.xdist_group("chromium"),  # under -n, one process runs them all: one Chromium
 ]
 
 PASSPHRASE = "a long passphrase 42"  # tests.factories.survivor_account's default
