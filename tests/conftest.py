@@ -20,6 +20,7 @@ from .factories import (
     staff_user,
     survivor_account,
 )
+from .migrated_db import migrated_database_copy
 from .portal.browser import Browser, SharedChromium
 
 # Values that must never appear on the programme side (SPEC 2).
@@ -37,6 +38,16 @@ CANARIES = [
     CANARY_MESSAGE,
     CANARY_CODE_WORD,
 ]
+
+
+@pytest.fixture(scope="session")
+def django_db_modify_db_settings(
+    django_db_modify_db_settings_parallel_suffix: None,
+) -> Iterator[None]:
+    """The SQLite test database's migrations are copied from an identical
+    earlier run when nothing that shapes them changed (tests/migrated_db.py)."""
+    with migrated_database_copy():
+        yield
 
 
 @pytest.fixture(scope="session")
