@@ -61,8 +61,10 @@ run: setup
 TEST_WORKERS ?= 2
 PYTEST_XDIST = $(if $(filter 0,$(TEST_WORKERS)),,-n $(TEST_WORKERS) --dist loadgroup)
 
+# pytest exits 5 when it collected no test: that is a failure too, said aloud.
 test: setup browser
-	$(VENV)/bin/pytest $(PYTEST_XDIST) $(PYTEST_ARGS)
+	@rc=0; $(VENV)/bin/pytest $(PYTEST_XDIST) $(PYTEST_ARGS) || rc=$$?; \
+	  if [ $$rc = 5 ]; then echo "FAIL: pytest collected no test" >&2; fi; exit $$rc
 
 # Benchmarks with their budgets (PostgreSQL + Redis on their standard local ports).
 bench: setup
