@@ -11,8 +11,11 @@ PY := $(VENV)/bin/python
 UV_VENV := .uv
 UV := $(UV_VENV)/bin/uv
 STAMP := $(VENV)/.synced
-# uv never downloads a Python interpreter here; it uses $(PYTHON).
+# uv never downloads a Python interpreter here; it uses $(PYTHON). It compiles
+# the installed packages' bytecode once, as pip does, so no process pays for it
+# later (PYTHONDONTWRITEBYTECODE=1 would otherwise make every start recompile).
 export UV_PYTHON_DOWNLOADS := never
+export UV_COMPILE_BYTECODE := 1
 
 .PHONY: run test setup browser lint format check clean bench security fault lock
 
@@ -24,7 +27,7 @@ $(UV): requirements-uv.txt
 
 # Every package at the locked version with its locked hash; packages not in the
 # lock are removed. The project itself is not installed (tool.uv.package = false).
-$(STAMP): $(UV) uv.lock pyproject.toml
+$(STAMP): $(UV) uv.lock pyproject.toml Makefile
 	$(UV) sync --locked --extra test --python $(PYTHON)
 	touch $(STAMP)
 
