@@ -11,11 +11,14 @@ PY := $(VENV)/bin/python
 UV_VENV := .uv
 UV := $(UV_VENV)/bin/uv
 STAMP := $(VENV)/.synced
-# uv never downloads a Python interpreter here; it uses $(PYTHON). It compiles
-# the installed packages' bytecode once, as pip does, so no process pays for it
-# later (PYTHONDONTWRITEBYTECODE=1 would otherwise make every start recompile).
+# uv never downloads a Python interpreter here; it uses $(PYTHON).
 export UV_PYTHON_DOWNLOADS := never
-export UV_COMPILE_BYTECODE := 1
+# Python caches the bytecode of what it imports (in .venv and the project) on
+# first use; with PYTHONDONTWRITEBYTECODE set in the environment every process
+# (server, worker, beat, each test process) would recompile every module it
+# imports, about 12 s of CPU each. Compiling all 7,000 files at install instead
+# takes longer than the lazy cache.
+unexport PYTHONDONTWRITEBYTECODE
 
 .PHONY: run test setup browser lint format check clean bench security fault lock
 
