@@ -72,7 +72,17 @@ def run_figure_tests() -> int:
     env = {**os.environ, "SECURITY_FIGURES": str(FIGURES), "FUZZ_EXAMPLES": "200"}
     process = subprocess.run(
         # Two processes (pytest-xdist): the long fuzzing runs beside the others.
-        [str(VENV / "pytest"), "-q", "-p", "no:randomly", "-n", "2", *FIGURE_TESTS],
+        [
+            str(VENV / "pytest"),
+            "-q",
+            "-p",
+            "no:randomly",
+            "-n",
+            "2",
+            "--dist",
+            "loadgroup",
+            *FIGURE_TESTS,
+        ],
         cwd=ROOT,
         env=env,
     )
