@@ -1,26 +1,56 @@
 # The two commands: `make run` and `make test`. Everything else supports them.
+#
+# Installs come from the lock only: uv.lock pins every package (direct and
+# transitive) with its sha256 hashes, and `uv sync --locked` refuses to run if
+# the lock does not match pyproject.toml. uv itself is pinned with hashes in
+# requirements-uv.txt and installed by pip into its own small virtualenv (.uv/),
+# so a fresh machine needs nothing but Python 3.11 and make.
 PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV := .venv
 PY := $(VENV)/bin/python
-STAMP := $(VENV)/.installed-$(shell cat pyproject.toml | cksum | cut -d' ' -f1)
+UV_VENV := .uv
+UV := $(UV_VENV)/bin/uv
+STAMP := $(VENV)/.synced
+# uv never downloads a Python interpreter here; it uses $(PYTHON).
+export UV_PYTHON_DOWNLOADS := never
+# Python caches the bytecode of what it imports (in .venv and the project) on
+# first use; with PYTHONDONTWRITEBYTECODE set in the environment every process
+# (server, worker, beat, each test process) would recompile every module it
+# imports, about 12 s of CPU each. Compiling all 7,000 files at install instead
+# takes longer than the lazy cache.
+unexport PYTHONDONTWRITEBYTECODE
 
-.PHONY: run test setup browser lint format check clean bench security fault
+.PHONY: run test setup browser lint format check clean bench security fault lock
 
-$(STAMP): pyproject.toml
+$(UV): requirements-uv.txt
 	@test -n "$(PYTHON)" || { echo "Python 3.11 is needed (python3.11 not found)." >&2; exit 1; }
-	$(PYTHON) -m venv $(VENV)
-	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -e ".[test]"
-	rm -f $(VENV)/.installed-*
+	$(PYTHON) -m venv $(UV_VENV)
+	$(UV_VENV)/bin/pip install --quiet --disable-pip-version-check --require-hashes -r requirements-uv.txt
+	touch $(UV)
+
+# Every package at the locked version with its locked hash; packages not in the
+# lock are removed. The project itself is not installed (tool.uv.package = false).
+$(STAMP): $(UV) uv.lock pyproject.toml Makefile
+	$(UV) sync --locked --extra test --python $(PYTHON)
 	touch $(STAMP)
 
 setup: $(STAMP)
 
-# Debian's Chromium for the browser tests (Playwright drives it; it never downloads a browser).
+# Re-resolve uv.lock after editing pyproject.toml (keeps every other locked
+# version). To move a package on: `.uv/bin/uv lock --upgrade-package <name>`.
+lock: $(UV)
+	$(UV) lock --python $(PYTHON)
+
+# A visible, system-wide step: the browser tests (marker `browser`, and the
+# accessibility checks) drive a real headless Chromium through Playwright, which
+# is pointed at Debian's /usr/bin/chromium and never downloads a browser. If it
+# is missing this installs ONE Debian package, `chromium`, with apt-get (as
+# root only); otherwise it stops and says what to install. NO_SYSTEM_INSTALL=1
+# never installs anything.
 browser:
 	@command -v chromium >/dev/null 2>&1 || { \
-	  if [ "$$(id -u)" = 0 ]; then \
-	    echo "Installing Debian's chromium for the browser tests..."; \
+	  if [ "$$(id -u)" = 0 ] && [ -z "$(NO_SYSTEM_INSTALL)" ]; then \
+	    echo "make browser: installing the Debian package 'chromium' (apt-get) for the browser tests..."; \
 	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
 	  else \
 	    echo "Chromium is needed for the browser tests: sudo apt-get install chromium" >&2; exit 1; \
@@ -31,8 +61,16 @@ run: setup
 	DJANGO_SETTINGS_MODULE=survivor_portal.settings.dev $(PY) manage.py seed_demo
 	DJANGO_SETTINGS_MODULE=survivor_portal.settings.dev bin/run-all
 
+# The suite in TEST_WORKERS processes (pytest-xdist; 2 = this machine's cores;
+# TEST_WORKERS=0 runs it in this one process). Tests that talk to the broker,
+# and the browser tests, are each kept on one process (--dist loadgroup).
+TEST_WORKERS ?= 2
+PYTEST_XDIST = $(if $(filter 0,$(TEST_WORKERS)),,-n $(TEST_WORKERS) --dist loadgroup)
+
+# pytest exits 5 when it collected no test: that is a failure too, said aloud.
 test: setup browser
-	$(VENV)/bin/pytest
+	@rc=0; $(VENV)/bin/pytest $(PYTEST_XDIST) $(PYTEST_ARGS) || rc=$$?; \
+	  if [ $$rc = 5 ]; then echo "FAIL: pytest collected no test" >&2; fi; exit $$rc
 
 # Benchmarks with their budgets (PostgreSQL + Redis on their standard local ports).
 bench: setup
@@ -59,4 +97,4 @@ format: setup
 	$(VENV)/bin/ruff check --fix .
 
 clean:
-	rm -rf $(VENV) var db.sqlite3 staticfiles
+	rm -rf $(VENV) $(UV_VENV) var db.sqlite3 staticfiles

@@ -24,10 +24,12 @@ def run() -> bool:
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
+    from contacts import roles
     from tests import access_matrix as matrix
     from tests.conftest import build_world, client_for
     from tests.test_access_matrix import _ids
 
+    roles.roles_ensure()  # as tests/conftest.py does once per session
     world = build_world()
     ids = _ids(world)
     clients = {role: client_for(role, world) for role in ROLES}

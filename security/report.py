@@ -84,7 +84,20 @@ def run_figure_tests() -> int:
     FIGURES.unlink(missing_ok=True)
     env = {**os.environ, "SECURITY_FIGURES": str(FIGURES), "FUZZ_EXAMPLES": "200"}
     process = subprocess.run(
-        [str(VENV / "pytest"), "-q", "-p", "no:randomly", *FIGURE_TESTS], cwd=ROOT, env=env
+        # Two processes (pytest-xdist): the long fuzzing runs beside the others.
+        [
+            str(VENV / "pytest"),
+            "-q",
+            "-p",
+            "no:randomly",
+            "-n",
+            "2",
+            "--dist",
+            "loadgroup",
+            *FIGURE_TESTS,
+        ],
+        cwd=ROOT,
+        env=env,
     )
     return process.returncode
 

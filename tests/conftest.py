@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import timedelta
 
 import pytest
+from django.db import connections
 from django.test import Client
 from django.utils import timezone
 from django_otp import DEVICE_ID_SESSION_KEY
@@ -20,6 +22,8 @@ from .factories import (
     staff_user,
     survivor_account,
 )
+from .migrated_db import migrated_database_copy
+from .portal.browser import Browser, SharedChromium
 
 # Values that must never appear on the programme side (SPEC 2).
 CANARY_NAME = "Canarywoman Zephyrine"
@@ -38,9 +42,62 @@ CANARIES = [
 ]
 
 
+@pytest.fixture(scope="session")
+def django_db_modify_db_settings(
+    django_db_modify_db_settings_parallel_suffix: None,
+) -> Iterator[None]:
+    """The SQLite test database's migrations are copied from an identical
+    earlier run when nothing that shapes them changed (tests/migrated_db.py)."""
+    with migrated_database_copy():
+        yield
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):  # noqa: ANN001, ANN201
+    """The test database, migrated (post_migrate creates the roles), with the
+    roles completed once more now that every app's permissions exist."""
+    with django_db_blocker.unblock():
+        roles.roles_ensure()
+
+
+def _transactional(request: pytest.FixtureRequest) -> bool:
+    names = request.fixturenames
+    if "transactional_db" in names or "live_server" in names:
+        return True
+    marker = request.node.get_closest_marker("django_db")
+    if marker is None:
+        return False
+    return bool(marker.kwargs.get("transaction") or (marker.args and marker.args[0]))
+
+
 @pytest.fixture(autouse=True)
-def _roles(db: None) -> None:
-    roles.roles_ensure()
+def _roles(request: pytest.FixtureRequest, db: None) -> None:
+    """Every test starts with the four roles and their permissions. A test in a
+    transaction keeps the ones made once per session (rolled back to them); a
+    transactional test starts after another one's flush, so it makes them again."""
+    if _transactional(request):
+        roles.roles_ensure()
+
+
+_SHARED_CHROMIUM = SharedChromium()
+
+
+@pytest.fixture
+def chromium_browser(transactional_db: None) -> Iterator[Browser]:
+    """The shared headless Chromium (``tests/portal/browser.py``): one process
+    for each run of consecutive tests that use it, stopped as soon as the next
+    test does not. Give every test its own context (``new_context``)."""
+    connections.close_all()
+    browser = _SHARED_CHROMIUM.get()
+    yield browser
+    connections.close_all()
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_teardown(item: pytest.Item, nextitem: pytest.Item | None) -> Iterator[None]:
+    yield  # the test's own fixtures (and database flush) first
+    if nextitem is None or "chromium_browser" not in getattr(nextitem, "fixturenames", ()):
+        _SHARED_CHROMIUM.stop()
 
 
 def sign_in(client: Client, user: User, *, verified: bool = True) -> Client:
@@ -172,6 +229,30 @@ def pytest_collection_modifyitems(config, items) -> None:  # noqa: ANN001
         config._postgres_redis_deselected = len(chosen)
 
 
+def pytest_sessionfinish(session: pytest.Session) -> None:
+    """Under pytest-xdist each worker hands its figures to the controller."""
+    workeroutput = getattr(session.config, "workeroutput", None)
+    if workeroutput is None:
+        return
+    from .test_access_matrix import MATRIX_FIGURES
+
+    workeroutput["matrix_figures"] = dict(MATRIX_FIGURES)
+    workeroutput["postgres_redis_deselected"] = getattr(
+        session.config, "_postgres_redis_deselected", 0
+    )
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_testnodedown(node, error) -> None:  # noqa: ANN001 - pytest-xdist's hook
+    output = getattr(node, "workeroutput", {})
+    config = node.config
+    # Every worker collects (and deselects) the same tests: the count is one worker's.
+    config._postgres_redis_deselected = output.get("postgres_redis_deselected", 0)
+    figures = output.get("matrix_figures") or {}
+    if figures:
+        config._matrix_figures = figures
+
+
 def pytest_terminal_summary(terminalreporter, exitstatus, config) -> None:  # noqa: ANN001
     """Always print how much of the access matrix was checked."""
     from .test_access_matrix import MATRIX_FIGURES
@@ -182,8 +263,9 @@ def pytest_terminal_summary(terminalreporter, exitstatus, config) -> None:  # no
             f"{deselected} tests need PostgreSQL + Redis: they run in .ci/run's second pass"
         )
 
-    if MATRIX_FIGURES:
+    figures = MATRIX_FIGURES or getattr(config, "_matrix_figures", {})
+    if figures:
         terminalreporter.write_line(
-            f"access matrix: {MATRIX_FIGURES['pairs']} URL × role pairs checked, "
-            f"{MATRIX_FIGURES['unexpected']} unexpected"
+            f"access matrix: {figures['pairs']} URL × role pairs checked, "
+            f"{figures['unexpected']} unexpected"
         )

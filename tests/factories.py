@@ -7,7 +7,6 @@ from django.contrib.auth.models import Group
 from django.utils import timezone
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from contacts import roles
 from contacts.encryption import phone_hash
 from contacts.models import (
     Participant,
@@ -32,7 +31,8 @@ class UserFactory(factory.django.DjangoModelFactory):
 def staff_user(role: str | None, *, username: str | None = None, otp: bool = True, **kw) -> User:
     user = UserFactory(kind=User.Kind.STAFF, **({"username": username} if username else {}), **kw)
     if role:
-        roles.roles_ensure()
+        # The roles exist already (tests/conftest.py makes them per session and
+        # after every flush), so no role set-up per staff user.
         user.groups.add(Group.objects.get(name=role))
     if otp:
         TOTPDevice.objects.create(user=user, name="test", confirmed=True)

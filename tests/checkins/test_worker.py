@@ -19,7 +19,11 @@ from contacts.tasks import checkins_dispatch, outbox_sweep
 from ..factories import SurvivorFactory
 from .conftest import all_day_windows, due_plan, sign
 
-pytestmark = [pytest.mark.worker, pytest.mark.django_db(transaction=True)]
+pytestmark = [
+    pytest.mark.worker,
+    pytest.mark.django_db(transaction=True),
+    pytest.mark.xdist_group("broker"),  # one process at a time talks to the broker
+]
 
 
 def wait_for(condition, *, timeout: float = 30.0, poke=None, every: float = 0.5) -> None:

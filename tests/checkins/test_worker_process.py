@@ -33,6 +33,7 @@ BROKER_URL = os.environ.get("CELERY_BROKER_URL", "")
 pytestmark = [
     pytest.mark.worker,
     pytest.mark.django_db(transaction=True),
+    pytest.mark.xdist_group("broker"),  # one process at a time talks to the broker
     # Real worker processes sharing one database need PostgreSQL + Redis: these
     # run in .ci/run's second pass and are deselected (with a note) on SQLite.
     pytest.mark.postgres_redis,

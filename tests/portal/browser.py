@@ -58,12 +58,58 @@ os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 @contextmanager
 def chromium() -> Iterator[Browser]:
+    """One Chromium of its own (the shared one is ``SharedChromium``)."""
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         try:
             yield browser
         finally:
             browser.close()
+
+
+class SharedChromium:
+    """One Chromium for a run of consecutive browser tests, started on first use.
+
+    Starting Chromium costs about a second; every test still gets a fresh
+    context (own cookies, storage, cache and history) from ``new_context``.
+    Playwright's event loop counts as a running loop for Django, whose database
+    connections then live elsewhere, so the database connections are closed
+    around every start and stop, and the browser is stopped as soon as the next
+    test does not use it (``tests/conftest.py``): it never outlives the run of
+    tests that need it, nor the test database.
+    """
+
+    def __init__(self) -> None:
+        self._playwright = None
+        self._manager = None
+        self.browser: Browser | None = None
+
+    def get(self) -> Browser:
+        if self.browser is None or not self.browser.is_connected():
+            self.stop()
+            from django.db import connections
+
+            connections.close_all()
+            self._manager = sync_playwright()
+            self._playwright = self._manager.__enter__()
+            self.browser = self._playwright.chromium.launch(
+                executable_path=CHROMIUM, args=CHROMIUM_ARGS
+            )
+        return self.browser
+
+    def stop(self) -> None:
+        if self._manager is None:
+            return
+        from django.db import connections
+
+        connections.close_all()
+        try:
+            if self.browser is not None:
+                self.browser.close()
+        finally:
+            self.browser = None
+            manager, self._manager, self._playwright = self._manager, None, None
+            manager.__exit__(None, None, None)
 
 
 def new_context(browser: Browser, *, javascript: bool = True) -> BrowserContext:

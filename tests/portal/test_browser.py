@@ -7,32 +7,28 @@ from collections.abc import Iterator
 import pytest
 from axe_playwright_python.sync_playwright import Axe
 from django.contrib.sessions.models import Session
-from django.db import connections
 from playwright.sync_api import Browser, Page
 
 from contacts import services
 from contacts.models import Alert, Attendance, AttendanceMark
 
-from .browser import chromium, navigation_entries, neutral_destination, new_context, sign_in
+from .browser import navigation_entries, neutral_destination, new_context, sign_in
 
 pytestmark = [
     pytest.mark.browser,
     pytest.mark.django_db(transaction=True),
+    pytest.mark.xdist_group("chromium"),  # under -n, one process runs them all: one Chromium
 ]
 
 PASSPHRASE = "a long passphrase 42"  # tests.factories.survivor_account's default
 
 
 @pytest.fixture
-def browser(transactional_db: None) -> Iterator[Browser]:
-    # Per test, started after the database is set up and stopped before it is
-    # flushed: Playwright's event loop must not outlive the test's database.
-    # A database connection open when Playwright starts is replaced (and would
-    # be left open on PostgreSQL), so connections are closed on both sides.
-    connections.close_all()
-    with chromium() as browser:
-        yield browser
-        connections.close_all()
+def browser(chromium_browser: Browser) -> Browser:
+    # The shared Chromium (tests/conftest.py): started once for this file's run
+    # of tests, after the database is set up, and stopped before the next test
+    # that does not use it; every test gets its own context from ``page``.
+    return chromium_browser
 
 
 @pytest.fixture

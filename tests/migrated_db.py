@@ -1,0 +1,100 @@
+"""A copy of the migrated SQLite test database, keyed by everything that shapes it.
+
+Migrating the in-memory SQLite test database takes 15-20 s of CPU per test
+process (mostly Wagtail's migrations). The first run migrates as usual and
+saves the result as ``var/test-db/<key>.sqlite3``; later runs copy that file into
+the in-memory database instead of migrating again. The key is a hash of every
+installed app's migration files, the locked package versions (``uv.lock``), the
+post_migrate code (``contacts/roles.py``) and the installed apps, so any change
+to a migration, a dependency or the roles migrates afresh. A clean checkout has
+no copy, so it (and CI) always runs every migration. ``TEST_DB_CACHE=0`` turns
+the copy off. PostgreSQL is always migrated.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import sqlite3
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+CACHE_DIR = ROOT / "var" / "test-db"
+
+
+def _key() -> str:
+    from django.apps import apps
+
+    digest = hashlib.sha256()
+    for name in ("uv.lock", "contacts/roles.py"):
+        digest.update((ROOT / name).read_bytes())
+    for app in apps.get_app_configs():
+        digest.update(app.name.encode())
+        folder = Path(app.path) / "migrations"
+        for path in sorted(folder.glob("*.py")) if folder.is_dir() else []:
+            digest.update(path.name.encode())
+            digest.update(path.read_bytes())
+    return digest.hexdigest()[:24]
+
+
+def _enabled(alias: str) -> bool:
+    from django.db import connections
+
+    connection = connections[alias]
+    return (
+        os.environ.get("TEST_DB_CACHE", "1") != "0"
+        and connection.vendor == "sqlite"
+        and connection.is_in_memory_db()
+    )
+
+
+def _copy(source: sqlite3.Connection, target: sqlite3.Connection) -> None:
+    source.backup(target)
+
+
+@contextmanager
+def migrated_database_copy() -> Iterator[None]:
+    """While active, the test database set-up's ``migrate`` of an in-memory
+    SQLite database is replaced by a copy of an earlier, identical migration."""
+    from django.core import management
+
+    original: Callable = management.call_command
+
+    def call_command(name: object, *args: object, **options: object) -> object:
+        alias = str(options.get("database", "default"))
+        if name != "migrate" or not options.get("run_syncdb") or not _enabled(alias):
+            return original(name, *args, **options)
+        from django.db import connections
+
+        connection = connections[alias]
+        path = CACHE_DIR / f"{_key()}.sqlite3"
+        if path.exists():
+            connection.ensure_connection()
+            source = sqlite3.connect(path)
+            try:
+                _copy(source, connection.connection)
+            finally:
+                source.close()
+            return None
+        result = original(name, *args, **options)
+        CACHE_DIR.mkdir(parents=True, exist_ok=True)
+        partial = path.with_suffix(f".{os.getpid()}.partial")
+        target = sqlite3.connect(partial)
+        try:
+            connection.ensure_connection()
+            _copy(connection.connection, target)
+        finally:
+            target.close()
+        for old in CACHE_DIR.glob("*.sqlite3"):
+            if old != path:
+                old.unlink(missing_ok=True)
+        os.replace(partial, path)
+        return result
+
+    management.call_command = call_command
+    try:
+        yield
+    finally:
+        management.call_command = original
