@@ -7,27 +7,24 @@ post under /editor/, which Django's CSRF check refused with a 403.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 import pytest
-from django.db import connections
 from django_otp.oath import TOTP
 from django_otp.plugins.otp_totp.models import TOTPDevice
 from playwright.sync_api import Browser, Page
 
-from tests.portal.browser import chromium
-
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.django_db(transaction=True),
+    pytest.mark.xdist_group("chromium"),  # under -n, one process runs them all: one Chromium
+]
 
 STAFF_PASSWORD = "correct-horse-battery"  # tests.factories.UserFactory's default
 
 
 @pytest.fixture
-def browser(transactional_db: None) -> Iterator[Browser]:
-    connections.close_all()
-    with chromium() as browser:
-        yield browser
-        connections.close_all()
+def browser(chromium_browser: Browser) -> Browser:
+    """The run's shared Chromium (``tests/conftest.py``)."""
+    return chromium_browser
 
 
 def authenticator_code(device: TOTPDevice) -> str:

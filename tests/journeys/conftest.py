@@ -1,4 +1,5 @@
-"""What every journey needs: one real Chromium for the whole run and a fresh
+"""What every journey needs: the run's shared Chromium (``chromium_browser`` in
+``tests/conftest.py``, started once for consecutive browser tests) and a fresh
 browser context per person.
 
 A journey is a person's task through the real pages of the running service
@@ -16,10 +17,9 @@ from collections.abc import Callable, Iterator
 
 import pytest
 from django.core.cache import cache
-from django.db import connections
 from playwright.sync_api import Browser, BrowserContext, Page, expect
 
-from tests.portal.browser import chromium, neutral_destination
+from tests.portal.browser import neutral_destination
 
 STAFF_SCREEN = {"width": 1280, "height": 800}
 PHONE_SCREEN = {"width": 360, "height": 640}
@@ -28,23 +28,6 @@ PHONE_SCREEN = {"width": 360, "height": 640}
 PATIENCE_MS = 30_000
 
 expect.set_options(timeout=PATIENCE_MS)
-
-
-@pytest.fixture(scope="package")
-def chromium_browser(django_db_setup: None) -> Iterator[Browser]:
-    """One headless Chromium for every journey (Debian's /usr/bin/chromium).
-
-    If it cannot start, every journey fails: nothing here skips. Package scope:
-    the journeys run one after another, so this starts once per test run, and
-    Playwright's event loop is gone again before the rest of the suite (which
-    starts its own Playwright) runs. Database connections are closed on both
-    sides of the loop's life, as in tests/portal/test_browser.py, so none is
-    left open on PostgreSQL when the test database is dropped.
-    """
-    connections.close_all()
-    with chromium() as browser:
-        yield browser
-        connections.close_all()
 
 
 @pytest.fixture(autouse=True)

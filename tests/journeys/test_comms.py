@@ -18,7 +18,11 @@ from tests.factories import ParticipantFactory, staff_user, survivor_account
 
 from .steps import SURVIVOR_PASSPHRASE, StaffMember, staff_sign_in, survivor_sign_in
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.django_db(transaction=True),
+    pytest.mark.xdist_group("chromium"),  # under -n, one process runs them all: one Chromium
+]
 
 
 def test_comms_edits_a_page_the_site_name_and_a_status_explanation_and_she_sees_all_three(

@@ -19,7 +19,11 @@ from tests.factories import ParticipantFactory, staff_user
 
 from .steps import StaffMember, staff_sign_in
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.django_db(transaction=True),
+    pytest.mark.xdist_group("chromium"),  # under -n, one process runs them all: one Chromium
+]
 
 
 def test_manager_creates_a_worker_opens_a_case_allocates_it_and_reads_the_audit_log(

@@ -30,7 +30,11 @@ from tests.factories import (
 
 from .steps import SURVIVOR_PASSPHRASE, StaffMember, staff_sign_in, survivor_sign_in
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.django_db(transaction=True),
+    pytest.mark.xdist_group("chromium"),  # under -n, one process runs them all: one Chromium
+]
 
 
 def _csv(*rows: str) -> dict[str, object]:

@@ -25,7 +25,11 @@ from tests.factories import (
 )
 from tests.portal.browser import navigation_entries
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.django_db(transaction=True),
+    pytest.mark.xdist_group("chromium"),  # under -n, one process runs them all: one Chromium
+]
 
 
 def _leave_button_in_view(page: Page) -> None:

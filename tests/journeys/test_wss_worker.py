@@ -18,7 +18,11 @@ from tests.factories import staff_user, survivor_account
 
 from .steps import StaffMember, staff_sign_in
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.django_db(transaction=True),
+    pytest.mark.xdist_group("chromium"),  # under -n, one process runs them all: one Chromium
+]
 
 
 def test_wss_worker_replies_sets_check_ins_acknowledges_an_alert_and_sees_the_duty_view(

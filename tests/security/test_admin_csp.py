@@ -5,17 +5,14 @@ readable `messages` cookie reaches her phone."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 import pytest
 from django.conf import settings
-from django.db import connections
 from django.test import Client
 from playwright.sync_api import Browser
 
 from ..conftest import sign_in
 from ..factories import staff_user
-from ..portal.browser import chromium, new_context
+from ..portal.browser import new_context
 
 STRICT = (
     "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
@@ -87,11 +84,9 @@ document.addEventListener('securitypolicyviolation', (event) => {
 
 
 @pytest.fixture
-def browser(transactional_db: None) -> Iterator[Browser]:
-    connections.close_all()
-    with chromium() as browser:
-        yield browser
-        connections.close_all()
+def browser(chromium_browser: Browser) -> Browser:
+    """The run's shared Chromium (``tests/conftest.py``)."""
+    return chromium_browser
 
 
 @pytest.fixture
@@ -103,6 +98,7 @@ def pages(transactional_db: None) -> None:
 
 
 @pytest.mark.browser
+@pytest.mark.xdist_group("chromium")  # under -n, one process runs them all: one Chromium
 @pytest.mark.django_db(transaction=True)
 def test_the_admins_work_under_their_csp_in_chromium(browser, world, pages, live_server) -> None:
     from wagtail.models import Page
