@@ -11,6 +11,7 @@ from .. import policy
 from ..models import (
     Alert,
     Attendance,
+    AuditAction,
     Message,
     Participant,
     ProgrammeGroup,
@@ -78,7 +79,7 @@ def caseload_for_worker(*, worker: User) -> QuerySet[Survivor]:
 
 
 def survivor_for_worker(
-    *, worker: User, survivor_id: int, action: str = "survivor.view"
+    *, worker: User, survivor_id: int, action: AuditAction = AuditAction.SURVIVOR_VIEW
 ) -> Survivor:
     """Her record, for her own worker; anyone else gets a 404 (no existence leak).
 

@@ -9,6 +9,7 @@ from zoneinfo import ZoneInfo
 from django.db.models import QuerySet
 
 from ..models import (
+    AuditAction,
     CheckIn,
     CheckInPlan,
     InboundMessage,
@@ -28,7 +29,7 @@ def checkin_page_for_worker(*, worker: User, survivor: Survivor) -> dict[str, ob
     replies = list(
         InboundMessage.objects.filter(survivor=survivor).order_by("-received_at", "-pk")[:20]
     )
-    audit_record(actor=worker, action="checkins.view", obj=survivor)
+    audit_record(actor=worker, action=AuditAction.CHECKINS_VIEW, obj=survivor)
     windows = list(survivor.windows.order_by("weekday", "starts_at"))
     opt_out = SmsOptOut.objects.filter(survivor=survivor, lifted_at__isnull=True).first()
     return {

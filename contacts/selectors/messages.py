@@ -7,7 +7,7 @@ from django.db.models import Count, Q, QuerySet
 from django.http import Http404
 
 from .. import policy
-from ..models import Message, Survivor, User
+from ..models import AuditAction, Message, Survivor, User
 from ..services.audit import audit_record
 
 
@@ -27,7 +27,7 @@ def thread_for_worker(*, worker: User, survivor_id: int) -> tuple[Survivor, list
     if survivor is None or not policy.can_work_with_survivor(worker, survivor):
         raise Http404
     messages = list(Message.objects.filter(survivor=survivor).order_by("created_at", "pk"))
-    audit_record(actor=worker, action="thread.view", obj=survivor)
+    audit_record(actor=worker, action=AuditAction.THREAD_VIEW, obj=survivor)
     return survivor, messages
 
 

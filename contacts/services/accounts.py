@@ -20,7 +20,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from .. import roles
 from ..errors import AccountError
-from ..models import Survivor, User
+from ..models import AuditAction, Survivor, User
 from .audit import audit_record
 
 logger = logging.getLogger(__name__)
@@ -105,7 +105,7 @@ def staff_account_create(
         user.set_password(password)
         user.save()
         _set_roles(actor, user, role_names, is_duty_worker)
-        audit_record(actor=actor, action="staff.create", obj=user)
+        audit_record(actor=actor, action=AuditAction.STAFF_CREATE, obj=user)
     logger.info("staff account %s created by %s", user.pk, actor.pk)
     return user, password
 
@@ -133,7 +133,7 @@ def staff_account_update(
         was_active, user.is_active = user.is_active, is_active
         _set_roles(actor, user, role_names, is_duty_worker)
         user.save(update_fields=["email", "is_duty_worker", "alert_emails", "is_active"])
-        audit_record(actor=actor, action="staff.update", obj=user)
+        audit_record(actor=actor, action=AuditAction.STAFF_UPDATE, obj=user)
         if was_active and not is_active:
             _delete_sessions(user)
     return user
@@ -154,7 +154,7 @@ def user_sessions_revoke(*, actor: User, user: User) -> int:
     """Sign ``user`` out everywhere at once. Returns how many sessions ended."""
     with transaction.atomic():
         ended = _delete_sessions(user)
-        audit_record(actor=actor, action="user.sessions_revoke", obj=user)
+        audit_record(actor=actor, action=AuditAction.USER_SESSIONS_REVOKE, obj=user)
     logger.info("sessions of user %s revoked by %s (%s ended)", user.pk, actor.pk, ended)
     return ended
 
@@ -168,7 +168,7 @@ def staff_totp_reset(*, actor: User, user: User) -> None:
     with transaction.atomic():
         TOTPDevice.objects.filter(user=user).delete()
         _delete_sessions(user)
-        audit_record(actor=actor, action="staff.totp_reset", obj=user)
+        audit_record(actor=actor, action=AuditAction.STAFF_TOTP_RESET, obj=user)
 
 
 def staff_password_reset(*, actor: User, user: User) -> str:
@@ -181,7 +181,7 @@ def staff_password_reset(*, actor: User, user: User) -> str:
         user.must_change_password = True
         user.save(update_fields=["password", "must_change_password"])
         _delete_sessions(user)
-        audit_record(actor=actor, action="staff.password_reset", obj=user)
+        audit_record(actor=actor, action=AuditAction.STAFF_PASSWORD_RESET, obj=user)
     return password
 
 
@@ -195,5 +195,5 @@ def staff_password_change(*, actor: User, new_password: str) -> None:
         actor.set_password(new_password)
         actor.must_change_password = False
         actor.save(update_fields=["password", "must_change_password"])
-        audit_record(actor=actor, action="staff.password_change", obj=actor)
+        audit_record(actor=actor, action=AuditAction.STAFF_PASSWORD_CHANGE, obj=actor)
     logger.info("staff member %s changed their password", actor.pk)

@@ -21,7 +21,7 @@ from django.utils import timezone
 
 from .. import roles
 from ..errors import AlertError
-from ..models import Alert, Participant, RiskConcern, Survivor, User
+from ..models import Alert, AuditAction, Participant, RiskConcern, Survivor, User
 from .audit import audit_record
 
 logger = logging.getLogger(__name__)
@@ -139,5 +139,7 @@ def alert_acknowledge(*, actor: User, alert: Alert, note: str) -> Alert:
         locked.acknowledged_by = actor
         locked.acknowledgement_note = note
         locked.save(update_fields=["acknowledged_at", "acknowledged_by", "acknowledgement_note"])
-        audit_record(actor=actor, action="alert.acknowledge", obj=locked, survivor=locked.survivor)
+        audit_record(
+            actor=actor, action=AuditAction.ALERT_ACKNOWLEDGE, obj=locked, survivor=locked.survivor
+        )
     return locked

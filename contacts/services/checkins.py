@@ -22,6 +22,7 @@ from ..discretion import discretion_normalise, discretion_words_in
 from ..errors import ServiceError
 from ..models import (
     Alert,
+    AuditAction,
     CheckIn,
     CheckInPlan,
     OutboundMessage,
@@ -191,7 +192,7 @@ def checkin_plan_set(
         plan.save()
         plan.survivor = survivor
         plan_reschedule(plan=plan)
-        audit_record(actor=actor, action="checkin_plan.set", obj=plan, survivor=survivor)
+        audit_record(actor=actor, action=AuditAction.CHECKIN_PLAN_SET, obj=plan, survivor=survivor)
     return plan
 
 
@@ -235,7 +236,7 @@ def sms_texts_update(*, actor: User, checkin_text: str, nudge_text: str) -> SmsT
         texts.updated_by = actor
         texts.updated_at = timezone.now()
         texts.save()
-        audit_record(actor=actor, action="sms_texts.update", obj=texts)
+        audit_record(actor=actor, action=AuditAction.SMS_TEXTS_UPDATE, obj=texts)
     return texts
 
 

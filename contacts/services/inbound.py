@@ -18,6 +18,7 @@ from django.utils import timezone
 from ..encryption import phone_hash
 from ..models import (
     Alert,
+    AuditAction,
     CheckIn,
     CheckInPlan,
     InboundMessage,
@@ -103,7 +104,7 @@ def sms_opt_out_lift(*, actor: User, survivor: Survivor) -> None:
             lifted_at=timezone.now(), lifted_by=actor
         )
         checkin_plans_reschedule_for(survivor=survivor)
-        audit_record(actor=actor, action="sms_opt_out.lift", obj=survivor)
+        audit_record(actor=actor, action=AuditAction.SMS_OPT_OUT_LIFT, obj=survivor)
 
 
 def inbound_process(*, inbound_id: int, now: datetime | None = None) -> str:

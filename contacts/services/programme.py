@@ -15,6 +15,7 @@ from ..models import (
     Alert,
     Attendance,
     AttendanceMark,
+    AuditAction,
     Participant,
     ParticipantStatus,
     ProgrammeGroup,
@@ -50,7 +51,7 @@ def status_change_record(
         alerts_for_linked_survivors(
             participant=participant, kind=Alert.Kind.STATUS_CHANGE, urgent=False
         )
-        audit_record(actor=actor, action="participant.status_change", obj=change)
+        audit_record(actor=actor, action=AuditAction.PARTICIPANT_STATUS_CHANGE, obj=change)
         # Always queued, whoever is linked: the programme side does the same work
         # either way; the worker decides who (if anyone) gets a neutral nudge.
         participant_id = participant.pk
@@ -103,7 +104,7 @@ def risk_concern_raise(
             urgent=urgency == RiskConcern.Urgency.URGENT,
             risk_concern=concern,
         )
-        audit_record(actor=actor, action="participant.risk_concern", obj=concern)
+        audit_record(actor=actor, action=AuditAction.PARTICIPANT_RISK_CONCERN, obj=concern)
     return concern
 
 
@@ -118,7 +119,7 @@ def group_create(*, actor: User, name: str, meeting_details: str = "") -> Progra
         group = ProgrammeGroup.objects.create(
             name=name.strip(), meeting_details=meeting_details.strip()
         )
-        audit_record(actor=actor, action="group.create", obj=group)
+        audit_record(actor=actor, action=AuditAction.GROUP_CREATE, obj=group)
     return group
 
 
@@ -129,7 +130,7 @@ def session_create(
         session = ProgrammeSession.objects.create(
             group=group, starts_at=starts_at, location=location.strip()
         )
-        audit_record(actor=actor, action="session.create", obj=session)
+        audit_record(actor=actor, action=AuditAction.SESSION_CREATE, obj=session)
     return session
 
 
@@ -138,7 +139,7 @@ def participant_create(
 ) -> Participant:
     with transaction.atomic():
         participant = Participant.objects.create(reference=reference.strip(), group=group)
-        audit_record(actor=actor, action="participant.create", obj=participant)
+        audit_record(actor=actor, action=AuditAction.PARTICIPANT_CREATE, obj=participant)
     return participant
 
 
@@ -183,7 +184,7 @@ def attendance_register_submit(
             changed = attendance_apply(
                 actor=actor, pairs=[(session.pk, pk, mark) for pk, mark in marks.items()]
             )
-            audit_record(actor=actor, action="session.register", obj=session)
+            audit_record(actor=actor, action=AuditAction.SESSION_REGISTER, obj=session)
     except IntegrityError as error:
         # Someone saved the same register at the same moment: nothing of ours was kept.
         raise RegisterError("conflict") from error
@@ -246,6 +247,6 @@ def attendance_clear(*, actor: User, session: ProgrammeSession, participant_id: 
         )
         if attendance is None:
             raise RegisterError("not_marked")
-        audit_record(actor=actor, action="session.mark_cleared", obj=attendance)
+        audit_record(actor=actor, action=AuditAction.SESSION_MARK_CLEARED, obj=attendance)
         attendance.delete()
     return attendance

@@ -20,6 +20,7 @@ from ..forms import (
     DisclosureForm,
     SafeContactNotesForm,
 )
+from ..models import AuditAction
 from .common import staff_page
 
 
@@ -27,7 +28,7 @@ from .common import staff_page
 def caseload(request: HttpRequest) -> HttpResponse:
     survivors = list(selectors.caseload_for_worker(worker=request.user))
     # A read of every case on it (name, pause state, counts): audited (SPEC 2).
-    services.audit_record(actor=request.user, action="caseload.view")
+    services.audit_record(actor=request.user, action=AuditAction.CASELOAD_VIEW)
     return render(
         request,
         "staff/caseload.html",
@@ -105,7 +106,7 @@ def disclosure_add(request: HttpRequest, case_id: int) -> HttpResponse:
 def case_activation_code(request: HttpRequest, case_id: int) -> HttpResponse:
     """A new one-time code for her account (set up, or reset after a lost phone)."""
     survivor = selectors.survivor_for_worker(
-        worker=request.user, survivor_id=case_id, action="survivor.view"
+        worker=request.user, survivor_id=case_id, action=AuditAction.SURVIVOR_VIEW
     )
     code = services.activation_code_issue(actor=request.user, survivor=survivor)
     return render(request, "staff/activation_code.html", {"survivor": survivor, "code": code})
@@ -155,7 +156,7 @@ def alert_detail(request: HttpRequest, alert_id: int) -> HttpResponse:
     # to act on an urgent alert.
     services.audit_record(
         actor=request.user,
-        action="alert.view" if own_case else "survivor.view_duty",
+        action=AuditAction.ALERT_VIEW if own_case else AuditAction.SURVIVOR_VIEW_DUTY,
         obj=alert,
         survivor=alert.survivor,
     )
@@ -177,7 +178,7 @@ def alert_detail(request: HttpRequest, alert_id: int) -> HttpResponse:
 @staff_page(policy.is_duty_worker)
 def duty(request: HttpRequest) -> HttpResponse:
     alerts = selectors.duty_alerts()
-    services.audit_record(actor=request.user, action="duty.view")
+    services.audit_record(actor=request.user, action=AuditAction.DUTY_VIEW)
     return render(request, "staff/duty.html", {"alerts": alerts})
 
 
@@ -195,7 +196,7 @@ def account_settings(request: HttpRequest) -> HttpResponse:
                 user.email = form.cleaned_data["email"]
                 user.alert_emails = form.cleaned_data["alert_emails"]
                 user.save(update_fields=["email", "alert_emails"])
-                services.audit_record(actor=user, action="staff.preferences", obj=user)
+                services.audit_record(actor=user, action=AuditAction.STAFF_PREFERENCES, obj=user)
             messages.success(request, "Saved.")
             return HttpResponseRedirect(reverse("staff-account"))
         return render(request, "staff/account.html", {"form": form}, status=400)

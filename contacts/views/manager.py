@@ -24,6 +24,7 @@ from ..forms import (
     StaffAccountForm,
     SurvivorOpenForm,
 )
+from ..models import AuditAction
 from .common import staff_page
 
 manager_page = staff_page(policy.can_manage_accounts)
@@ -36,7 +37,7 @@ reports_page = staff_page(policy.can_read_audit_and_reports)
 @manager_page
 def allocation_list(request: HttpRequest) -> HttpResponse:
     survivors = selectors.allocations()
-    services.audit_record(actor=request.user, action="allocations.view")
+    services.audit_record(actor=request.user, action=AuditAction.ALLOCATIONS_VIEW)
     return render(
         request,
         "staff/allocation_list.html",
@@ -264,7 +265,7 @@ def audit_log(request: HttpRequest) -> HttpResponse:
     page = Paginator(events, 100).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
-    services.audit_record(actor=request.user, action="audit.view")
+    services.audit_record(actor=request.user, action=AuditAction.AUDIT_VIEW)
     return render(
         request,
         "staff/audit_log.html",
@@ -275,7 +276,7 @@ def audit_log(request: HttpRequest) -> HttpResponse:
 
 @reports_page
 def disclosure_list(request: HttpRequest) -> HttpResponse:
-    services.audit_record(actor=request.user, action="disclosures.view")
+    services.audit_record(actor=request.user, action=AuditAction.DISCLOSURES_VIEW)
     return render(
         request,
         "staff/disclosure_list.html",
