@@ -27,6 +27,7 @@ from .models import (
     Survivor,
     User,
 )
+from .views.common import staff_read_record
 
 
 class AuditedReadsMixin:
@@ -38,7 +39,7 @@ class AuditedReadsMixin:
     def changelist_view(self, request: HttpRequest, extra_context: Any = None) -> HttpResponse:
         response = super().changelist_view(request, extra_context)
         if response.status_code == 200:
-            services.audit_record(actor=request.user, action=self.audit_actions["list"])
+            staff_read_record(request, self.audit_actions["list"])
         return response
 
     def change_view(
@@ -59,11 +60,8 @@ class AuditedReadsMixin:
         obj = self.get_object(request, admin.utils.unquote(object_id))
         if obj is None:
             return
-        services.audit_record(
-            actor=request.user,
-            action=self.audit_actions[what],
-            obj=obj,
-            survivor=self.survivor_of(obj),
+        staff_read_record(
+            request, self.audit_actions[what], obj=obj, survivor=self.survivor_of(obj)
         )
 
     def survivor_of(self, obj: Any) -> Survivor | None:

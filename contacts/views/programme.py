@@ -30,7 +30,7 @@ from ..forms import (
 )
 from ..models import Attendance, Participant, ProgrammeSession
 from ..services.imports import COLUMNS, MAX_BYTES
-from .common import staff_page
+from .common import found, staff_page
 
 
 @staff_page(policy.can_use_programme_side)
@@ -59,7 +59,7 @@ def group_create(request: HttpRequest) -> HttpResponse:
 
 @staff_page(policy.can_use_programme_side)
 def group_detail(request: HttpRequest, group_id: int) -> HttpResponse:
-    context = selectors.group_detail(group_id=group_id)
+    context = found(selectors.group_detail(group_id=group_id))
     context["can_record"] = policy.can_record_programme_data(request.user)
     context["session_form"] = SessionForm(group=context["group"])
     return render(request, "staff/group_detail.html", context)
@@ -68,7 +68,7 @@ def group_detail(request: HttpRequest, group_id: int) -> HttpResponse:
 @staff_page(policy.can_record_programme_data)
 @require_http_methods(["POST"])
 def session_create(request: HttpRequest, group_id: int) -> HttpResponse:
-    context = selectors.group_detail(group_id=group_id)
+    context = found(selectors.group_detail(group_id=group_id))
     form = SessionForm(request.POST, group=context["group"])
     if form.is_valid():
         session = services.session_create(
@@ -255,7 +255,7 @@ def participant_create(request: HttpRequest) -> HttpResponse:
 
 @staff_page(policy.can_use_programme_side)
 def participant_detail(request: HttpRequest, participant_id: int) -> HttpResponse:
-    context = selectors.participant_record(participant_id=participant_id)
+    context = found(selectors.participant_record(participant_id=participant_id))
     context["status_form"] = StatusChangeForm(initial={"status": context["participant"].status})
     context["concern_form"] = RiskConcernForm()
     context["can_record"] = policy.can_record_programme_data(request.user)
@@ -265,7 +265,7 @@ def participant_detail(request: HttpRequest, participant_id: int) -> HttpRespons
 @staff_page(policy.can_record_programme_data)
 @require_http_methods(["POST"])
 def participant_status(request: HttpRequest, participant_id: int) -> HttpResponse:
-    context = selectors.participant_record(participant_id=participant_id)
+    context = found(selectors.participant_record(participant_id=participant_id))
     form = StatusChangeForm(request.POST)
     if form.is_valid():
         services.status_change_record(
@@ -283,7 +283,7 @@ def participant_status(request: HttpRequest, participant_id: int) -> HttpRespons
 @staff_page(policy.can_record_programme_data)
 @require_http_methods(["POST"])
 def participant_concern(request: HttpRequest, participant_id: int) -> HttpResponse:
-    context = selectors.participant_record(participant_id=participant_id)
+    context = found(selectors.participant_record(participant_id=participant_id))
     form = RiskConcernForm(request.POST)
     if form.is_valid():
         services.risk_concern_raise(
