@@ -23,9 +23,9 @@ def contact_log_add(
     note: str = "",
 ) -> ContactLogEntry:
     if kind not in ContactLogEntry.Kind.values:
-        raise ValueError(f"Unknown contact kind {kind!r}")
+        raise ContactLogError("unknown_kind")
     if outcome not in ContactLogEntry.Outcome.values:
-        raise ValueError(f"Unknown outcome {outcome!r}")
+        raise ContactLogError("unknown_outcome")
     happened_at = happened_at or timezone.now()
     if happened_at > timezone.now() + timedelta(minutes=5):
         raise ContactLogError("in_future")

@@ -10,7 +10,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from ..errors import RegisterError
+from ..errors import ProgrammeError, RegisterError
 from ..models import (
     Alert,
     Attendance,
@@ -34,7 +34,7 @@ def status_change_record(
     *, actor: User, participant: Participant, status: str, reason: str = ""
 ) -> StatusChange:
     if status not in ParticipantStatus.values:
-        raise ValueError(f"Unknown status {status!r}")
+        raise ProgrammeError("unknown_status")
     with transaction.atomic():
         now = timezone.now()
         change = StatusChange.objects.create(
@@ -85,11 +85,16 @@ def risk_concern_raise(
     *, actor: User, participant: Participant, kind: str, occurred_on: date, urgency: str
 ) -> RiskConcern:
     """Basic information only: what kind, when, how urgent. There is deliberately
-    no free-text field: the detail of his disclosure must not reach her (SPEC 2)."""
+    no free-text field: the detail of his disclosure must not reach her (SPEC 2).
+
+    Refuses (``ProgrammeError``) an unknown kind or urgency and a date after
+    today (the programme's local date)."""
     if kind not in RiskConcern.Kind.values:
-        raise ValueError(f"Unknown concern kind {kind!r}")
+        raise ProgrammeError("unknown_concern_kind")
     if urgency not in RiskConcern.Urgency.values:
-        raise ValueError(f"Unknown urgency {urgency!r}")
+        raise ProgrammeError("unknown_urgency")
+    if occurred_on > timezone.localdate():
+        raise ProgrammeError("in_future")
     with transaction.atomic():
         concern = RiskConcern.objects.create(
             participant=participant,
@@ -115,11 +120,21 @@ OFF_REGISTER = (ParticipantStatus.DROPPED_OUT, ParticipantStatus.COMPLETED)
 
 
 def group_create(*, actor: User, name: str, meeting_details: str = "") -> ProgrammeGroup:
-    with transaction.atomic():
-        group = ProgrammeGroup.objects.create(
-            name=name.strip(), meeting_details=meeting_details.strip()
-        )
-        audit_record(actor=actor, action=AuditAction.GROUP_CREATE, obj=group)
+    """A new group. Names are unique whatever their case ("Tuesday" and "tuesday"
+    are one group): ``ProgrammeError("group_name_taken")``."""
+    name = name.strip()
+    if not name:
+        raise ProgrammeError("no_group_name")
+    try:
+        with transaction.atomic():
+            if ProgrammeGroup.objects.filter(name__iexact=name).exists():
+                raise ProgrammeError("group_name_taken")
+            group = ProgrammeGroup.objects.create(
+                name=name, meeting_details=meeting_details.strip()
+            )
+            audit_record(actor=actor, action=AuditAction.GROUP_CREATE, obj=group)
+    except IntegrityError as error:  # the same name saved at the same moment
+        raise ProgrammeError("group_name_taken") from error
     return group
 
 
@@ -137,9 +152,19 @@ def session_create(
 def participant_create(
     *, actor: User, reference: str, group: ProgrammeGroup | None = None
 ) -> Participant:
-    with transaction.atomic():
-        participant = Participant.objects.create(reference=reference.strip(), group=group)
-        audit_record(actor=actor, action=AuditAction.PARTICIPANT_CREATE, obj=participant)
+    """A new participant. References are unique whatever their case:
+    ``ProgrammeError("reference_taken")``."""
+    reference = reference.strip()
+    if not reference:
+        raise ProgrammeError("no_reference")
+    try:
+        with transaction.atomic():
+            if Participant.objects.filter(reference__iexact=reference).exists():
+                raise ProgrammeError("reference_taken")
+            participant = Participant.objects.create(reference=reference, group=group)
+            audit_record(actor=actor, action=AuditAction.PARTICIPANT_CREATE, obj=participant)
+    except IntegrityError as error:  # the same reference saved at the same moment
+        raise ProgrammeError("reference_taken") from error
     return participant
 
 
