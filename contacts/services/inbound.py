@@ -29,6 +29,7 @@ from ..models import (
 )
 from .alerts import alert_raise
 from .audit import audit_record
+from .queue import INBOUND_PROCESS, enqueue
 
 logger = logging.getLogger(__name__)
 
@@ -57,17 +58,11 @@ def inbound_store(*, message_sid: str, from_number: str, body: str) -> InboundMe
                 from_hash=phone_hash(from_number.strip()),
                 body=body[:1600],
             )
-            transaction.on_commit(lambda: _wake(inbound.pk))
+            enqueue(INBOUND_PROCESS, inbound.pk)
     except IntegrityError:
         return None
     logger.info("inbound text %s stored", inbound.pk)
     return inbound
-
-
-def _wake(inbound_id: int) -> None:
-    from ..tasks import inbound_process
-
-    inbound_process.delay(inbound_id)
 
 
 def interpret(body: str) -> str:

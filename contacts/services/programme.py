@@ -26,6 +26,7 @@ from ..models import (
 )
 from .alerts import alerts_for_linked_survivors
 from .audit import audit_record
+from .queue import STATUS_CHANGE_NUDGES, enqueue
 
 # --- Programme side ---------------------------------------------------------------
 
@@ -54,15 +55,8 @@ def status_change_record(
         audit_record(actor=actor, action=AuditAction.PARTICIPANT_STATUS_CHANGE, obj=change)
         # Always queued, whoever is linked: the programme side does the same work
         # either way; the worker decides who (if anyone) gets a neutral nudge.
-        participant_id = participant.pk
-        transaction.on_commit(lambda: _wake_status_nudges(participant_id))
+        enqueue(STATUS_CHANGE_NUDGES, participant.pk)
     return change
-
-
-def _wake_status_nudges(participant_id: int) -> None:
-    from ..tasks import status_change_nudges
-
-    status_change_nudges.delay(participant_id)
 
 
 def status_change_nudges_queue(*, participant_id: int) -> int:

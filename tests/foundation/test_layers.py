@@ -1,15 +1,18 @@
 """Layers inside contacts: selectors only read (no audit writes, no 404s: the
-view decides both)."""
+view decides both); services queue tasks through one helper, by name, and never
+import the task module."""
 
 from __future__ import annotations
 
 import ast
 from pathlib import Path
 
+import pytest
 from django.test import Client
 
-from contacts import selectors
-from contacts.models import AuditEvent
+from contacts import selectors, services
+from contacts.models import AuditEvent, ParticipantStatus
+from contacts.services import queue
 
 from ..conftest import sign_in
 
@@ -65,3 +68,35 @@ def test_the_view_still_audits_the_read_and_hides_another_workers_case(world) ->
     assert AuditEvent.objects.filter(
         actor=world.wss_a, action="thread.view", survivor_id=world.survivor_a.pk
     ).exists()
+
+
+def test_services_never_import_the_task_module() -> None:
+    offenders = {}
+    for path in sorted((CONTACTS / "services").glob("*.py")):
+        bad = {name for name in _imports(path) if "tasks" in name.split(".")}
+        if bad:
+            offenders[path.name] = sorted(bad)
+    assert offenders == {}
+
+
+def test_every_task_a_service_queues_keeps_its_registered_name() -> None:
+    from survivor_portal.celery import app
+
+    for name in queue.TASK_NAMES:
+        assert queue.task_for(name).name == name
+        assert name in app.tasks
+    with pytest.raises(LookupError):
+        queue.task_for("contacts.tasks.no_such_task")
+
+
+def test_a_task_is_queued_only_when_the_cause_commits(
+    world, django_capture_on_commit_callbacks
+) -> None:
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        services.status_change_record(
+            actor=world.programme,
+            participant=world.lone_participant,
+            status=ParticipantStatus.SUSPENDED,
+        )
+    # The status change's nudges and the alert email: queued for after the commit.
+    assert len(callbacks) == 2
