@@ -1,4 +1,5 @@
-"""Staff roles as groups with permissions (SPEC 1).
+"""Staff roles as groups (SPEC 1), with the Wagtail permissions comms staff and
+managers use.
 
 Created (and kept in step) after every ``migrate``. Survivors are users of
 kind ``survivor`` and belong to no group.
@@ -48,36 +49,13 @@ def role_set_problem(role_names: Iterable[str]) -> str | None:
     return None
 
 
+# Django permissions, only where something checks them: the Wagtail admin (comms
+# staff and managers). The staff pages ask ``contacts.policy`` (roles, caseload,
+# side), and the Django admin is for operations superusers only, so no role holds
+# a ``contacts.*`` model permission: nothing would ever read it.
 ROLE_PERMISSIONS: dict[str, list[str]] = {
-    WSS_WORKER: [
-        "contacts.view_survivor",
-        "contacts.change_survivor",
-        "contacts.view_safecontactwindow",
-        "contacts.change_safecontactwindow",
-        "contacts.view_alert",
-        "contacts.change_alert",
-        "contacts.add_contactlogentry",
-        "contacts.view_contactlogentry",
-        "contacts.add_disclosure",
-        "contacts.view_disclosure",
-        "contacts.add_message",
-        "contacts.view_message",
-        "contacts.view_participant",
-    ],
-    PROGRAMME_WORKER: [
-        "contacts.view_programmegroup",
-        "contacts.add_programmesession",
-        "contacts.view_programmesession",
-        "contacts.view_participant",
-        "contacts.change_participant",
-        "contacts.add_attendance",
-        "contacts.change_attendance",
-        "contacts.view_attendance",
-        "contacts.add_statuschange",
-        "contacts.view_statuschange",
-        "contacts.add_riskconcern",
-        "contacts.view_riskconcern",
-    ],
+    WSS_WORKER: [],
+    PROGRAMME_WORKER: [],
     COMMS_STAFF: [
         "wagtailadmin.access_admin",
         "wagtailimages.add_image",
@@ -93,17 +71,7 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "cms.view_statusexplanation",
         "cms.change_brandingsettings",
     ],
-    SERVICE_MANAGER: [
-        "wagtailadmin.access_admin",
-        "contacts.add_survivor",
-        "contacts.view_survivor",
-        "contacts.add_allocation",
-        "contacts.view_allocation",
-        "contacts.view_auditevent",
-        "contacts.view_disclosure",
-        "contacts.view_participant",
-        "contacts.view_programmegroup",
-    ],
+    SERVICE_MANAGER: ["wagtailadmin.access_admin"],
 }
 
 # Page permissions in the Wagtail tree (comms staff edit information pages).

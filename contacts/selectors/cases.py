@@ -192,17 +192,3 @@ def group_detail(*, group_id: int) -> dict[str, object] | None:
         "sessions": list(group.sessions.all()),
         "participants": list(group.participants.all()),
     }
-
-
-def portal_status(*, user: User) -> dict[str, object]:
-    """What she sees on her home page: his status, attendance, next session."""
-    survivor = Survivor.objects.select_related("participant").filter(user=user).first()
-    participant = survivor.participant if survivor is not None else None
-    if participant is None:
-        return {"survivor": survivor, "participant": None}
-    return {
-        "survivor": survivor,
-        "participant": participant,
-        "attendance": participant_attendance(participant=participant, limit=8),
-        "next_session": participant_next_session(participant=participant),
-    }

@@ -38,12 +38,6 @@ def unread_counts_for_worker(*, worker: User) -> dict[int, int]:
     return {row["survivor_id"]: row["unread"] for row in rows}
 
 
-def unread_for_survivor(*, survivor: Survivor) -> int:
-    return Message.objects.filter(
-        survivor=survivor, from_survivor=False, read_at__isnull=True, hidden_for_survivor=False
-    ).count()
-
-
 def message_counts_by_month() -> QuerySet:
     """Aggregates for the manager: counts only, never bodies."""
     from django.db.models.functions import TruncMonth

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from django.db.models import Prefetch, QuerySet
 
 from .. import roles
-from ..models import Disclosure, Participant, Survivor, User
+from ..models import Disclosure, Survivor, User
 
 
 def staff_accounts() -> QuerySet[User]:
@@ -26,12 +26,6 @@ def staff_account(*, user_id: int) -> User | None:
     return User.objects.filter(pk=user_id, kind=User.Kind.STAFF).first()
 
 
-def wss_workers() -> QuerySet[User]:
-    return User.objects.filter(
-        kind=User.Kind.STAFF, is_active=True, groups__name=roles.WSS_WORKER
-    ).order_by("username")
-
-
 def allocations() -> QuerySet[Survivor]:
     """Every case with its worker and link: what a manager may see of her."""
     return Survivor.objects.select_related("worker", "participant", "user").order_by("pk")
@@ -43,10 +37,6 @@ def survivor_for_manager(*, survivor_id: int) -> Survivor | None:
         .filter(pk=survivor_id)
         .first()
     )
-
-
-def participants_for_linking() -> QuerySet[Participant]:
-    return Participant.objects.order_by("reference")
 
 
 def disclosures_for_manager(*, limit: int = 200) -> list[Disclosure]:

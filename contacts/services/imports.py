@@ -63,13 +63,13 @@ from ..models import (
     ProgrammeSession,
     User,
 )
+from ..spreadsheet import FORMULA_STARTS
 from .audit import audit_record
 from .programme import attendance_apply
 
 COLUMNS = ("group", "date", "time", "reference", "mark")
 MAX_ROWS = 2000
 MAX_BYTES = 1_000_000
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 UK = ZoneInfo("Europe/London")
 
 

@@ -25,6 +25,7 @@ from ..forms import (
     SurvivorOpenForm,
 )
 from ..models import AuditAction
+from ..spreadsheet import csv_safe
 from .common import found, staff_page, staff_read_record
 
 manager_page = staff_page(policy.can_manage_accounts)
@@ -288,15 +289,6 @@ def disclosure_list(request: HttpRequest) -> HttpResponse:
 def reports(request: HttpRequest) -> HttpResponse:
     report = selectors.monthly_report()
     return render(request, "staff/reports.html", {"report": report})
-
-
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-
-
-def csv_safe(value: object) -> str:
-    """A cell a spreadsheet will not run as a formula (CSV injection)."""
-    text = str(value)
-    return "'" + text if text.startswith(FORMULA_STARTS) else text
 
 
 @reports_page
