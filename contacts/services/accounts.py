@@ -18,9 +18,9 @@ from django.db import transaction
 from django.utils import timezone
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from .. import roles
 from ..errors import AccountError
-from ..models import AuditAction, Survivor, User
+from ..models import AuditAction, User
+from ..roles import staff_roles_check
 from .audit import audit_record
 
 logger = logging.getLogger(__name__)
@@ -32,40 +32,6 @@ def temporary_password() -> str:
     """Four groups of five lower-case letters and digits: easy to read out."""
     alphabet = "abcdefghjkmnpqrstuvwxyz23456789"
     return "-".join("".join(secrets.choice(alphabet) for _ in range(5)) for _ in range(4))
-
-
-def staff_roles_check(
-    *,
-    actor: User,
-    user: User | None,
-    role_names: list[str],
-    is_duty_worker: bool = False,
-    allow_no_role: bool = False,
-) -> None:
-    """The role rules (SPEC 2, 3), for a new account (``user`` None) or a change.
-
-    One person, one side; a manager is never also a WSS worker; no one changes
-    their own roles; nobody stops being a WSS worker while holding cases.
-    Raises ``AccountError``. Every way of setting roles (the staff pages, the
-    Django admin) goes through here; only the admin, for operations accounts,
-    allows an account with no role."""
-    unknown = set(role_names) - set(roles.ALL_ROLES)
-    if unknown or not (role_names or allow_no_role):
-        raise AccountError("no_role")
-    current = set(user.groups.values_list("name", flat=True)) if user and user.pk else set()
-    if user is not None and user.pk == actor.pk and current != set(role_names):
-        raise AccountError("own_roles")
-    problem = roles.role_set_problem(role_names)
-    if problem:
-        raise AccountError(problem)
-    if is_duty_worker and roles.WSS_WORKER not in role_names:
-        raise AccountError("not_wss_for_duty")
-    if (
-        roles.WSS_WORKER in current
-        and roles.WSS_WORKER not in role_names
-        and Survivor.objects.filter(worker=user).exists()
-    ):
-        raise AccountError("has_cases")
 
 
 def _set_roles(actor: User, user: User, role_names: list[str], is_duty_worker: bool) -> None:

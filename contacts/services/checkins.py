@@ -27,6 +27,7 @@ from ..models import (
     CheckInPlan,
     OutboundMessage,
     SafeContactWindow,
+    SmsOptOut,
     SmsTexts,
     Survivor,
     User,
@@ -376,3 +377,14 @@ def sms_nudge_queue(*, survivor: Survivor, now: datetime | None = None) -> Outbo
         send_from=slot.due_at,
         not_after=slot.window_ends_at,
     )
+
+
+def sms_opt_out_lift(*, actor: User, survivor: Survivor) -> None:
+    """Her worker has spoken with her and texts may start again (her check-in
+    plan is rescheduled, so it lives here, not beside the opt-out itself)."""
+    with transaction.atomic():
+        SmsOptOut.objects.filter(survivor=survivor, lifted_at__isnull=True).update(
+            lifted_at=timezone.now(), lifted_by=actor
+        )
+        checkin_plans_reschedule_for(survivor=survivor)
+        audit_record(actor=actor, action=AuditAction.SMS_OPT_OUT_LIFT, obj=survivor)

@@ -18,17 +18,14 @@ from django.utils import timezone
 from ..encryption import phone_hash
 from ..models import (
     Alert,
-    AuditAction,
     CheckIn,
     CheckInPlan,
     InboundMessage,
     OutboundMessage,
     SmsOptOut,
     Survivor,
-    User,
 )
 from .alerts import alert_raise
-from .audit import audit_record
 from .queue import INBOUND_PROCESS, enqueue
 
 logger = logging.getLogger(__name__)
@@ -88,18 +85,6 @@ def sms_opt_out_record(*, survivor: Survivor, source: str) -> SmsOptOut:
         alert_raise(survivor=survivor, kind=Alert.Kind.OPTED_OUT)
     logger.info("texts to case %s stopped", survivor.pk)
     return opt_out
-
-
-def sms_opt_out_lift(*, actor: User, survivor: Survivor) -> None:
-    """Her worker has spoken with her and texts may start again."""
-    from .checkins import checkin_plans_reschedule_for
-
-    with transaction.atomic():
-        SmsOptOut.objects.filter(survivor=survivor, lifted_at__isnull=True).update(
-            lifted_at=timezone.now(), lifted_by=actor
-        )
-        checkin_plans_reschedule_for(survivor=survivor)
-        audit_record(actor=actor, action=AuditAction.SMS_OPT_OUT_LIFT, obj=survivor)
 
 
 def inbound_process(*, inbound_id: int, now: datetime | None = None) -> str:

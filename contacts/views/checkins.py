@@ -16,7 +16,6 @@ from ..errors import ServiceError
 from ..models import AuditAction, CheckInPlan, SafeContactWindow, SmsTexts
 from ..selectors.checkins import checkin_page_for_worker, checkin_why_none
 from ..services import checkins as checkin_services
-from ..services import inbound as inbound_services
 from .common import own_case, staff_page, staff_read_record
 
 
@@ -68,7 +67,7 @@ def checkin_plan(request: HttpRequest, case_id: int) -> HttpResponse:
     form = CheckInPlanForm(initial=initial)
     if request.method == "POST":
         if request.POST.get("action") == "lift_opt_out":
-            inbound_services.sms_opt_out_lift(actor=request.user, survivor=survivor)
+            checkin_services.sms_opt_out_lift(actor=request.user, survivor=survivor)
             messages.success(request, "Texts can be sent to her again.")
             return HttpResponseRedirect(here)
         form = CheckInPlanForm(request.POST)
