@@ -88,9 +88,11 @@ fault: setup
 security: setup browser
 	$(PY) security/report.py
 
+# ruff, then the import contracts in pyproject.toml (import-linter).
 lint: setup
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/lint-imports --no-cache
 
 format: setup
 	$(VENV)/bin/ruff format .

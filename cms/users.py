@@ -3,7 +3,7 @@ admin never holds survivor data).
 
 Her portal account is a user too; Wagtail's own views would list, search and
 open it for a superuser. Here the list leaves portal accounts out, opening one
-is a 404, and the staff role rules (``contacts.services.staff_roles_check``)
+is a 404, and the staff role rules (``contacts.roles.staff_roles_check``)
 apply to roles set here as they do on the staff pages and in /ops/."""
 
 from __future__ import annotations
@@ -19,7 +19,7 @@ from wagtail.users.views import users
 
 from contacts.errors import AccountError
 from contacts.models import User
-from contacts.services import staff_roles_check
+from contacts.roles import staff_roles_check
 
 
 def _apply_role_rules(form: Any, actor: User, user: User | None) -> None:

@@ -18,18 +18,28 @@ from django.http import HttpRequest, HttpResponse
 
 from . import services
 from .errors import AccountError
-from .models import AuditEvent, Participant, ProgrammeGroup, ProgrammeSession, Survivor, User
+from .models import (
+    AuditAction,
+    AuditEvent,
+    Participant,
+    ProgrammeGroup,
+    ProgrammeSession,
+    Survivor,
+    User,
+)
+from .views.common import staff_read_record
 
 
 class AuditedReadsMixin:
     """Write an audit event for each list, view or history page served."""
 
-    audit_prefix = ""
+    # What each page's read is recorded as: {"list": ..., "view": ..., "history": ...}.
+    audit_actions: dict[str, AuditAction] = {}
 
     def changelist_view(self, request: HttpRequest, extra_context: Any = None) -> HttpResponse:
         response = super().changelist_view(request, extra_context)
         if response.status_code == 200:
-            services.audit_record(actor=request.user, action=f"{self.audit_prefix}.list")
+            staff_read_record(request, self.audit_actions["list"])
         return response
 
     def change_view(
@@ -50,11 +60,8 @@ class AuditedReadsMixin:
         obj = self.get_object(request, admin.utils.unquote(object_id))
         if obj is None:
             return
-        services.audit_record(
-            actor=request.user,
-            action=f"{self.audit_prefix}.{what}",
-            obj=obj,
-            survivor=self.survivor_of(obj),
+        staff_read_record(
+            request, self.audit_actions[what], obj=obj, survivor=self.survivor_of(obj)
         )
 
     def survivor_of(self, obj: Any) -> Survivor | None:
@@ -86,7 +93,11 @@ class RoleRulesForm(forms.ModelForm):
 
 @admin.register(User)
 class StaffUserAdmin(AuditedReadsMixin, UserAdmin):
-    audit_prefix = "ops.user"
+    audit_actions = {
+        "list": AuditAction.OPS_USER_LIST,
+        "view": AuditAction.OPS_USER_VIEW,
+        "history": AuditAction.OPS_USER_HISTORY,
+    }
     list_display = ("username", "kind", "is_active", "is_superuser")
     list_filter = ("kind", "is_active", "is_superuser", "groups")
     fieldsets = (
@@ -115,7 +126,11 @@ admin.site.register(Participant)
 
 @admin.register(AuditEvent)
 class AuditEventAdmin(AuditedReadsMixin, admin.ModelAdmin):
-    audit_prefix = "ops.audit"
+    audit_actions = {
+        "list": AuditAction.OPS_AUDIT_LIST,
+        "view": AuditAction.OPS_AUDIT_VIEW,
+        "history": AuditAction.OPS_AUDIT_HISTORY,
+    }
     list_display = ("at", "actor", "action", "object_type", "object_id", "survivor_id")
     list_filter = ("action",)
 

@@ -112,6 +112,23 @@ class AccountError(ServiceError):
 class ContactLogError(ServiceError):
     messages = {
         "in_future": "The contact cannot be in the future.",
+        "unknown_kind": "Choose how the contact was made.",
+        "unknown_outcome": "Choose what came of the contact.",
+    }
+
+
+class ProgrammeError(ServiceError):
+    """Programme-side records: groups, participants, status changes, risk concerns."""
+
+    messages = {
+        "group_name_taken": "There is already a group with that name.",
+        "no_group_name": "Enter the group's name.",
+        "reference_taken": "That reference is already in use.",
+        "no_reference": "Enter the participant's reference.",
+        "unknown_status": "Choose a status from the list.",
+        "unknown_concern_kind": "Choose what kind of concern this is.",
+        "unknown_urgency": "Choose how urgent this is.",
+        "in_future": "The date cannot be in the future.",
     }
 
 

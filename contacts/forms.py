@@ -1,5 +1,5 @@
 from collections.abc import Iterator
-from datetime import date, datetime, timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from django import forms
@@ -64,22 +64,10 @@ class RiskConcernForm(forms.Form):
     occurred_on = forms.DateField(label="When", widget=DATE_INPUT)
     urgency = forms.ChoiceField(choices=RiskConcern.Urgency.choices)
 
-    def clean_occurred_on(self) -> date:
-        value = self.cleaned_data["occurred_on"]
-        if value > timezone.localdate():
-            raise forms.ValidationError("The date cannot be in the future.")
-        return value
-
 
 class GroupForm(forms.Form):
     name = forms.CharField(max_length=100)
     meeting_details = forms.CharField(max_length=200, required=False, label="When it meets")
-
-    def clean_name(self) -> str:
-        name = self.cleaned_data["name"].strip()
-        if ProgrammeGroup.objects.filter(name__iexact=name).exists():
-            raise forms.ValidationError("There is already a group with that name.")
-        return name
 
 
 class SessionForm(forms.Form):
@@ -112,12 +100,6 @@ class ParticipantForm(forms.Form):
     group = forms.ModelChoiceField(
         queryset=ProgrammeGroup.objects.all(), required=False, empty_label="No group yet"
     )
-
-    def clean_reference(self) -> str:
-        reference = self.cleaned_data["reference"].strip()
-        if Participant.objects.filter(reference__iexact=reference).exists():
-            raise forms.ValidationError("That reference is already in use.")
-        return reference
 
 
 class RegisterForm(forms.Form):

@@ -433,6 +433,76 @@ class Message(models.Model):
 # --- Audit ------------------------------------------------------------------------
 
 
+class AuditAction(models.TextChoices):
+    """Every action the audit log records. The stored strings never change:
+    existing rows, filters and reports read them (``audit_record`` takes members
+    of this enum only, so a typo cannot invent a new action)."""
+
+    # Staff accounts and sign-in
+    STAFF_SIGN_IN = "staff.sign_in", "Staff sign-in"
+    STAFF_OTP_VERIFIED = "staff.otp_verified", "Staff second factor verified"
+    STAFF_OTP_ENROLLED = "staff.otp_enrolled", "Staff second factor set up"
+    STAFF_CREATE = "staff.create", "Staff account created"
+    STAFF_UPDATE = "staff.update", "Staff account changed"
+    STAFF_TOTP_RESET = "staff.totp_reset", "Staff second factor reset"
+    STAFF_PASSWORD_RESET = "staff.password_reset", "Staff password reset"
+    STAFF_PASSWORD_CHANGE = "staff.password_change", "Staff password changed"
+    STAFF_PREFERENCES = "staff.preferences", "Staff alert-email choice saved"
+    USER_SESSIONS_REVOKE = "user.sessions_revoke", "Sessions ended"
+    # Staff reads
+    CASELOAD_VIEW = "caseload.view", "Caseload read"
+    SURVIVOR_VIEW = "survivor.view", "Case read"
+    SURVIVOR_VIEW_DUTY = "survivor.view_duty", "Case read by the duty worker"
+    ALERT_VIEW = "alert.view", "Alert read"
+    DUTY_VIEW = "duty.view", "Duty view read"
+    THREAD_VIEW = "thread.view", "Messages read"
+    CHECKINS_VIEW = "checkins.view", "Check-ins read"
+    ALLOCATIONS_VIEW = "allocations.view", "Allocations read"
+    AUDIT_VIEW = "audit.view", "Audit log read"
+    DISCLOSURES_VIEW = "disclosures.view", "Disclosures read"
+    # Operations (Django admin) reads
+    OPS_USER_LIST = "ops.user.list", "Operations: user list read"
+    OPS_USER_VIEW = "ops.user.view", "Operations: user read"
+    OPS_USER_HISTORY = "ops.user.history", "Operations: user history read"
+    OPS_AUDIT_LIST = "ops.audit.list", "Operations: audit list read"
+    OPS_AUDIT_VIEW = "ops.audit.view", "Operations: audit event read"
+    OPS_AUDIT_HISTORY = "ops.audit.history", "Operations: audit event history read"
+    # Her case (WSS side)
+    SURVIVOR_CREATE = "survivor.create", "Case opened"
+    SURVIVOR_ALLOCATE = "survivor.allocate", "Case allocated"
+    SURVIVOR_LINK_PARTICIPANT = "survivor.link_participant", "Case linked to a participant"
+    SURVIVOR_ACTIVATE = "survivor.activate", "Portal account set up"
+    SURVIVOR_LOCKOUT_LIFT = "survivor.lockout_lift", "Portal lockout lifted"
+    ACTIVATION_CODE_ISSUE = "activation_code.issue", "Activation code issued"
+    ACTIVATION_CODE_SPENT = "activation_code.spent", "Activation code used up"
+    PORTAL_SIGN_IN = "portal.sign_in", "Portal sign-in"
+    SAFE_CONTACT_UPDATE = "safe_contact.update", "Safe-contact details saved"
+    SAFE_CONTACT_PAUSE = "safe_contact.pause", "Contact paused"
+    SAFE_CONTACT_RESUME = "safe_contact.resume", "Contact resumed"
+    DURESS_PASSPHRASE_SET = "duress_passphrase.set", "Second passphrase set"
+    DURESS_PASSPHRASE_CLEAR = "duress_passphrase.clear", "Second passphrase removed"
+    MESSAGE_SEND = "message.send", "Message sent"
+    THREAD_CLEAR_VIEW = "thread.clear_view", "Her view of the messages cleared"
+    CONTACT_LOG_ADD = "contact_log.add", "Contact logged"
+    DISCLOSURE_RECORD = "disclosure.record", "Disclosure recorded"
+    ALERT_ACKNOWLEDGE = "alert.acknowledge", "Alert acknowledged"
+    # Check-ins and texts
+    CHECKIN_PLAN_SET = "checkin_plan.set", "Check-in plan saved"
+    SMS_TEXTS_UPDATE = "sms_texts.update", "Text wording saved"
+    SMS_OPT_OUT_LIFT = "sms_opt_out.lift", "Text opt-out lifted"
+    # Programme side
+    GROUP_CREATE = "group.create", "Group created"
+    SESSION_CREATE = "session.create", "Session created"
+    SESSION_REGISTER = "session.register", "Register saved"
+    SESSION_MARK_CLEARED = "session.mark_cleared", "Attendance mark cleared"
+    REGISTER_IMPORT = "register.import", "Registers imported"
+    PARTICIPANT_CREATE = "participant.create", "Participant added"
+    PARTICIPANT_STATUS_CHANGE = "participant.status_change", "Participant status changed"
+    PARTICIPANT_RISK_CONCERN = "participant.risk_concern", "Risk concern raised"
+    # Maintenance
+    RETENTION_PURGE = "retention.purge", "Retention purge"
+
+
 class AuditQuerySet(models.QuerySet):
     def update(self, **kwargs: object) -> int:
         raise PermissionError("The audit log is append-only.")

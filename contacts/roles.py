@@ -1,4 +1,5 @@
-"""Staff roles as groups with permissions (SPEC 1).
+"""Staff roles as groups (SPEC 1), with the Wagtail permissions comms staff and
+managers use.
 
 Created (and kept in step) after every ``migrate``. Survivors are users of
 kind ``survivor`` and belong to no group.
@@ -7,10 +8,14 @@ kind ``survivor`` and belong to no group.
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import TYPE_CHECKING
 
 from django.apps import AppConfig
 from django.contrib.auth.models import Group, Permission
 from django.db.models import Q
+
+if TYPE_CHECKING:
+    from .models import User
 
 WSS_WORKER = "WSS worker"
 PROGRAMME_WORKER = "Programme worker"
@@ -48,36 +53,51 @@ def role_set_problem(role_names: Iterable[str]) -> str | None:
     return None
 
 
+def staff_roles_check(
+    *,
+    actor: User,
+    user: User | None,
+    role_names: list[str],
+    is_duty_worker: bool = False,
+    allow_no_role: bool = False,
+) -> None:
+    """The role rules (SPEC 2, 3), for a new account (``user`` None) or a change.
+
+    One person, one side; a manager is never also a WSS worker; no one changes
+    their own roles; nobody stops being a WSS worker while holding cases.
+    Raises ``AccountError``. Every way of setting roles (the staff pages, the
+    Django admin, the Wagtail users admin) goes through here; only the admin,
+    for operations accounts, allows an account with no role. It lives beside the
+    roles, not in the services, so ``cms`` can ask it without importing them."""
+    from .errors import AccountError
+    from .models import Survivor
+
+    unknown = set(role_names) - set(ALL_ROLES)
+    if unknown or not (role_names or allow_no_role):
+        raise AccountError("no_role")
+    current = set(user.groups.values_list("name", flat=True)) if user and user.pk else set()
+    if user is not None and user.pk == actor.pk and current != set(role_names):
+        raise AccountError("own_roles")
+    problem = role_set_problem(role_names)
+    if problem:
+        raise AccountError(problem)
+    if is_duty_worker and WSS_WORKER not in role_names:
+        raise AccountError("not_wss_for_duty")
+    if (
+        WSS_WORKER in current
+        and WSS_WORKER not in role_names
+        and Survivor.objects.filter(worker=user).exists()
+    ):
+        raise AccountError("has_cases")
+
+
+# Django permissions, only where something checks them: the Wagtail admin (comms
+# staff and managers). The staff pages ask ``contacts.policy`` (roles, caseload,
+# side), and the Django admin is for operations superusers only, so no role holds
+# a ``contacts.*`` model permission: nothing would ever read it.
 ROLE_PERMISSIONS: dict[str, list[str]] = {
-    WSS_WORKER: [
-        "contacts.view_survivor",
-        "contacts.change_survivor",
-        "contacts.view_safecontactwindow",
-        "contacts.change_safecontactwindow",
-        "contacts.view_alert",
-        "contacts.change_alert",
-        "contacts.add_contactlogentry",
-        "contacts.view_contactlogentry",
-        "contacts.add_disclosure",
-        "contacts.view_disclosure",
-        "contacts.add_message",
-        "contacts.view_message",
-        "contacts.view_participant",
-    ],
-    PROGRAMME_WORKER: [
-        "contacts.view_programmegroup",
-        "contacts.add_programmesession",
-        "contacts.view_programmesession",
-        "contacts.view_participant",
-        "contacts.change_participant",
-        "contacts.add_attendance",
-        "contacts.change_attendance",
-        "contacts.view_attendance",
-        "contacts.add_statuschange",
-        "contacts.view_statuschange",
-        "contacts.add_riskconcern",
-        "contacts.view_riskconcern",
-    ],
+    WSS_WORKER: [],
+    PROGRAMME_WORKER: [],
     COMMS_STAFF: [
         "wagtailadmin.access_admin",
         "wagtailimages.add_image",
@@ -93,17 +113,7 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "cms.view_statusexplanation",
         "cms.change_brandingsettings",
     ],
-    SERVICE_MANAGER: [
-        "wagtailadmin.access_admin",
-        "contacts.add_survivor",
-        "contacts.view_survivor",
-        "contacts.add_allocation",
-        "contacts.view_allocation",
-        "contacts.view_auditevent",
-        "contacts.view_disclosure",
-        "contacts.view_participant",
-        "contacts.view_programmegroup",
-    ],
+    SERVICE_MANAGER: ["wagtailadmin.access_admin"],
 }
 
 # Page permissions in the Wagtail tree (comms staff edit information pages).

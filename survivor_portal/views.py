@@ -20,7 +20,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from contacts import policy, selectors, services
 from contacts.errors import PortalError
-from contacts.models import Survivor, User
+from contacts.models import AuditAction, Survivor, User
 
 from .account import account_for
 from .context_processors import branding_for
@@ -144,7 +144,9 @@ def home(request: HttpRequest) -> HttpResponse:
                     survivor = user.survivor  # loaded with the account by the backend
                     if outcome == "quiet":
                         services.alert_raise(survivor=survivor, kind="duress", urgent=True)
-                    services.audit_record(actor=user, action="portal.sign_in", obj=survivor)
+                    services.audit_record(
+                        actor=user, action=AuditAction.PORTAL_SIGN_IN, obj=survivor
+                    )
                 _start_session(request, user, quiet=outcome == "quiet")
                 return _redirect("/")
     return render(request, "portal/sign_in.html", {"form": form, "error": error}, status=status)

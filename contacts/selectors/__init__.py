@@ -11,7 +11,6 @@ from .cases import (
     participant_attendance,
     participant_next_session,
     participant_record,
-    portal_status,
     survivor_for_worker,
 )
 from .messages import (
@@ -19,7 +18,6 @@ from .messages import (
     thread_for_survivor,
     thread_for_worker,
     unread_counts_for_worker,
-    unread_for_survivor,
 )
 from .portal import (
     portal_account_state,
@@ -31,12 +29,10 @@ from .reports import monthly_report
 from .staff import (
     allocations,
     disclosures_for_manager,
-    participants_for_linking,
     role_rule_violations,
     staff_account,
     staff_accounts,
     survivor_for_manager,
-    wss_workers,
 )
 
 __all__ = [
@@ -44,7 +40,6 @@ __all__ = [
     "thread_for_survivor",
     "thread_for_worker",
     "unread_counts_for_worker",
-    "unread_for_survivor",
     "portal_account_state",
     "portal_home",
     "portal_survivor",
@@ -57,18 +52,15 @@ __all__ = [
     "disclosures_for_manager",
     "duty_alerts",
     "monthly_report",
-    "participants_for_linking",
     "role_rule_violations",
     "staff_account",
     "staff_accounts",
     "survivor_for_manager",
-    "wss_workers",
     "caseload_for_worker",
     "group_detail",
     "groups_list",
     "participant_attendance",
     "participant_next_session",
     "participant_record",
-    "portal_status",
     "survivor_for_worker",
 ]

@@ -1,11 +1,11 @@
-"""Reads. Staff reads of survivor data write an audit event (SPEC 2).
-WSS means Women's Support Service."""
+"""Reads, and only reads: the views decide what a missing object means and
+audit staff reads (``contacts/views/common.py``). WSS means Women's Support
+Service."""
 
 from __future__ import annotations
 
 from django.db.models import Count, Exists, IntegerField, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
-from django.http import Http404
 
 from .. import policy
 from ..models import (
@@ -20,7 +20,6 @@ from ..models import (
     Survivor,
     User,
 )
-from ..services import audit_record
 
 
 def _count(queryset: QuerySet) -> Coalesce:
@@ -77,20 +76,16 @@ def caseload_for_worker(*, worker: User) -> QuerySet[Survivor]:
     )
 
 
-def survivor_for_worker(
-    *, worker: User, survivor_id: int, action: str = "survivor.view"
-) -> Survivor:
-    """Her record, for her own worker; anyone else gets a 404 (no existence leak).
-
-    Every read is audited (SPEC 2): ``action`` says what was read."""
+def survivor_for_worker(*, worker: User, survivor_id: int) -> Survivor | None:
+    """Her record, for her own worker; ``None`` for anyone else (the view answers
+    404 either way: no existence leak)."""
     survivor = (
         Survivor.objects.select_related("participant", "participant__group", "user")
         .filter(pk=survivor_id, worker=worker)
         .first()
     )
     if survivor is None or not policy.can_work_with_survivor(worker, survivor):
-        raise Http404
-    audit_record(actor=worker, action=action, obj=survivor)
+        return None
     return survivor
 
 
@@ -123,15 +118,15 @@ def case_record(*, survivor: Survivor) -> dict[str, object]:
     return context
 
 
-def alert_for_actor(*, user: User, alert_id: int) -> Alert:
-    """An alert her worker (or, if urgent, the duty worker) may act on; else 404."""
+def alert_for_actor(*, user: User, alert_id: int) -> Alert | None:
+    """An alert her worker (or, if urgent, the duty worker) may act on; else ``None``."""
     alert = (
         Alert.objects.select_related("survivor", "survivor__worker", "risk_concern")
         .filter(pk=alert_id)
         .first()
     )
     if alert is None or not policy.can_act_on_alert(user, alert):
-        raise Http404
+        return None
     return alert
 
 
@@ -166,11 +161,11 @@ def participant_next_session(*, participant: Participant) -> ProgrammeSession | 
     )
 
 
-def participant_record(*, participant_id: int) -> dict[str, object]:
+def participant_record(*, participant_id: int) -> dict[str, object] | None:
     """His own programme record: nothing here looks at survivors (SPEC 2)."""
     participant = Participant.objects.select_related("group").filter(pk=participant_id).first()
     if participant is None:
-        raise Http404
+        return None
     return {
         "participant": participant,
         "attendance": participant_attendance(participant=participant, limit=20),
@@ -188,26 +183,12 @@ def groups_list() -> QuerySet[ProgrammeGroup]:
     return ProgrammeGroup.objects.annotate(participant_count=Count("participants"))
 
 
-def group_detail(*, group_id: int) -> dict[str, object]:
+def group_detail(*, group_id: int) -> dict[str, object] | None:
     group = ProgrammeGroup.objects.filter(pk=group_id).first()
     if group is None:
-        raise Http404
+        return None
     return {
         "group": group,
         "sessions": list(group.sessions.all()),
         "participants": list(group.participants.all()),
-    }
-
-
-def portal_status(*, user: User) -> dict[str, object]:
-    """What she sees on her home page: his status, attendance, next session."""
-    survivor = Survivor.objects.select_related("participant").filter(user=user).first()
-    participant = survivor.participant if survivor is not None else None
-    if participant is None:
-        return {"survivor": survivor, "participant": None}
-    return {
-        "survivor": survivor,
-        "participant": participant,
-        "attendance": participant_attendance(participant=participant, limit=8),
-        "next_session": participant_next_session(participant=participant),
     }

@@ -1,5 +1,5 @@
-"""Reads for check-ins (SPEC 5). A worker's read of her check-ins and replies
-is audited (SPEC 2). WSS means Women's Support Service."""
+"""Reads for check-ins (SPEC 5). The view audits a worker's read of her
+check-ins and replies (SPEC 2). WSS means Women's Support Service."""
 
 from __future__ import annotations
 
@@ -15,12 +15,10 @@ from ..models import (
     SafeContactWindow,
     SmsOptOut,
     Survivor,
-    User,
 )
-from ..services import audit_record
 
 
-def checkin_page_for_worker(*, worker: User, survivor: Survivor) -> dict[str, object]:
+def checkin_page_for_worker(*, survivor: Survivor) -> dict[str, object]:
     """Her plan, recent check-ins and replies, for her own worker (caller checked)."""
     plan = CheckInPlan.objects.filter(survivor=survivor).first()
     zone = ZoneInfo(survivor.time_zone)
@@ -28,7 +26,6 @@ def checkin_page_for_worker(*, worker: User, survivor: Survivor) -> dict[str, ob
     replies = list(
         InboundMessage.objects.filter(survivor=survivor).order_by("-received_at", "-pk")[:20]
     )
-    audit_record(actor=worker, action="checkins.view", obj=survivor)
     windows = list(survivor.windows.order_by("weekday", "starts_at"))
     opt_out = SmsOptOut.objects.filter(survivor=survivor, lifted_at__isnull=True).first()
     return {

@@ -1,14 +1,12 @@
-"""Reads of the message line. A worker's read of a thread is audited; a
+"""Reads of the message line (the view audits a worker's read of a thread); a
 manager gets counts only (SPEC 3)."""
 
 from __future__ import annotations
 
 from django.db.models import Count, Q, QuerySet
-from django.http import Http404
 
 from .. import policy
 from ..models import Message, Survivor, User
-from ..services.audit import audit_record
 
 
 def thread_for_survivor(*, survivor: Survivor) -> list[Message]:
@@ -20,14 +18,13 @@ def thread_for_survivor(*, survivor: Survivor) -> list[Message]:
     )
 
 
-def thread_for_worker(*, worker: User, survivor_id: int) -> tuple[Survivor, list[Message]]:
+def thread_for_worker(*, worker: User, survivor_id: int) -> tuple[Survivor, list[Message]] | None:
     """Her current worker sees the whole history (including what she cleared);
-    anyone else gets a 404. The read is audited."""
+    anyone else gets ``None``."""
     survivor = Survivor.objects.filter(pk=survivor_id, worker=worker).first()
     if survivor is None or not policy.can_work_with_survivor(worker, survivor):
-        raise Http404
+        return None
     messages = list(Message.objects.filter(survivor=survivor).order_by("created_at", "pk"))
-    audit_record(actor=worker, action="thread.view", obj=survivor)
     return survivor, messages
 
 
@@ -39,12 +36,6 @@ def unread_counts_for_worker(*, worker: User) -> dict[int, int]:
         .annotate(unread=Count("pk"))
     )
     return {row["survivor_id"]: row["unread"] for row in rows}
-
-
-def unread_for_survivor(*, survivor: Survivor) -> int:
-    return Message.objects.filter(
-        survivor=survivor, from_survivor=False, read_at__isnull=True, hidden_for_survivor=False
-    ).count()
 
 
 def message_counts_by_month() -> QuerySet:

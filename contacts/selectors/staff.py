@@ -7,10 +7,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from django.db.models import Prefetch, QuerySet
-from django.http import Http404
 
 from .. import roles
-from ..models import Disclosure, Participant, Survivor, User
+from ..models import Disclosure, Survivor, User
 
 
 def staff_accounts() -> QuerySet[User]:
@@ -23,17 +22,8 @@ def staff_accounts() -> QuerySet[User]:
     )
 
 
-def staff_account(*, user_id: int) -> User:
-    user = User.objects.filter(pk=user_id, kind=User.Kind.STAFF).first()
-    if user is None:
-        raise Http404
-    return user
-
-
-def wss_workers() -> QuerySet[User]:
-    return User.objects.filter(
-        kind=User.Kind.STAFF, is_active=True, groups__name=roles.WSS_WORKER
-    ).order_by("username")
+def staff_account(*, user_id: int) -> User | None:
+    return User.objects.filter(pk=user_id, kind=User.Kind.STAFF).first()
 
 
 def allocations() -> QuerySet[Survivor]:
@@ -41,19 +31,12 @@ def allocations() -> QuerySet[Survivor]:
     return Survivor.objects.select_related("worker", "participant", "user").order_by("pk")
 
 
-def survivor_for_manager(*, survivor_id: int) -> Survivor:
-    survivor = (
+def survivor_for_manager(*, survivor_id: int) -> Survivor | None:
+    return (
         Survivor.objects.select_related("worker", "participant", "user")
         .filter(pk=survivor_id)
         .first()
     )
-    if survivor is None:
-        raise Http404
-    return survivor
-
-
-def participants_for_linking() -> QuerySet[Participant]:
-    return Participant.objects.order_by("reference")
 
 
 def disclosures_for_manager(*, limit: int = 200) -> list[Disclosure]:

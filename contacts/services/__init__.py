@@ -21,12 +21,12 @@ from .checkins import (  # check-ins and SMS
     checkin_plan_set,
     checkin_plans_reschedule_for,
     sms_nudge_queue,
+    sms_opt_out_lift,
     sms_texts_update,
 )
 from .contact_log import contact_log_add
 from .disclosures import disclosure_record
 from .imports import register_import_apply, register_import_plan
-from .inbound import sms_opt_out_lift
 from .messages import (
     message_clean_body,
     message_send_from_survivor,

@@ -18,9 +18,9 @@ from django.db import transaction
 from django.utils import timezone
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from .. import roles
 from ..errors import AccountError
-from ..models import Survivor, User
+from ..models import AuditAction, User
+from ..roles import staff_roles_check
 from .audit import audit_record
 
 logger = logging.getLogger(__name__)
@@ -32,40 +32,6 @@ def temporary_password() -> str:
     """Four groups of five lower-case letters and digits: easy to read out."""
     alphabet = "abcdefghjkmnpqrstuvwxyz23456789"
     return "-".join("".join(secrets.choice(alphabet) for _ in range(5)) for _ in range(4))
-
-
-def staff_roles_check(
-    *,
-    actor: User,
-    user: User | None,
-    role_names: list[str],
-    is_duty_worker: bool = False,
-    allow_no_role: bool = False,
-) -> None:
-    """The role rules (SPEC 2, 3), for a new account (``user`` None) or a change.
-
-    One person, one side; a manager is never also a WSS worker; no one changes
-    their own roles; nobody stops being a WSS worker while holding cases.
-    Raises ``AccountError``. Every way of setting roles (the staff pages, the
-    Django admin) goes through here; only the admin, for operations accounts,
-    allows an account with no role."""
-    unknown = set(role_names) - set(roles.ALL_ROLES)
-    if unknown or not (role_names or allow_no_role):
-        raise AccountError("no_role")
-    current = set(user.groups.values_list("name", flat=True)) if user and user.pk else set()
-    if user is not None and user.pk == actor.pk and current != set(role_names):
-        raise AccountError("own_roles")
-    problem = roles.role_set_problem(role_names)
-    if problem:
-        raise AccountError(problem)
-    if is_duty_worker and roles.WSS_WORKER not in role_names:
-        raise AccountError("not_wss_for_duty")
-    if (
-        roles.WSS_WORKER in current
-        and roles.WSS_WORKER not in role_names
-        and Survivor.objects.filter(worker=user).exists()
-    ):
-        raise AccountError("has_cases")
 
 
 def _set_roles(actor: User, user: User, role_names: list[str], is_duty_worker: bool) -> None:
@@ -105,7 +71,7 @@ def staff_account_create(
         user.set_password(password)
         user.save()
         _set_roles(actor, user, role_names, is_duty_worker)
-        audit_record(actor=actor, action="staff.create", obj=user)
+        audit_record(actor=actor, action=AuditAction.STAFF_CREATE, obj=user)
     logger.info("staff account %s created by %s", user.pk, actor.pk)
     return user, password
 
@@ -133,7 +99,7 @@ def staff_account_update(
         was_active, user.is_active = user.is_active, is_active
         _set_roles(actor, user, role_names, is_duty_worker)
         user.save(update_fields=["email", "is_duty_worker", "alert_emails", "is_active"])
-        audit_record(actor=actor, action="staff.update", obj=user)
+        audit_record(actor=actor, action=AuditAction.STAFF_UPDATE, obj=user)
         if was_active and not is_active:
             _delete_sessions(user)
     return user
@@ -154,7 +120,7 @@ def user_sessions_revoke(*, actor: User, user: User) -> int:
     """Sign ``user`` out everywhere at once. Returns how many sessions ended."""
     with transaction.atomic():
         ended = _delete_sessions(user)
-        audit_record(actor=actor, action="user.sessions_revoke", obj=user)
+        audit_record(actor=actor, action=AuditAction.USER_SESSIONS_REVOKE, obj=user)
     logger.info("sessions of user %s revoked by %s (%s ended)", user.pk, actor.pk, ended)
     return ended
 
@@ -168,7 +134,7 @@ def staff_totp_reset(*, actor: User, user: User) -> None:
     with transaction.atomic():
         TOTPDevice.objects.filter(user=user).delete()
         _delete_sessions(user)
-        audit_record(actor=actor, action="staff.totp_reset", obj=user)
+        audit_record(actor=actor, action=AuditAction.STAFF_TOTP_RESET, obj=user)
 
 
 def staff_password_reset(*, actor: User, user: User) -> str:
@@ -181,7 +147,7 @@ def staff_password_reset(*, actor: User, user: User) -> str:
         user.must_change_password = True
         user.save(update_fields=["password", "must_change_password"])
         _delete_sessions(user)
-        audit_record(actor=actor, action="staff.password_reset", obj=user)
+        audit_record(actor=actor, action=AuditAction.STAFF_PASSWORD_RESET, obj=user)
     return password
 
 
@@ -195,5 +161,5 @@ def staff_password_change(*, actor: User, new_password: str) -> None:
         actor.set_password(new_password)
         actor.must_change_password = False
         actor.save(update_fields=["password", "must_change_password"])
-        audit_record(actor=actor, action="staff.password_change", obj=actor)
+        audit_record(actor=actor, action=AuditAction.STAFF_PASSWORD_CHANGE, obj=actor)
     logger.info("staff member %s changed their password", actor.pk)

@@ -21,8 +21,9 @@ from django.utils import timezone
 
 from .. import roles
 from ..errors import AlertError
-from ..models import Alert, Participant, RiskConcern, Survivor, User
+from ..models import Alert, AuditAction, Participant, RiskConcern, Survivor, User
 from .audit import audit_record
+from .queue import ALERT_EMAILS_SEND, enqueue
 
 logger = logging.getLogger(__name__)
 
@@ -36,8 +37,7 @@ def alert_raise(*, survivor: Survivor, kind: str, urgent: bool = False) -> Alert
     if kind not in Alert.Kind.values:
         raise ValueError(f"Unknown alert kind {kind!r}")
     alert = Alert.objects.create(survivor=survivor, kind=kind, urgent=urgent)
-    alert_id = alert.pk
-    transaction.on_commit(lambda: alert_emails_send.delay(alert_ids=[alert_id]))
+    enqueue(ALERT_EMAILS_SEND, alert_ids=[alert.pk])
     # Ids only: the kind (duress, urgent reply...) says what happened to her.
     logger.info("alert %s raised for case %s", alert.pk, survivor.pk)
     return alert
@@ -71,12 +71,7 @@ def alerts_for_linked_survivors(
             f"SELECT id, %s, %s, %s, '', %s FROM {survivor_table} WHERE participant_id = %s",
             [kind, urgent, created_at, risk_concern.pk if risk_concern else None, participant.pk],
         )
-    participant_id = participant.pk
-    transaction.on_commit(
-        lambda: alert_emails_send.delay(
-            participant_id=participant_id, kind=kind, created_at=now.isoformat()
-        )
-    )
+    enqueue(ALERT_EMAILS_SEND, participant_id=participant.pk, kind=kind, created_at=now.isoformat())
 
 
 @shared_task(acks_late=True, reject_on_worker_lost=True)
@@ -139,5 +134,7 @@ def alert_acknowledge(*, actor: User, alert: Alert, note: str) -> Alert:
         locked.acknowledged_by = actor
         locked.acknowledgement_note = note
         locked.save(update_fields=["acknowledged_at", "acknowledged_by", "acknowledgement_note"])
-        audit_record(actor=actor, action="alert.acknowledge", obj=locked, survivor=locked.survivor)
+        audit_record(
+            actor=actor, action=AuditAction.ALERT_ACKNOWLEDGE, obj=locked, survivor=locked.survivor
+        )
     return locked

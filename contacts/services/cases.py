@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from .. import policy
 from ..errors import AllocationError
-from ..models import Allocation, Participant, Survivor, User
+from ..models import Allocation, AuditAction, Participant, Survivor, User
 from .audit import audit_record
 
 logger = logging.getLogger(__name__)
@@ -25,7 +25,7 @@ def survivor_create(
 ) -> Survivor:
     with transaction.atomic():
         survivor = Survivor.objects.create(known_as=known_as.strip(), participant=participant)
-        audit_record(actor=actor, action="survivor.create", obj=survivor)
+        audit_record(actor=actor, action=AuditAction.SURVIVOR_CREATE, obj=survivor)
     return survivor
 
 
@@ -66,7 +66,7 @@ def survivor_allocate(*, actor: User, survivor: Survivor, worker: User) -> Survi
             locked.worker = worker
             locked.allocated_at = now
             locked.save(update_fields=["worker", "allocated_at"])
-            audit_record(actor=actor, action="survivor.allocate", obj=locked)
+            audit_record(actor=actor, action=AuditAction.SURVIVOR_ALLOCATE, obj=locked)
     except IntegrityError as error:
         # The database constraint caught a race the check above could not see.
         raise AllocationError("same_worker_for_linked_partners") from error
@@ -86,7 +86,7 @@ def survivor_link_participant(
             )
             locked.participant = participant
             locked.save(update_fields=["participant"])
-            audit_record(actor=actor, action="survivor.link_participant", obj=locked)
+            audit_record(actor=actor, action=AuditAction.SURVIVOR_LINK_PARTICIPANT, obj=locked)
     except IntegrityError as error:
         raise AllocationError("same_worker_for_linked_partners") from error
     return locked

@@ -22,10 +22,12 @@ from ..discretion import discretion_normalise, discretion_words_in
 from ..errors import ServiceError
 from ..models import (
     Alert,
+    AuditAction,
     CheckIn,
     CheckInPlan,
     OutboundMessage,
     SafeContactWindow,
+    SmsOptOut,
     SmsTexts,
     Survivor,
     User,
@@ -191,7 +193,7 @@ def checkin_plan_set(
         plan.save()
         plan.survivor = survivor
         plan_reschedule(plan=plan)
-        audit_record(actor=actor, action="checkin_plan.set", obj=plan, survivor=survivor)
+        audit_record(actor=actor, action=AuditAction.CHECKIN_PLAN_SET, obj=plan, survivor=survivor)
     return plan
 
 
@@ -235,7 +237,7 @@ def sms_texts_update(*, actor: User, checkin_text: str, nudge_text: str) -> SmsT
         texts.updated_by = actor
         texts.updated_at = timezone.now()
         texts.save()
-        audit_record(actor=actor, action="sms_texts.update", obj=texts)
+        audit_record(actor=actor, action=AuditAction.SMS_TEXTS_UPDATE, obj=texts)
     return texts
 
 
@@ -375,3 +377,14 @@ def sms_nudge_queue(*, survivor: Survivor, now: datetime | None = None) -> Outbo
         send_from=slot.due_at,
         not_after=slot.window_ends_at,
     )
+
+
+def sms_opt_out_lift(*, actor: User, survivor: Survivor) -> None:
+    """Her worker has spoken with her and texts may start again (her check-in
+    plan is rescheduled, so it lives here, not beside the opt-out itself)."""
+    with transaction.atomic():
+        SmsOptOut.objects.filter(survivor=survivor, lifted_at__isnull=True).update(
+            lifted_at=timezone.now(), lifted_by=actor
+        )
+        checkin_plans_reschedule_for(survivor=survivor)
+        audit_record(actor=actor, action=AuditAction.SMS_OPT_OUT_LIFT, obj=survivor)

@@ -9,7 +9,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from ..errors import ContactLogError
-from ..models import ContactLogEntry, Survivor, User
+from ..models import AuditAction, ContactLogEntry, Survivor, User
 from .audit import audit_record
 
 
@@ -23,9 +23,9 @@ def contact_log_add(
     note: str = "",
 ) -> ContactLogEntry:
     if kind not in ContactLogEntry.Kind.values:
-        raise ValueError(f"Unknown contact kind {kind!r}")
+        raise ContactLogError("unknown_kind")
     if outcome not in ContactLogEntry.Outcome.values:
-        raise ValueError(f"Unknown outcome {outcome!r}")
+        raise ContactLogError("unknown_outcome")
     happened_at = happened_at or timezone.now()
     if happened_at > timezone.now() + timedelta(minutes=5):
         raise ContactLogError("in_future")
@@ -38,5 +38,5 @@ def contact_log_add(
             happened_at=happened_at,
             note=note.strip(),
         )
-        audit_record(actor=actor, action="contact_log.add", obj=entry, survivor=survivor)
+        audit_record(actor=actor, action=AuditAction.CONTACT_LOG_ADD, obj=entry, survivor=survivor)
     return entry

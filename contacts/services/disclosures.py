@@ -13,7 +13,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from ..errors import DisclosureError
-from ..models import Disclosure, Survivor, User
+from ..models import AuditAction, Disclosure, Survivor, User
 from .audit import audit_record
 
 
@@ -44,5 +44,7 @@ def disclosure_record(
             details=details,
             disclosed_at=disclosed_at or timezone.now(),
         )
-        audit_record(actor=actor, action="disclosure.record", obj=disclosure, survivor=survivor)
+        audit_record(
+            actor=actor, action=AuditAction.DISCLOSURE_RECORD, obj=disclosure, survivor=survivor
+        )
     return disclosure

@@ -57,18 +57,19 @@ from ..errors import RegisterImportError
 from ..models import (
     Attendance,
     AttendanceMark,
+    AuditAction,
     Participant,
     ProgrammeGroup,
     ProgrammeSession,
     User,
 )
+from ..spreadsheet import FORMULA_STARTS
 from .audit import audit_record
 from .programme import attendance_apply
 
 COLUMNS = ("group", "date", "time", "reference", "mark")
 MAX_ROWS = 2000
 MAX_BYTES = 1_000_000
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 UK = ZoneInfo("Europe/London")
 
 
@@ -298,7 +299,7 @@ def _apply(*, actor: User, data: bytes) -> ImportPlan:
                     group=row.group, starts_at=row.starts_at
                 )
                 if created:
-                    audit_record(actor=actor, action="session.create", obj=session)
+                    audit_record(actor=actor, action=AuditAction.SESSION_CREATE, obj=session)
                 sessions[key] = session
             row.session = row.session or sessions[key]
         changed = attendance_apply(
@@ -306,5 +307,5 @@ def _apply(*, actor: User, data: bytes) -> ImportPlan:
             pairs=[(row.session.pk, row.participant.pk, row.mark) for row in plan.rows],
         )
         if changed or plan.new_sessions:
-            audit_record(actor=actor, action="register.import")
+            audit_record(actor=actor, action=AuditAction.REGISTER_IMPORT)
     return plan

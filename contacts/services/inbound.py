@@ -24,10 +24,9 @@ from ..models import (
     OutboundMessage,
     SmsOptOut,
     Survivor,
-    User,
 )
 from .alerts import alert_raise
-from .audit import audit_record
+from .queue import INBOUND_PROCESS, enqueue
 
 logger = logging.getLogger(__name__)
 
@@ -56,17 +55,11 @@ def inbound_store(*, message_sid: str, from_number: str, body: str) -> InboundMe
                 from_hash=phone_hash(from_number.strip()),
                 body=body[:1600],
             )
-            transaction.on_commit(lambda: _wake(inbound.pk))
+            enqueue(INBOUND_PROCESS, inbound.pk)
     except IntegrityError:
         return None
     logger.info("inbound text %s stored", inbound.pk)
     return inbound
-
-
-def _wake(inbound_id: int) -> None:
-    from ..tasks import inbound_process
-
-    inbound_process.delay(inbound_id)
 
 
 def interpret(body: str) -> str:
@@ -92,18 +85,6 @@ def sms_opt_out_record(*, survivor: Survivor, source: str) -> SmsOptOut:
         alert_raise(survivor=survivor, kind=Alert.Kind.OPTED_OUT)
     logger.info("texts to case %s stopped", survivor.pk)
     return opt_out
-
-
-def sms_opt_out_lift(*, actor: User, survivor: Survivor) -> None:
-    """Her worker has spoken with her and texts may start again."""
-    from .checkins import checkin_plans_reschedule_for
-
-    with transaction.atomic():
-        SmsOptOut.objects.filter(survivor=survivor, lifted_at__isnull=True).update(
-            lifted_at=timezone.now(), lifted_by=actor
-        )
-        checkin_plans_reschedule_for(survivor=survivor)
-        audit_record(actor=actor, action="sms_opt_out.lift", obj=survivor)
 
 
 def inbound_process(*, inbound_id: int, now: datetime | None = None) -> str:

@@ -13,7 +13,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from ..errors import MessageError
-from ..models import Message, Survivor, User
+from ..models import AuditAction, Message, Survivor, User
 from .audit import audit_record
 
 logger = logging.getLogger(__name__)
@@ -78,7 +78,9 @@ def message_send_from_survivor(
             sent_under_duress=under_duress,
             hidden_for_survivor=under_duress,
         )
-        audit_record(actor=survivor.user, action="message.send", obj=message, survivor=survivor)
+        audit_record(
+            actor=survivor.user, action=AuditAction.MESSAGE_SEND, obj=message, survivor=survivor
+        )
     logger.info("message %s sent by case %s", message.pk, survivor.pk)
     return message
 
@@ -94,7 +96,7 @@ def message_send_from_worker(*, worker: User, survivor: Survivor, body: str) -> 
         message = Message.objects.create(
             survivor=locked, author=worker, from_survivor=False, body=cleaned
         )
-        audit_record(actor=worker, action="message.send", obj=message, survivor=locked)
+        audit_record(actor=worker, action=AuditAction.MESSAGE_SEND, obj=message, survivor=locked)
         _queue_nudge_if_wanted(survivor=locked, message=message)
     logger.info("message %s sent by worker %s to case %s", message.pk, worker.pk, survivor.pk)
     return message
@@ -137,5 +139,5 @@ def thread_clear_for_survivor(*, survivor: Survivor) -> int:
         count = Message.objects.filter(survivor=survivor, hidden_for_survivor=False).update(
             hidden_for_survivor=True
         )
-        audit_record(actor=survivor.user, action="thread.clear_view", obj=survivor)
+        audit_record(actor=survivor.user, action=AuditAction.THREAD_CLEAR_VIEW, obj=survivor)
     return count

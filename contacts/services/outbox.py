@@ -28,6 +28,7 @@ from django.utils import timezone
 from .. import sms
 from ..models import Alert, CheckIn, OutboundMessage, SmsOptOut, SmsStatusEvent, Survivor
 from .alerts import alert_raise
+from .queue import OUTBOX_DRAIN, enqueue
 
 logger = logging.getLogger(__name__)
 
@@ -56,15 +57,9 @@ TWILIO_STATUS = {
 FINAL_FAILURES = {State.UNDELIVERED, State.FAILED}
 
 
-def _wake() -> None:
-    from ..tasks import outbox_drain
-
-    outbox_drain.delay()
-
-
 def outbox_wake_on_commit() -> None:
     """Send a wake-up to a worker once the caller's transaction commits."""
-    transaction.on_commit(_wake)
+    enqueue(OUTBOX_DRAIN)
 
 
 def sms_opted_out(*, survivor: Survivor) -> bool:

@@ -29,7 +29,15 @@ from .. import policy
 from ..discretion import discretion_words_in
 from ..encryption import phone_hash
 from ..errors import PortalError
-from ..models import ActivationAttempt, ActivationCode, Alert, SafeContactWindow, Survivor, User
+from ..models import (
+    ActivationAttempt,
+    ActivationCode,
+    Alert,
+    AuditAction,
+    SafeContactWindow,
+    Survivor,
+    User,
+)
 from .alerts import alert_raise
 from .audit import audit_record
 
@@ -78,7 +86,9 @@ def activation_code_issue(*, actor: User, survivor: Survivor) -> str:
             created_by=actor,
             expires_at=now + ACTIVATION_CODE_LIFETIME,
         )
-        audit_record(actor=actor, action="activation_code.issue", obj=code, survivor=survivor)
+        audit_record(
+            actor=actor, action=AuditAction.ACTIVATION_CODE_ISSUE, obj=code, survivor=survivor
+        )
     return plain
 
 
@@ -179,7 +189,7 @@ def _activation_username_refused(*, code: str) -> None:
             fields.append("expires_at")
             audit_record(
                 actor=None,
-                action="activation_code.spent",
+                action=AuditAction.ACTIVATION_CODE_SPENT,
                 obj=activation,
                 survivor=activation.survivor,
             )
@@ -237,7 +247,9 @@ def _survivor_activate(*, code: str, username: str, passphrase: str) -> User:
                 survivor.save(update_fields=["duress_passphrase"])
         activation.used_at = now
         activation.save(update_fields=["used_at"])
-        audit_record(actor=user, action="survivor.activate", obj=activation, survivor=survivor)
+        audit_record(
+            actor=user, action=AuditAction.SURVIVOR_ACTIVATE, obj=activation, survivor=survivor
+        )
     logger.info("portal account %s activated for case %s", user.pk, survivor.pk)
     return user
 
@@ -253,7 +265,7 @@ def survivor_lockout_lift(*, actor: User, survivor: Survivor) -> int:
         raise PortalError("no_account")
     with transaction.atomic():
         cleared = reset(username=survivor.user.username)
-        audit_record(actor=actor, action="survivor.lockout_lift", obj=survivor)
+        audit_record(actor=actor, action=AuditAction.SURVIVOR_LOCKOUT_LIFT, obj=survivor)
     return cleared
 
 
@@ -355,7 +367,7 @@ def safe_contact_update(
                 for w in unique
             ]
         )
-        audit_record(actor=actor, action="safe_contact.update", obj=survivor)
+        audit_record(actor=actor, action=AuditAction.SAFE_CONTACT_UPDATE, obj=survivor)
         if _from_her_account(actor, survivor) and survivor.safe_phone_hash != previous_hash:
             alert_raise(survivor=survivor, kind=Alert.Kind.SAFE_PHONE_CHANGED)
     return survivor
@@ -379,7 +391,7 @@ def contact_pause(*, survivor: Survivor, paused: bool, actor: User | None = None
             alert_raise(survivor=survivor, kind=Alert.Kind.CONTACT_PAUSED)
         survivor.contact_paused = bool(paused)
         survivor.save(update_fields=["contact_paused"])
-        action = "safe_contact.pause" if paused else "safe_contact.resume"
+        action = AuditAction.SAFE_CONTACT_PAUSE if paused else AuditAction.SAFE_CONTACT_RESUME
         audit_record(actor=actor, action=action, obj=survivor)
     return survivor
 
@@ -410,7 +422,7 @@ def duress_passphrase_set(
         )
         survivor.duress_passphrase = make_password(passphrase)
         survivor.save(update_fields=["duress_passphrase"])
-        audit_record(actor=actor, action="duress_passphrase.set", obj=survivor)
+        audit_record(actor=actor, action=AuditAction.DURESS_PASSPHRASE_SET, obj=survivor)
         if had_one:
             alert_raise(survivor=survivor, kind=Alert.Kind.SECOND_CHANGED)
     return survivor
@@ -437,5 +449,5 @@ def duress_passphrase_clear(
             alert_raise(survivor=survivor, kind=Alert.Kind.SECOND_REMOVED)
         survivor.duress_passphrase = ""
         survivor.save(update_fields=["duress_passphrase"])
-        audit_record(actor=actor, action="duress_passphrase.clear", obj=survivor)
+        audit_record(actor=actor, action=AuditAction.DURESS_PASSPHRASE_CLEAR, obj=survivor)
     return survivor

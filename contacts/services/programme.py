@@ -10,11 +10,12 @@ from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from ..errors import RegisterError
+from ..errors import ProgrammeError, RegisterError
 from ..models import (
     Alert,
     Attendance,
     AttendanceMark,
+    AuditAction,
     Participant,
     ParticipantStatus,
     ProgrammeGroup,
@@ -25,6 +26,7 @@ from ..models import (
 )
 from .alerts import alerts_for_linked_survivors
 from .audit import audit_record
+from .queue import STATUS_CHANGE_NUDGES, enqueue
 
 # --- Programme side ---------------------------------------------------------------
 
@@ -33,7 +35,7 @@ def status_change_record(
     *, actor: User, participant: Participant, status: str, reason: str = ""
 ) -> StatusChange:
     if status not in ParticipantStatus.values:
-        raise ValueError(f"Unknown status {status!r}")
+        raise ProgrammeError("unknown_status")
     with transaction.atomic():
         now = timezone.now()
         change = StatusChange.objects.create(
@@ -50,18 +52,11 @@ def status_change_record(
         alerts_for_linked_survivors(
             participant=participant, kind=Alert.Kind.STATUS_CHANGE, urgent=False
         )
-        audit_record(actor=actor, action="participant.status_change", obj=change)
+        audit_record(actor=actor, action=AuditAction.PARTICIPANT_STATUS_CHANGE, obj=change)
         # Always queued, whoever is linked: the programme side does the same work
         # either way; the worker decides who (if anyone) gets a neutral nudge.
-        participant_id = participant.pk
-        transaction.on_commit(lambda: _wake_status_nudges(participant_id))
+        enqueue(STATUS_CHANGE_NUDGES, participant.pk)
     return change
-
-
-def _wake_status_nudges(participant_id: int) -> None:
-    from ..tasks import status_change_nudges
-
-    status_change_nudges.delay(participant_id)
 
 
 def status_change_nudges_queue(*, participant_id: int) -> int:
@@ -84,11 +79,16 @@ def risk_concern_raise(
     *, actor: User, participant: Participant, kind: str, occurred_on: date, urgency: str
 ) -> RiskConcern:
     """Basic information only: what kind, when, how urgent. There is deliberately
-    no free-text field: the detail of his disclosure must not reach her (SPEC 2)."""
+    no free-text field: the detail of his disclosure must not reach her (SPEC 2).
+
+    Refuses (``ProgrammeError``) an unknown kind or urgency and a date after
+    today (the programme's local date)."""
     if kind not in RiskConcern.Kind.values:
-        raise ValueError(f"Unknown concern kind {kind!r}")
+        raise ProgrammeError("unknown_concern_kind")
     if urgency not in RiskConcern.Urgency.values:
-        raise ValueError(f"Unknown urgency {urgency!r}")
+        raise ProgrammeError("unknown_urgency")
+    if occurred_on > timezone.localdate():
+        raise ProgrammeError("in_future")
     with transaction.atomic():
         concern = RiskConcern.objects.create(
             participant=participant,
@@ -103,7 +103,7 @@ def risk_concern_raise(
             urgent=urgency == RiskConcern.Urgency.URGENT,
             risk_concern=concern,
         )
-        audit_record(actor=actor, action="participant.risk_concern", obj=concern)
+        audit_record(actor=actor, action=AuditAction.PARTICIPANT_RISK_CONCERN, obj=concern)
     return concern
 
 
@@ -114,11 +114,21 @@ OFF_REGISTER = (ParticipantStatus.DROPPED_OUT, ParticipantStatus.COMPLETED)
 
 
 def group_create(*, actor: User, name: str, meeting_details: str = "") -> ProgrammeGroup:
-    with transaction.atomic():
-        group = ProgrammeGroup.objects.create(
-            name=name.strip(), meeting_details=meeting_details.strip()
-        )
-        audit_record(actor=actor, action="group.create", obj=group)
+    """A new group. Names are unique whatever their case ("Tuesday" and "tuesday"
+    are one group): ``ProgrammeError("group_name_taken")``."""
+    name = name.strip()
+    if not name:
+        raise ProgrammeError("no_group_name")
+    try:
+        with transaction.atomic():
+            if ProgrammeGroup.objects.filter(name__iexact=name).exists():
+                raise ProgrammeError("group_name_taken")
+            group = ProgrammeGroup.objects.create(
+                name=name, meeting_details=meeting_details.strip()
+            )
+            audit_record(actor=actor, action=AuditAction.GROUP_CREATE, obj=group)
+    except IntegrityError as error:  # the same name saved at the same moment
+        raise ProgrammeError("group_name_taken") from error
     return group
 
 
@@ -129,16 +139,26 @@ def session_create(
         session = ProgrammeSession.objects.create(
             group=group, starts_at=starts_at, location=location.strip()
         )
-        audit_record(actor=actor, action="session.create", obj=session)
+        audit_record(actor=actor, action=AuditAction.SESSION_CREATE, obj=session)
     return session
 
 
 def participant_create(
     *, actor: User, reference: str, group: ProgrammeGroup | None = None
 ) -> Participant:
-    with transaction.atomic():
-        participant = Participant.objects.create(reference=reference.strip(), group=group)
-        audit_record(actor=actor, action="participant.create", obj=participant)
+    """A new participant. References are unique whatever their case:
+    ``ProgrammeError("reference_taken")``."""
+    reference = reference.strip()
+    if not reference:
+        raise ProgrammeError("no_reference")
+    try:
+        with transaction.atomic():
+            if Participant.objects.filter(reference__iexact=reference).exists():
+                raise ProgrammeError("reference_taken")
+            participant = Participant.objects.create(reference=reference, group=group)
+            audit_record(actor=actor, action=AuditAction.PARTICIPANT_CREATE, obj=participant)
+    except IntegrityError as error:  # the same reference saved at the same moment
+        raise ProgrammeError("reference_taken") from error
     return participant
 
 
@@ -183,7 +203,7 @@ def attendance_register_submit(
             changed = attendance_apply(
                 actor=actor, pairs=[(session.pk, pk, mark) for pk, mark in marks.items()]
             )
-            audit_record(actor=actor, action="session.register", obj=session)
+            audit_record(actor=actor, action=AuditAction.SESSION_REGISTER, obj=session)
     except IntegrityError as error:
         # Someone saved the same register at the same moment: nothing of ours was kept.
         raise RegisterError("conflict") from error
@@ -246,6 +266,6 @@ def attendance_clear(*, actor: User, session: ProgrammeSession, participant_id: 
         )
         if attendance is None:
             raise RegisterError("not_marked")
-        audit_record(actor=actor, action="session.mark_cleared", obj=attendance)
+        audit_record(actor=actor, action=AuditAction.SESSION_MARK_CLEARED, obj=attendance)
         attendance.delete()
     return attendance

@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from ..models import (
     ActivationAttempt,
+    AuditAction,
     AuditEvent,
     CheckIn,
     InboundMessage,
@@ -74,6 +75,8 @@ def retention_purge(*, now: datetime | None = None) -> dict[str, int]:
         }
         # Counts only, never content, in the event's object id: "m3 r2 t4 c1 s0 a2".
         summary = " ".join(f"{key[0]}{value}" for key, value in counts.items())
-        AuditEvent.objects.create(action="retention.purge", object_type="counts", object_id=summary)
+        AuditEvent.objects.create(
+            action=AuditAction.RETENTION_PURGE, object_type="counts", object_id=summary
+        )
     logger.info("retention purge: %s", summary)
     return counts

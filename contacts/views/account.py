@@ -23,6 +23,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from .. import policy
 from ..forms import StaffLoginForm, TokenForm
+from ..models import AuditAction
 from ..services import audit_record, staff_password_change
 from .common import staff_page
 
@@ -50,7 +51,7 @@ def staff_login(request: HttpRequest) -> HttpResponse:
             )
             if user is not None and policy.is_staff_member(user):
                 login(request, user)
-                audit_record(actor=user, action="staff.sign_in")
+                audit_record(actor=user, action=AuditAction.STAFF_SIGN_IN)
                 has_device = any(True for _ in devices_for_user(user, confirmed=True))
                 target = "staff-otp-verify" if has_device else "staff-otp-setup"
                 return HttpResponseRedirect(reverse(target) + "?next=" + _next_url(request))
@@ -90,7 +91,7 @@ def otp_verify(request: HttpRequest) -> HttpResponse:
             if device.verify_token(token):
                 otp_login(request, device)
                 _rotate_session_key(request)
-                audit_record(actor=request.user, action="staff.otp_verified")
+                audit_record(actor=request.user, action=AuditAction.STAFF_OTP_VERIFIED)
                 return HttpResponseRedirect(_next_url(request))
         error = "That code did not work. Wait for a new code and try again."
     return render(
@@ -127,7 +128,7 @@ def otp_setup(request: HttpRequest) -> HttpResponse:
             device.save(update_fields=["confirmed"])
             otp_login(request, device)
             _rotate_session_key(request)
-            audit_record(actor=request.user, action="staff.otp_enrolled")
+            audit_record(actor=request.user, action=AuditAction.STAFF_OTP_ENROLLED)
             return HttpResponseRedirect(_next_url(request))
         error = "That code did not work. Check the time on your phone and try again."
     key = base64.b32encode(device.bin_key).decode("ascii")

@@ -20,14 +20,15 @@ from ..forms import (
     DisclosureForm,
     SafeContactNotesForm,
 )
-from .common import staff_page
+from ..models import AuditAction
+from .common import found, own_case, staff_page, staff_read_record
 
 
 @staff_page(policy.is_wss_worker)
 def caseload(request: HttpRequest) -> HttpResponse:
     survivors = list(selectors.caseload_for_worker(worker=request.user))
     # A read of every case on it (name, pause state, counts): audited (SPEC 2).
-    services.audit_record(actor=request.user, action="caseload.view")
+    staff_read_record(request, AuditAction.CASELOAD_VIEW)
     return render(
         request,
         "staff/caseload.html",
@@ -51,14 +52,14 @@ def _case_page(request: HttpRequest, survivor, **forms) -> HttpResponse:
 
 @staff_page(policy.is_wss_worker)
 def case_detail(request: HttpRequest, case_id: int) -> HttpResponse:
-    survivor = selectors.survivor_for_worker(worker=request.user, survivor_id=case_id)
+    survivor = own_case(request, case_id)
     return _case_page(request, survivor)
 
 
 @staff_page(policy.is_wss_worker)
 @require_http_methods(["POST"])
 def contact_log_add(request: HttpRequest, case_id: int) -> HttpResponse:
-    survivor = selectors.survivor_for_worker(worker=request.user, survivor_id=case_id)
+    survivor = own_case(request, case_id)
     form = ContactLogForm(request.POST)
     if form.is_valid():
         try:
@@ -82,7 +83,7 @@ def contact_log_add(request: HttpRequest, case_id: int) -> HttpResponse:
 @staff_page(policy.is_wss_worker)
 @require_http_methods(["POST"])
 def disclosure_add(request: HttpRequest, case_id: int) -> HttpResponse:
-    survivor = selectors.survivor_for_worker(worker=request.user, survivor_id=case_id)
+    survivor = own_case(request, case_id)
     form = DisclosureForm(request.POST)
     if form.is_valid():
         try:
@@ -104,9 +105,7 @@ def disclosure_add(request: HttpRequest, case_id: int) -> HttpResponse:
 @require_http_methods(["POST"])
 def case_activation_code(request: HttpRequest, case_id: int) -> HttpResponse:
     """A new one-time code for her account (set up, or reset after a lost phone)."""
-    survivor = selectors.survivor_for_worker(
-        worker=request.user, survivor_id=case_id, action="survivor.view"
-    )
+    survivor = own_case(request, case_id)
     code = services.activation_code_issue(actor=request.user, survivor=survivor)
     return render(request, "staff/activation_code.html", {"survivor": survivor, "code": code})
 
@@ -114,7 +113,7 @@ def case_activation_code(request: HttpRequest, case_id: int) -> HttpResponse:
 @staff_page(policy.is_wss_worker)
 @require_http_methods(["POST"])
 def case_unlock(request: HttpRequest, case_id: int) -> HttpResponse:
-    survivor = selectors.survivor_for_worker(worker=request.user, survivor_id=case_id)
+    survivor = own_case(request, case_id)
     try:
         services.survivor_lockout_lift(actor=request.user, survivor=survivor)
     except PortalError as error:
@@ -128,7 +127,7 @@ def case_unlock(request: HttpRequest, case_id: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def alert_detail(request: HttpRequest, alert_id: int) -> HttpResponse:
     """Acknowledge an alert with a note: her worker, or the duty worker if urgent."""
-    alert = selectors.alert_for_actor(user=request.user, alert_id=alert_id)
+    alert = found(selectors.alert_for_actor(user=request.user, alert_id=alert_id))
     form = AlertAcknowledgeForm(request.POST or None)
     error = ""
     if request.method == "POST":
@@ -150,12 +149,12 @@ def alert_detail(request: HttpRequest, alert_id: int) -> HttpResponse:
                 return HttpResponseRedirect(target)
         else:
             error = "Write a short note saying what you did about this alert."
-    own_case = policy.can_work_with_survivor(request.user, alert.survivor)
+    own = policy.can_work_with_survivor(request.user, alert.survivor)
     # A read of her record: the duty worker also sees her safe-contact details
     # to act on an urgent alert.
-    services.audit_record(
-        actor=request.user,
-        action="alert.view" if own_case else "survivor.view_duty",
+    staff_read_record(
+        request,
+        AuditAction.ALERT_VIEW if own else AuditAction.SURVIVOR_VIEW_DUTY,
         obj=alert,
         survivor=alert.survivor,
     )
@@ -168,7 +167,7 @@ def alert_detail(request: HttpRequest, alert_id: int) -> HttpResponse:
             "windows": list(alert.survivor.windows.all()),
             "form": form,
             "error": error,
-            "own_case": own_case,
+            "own_case": own,
         },
         status=400 if error else 200,
     )
@@ -177,7 +176,7 @@ def alert_detail(request: HttpRequest, alert_id: int) -> HttpResponse:
 @staff_page(policy.is_duty_worker)
 def duty(request: HttpRequest) -> HttpResponse:
     alerts = selectors.duty_alerts()
-    services.audit_record(actor=request.user, action="duty.view")
+    staff_read_record(request, AuditAction.DUTY_VIEW)
     return render(request, "staff/duty.html", {"alerts": alerts})
 
 
@@ -195,7 +194,7 @@ def account_settings(request: HttpRequest) -> HttpResponse:
                 user.email = form.cleaned_data["email"]
                 user.alert_emails = form.cleaned_data["alert_emails"]
                 user.save(update_fields=["email", "alert_emails"])
-                services.audit_record(actor=user, action="staff.preferences", obj=user)
+                services.audit_record(actor=user, action=AuditAction.STAFF_PREFERENCES, obj=user)
             messages.success(request, "Saved.")
             return HttpResponseRedirect(reverse("staff-account"))
         return render(request, "staff/account.html", {"form": form}, status=400)
@@ -209,7 +208,7 @@ def case_safe_contact(request: HttpRequest, case_id: int) -> HttpResponse:
     (the same rules as her own settings page; every change audited)."""
     from survivor_portal.forms import SafeContactForm, WindowFormSet
 
-    survivor = selectors.survivor_for_worker(worker=request.user, survivor_id=case_id)
+    survivor = own_case(request, case_id)
     status = 200
     if request.method == "POST":
         form = SafeContactForm(request.POST)

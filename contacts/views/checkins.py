@@ -11,13 +11,12 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods
 
-from .. import policy, selectors
+from .. import policy
 from ..errors import ServiceError
-from ..models import CheckInPlan, SafeContactWindow, SmsTexts
+from ..models import AuditAction, CheckInPlan, SafeContactWindow, SmsTexts
 from ..selectors.checkins import checkin_page_for_worker, checkin_why_none
 from ..services import checkins as checkin_services
-from ..services import inbound as inbound_services
-from .common import staff_page
+from .common import own_case, staff_page, staff_read_record
 
 
 class CheckInPlanForm(forms.Form):
@@ -50,7 +49,7 @@ class SmsTextsForm(forms.Form):
 @staff_page(policy.is_wss_worker)
 @require_http_methods(["GET", "POST"])
 def checkin_plan(request: HttpRequest, case_id: int) -> HttpResponse:
-    survivor = selectors.survivor_for_worker(worker=request.user, survivor_id=case_id)
+    survivor = own_case(request, case_id)
     here = reverse("staff-case-checkins", args=[survivor.pk])
     status = 200
     plan = CheckInPlan.objects.filter(survivor=survivor).first()
@@ -68,7 +67,7 @@ def checkin_plan(request: HttpRequest, case_id: int) -> HttpResponse:
     form = CheckInPlanForm(initial=initial)
     if request.method == "POST":
         if request.POST.get("action") == "lift_opt_out":
-            inbound_services.sms_opt_out_lift(actor=request.user, survivor=survivor)
+            checkin_services.sms_opt_out_lift(actor=request.user, survivor=survivor)
             messages.success(request, "Texts can be sent to her again.")
             return HttpResponseRedirect(here)
         form = CheckInPlanForm(request.POST)
@@ -88,7 +87,8 @@ def checkin_plan(request: HttpRequest, case_id: int) -> HttpResponse:
                 )
                 return HttpResponseRedirect(here)
         status = 400
-    context = checkin_page_for_worker(worker=request.user, survivor=survivor)
+    context = checkin_page_for_worker(survivor=survivor)
+    staff_read_record(request, AuditAction.CHECKINS_VIEW, obj=survivor)
     context.update({"survivor": survivor, "form": form})
     return render(request, "staff/checkins/plan.html", context, status=status)
 

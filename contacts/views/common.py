@@ -1,15 +1,51 @@
-"""Permission decorators for staff pages: permissions at the edge (STYLE)."""
+"""Permission decorators for staff pages: permissions at the edge (STYLE); what a
+missing object means (a 404, decided here, never in a selector); and the one
+place staff reads are written to the audit log (SPEC 2)."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from functools import wraps
+from typing import TypeVar
 
 from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest, HttpResponse
+from django.db.models import Model
+from django.http import Http404, HttpRequest, HttpResponse
 from django.views.decorators.cache import never_cache
 
+from .. import selectors, services
+from ..models import AuditAction, Survivor
+
 View = Callable[..., HttpResponse]
+Found = TypeVar("Found")
+
+
+def found(value: Found | None) -> Found:
+    """What a selector found, or a 404 (the same answer whether the object does
+    not exist or the user may not see it: no existence leak)."""
+    if value is None:
+        raise Http404
+    return value
+
+
+def staff_read_record(
+    request: HttpRequest,
+    action: AuditAction,
+    obj: Model | None = None,
+    survivor: Survivor | None = None,
+) -> None:
+    """Every staff read worth auditing (a case, a list of cases, messages,
+    check-ins, the audit log itself, an operations page) is written here."""
+    services.audit_record(actor=request.user, action=action, obj=obj, survivor=survivor)
+
+
+def own_case(
+    request: HttpRequest, case_id: int, action: AuditAction = AuditAction.SURVIVOR_VIEW
+) -> Survivor:
+    """Her record for her own WSS worker (anyone else: 404), the read audited."""
+    survivor = found(selectors.survivor_for_worker(worker=request.user, survivor_id=case_id))
+    staff_read_record(request, action, obj=survivor)
+    return survivor
 
 
 def staff_page(check: Callable[[object], bool]) -> Callable[[View], View]:

@@ -24,7 +24,9 @@ from ..forms import (
     StaffAccountForm,
     SurvivorOpenForm,
 )
-from .common import staff_page
+from ..models import AuditAction
+from ..spreadsheet import csv_safe
+from .common import found, staff_page, staff_read_record
 
 manager_page = staff_page(policy.can_manage_accounts)
 reports_page = staff_page(policy.can_read_audit_and_reports)
@@ -36,7 +38,7 @@ reports_page = staff_page(policy.can_read_audit_and_reports)
 @manager_page
 def allocation_list(request: HttpRequest) -> HttpResponse:
     survivors = selectors.allocations()
-    services.audit_record(actor=request.user, action="allocations.view")
+    staff_read_record(request, AuditAction.ALLOCATIONS_VIEW)
     return render(
         request,
         "staff/allocation_list.html",
@@ -69,7 +71,7 @@ def case_open(request: HttpRequest) -> HttpResponse:
 @manager_page
 @require_http_methods(["POST"])
 def allocation_change(request: HttpRequest, case_id: int) -> HttpResponse:
-    survivor = selectors.survivor_for_manager(survivor_id=case_id)
+    survivor = found(selectors.survivor_for_manager(survivor_id=case_id))
     form = AllocateForm(request.POST)
     if form.is_valid():
         try:
@@ -89,7 +91,7 @@ def allocation_change(request: HttpRequest, case_id: int) -> HttpResponse:
 @require_http_methods(["POST"])
 def allocation_link(request: HttpRequest, case_id: int) -> HttpResponse:
     """Link her to the man on the programme (the programme side sees nothing)."""
-    survivor = selectors.survivor_for_manager(survivor_id=case_id)
+    survivor = found(selectors.survivor_for_manager(survivor_id=case_id))
     form = LinkParticipantForm(request.POST)
     if form.is_valid():
         try:
@@ -108,7 +110,7 @@ def allocation_link(request: HttpRequest, case_id: int) -> HttpResponse:
 @manager_page
 @require_http_methods(["POST"])
 def allocation_code(request: HttpRequest, case_id: int) -> HttpResponse:
-    survivor = selectors.survivor_for_manager(survivor_id=case_id)
+    survivor = found(selectors.survivor_for_manager(survivor_id=case_id))
     code = services.activation_code_issue(actor=request.user, survivor=survivor)
     return render(request, "staff/activation_code.html", {"survivor": survivor, "code": code})
 
@@ -116,7 +118,7 @@ def allocation_code(request: HttpRequest, case_id: int) -> HttpResponse:
 @manager_page
 @require_http_methods(["POST"])
 def allocation_unlock(request: HttpRequest, case_id: int) -> HttpResponse:
-    survivor = selectors.survivor_for_manager(survivor_id=case_id)
+    survivor = found(selectors.survivor_for_manager(survivor_id=case_id))
     try:
         services.survivor_lockout_lift(actor=request.user, survivor=survivor)
     except PortalError as error:
@@ -130,7 +132,7 @@ def allocation_unlock(request: HttpRequest, case_id: int) -> HttpResponse:
 @require_http_methods(["POST"])
 def allocation_sessions(request: HttpRequest, case_id: int) -> HttpResponse:
     """Sign her portal account out everywhere (e.g. a phone he has taken)."""
-    survivor = selectors.survivor_for_manager(survivor_id=case_id)
+    survivor = found(selectors.survivor_for_manager(survivor_id=case_id))
     if survivor.user is None:
         messages.error(request, f"Case {survivor.pk} has no portal account yet.")
     else:
@@ -177,7 +179,7 @@ def staff_create(request: HttpRequest) -> HttpResponse:
 @manager_page
 @require_http_methods(["GET", "POST"])
 def staff_edit(request: HttpRequest, user_id: int) -> HttpResponse:
-    person = selectors.staff_account(user_id=user_id)
+    person = found(selectors.staff_account(user_id=user_id))
     initial = {
         "email": person.email,
         "roles": list(person.groups.values_list("name", flat=True)),
@@ -217,7 +219,7 @@ def staff_edit(request: HttpRequest, user_id: int) -> HttpResponse:
 @manager_page
 @require_http_methods(["POST"])
 def staff_sessions(request: HttpRequest, user_id: int) -> HttpResponse:
-    person = selectors.staff_account(user_id=user_id)
+    person = found(selectors.staff_account(user_id=user_id))
     ended = services.user_sessions_revoke(actor=request.user, user=person)
     messages.success(request, f"{person.username}: {ended} session(s) ended.")
     return HttpResponseRedirect(reverse("staff-person", args=[person.pk]))
@@ -226,7 +228,7 @@ def staff_sessions(request: HttpRequest, user_id: int) -> HttpResponse:
 @manager_page
 @require_http_methods(["POST"])
 def staff_authenticator(request: HttpRequest, user_id: int) -> HttpResponse:
-    person = selectors.staff_account(user_id=user_id)
+    person = found(selectors.staff_account(user_id=user_id))
     services.staff_totp_reset(actor=request.user, user=person)
     messages.success(
         request,
@@ -239,7 +241,7 @@ def staff_authenticator(request: HttpRequest, user_id: int) -> HttpResponse:
 @manager_page
 @require_http_methods(["POST"])
 def staff_password(request: HttpRequest, user_id: int) -> HttpResponse:
-    person = selectors.staff_account(user_id=user_id)
+    person = found(selectors.staff_account(user_id=user_id))
     password = services.staff_password_reset(actor=request.user, user=person)
     return render(request, "staff/staff_password.html", {"person": person, "password": password})
 
@@ -264,7 +266,7 @@ def audit_log(request: HttpRequest) -> HttpResponse:
     page = Paginator(events, 100).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
-    services.audit_record(actor=request.user, action="audit.view")
+    staff_read_record(request, AuditAction.AUDIT_VIEW)
     return render(
         request,
         "staff/audit_log.html",
@@ -275,7 +277,7 @@ def audit_log(request: HttpRequest) -> HttpResponse:
 
 @reports_page
 def disclosure_list(request: HttpRequest) -> HttpResponse:
-    services.audit_record(actor=request.user, action="disclosures.view")
+    staff_read_record(request, AuditAction.DISCLOSURES_VIEW)
     return render(
         request,
         "staff/disclosure_list.html",
@@ -287,15 +289,6 @@ def disclosure_list(request: HttpRequest) -> HttpResponse:
 def reports(request: HttpRequest) -> HttpResponse:
     report = selectors.monthly_report()
     return render(request, "staff/reports.html", {"report": report})
-
-
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-
-
-def csv_safe(value: object) -> str:
-    """A cell a spreadsheet will not run as a formula (CSV injection)."""
-    text = str(value)
-    return "'" + text if text.startswith(FORMULA_STARTS) else text
 
 
 @reports_page

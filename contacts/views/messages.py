@@ -10,7 +10,8 @@ from django.views.decorators.http import require_http_methods
 
 from .. import policy, selectors, services
 from ..errors import MessageError
-from .common import staff_page
+from ..models import AuditAction
+from .common import found, staff_page, staff_read_record
 
 
 class ReplyForm(forms.Form):
@@ -22,7 +23,8 @@ class ReplyForm(forms.Form):
 @staff_page(policy.is_wss_worker)
 @require_http_methods(["GET", "POST"])
 def case_thread(request: HttpRequest, case_id: int) -> HttpResponse:
-    survivor, thread = selectors.thread_for_worker(worker=request.user, survivor_id=case_id)
+    survivor, thread = found(selectors.thread_for_worker(worker=request.user, survivor_id=case_id))
+    staff_read_record(request, AuditAction.THREAD_VIEW, obj=survivor)
     form = ReplyForm(request.POST or None)
     status = 200
     if request.method == "POST" and form.is_valid():

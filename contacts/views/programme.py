@@ -17,7 +17,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_http_methods
 
 from .. import policy, selectors, services
-from ..errors import RegisterError, RegisterImportError
+from ..errors import ProgrammeError, RegisterError, RegisterImportError
 from ..forms import (
     GroupForm,
     ParticipantForm,
@@ -30,7 +30,7 @@ from ..forms import (
 )
 from ..models import Attendance, Participant, ProgrammeSession
 from ..services.imports import COLUMNS, MAX_BYTES
-from .common import staff_page
+from .common import found, staff_page
 
 
 @staff_page(policy.can_use_programme_side)
@@ -50,16 +50,20 @@ def group_list(request: HttpRequest) -> HttpResponse:
 def group_create(request: HttpRequest) -> HttpResponse:
     form = GroupForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        group = services.group_create(actor=request.user, **form.cleaned_data)
-        messages.success(request, "Group added.")
-        return HttpResponseRedirect(reverse("staff-group", args=[group.pk]))
+        try:
+            group = services.group_create(actor=request.user, **form.cleaned_data)
+        except ProgrammeError as error:
+            form.add_error("name", error.message)
+        else:
+            messages.success(request, "Group added.")
+            return HttpResponseRedirect(reverse("staff-group", args=[group.pk]))
     status = 400 if request.method == "POST" else 200
     return render(request, "staff/group_form.html", {"form": form}, status=status)
 
 
 @staff_page(policy.can_use_programme_side)
 def group_detail(request: HttpRequest, group_id: int) -> HttpResponse:
-    context = selectors.group_detail(group_id=group_id)
+    context = found(selectors.group_detail(group_id=group_id))
     context["can_record"] = policy.can_record_programme_data(request.user)
     context["session_form"] = SessionForm(group=context["group"])
     return render(request, "staff/group_detail.html", context)
@@ -68,7 +72,7 @@ def group_detail(request: HttpRequest, group_id: int) -> HttpResponse:
 @staff_page(policy.can_record_programme_data)
 @require_http_methods(["POST"])
 def session_create(request: HttpRequest, group_id: int) -> HttpResponse:
-    context = selectors.group_detail(group_id=group_id)
+    context = found(selectors.group_detail(group_id=group_id))
     form = SessionForm(request.POST, group=context["group"])
     if form.is_valid():
         session = services.session_create(
@@ -246,16 +250,20 @@ def participant_list(request: HttpRequest) -> HttpResponse:
 def participant_create(request: HttpRequest) -> HttpResponse:
     form = ParticipantForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        participant = services.participant_create(actor=request.user, **form.cleaned_data)
-        messages.success(request, "Participant added.")
-        return HttpResponseRedirect(reverse("staff-participant", args=[participant.pk]))
+        try:
+            participant = services.participant_create(actor=request.user, **form.cleaned_data)
+        except ProgrammeError as error:
+            form.add_error("reference", error.message)
+        else:
+            messages.success(request, "Participant added.")
+            return HttpResponseRedirect(reverse("staff-participant", args=[participant.pk]))
     status = 400 if request.method == "POST" else 200
     return render(request, "staff/participant_form.html", {"form": form}, status=status)
 
 
 @staff_page(policy.can_use_programme_side)
 def participant_detail(request: HttpRequest, participant_id: int) -> HttpResponse:
-    context = selectors.participant_record(participant_id=participant_id)
+    context = found(selectors.participant_record(participant_id=participant_id))
     context["status_form"] = StatusChangeForm(initial={"status": context["participant"].status})
     context["concern_form"] = RiskConcernForm()
     context["can_record"] = policy.can_record_programme_data(request.user)
@@ -265,17 +273,21 @@ def participant_detail(request: HttpRequest, participant_id: int) -> HttpRespons
 @staff_page(policy.can_record_programme_data)
 @require_http_methods(["POST"])
 def participant_status(request: HttpRequest, participant_id: int) -> HttpResponse:
-    context = selectors.participant_record(participant_id=participant_id)
+    context = found(selectors.participant_record(participant_id=participant_id))
     form = StatusChangeForm(request.POST)
     if form.is_valid():
-        services.status_change_record(
-            actor=request.user,
-            participant=context["participant"],
-            status=form.cleaned_data["status"],
-            reason=form.cleaned_data["reason"],
-        )
-        messages.success(request, "Status recorded.")
-        return HttpResponseRedirect(reverse("staff-participant", args=[participant_id]))
+        try:
+            services.status_change_record(
+                actor=request.user,
+                participant=context["participant"],
+                status=form.cleaned_data["status"],
+                reason=form.cleaned_data["reason"],
+            )
+        except ProgrammeError as error:
+            form.add_error("status", error.message)
+        else:
+            messages.success(request, "Status recorded.")
+            return HttpResponseRedirect(reverse("staff-participant", args=[participant_id]))
     context.update(status_form=form, concern_form=RiskConcernForm(), can_record=True)
     return render(request, "staff/participant_detail.html", context, status=400)
 
@@ -283,14 +295,18 @@ def participant_status(request: HttpRequest, participant_id: int) -> HttpRespons
 @staff_page(policy.can_record_programme_data)
 @require_http_methods(["POST"])
 def participant_concern(request: HttpRequest, participant_id: int) -> HttpResponse:
-    context = selectors.participant_record(participant_id=participant_id)
+    context = found(selectors.participant_record(participant_id=participant_id))
     form = RiskConcernForm(request.POST)
     if form.is_valid():
-        services.risk_concern_raise(
-            actor=request.user, participant=context["participant"], **form.cleaned_data
-        )
-        messages.success(request, "Concern recorded.")
-        return HttpResponseRedirect(reverse("staff-participant", args=[participant_id]))
+        try:
+            services.risk_concern_raise(
+                actor=request.user, participant=context["participant"], **form.cleaned_data
+            )
+        except ProgrammeError as error:
+            form.add_error("occurred_on" if error.code == "in_future" else None, error.message)
+        else:
+            messages.success(request, "Concern recorded.")
+            return HttpResponseRedirect(reverse("staff-participant", args=[participant_id]))
     context.update(
         status_form=StatusChangeForm(initial={"status": context["participant"].status}),
         concern_form=form,

@@ -27,10 +27,9 @@ INSTALLED_APPS = [
     "contacts.apps.ContactsConfig",
     "cms.apps.CmsConfig",
     "survivor_portal",
-    "wagtail.contrib.forms",
-    "wagtail.contrib.redirects",
+    # Only the Wagtail apps the information pages and site settings use (no
+    # form pages, embeds or redirects: their tables, if any, are left unused).
     "wagtail.contrib.settings",
-    "wagtail.embeds",
     "wagtail.sites",
     "cms.apps.StaffOnlyUsersConfig",  # wagtail.users, without her portal account
     "wagtail.snippets",
@@ -69,7 +68,6 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "survivor_portal.csp.AreaCSPMiddleware",
     "axes.middleware.AxesMiddleware",
-    "wagtail.contrib.redirects.middleware.RedirectMiddleware",
 ]
 
 ROOT_URLCONF = "survivor_portal.urls"
@@ -290,7 +288,6 @@ WAGTAILADMIN_LOGIN_URL = "/staff/login/"
 WAGTAIL_PASSWORD_RESET_ENABLED = False
 WAGTAILUSERS_PASSWORD_ENABLED = False
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
-WAGTAILEMBEDS_FINDERS: list = []
 
 # Content Security Policy (django-csp). Strict everywhere we render ourselves;
 # the Wagtail and Django admins get their own policy (below).

@@ -44,8 +44,13 @@ def _fresh_branding() -> Iterator[None]:
 def pages(transactional_db: None) -> None:
     """The seeded information pages and status explanations."""
     from cms.management.commands.seed_pages import seed_pages
+    from contacts import roles
 
     seed_pages()
+    # After another transactional test's flush, seeding re-creates Wagtail's
+    # root page, which did not exist when the roles were made for this test:
+    # grant comms staff their page permissions on it again.
+    roles.roles_ensure()
 
 
 @pytest.fixture

@@ -24,7 +24,7 @@ from contacts.models import (
     Survivor,
     User,
 )
-from contacts.views.manager import csv_safe
+from contacts.spreadsheet import csv_safe
 
 from ..conftest import CANARY_MESSAGE, sign_in
 from ..factories import staff_user
