@@ -9,6 +9,8 @@ from .base import *  # noqa: F403
 from .base import env
 
 DEBUG = env.bool("DEBUG", default=False)
+# `make run` loads the demo accounts (seed_demo), with DEBUG on or off.
+DEMO_DATA = env.bool("DEMO_DATA", default=True)
 
 # Serve static files straight from the app folders (no collectstatic needed).
 WHITENOISE_USE_FINDERS = True

@@ -4,6 +4,7 @@ from .base import *  # noqa: F403
 from .base import AREA_CONTENT_SECURITY_POLICIES, CONTENT_SECURITY_POLICY, env
 
 DEBUG = False
+DEMO_DATA = False
 SECRET_KEY = env.str("SECRET_KEY")
 FIELD_ENCRYPTION_KEYS = env.list("FIELD_ENCRYPTION_KEYS")
 PHONE_HASH_KEY = env.str("PHONE_HASH_KEY")

@@ -43,7 +43,7 @@ def test_seeding_keeps_what_comms_staff_edited(pages) -> None:  # noqa: ANN001
 
 
 def test_demo_seed_creates_the_information_pages(settings) -> None:  # noqa: ANN001
-    settings.DEBUG = True
+    settings.DEMO_DATA = True
     call_command("seed_demo", stdout=io.StringIO())
     assert InformationPage.objects.filter(slug="your-phone-and-browser").exists()
     call_command("seed_demo", stdout=io.StringIO())

@@ -27,7 +27,7 @@ def code_for(base32_key: str, offset: int = 0) -> str:
 
 
 def seeded_accounts(settings) -> list[dict]:
-    settings.DEBUG = True
+    settings.DEMO_DATA = True
     out = StringIO()
     call_command("seed_demo", "--json", stdout=out)
     return json.loads(out.getvalue())
@@ -56,9 +56,9 @@ def test_seed_demo_is_idempotent(settings) -> None:
     assert (User.objects.count(), Survivor.objects.count(), TOTPDevice.objects.count()) == counts
 
 
-def test_seed_demo_refuses_without_debug(settings) -> None:
-    settings.DEBUG = False
-    with pytest.raises(CommandError, match="DEBUG"):
+def test_seed_demo_refuses_without_demo_data(settings) -> None:
+    settings.DEMO_DATA = False
+    with pytest.raises(CommandError, match="DEMO_DATA"):
         call_command("seed_demo")
     assert not User.objects.filter(username="wss.alex").exists()
 

@@ -112,17 +112,25 @@ def test_static_files_are_served_with_debug_off(db) -> None:  # noqa: ANN001
 
 def test_make_run_settings_have_debug_off_and_serve_static_files() -> None:
     """`make run` uses survivor_portal.settings.dev: Django's debug pages (every
-    URL pattern, no quick exit) only when a developer sets DEBUG=true."""
+    URL pattern, no quick exit) only when a developer sets DEBUG=true; the demo
+    accounts load with DEBUG off (seed_demo needs DEMO_DATA, on there)."""
     code = (
         "import django; django.setup(); from django.conf import settings as s; "
-        "print(s.DEBUG, s.WHITENOISE_USE_FINDERS, s.CSRF_FAILURE_VIEW, s.SECURE_REFERRER_POLICY)"
+        "print(s.DEBUG, s.WHITENOISE_USE_FINDERS, s.CSRF_FAILURE_VIEW, s.SECURE_REFERRER_POLICY, "
+        "s.DEMO_DATA)"
     )
     env = {k: v for k, v in os.environ.items() if k != "DEBUG"}
     env["DJANGO_SETTINGS_MODULE"] = "survivor_portal.settings.dev"
     out = subprocess.run(  # noqa: S603 - our own interpreter, fixed arguments
         [sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True, text=True, check=True
     ).stdout.split()
-    assert out == ["False", "True", "survivor_portal.error_views.csrf_failure", "same-origin"]
+    assert out == [
+        "False",
+        "True",
+        "survivor_portal.error_views.csrf_failure",
+        "same-origin",
+        "True",
+    ]
     env["DEBUG"] = "true"
     out = subprocess.run(  # noqa: S603
         [sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True, text=True, check=True

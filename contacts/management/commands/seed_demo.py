@@ -1,6 +1,7 @@
 """Demo data for a person trying the service: one account per role, a group
 with sessions, two participants and three survivors. Idempotent. Refuses to
-run unless DEBUG is on, because it prints passwords."""
+run unless the DEMO_DATA setting is on (the development settings `make run`
+uses; never production), because it prints passwords."""
 
 from __future__ import annotations
 
@@ -67,14 +68,17 @@ SURVIVORS = [
 
 
 class Command(BaseCommand):
-    help = "Create demo data and print every demo account (DEBUG only)."
+    help = "Create demo data and print every demo account (DEMO_DATA settings only)."
 
     def add_arguments(self, parser: Any) -> None:
         parser.add_argument("--json", action="store_true", help="Print accounts as JSON.")
 
     def handle(self, *args: Any, **options: Any) -> None:
-        if not settings.DEBUG:
-            raise CommandError("seed_demo prints passwords, so it only runs with DEBUG on.")
+        if not settings.DEMO_DATA:
+            raise CommandError(
+                "seed_demo prints passwords, so it only runs where DEMO_DATA is on "
+                "(the development settings that make run uses)."
+            )
         accounts = self._seed()
         # Information pages (issue 3); kept off stdout when it must be pure JSON.
         call_command("seed_pages", stdout=self.stderr if options["json"] else self.stdout)
