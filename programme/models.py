@@ -1,0 +1,156 @@
+"""The programme side: groups, sessions, participants, attendance, status
+changes and risk concerns, and the events the programme publishes.
+
+It knows nothing of survivors: no import of, query on or join to the Women's
+Support Service's data (SPEC 2). The tables keep the names they had when they
+lived in ``contacts`` (``db_table``), so moving the code moved no data."""
+
+from __future__ import annotations
+
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+
+from contacts.models import User
+
+
+
+
+class ProgrammeGroup(models.Model):
+    name = models.CharField(max_length=100, unique=True)
+    meeting_details = models.CharField(max_length=200, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        db_table = "contacts_programmegroup"
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class ProgrammeSession(models.Model):
+    group = models.ForeignKey(ProgrammeGroup, on_delete=models.PROTECT, related_name="sessions")
+    starts_at = models.DateTimeField()
+    location = models.CharField(max_length=200, blank=True)
+
+    class Meta:
+        db_table = "contacts_programmesession"
+        ordering = ["starts_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["group", "starts_at"], name="one_session_per_start")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.group} {timezone.localtime(self.starts_at):%d %b %Y %H:%M}"
+
+
+class ParticipantStatus(models.TextChoices):
+    REFERRED = "referred", "Referred"
+    ASSESSMENT = "assessment", "In assessment"
+    ATTENDING = "attending", "Attending"
+    SUSPENDED = "suspended", "Suspended"
+    DROPPED_OUT = "dropped_out", "Dropped out"
+    COMPLETED = "completed", "Completed"
+    ORDER_BREACHED = "order_breached", "Order breached"
+
+
+class Participant(models.Model):
+    reference = models.CharField(max_length=32, unique=True)
+    group = models.ForeignKey(
+        ProgrammeGroup,
+        on_delete=models.PROTECT,
+        related_name="participants",
+        null=True,
+        blank=True,
+    )
+    status = models.CharField(
+        max_length=20, choices=ParticipantStatus.choices, default=ParticipantStatus.REFERRED
+    )
+    status_changed_at = models.DateTimeField(default=timezone.now)
+    status_reason = models.TextField(blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        db_table = "contacts_participant"
+        ordering = ["reference"]
+
+    def __str__(self) -> str:
+        return self.reference
+
+
+class AttendanceMark(models.TextChoices):
+    ATTENDED = "attended", "Attended"
+    LATE = "late", "Late"
+    MISSED = "missed", "Missed"
+    EXCUSED = "excused", "Excused"
+
+
+class Attendance(models.Model):
+    session = models.ForeignKey(
+        ProgrammeSession, on_delete=models.CASCADE, related_name="attendance"
+    )
+    participant = models.ForeignKey(
+        Participant, on_delete=models.CASCADE, related_name="attendance"
+    )
+    mark = models.CharField(max_length=10, choices=AttendanceMark.choices)
+    recorded_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+    recorded_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        db_table = "contacts_attendance"
+        constraints = [
+            models.UniqueConstraint(fields=["session", "participant"], name="one_mark_per_session")
+        ]
+
+    def __str__(self) -> str:
+        return f"Attendance {self.pk}"
+
+
+class StatusChange(models.Model):
+    participant = models.ForeignKey(
+        Participant, on_delete=models.CASCADE, related_name="status_changes"
+    )
+    status = models.CharField(max_length=20, choices=ParticipantStatus.choices)
+    reason = models.TextField(blank=True)
+    changed_at = models.DateTimeField(default=timezone.now)
+    author = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        db_table = "contacts_statuschange"
+        ordering = ["-changed_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"StatusChange {self.pk}"
+
+
+class RiskConcern(models.Model):
+    """Basic information only (SPEC 2): never the detail of his disclosure."""
+
+    class Kind(models.TextChoices):
+        DISCLOSED_ABUSE = "disclosed_abuse", "Disclosed violence or abuse"
+        THREAT = "threat", "Threat"
+        BREACH = "breach", "Breach"
+        OTHER = "other", "Other"
+
+    class Urgency(models.TextChoices):
+        ROUTINE = "routine", "Routine"
+        URGENT = "urgent", "Urgent"
+
+    participant = models.ForeignKey(
+        Participant, on_delete=models.CASCADE, related_name="risk_concerns"
+    )
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    occurred_on = models.DateField()
+    urgency = models.CharField(max_length=10, choices=Urgency.choices)
+    author = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        db_table = "contacts_riskconcern"
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"RiskConcern {self.pk}"
+
+

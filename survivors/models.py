@@ -1,0 +1,279 @@
+"""The Women's Support Service (WSS) side: survivors, allocations, safe contact,
+activation, alerts, the contact log, disclosures and messages.
+
+Information flows one way: this side reads the programme's records and events;
+nothing on the programme side points here. ``Survivor.participant`` has no
+reverse accessor (``related_name="+"``), so a participant cannot reach her even
+by accident. The tables keep their ``contacts_*`` names (``db_table``)."""
+
+from __future__ import annotations
+
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+
+from contacts.encryption import EncryptedTextField
+from contacts.models import User
+from programme.models import Participant
+
+
+
+
+class Survivor(models.Model):
+    user = models.OneToOneField(
+        User,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="survivor",
+        limit_choices_to={"kind": User.Kind.SURVIVOR},
+    )
+    # Her name, encrypted at rest like her other details (max 100 characters,
+    # checked by the forms): never filter or sort on it in the database.
+    known_as = EncryptedTextField("known as")
+    # No reverse accessor: the programme side can never walk from a man to her.
+    participant = models.ForeignKey(
+        Participant, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    worker = models.ForeignKey(
+        User,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="caseload",
+        limit_choices_to={"kind": User.Kind.STAFF},
+    )
+    allocated_at = models.DateTimeField(null=True, blank=True)
+    time_zone = models.CharField(max_length=64, default="Europe/London")
+    safe_phone = EncryptedTextField(blank=True)
+    safe_phone_hash = models.CharField(max_length=64, blank=True, db_index=True)
+    voicemail_safe = models.BooleanField(default=False)
+    code_word = EncryptedTextField(blank=True)
+    safe_contact_notes = EncryptedTextField(blank=True)
+    contact_paused = models.BooleanField(default=False)
+    sms_nudges = models.BooleanField(
+        default=False, help_text="She opted in to a neutral text when there is a new message."
+    )
+    duress_passphrase = models.CharField(max_length=128, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        db_table = "contacts_survivor"
+        ordering = ["id"]
+        constraints = [
+            # Survivors linked to the same man never share a worker (SPEC 2).
+            # NULLs are distinct, so unlinked or unallocated survivors never clash.
+            models.UniqueConstraint(
+                fields=["participant", "worker"], name="linked_survivors_have_different_workers"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"Case {self.pk}"
+
+
+class Allocation(models.Model):
+    """History of who held a survivor's case and when."""
+
+    survivor = models.ForeignKey(Survivor, on_delete=models.CASCADE, related_name="allocations")
+    worker = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+    started_at = models.DateTimeField(default=timezone.now)
+    ended_at = models.DateTimeField(null=True, blank=True)
+    allocated_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        db_table = "contacts_allocation"
+        ordering = ["-started_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["survivor"], condition=Q(ended_at__isnull=True), name="one_open_allocation"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"Allocation {self.pk}"
+
+
+class SafeContactWindow(models.Model):
+    class Weekday(models.IntegerChoices):
+        MONDAY = 0, "Monday"
+        TUESDAY = 1, "Tuesday"
+        WEDNESDAY = 2, "Wednesday"
+        THURSDAY = 3, "Thursday"
+        FRIDAY = 4, "Friday"
+        SATURDAY = 5, "Saturday"
+        SUNDAY = 6, "Sunday"
+
+    survivor = models.ForeignKey(Survivor, on_delete=models.CASCADE, related_name="windows")
+    weekday = models.PositiveSmallIntegerField(choices=Weekday.choices)
+    starts_at = models.TimeField()
+    ends_at = models.TimeField()
+
+    class Meta:
+        db_table = "contacts_safecontactwindow"
+        ordering = ["weekday", "starts_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(ends_at__gt=models.F("starts_at")), name="window_ends_after_start"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"SafeContactWindow {self.pk}"
+
+
+class ActivationCode(models.Model):
+    survivor = models.ForeignKey(
+        Survivor, on_delete=models.CASCADE, related_name="activation_codes"
+    )
+    code_hash = models.CharField(max_length=64, unique=True)
+    created_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+    expires_at = models.DateTimeField()
+    used_at = models.DateTimeField(null=True, blank=True)
+    # Usernames refused with this code: after ACTIVATION_USERNAME_REFUSALS the
+    # code stops working, so one code cannot be used to test which names exist.
+    username_refusals = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        db_table = "contacts_activationcode"
+
+    def __str__(self) -> str:
+        return f"ActivationCode {self.pk}"
+
+
+class ActivationAttempt(models.Model):
+    """One try at the activation page, for its rate limits: ``key`` is a keyed
+    hash of the address ("address:…") or of the code tried ("code:…"), never
+    either in clear. Rows older than the window are purged by retention."""
+
+    key = models.CharField(max_length=80)
+    at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        db_table = "contacts_activationattempt"
+        indexes = [models.Index(fields=["key", "at"], name="activation_attempt_key_at")]
+
+    def __str__(self) -> str:
+        return f"ActivationAttempt {self.pk}"
+
+
+class Alert(models.Model):
+    class Kind(models.TextChoices):
+        STATUS_CHANGE = "status_change", "His status changed"
+        RISK_CONCERN = "risk_concern", "Risk concern raised"
+        DURESS = "duress", "Signed in under duress"
+        CALL_REQUESTED = "call_requested", "Call requested"
+        URGENT_REPLY = "urgent_reply", "Urgent check-in reply"
+        CHECKIN_MISSED = "checkin_missed", "Check-in not answered"
+        CHECKIN_TOO_OLD = "checkin_too_old", "Check-in too old to send"
+        OPTED_OUT = "opted_out", "Texts opted out"
+        SEND_FAILED = "send_failed", "Text could not be sent"
+        OTHER_REPLY = "other_reply", "Check-in reply to read"
+        # Changes made from her own account, perhaps by someone holding her phone.
+        CONTACT_PAUSED = "contact_paused", "Contact paused from her account"
+        SAFE_PHONE_CHANGED = "safe_phone_changed", "Safe number changed from her account"
+        SECOND_CHANGED = "second_changed", "Second passphrase changed from her account"
+        SECOND_REMOVED = "second_removed", "Second passphrase removed from her account"
+
+    survivor = models.ForeignKey(Survivor, on_delete=models.CASCADE, related_name="alerts")
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    urgent = models.BooleanField(default=False)
+    created_at = models.DateTimeField(default=timezone.now)
+    acknowledged_at = models.DateTimeField(null=True, blank=True)
+    acknowledged_by = models.ForeignKey(
+        User, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    acknowledgement_note = EncryptedTextField(blank=True)
+    # For a risk concern: its basic information (kind, date, urgency) is shown
+    # to her worker; the concern holds no detail of his disclosure (SPEC 2, 3).
+    risk_concern = models.ForeignKey(
+        "programme.RiskConcern", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        db_table = "contacts_alert"
+        ordering = ["-urgent", "-created_at", "-id"]
+        indexes = [
+            models.Index(fields=["survivor", "acknowledged_at"], name="alert_open_by_survivor"),
+            models.Index(fields=["urgent", "acknowledged_at"], name="alert_open_urgent"),
+        ]
+
+    def __str__(self) -> str:
+        return f"Alert {self.pk}"
+
+
+class ContactLogEntry(models.Model):
+    class Kind(models.TextChoices):
+        CALL = "call", "Phone call"
+        VISIT = "visit", "Visit"
+        TEXT = "text", "Text message"
+        OTHER = "other", "Other"
+
+    class Outcome(models.TextChoices):
+        SPOKE = "spoke", "Spoke with her"
+        NO_ANSWER = "no_answer", "No answer"
+        VOICEMAIL = "voicemail", "Left voicemail"
+        NOT_SAFE = "not_safe", "Not safe to talk"
+        MET = "met", "Met in person"
+        SENT = "sent", "Sent"
+
+    survivor = models.ForeignKey(Survivor, on_delete=models.CASCADE, related_name="contact_log")
+    worker = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+    kind = models.CharField(max_length=10, choices=Kind.choices)
+    outcome = models.CharField(max_length=12, choices=Outcome.choices)
+    happened_at = models.DateTimeField(default=timezone.now)
+    note = EncryptedTextField(blank=True)
+
+    class Meta:
+        db_table = "contacts_contactlogentry"
+        ordering = ["-happened_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"ContactLogEntry {self.pk}"
+
+
+class Disclosure(models.Model):
+    """Sharing her information outside the service, only with a recorded basis."""
+
+    class Basis(models.TextChoices):
+        CONSENT = "consent", "Her recorded consent"
+        CHILD_SAFEGUARDING = "child_safeguarding", "Child safeguarding"
+        HIGH_RISK = "high_risk", "High risk of harm"
+
+    survivor = models.ForeignKey(Survivor, on_delete=models.CASCADE, related_name="disclosures")
+    worker = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+    agency = models.CharField(max_length=200)
+    basis = models.CharField(max_length=20, choices=Basis.choices)
+    details = EncryptedTextField(blank=True)
+    disclosed_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        db_table = "contacts_disclosure"
+        ordering = ["-disclosed_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"Disclosure {self.pk}"
+
+
+class Message(models.Model):
+    survivor = models.ForeignKey(Survivor, on_delete=models.CASCADE, related_name="messages")
+    author = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+    from_survivor = models.BooleanField()
+    body = EncryptedTextField()
+    created_at = models.DateTimeField(default=timezone.now)
+    read_at = models.DateTimeField(null=True, blank=True)
+    hidden_for_survivor = models.BooleanField(default=False)
+    # Sent from a session signed in with her second passphrase: her worker sees
+    # it marked; it never shows in her own view.
+    sent_under_duress = models.BooleanField(default=False)
+
+    class Meta:
+        db_table = "contacts_message"
+        ordering = ["created_at", "id"]
+        indexes = [models.Index(fields=["survivor", "created_at"], name="message_thread")]
+
+    def __str__(self) -> str:
+        return f"Message {self.pk}"
+
+
