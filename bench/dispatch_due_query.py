@@ -29,7 +29,8 @@ GROWTH_BUDGET = 3.0  # 10x the rows may cost at most 3x the time
 def _add_plans(count: int, due: int, offset: int) -> None:
     from django.utils import timezone
 
-    from contacts.models import CheckInPlan, Survivor
+    from checkins.models import CheckInPlan
+    from survivors.models import Survivor
 
     now = timezone.now()
     survivors = Survivor.objects.bulk_create(
@@ -65,7 +66,7 @@ def _analyze() -> None:
 def _time_due_query(runs: int = 25) -> tuple[float, int]:
     from django.utils import timezone
 
-    from contacts.services.checkins import checkins_due_ids
+    from checkins.services.checkins import checkins_due_ids
 
     timings = []
     found = 0
@@ -81,7 +82,7 @@ def _plan_text() -> str:
     from django.db import connection
     from django.utils import timezone
 
-    from contacts.selectors.checkins import checkin_plans_due
+    from checkins.selectors.checkins import checkin_plans_due
 
     query = checkin_plans_due(now=timezone.now()).values_list("pk", flat=True)[:5000]
     if connection.vendor == "postgresql":

@@ -31,7 +31,8 @@ PG_REDIS = DATABASE_URL.startswith("postgres") and BROKER_URL.startswith("redis:
 def _queue_messages() -> None:
     from django.utils import timezone
 
-    from contacts.models import OutboundMessage, Survivor
+    from checkins.models import OutboundMessage
+    from survivors.models import Survivor
 
     survivors = Survivor.objects.bulk_create(
         [Survivor(known_as=f"Bench {n}", safe_phone=f"+4477009{n:05d}") for n in range(100)]
@@ -54,7 +55,7 @@ def _queue_messages() -> None:
 
 
 def _requeue() -> None:
-    from contacts.models import OutboundMessage
+    from checkins.models import OutboundMessage
 
     OutboundMessage.objects.update(
         state="queued", message_sid=None, attempts=0, sent_at=None, first_attempt_at=None
@@ -62,7 +63,7 @@ def _requeue() -> None:
 
 
 def _wait_all_sent(timeout: float = 300.0) -> float:
-    from contacts.models import OutboundMessage
+    from checkins.models import OutboundMessage
 
     started = time.perf_counter()
     while time.perf_counter() - started < timeout:
@@ -86,7 +87,7 @@ def _use_broker(app, url: str) -> None:
 def _in_process(app) -> float:
     from celery.contrib.testing.worker import start_worker
 
-    from contacts.tasks import outbox_drain
+    from checkins.tasks import outbox_drain
 
     with start_worker(app, perform_ping_check=False, pool="solo", shutdown_timeout=60):
         started = time.perf_counter()
@@ -111,7 +112,7 @@ def _process_env() -> dict[str, str]:
 
 
 def _processes(app, count: int) -> float:
-    from contacts.tasks import outbox_drain
+    from checkins.tasks import outbox_drain
 
     workers = [
         subprocess.Popen(

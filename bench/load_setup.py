@@ -27,17 +27,13 @@ from django.utils import timezone  # noqa: E402
 from django_otp import DEVICE_ID_SESSION_KEY  # noqa: E402
 from django_otp.plugins.otp_totp.models import TOTPDevice  # noqa: E402
 
-from contacts import roles, services  # noqa: E402
+from contacts import roles  # noqa: E402
 from contacts.encryption import phone_hash  # noqa: E402
-from contacts.models import (  # noqa: E402
-    Alert,
-    Attendance,
-    Participant,
-    ProgrammeGroup,
-    ProgrammeSession,
-    Survivor,
-    User,
-)
+from contacts.models import User  # noqa: E402
+from programme.models import Attendance, Participant, ProgrammeGroup, ProgrammeSession  # noqa: E402
+from programme.services import records  # noqa: E402
+from survivors.models import Alert, Survivor  # noqa: E402
+from survivors.services import cases as cases_services  # noqa: E402
 
 
 def session_for(user: User, *, device: TOTPDevice | None = None) -> str:
@@ -80,14 +76,14 @@ def main() -> None:
             Attendance.objects.create(
                 session=session, participant=participant, mark="attended", recorded_by=programme
             )
-        services.status_change_record(
+        records.status_change_record(
             actor=programme, participant=participant, status="attending", reason="bench"
         )
         survivor = Survivor.objects.create(known_as=f"Bench {n}", participant=participant)
         survivor.safe_phone = f"+4477009{n:05d}"
         survivor.safe_phone_hash = phone_hash(survivor.safe_phone)
         survivor.save()
-        services.survivor_allocate(actor=manager, survivor=survivor, worker=worker)
+        cases_services.survivor_allocate(actor=manager, survivor=survivor, worker=worker)
         survivors.append(survivor)
     Alert.objects.bulk_create(
         Alert(survivor=survivors[i % 60], kind="status_change", urgent=i % 10 == 0)

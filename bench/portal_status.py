@@ -16,6 +16,8 @@ from datetime import timedelta
 from common import fail_if_any_failed, result
 from staff_setup import with_test_database
 
+from programme.services import records
+
 QUERY_BUDGET = 4
 BYTES_BUDGET = 40 * 1024
 
@@ -24,16 +26,16 @@ def _world():  # noqa: ANN202
     from django.utils import timezone
 
     from cms.management.commands.seed_pages import seed_pages
-    from contacts import roles, services
-    from contacts.models import (
+    from contacts import roles
+    from contacts.models import User
+    from programme.models import (
         Attendance,
         AttendanceMark,
         Participant,
         ProgrammeGroup,
         ProgrammeSession,
-        Survivor,
-        User,
     )
+    from survivors.models import Survivor
 
     roles.roles_ensure()
     seed_pages()
@@ -50,7 +52,7 @@ def _world():  # noqa: ANN202
             Attendance.objects.create(
                 session=session, participant=man, mark=marks[week % 4], recorded_by=author
             )
-    services.status_change_record(
+    records.status_change_record(
         actor=author, participant=man, status="attending", reason="Back after a break"
     )
     user = User.objects.create_user(username="bench-portal", kind="survivor")

@@ -19,7 +19,7 @@ def run() -> bool:
     from django.utils import timezone
 
     from contacts import roles
-    from contacts.models import Alert, Message, Survivor
+    from survivors.models import Alert, Message, Survivor
 
     worker = staff("bench-worker", roles.WSS_WORKER)
     survivors = Survivor.objects.bulk_create(

@@ -16,7 +16,7 @@ def run() -> bool:
     from django.utils import timezone
 
     from contacts import roles
-    from contacts.models import Attendance, Participant, ProgrammeGroup, ProgrammeSession
+    from programme.models import Attendance, Participant, ProgrammeGroup, ProgrammeSession
 
     worker = staff("bench-programme", roles.PROGRAMME_WORKER)
     group = ProgrammeGroup.objects.create(name="Bench group")

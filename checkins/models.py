@@ -13,7 +13,6 @@ from contacts.encryption import EncryptedTextField
 from contacts.models import User
 from survivors.models import Survivor
 
-
 # The database is the source of truth; the broker only carries wake-ups (SPEC 5).
 
 

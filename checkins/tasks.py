@@ -9,14 +9,13 @@ from __future__ import annotations
 from celery import shared_task
 
 # Tasks defined beside their service (the alert email) register with the worker here.
-from .services.alerts import alert_emails_send  # noqa: F401
 
 TASK_OPTIONS = {"acks_late": True, "reject_on_worker_lost": True, "ignore_result": True}
 
 
-@shared_task(**TASK_OPTIONS)
+@shared_task(name="contacts.tasks.outbox_drain", **TASK_OPTIONS)
 def outbox_drain() -> int:
-    from .services import outbox
+    from checkins.services import outbox
 
     handled = outbox.outbox_drain()
     if outbox.outbox_due_exists():
@@ -26,9 +25,9 @@ def outbox_drain() -> int:
     return handled
 
 
-@shared_task(**TASK_OPTIONS)
+@shared_task(name="contacts.tasks.outbox_sweep", **TASK_OPTIONS)
 def outbox_sweep() -> dict[str, int]:
-    from .services import inbound, outbox
+    from checkins.services import inbound, outbox
 
     result = outbox.outbox_sweep()
     result["inbound"] = inbound.inbound_sweep()
@@ -37,40 +36,40 @@ def outbox_sweep() -> dict[str, int]:
     return result
 
 
-@shared_task(**TASK_OPTIONS)
+@shared_task(name="contacts.tasks.checkins_dispatch", **TASK_OPTIONS)
 def checkins_dispatch() -> dict[str, int]:
-    from .services import checkins
+    from checkins.services import checkins
 
     return checkins.checkins_dispatch_due()
 
 
-@shared_task(**TASK_OPTIONS)
+@shared_task(name="contacts.tasks.checkins_mark_missed", **TASK_OPTIONS)
 def checkins_mark_missed() -> int:
-    from .services import checkins
+    from checkins.services import checkins
 
     return checkins.checkins_mark_missed()
 
 
-@shared_task(**TASK_OPTIONS)
+@shared_task(name="contacts.tasks.inbound_process", **TASK_OPTIONS)
 def inbound_process(inbound_id: int) -> None:
-    from .services import inbound
+    from checkins.services import inbound
 
     # Return nothing: the worker logs a task's return value ("succeeded in 0.01s:
     # 'urgent'"), and what her reply meant stays out of the logs.
     inbound.inbound_process(inbound_id=inbound_id)
 
 
-@shared_task(**TASK_OPTIONS)
+@shared_task(name="contacts.tasks.retention_purge_nightly", **TASK_OPTIONS)
 def retention_purge_nightly() -> dict[str, int]:
     """Delete messages, check-in replies and outbox rows past the retention period."""
-    from .services.retention import retention_purge
+    from checkins.services.retention import retention_purge
 
     return retention_purge()
 
 
-@shared_task(**TASK_OPTIONS)
+@shared_task(name="contacts.tasks.status_change_nudges", **TASK_OPTIONS)
 def status_change_nudges(participant_id: int) -> int:
     """After a status change: neutral nudges to linked survivors who opted in."""
-    from .services.programme import status_change_nudges_queue
+    from programme.services.records import status_change_nudges_queue
 
     return status_change_nudges_queue(participant_id=participant_id)

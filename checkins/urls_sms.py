@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from .views import sms
+from checkins.views import sms
 
 urlpatterns = [
     path("inbound/", sms.inbound, name="sms-inbound"),

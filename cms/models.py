@@ -16,7 +16,7 @@ from wagtail.fields import RichTextField, StreamField
 from wagtail.models import Page
 
 from contacts.discretion import discretion_words_in
-from contacts.models import ParticipantStatus
+from programme.models import ParticipantStatus
 
 from .blocks import ArticleBodyBlock
 

@@ -14,20 +14,14 @@ from typing import Any
 from django import forms
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin
+from django.core.exceptions import ObjectDoesNotExist
+from django.db.models import Model
 from django.http import HttpRequest, HttpResponse
 
-from . import services
-from .errors import AccountError
-from .models import (
-    AuditAction,
-    AuditEvent,
-    Participant,
-    ProgrammeGroup,
-    ProgrammeSession,
-    Survivor,
-    User,
-)
-from .views.common import staff_read_record
+from contacts.errors import AccountError
+from contacts.models import AuditAction, AuditEvent, User
+from contacts.roles import staff_roles_check
+from contacts.views.common import staff_read_record
 
 
 class AuditedReadsMixin:
@@ -64,7 +58,7 @@ class AuditedReadsMixin:
             request, self.audit_actions[what], obj=obj, survivor=self.survivor_of(obj)
         )
 
-    def survivor_of(self, obj: Any) -> Survivor | None:
+    def survivor_of(self, obj: Any) -> Model | None:
         return None
 
 
@@ -79,7 +73,7 @@ class RoleRulesForm(forms.ModelForm):
         if groups is None or self.actor is None:
             return data
         try:
-            services.staff_roles_check(
+            staff_roles_check(
                 actor=self.actor,
                 user=self.instance if self.instance.pk else None,
                 role_names=[group.name for group in groups],
@@ -113,15 +107,13 @@ class StaffUserAdmin(AuditedReadsMixin, UserAdmin):
             return form
         return type(form.__name__, (RoleRulesForm, form), {"actor": request.user})
 
-    def survivor_of(self, obj: User) -> Survivor | None:
+    def survivor_of(self, obj: User) -> Model | None:
         if obj.kind != User.Kind.SURVIVOR:
             return None
-        return Survivor.objects.filter(user=obj).first()
-
-
-admin.site.register(ProgrammeGroup)
-admin.site.register(ProgrammeSession)
-admin.site.register(Participant)
+        try:
+            return obj.survivor  # her case, through the reverse accessor
+        except ObjectDoesNotExist:
+            return None
 
 
 @admin.register(AuditEvent)

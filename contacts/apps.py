@@ -9,6 +9,6 @@ class ContactsConfig(AppConfig):
     def ready(self) -> None:
         from django.db.models.signals import post_migrate
 
-        from . import roles
+        from contacts import roles
 
         post_migrate.connect(roles.ensure_roles_after_migrate, sender=self)

@@ -24,7 +24,7 @@ from django.http import HttpRequest
 
 
 def _is_survivor(user: Any) -> bool:
-    from .models import User
+    from contacts.models import User
 
     return getattr(user, "kind", None) == User.Kind.SURVIVOR
 

@@ -9,6 +9,7 @@ from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.utils import timezone
 
+
 class User(AbstractUser):
     class Kind(models.TextChoices):
         STAFF = "staff", "Staff"
@@ -34,8 +35,6 @@ class User(AbstractUser):
     @property
     def is_staff_member(self) -> bool:
         return self.kind == self.Kind.STAFF
-
-
 
 
 class AuditAction(models.TextChoices):
@@ -143,4 +142,3 @@ class AuditEvent(models.Model):
 
     def delete(self, *args: object, **kwargs: object) -> tuple[int, dict[str, int]]:
         raise PermissionError("The audit log is append-only.")
-

@@ -10,12 +10,13 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from . import roles
+from contacts import roles
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AnonymousUser
 
-    from .models import Alert, Survivor, User
+    from contacts.models import User
+    from survivors.models import Alert, Survivor
 
 
 def role_names(user: User | AnonymousUser) -> frozenset[str]:

@@ -15,7 +15,7 @@ from django.contrib.auth.models import Group, Permission
 from django.db.models import Q
 
 if TYPE_CHECKING:
-    from .models import User
+    from contacts.models import User
 
 WSS_WORKER = "WSS worker"
 PROGRAMME_WORKER = "Programme worker"
@@ -69,8 +69,8 @@ def staff_roles_check(
     Django admin, the Wagtail users admin) goes through here; only the admin,
     for operations accounts, allows an account with no role. It lives beside the
     roles, not in the services, so ``cms`` can ask it without importing them."""
-    from .errors import AccountError
-    from .models import Survivor
+    from contacts.errors import AccountError
+    from survivors.models import Survivor
 
     unknown = set(role_names) - set(ALL_ROLES)
     if unknown or not (role_names or allow_no_role):

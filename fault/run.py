@@ -31,6 +31,9 @@ from pathlib import Path
 from urllib.error import HTTPError
 from urllib.parse import urlencode
 
+from checkins.services import checkins as checkins_services
+from checkins.services import outbox
+
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 VENV = ROOT / ".venv" / "bin"
@@ -180,9 +183,10 @@ def seed(prefix: str, count: int, *, plans: bool = False) -> list[str]:
     from django.contrib.auth.models import Group
     from django.utils import timezone
 
-    from contacts import roles, services
+    from contacts import roles
     from contacts.encryption import phone_hash
-    from contacts.models import SafeContactWindow, Survivor, User
+    from contacts.models import User
+    from survivors.models import SafeContactWindow, Survivor
 
     roles.roles_ensure()
     worker, created = User.objects.get_or_create(username="fault-worker")
@@ -204,7 +208,7 @@ def seed(prefix: str, count: int, *, plans: bool = False) -> list[str]:
         )
         if plans:
             now = timezone.localtime()
-            services.checkin_plan_set(
+            checkins_services.checkin_plan_set(
                 actor=worker,
                 survivor=survivor,
                 frequency="daily",
@@ -212,7 +216,7 @@ def seed(prefix: str, count: int, *, plans: bool = False) -> list[str]:
                 send_at=(now - timezone.timedelta(minutes=1)).time(),
             )
         else:
-            services.outbox_enqueue(
+            outbox.outbox_enqueue(
                 survivor=survivor,
                 kind="checkin",
                 body="Hi, it's Sam.",
@@ -221,7 +225,7 @@ def seed(prefix: str, count: int, *, plans: bool = False) -> list[str]:
             )
         numbers.append(number)
     if plans:
-        from contacts.models import CheckInPlan
+        from checkins.models import CheckInPlan
 
         # Found by their numbers' keyed hashes (names are encrypted at rest).
         hashes = [phone_hash(number) for number in numbers]
@@ -247,7 +251,7 @@ def wait_until(condition, timeout: float) -> bool:
 
 
 def outbox_settled(numbers: list[str]) -> bool:
-    from contacts.models import OutboundMessage
+    from checkins.models import OutboundMessage
 
     open_states = [OutboundMessage.State.QUEUED, OutboundMessage.State.SENDING]
     hashes = _hashes(numbers)
@@ -384,7 +388,7 @@ def _replies(numbers: list[str], prefix: str) -> list[dict[str, str]]:
 
 
 def _stored_replies(prefix: str) -> int:
-    from contacts.models import InboundMessage
+    from checkins.models import InboundMessage
 
     return InboundMessage.objects.filter(message_sid__startswith=f"SM{prefix}").count()
 

@@ -8,12 +8,9 @@ lived in ``contacts`` (``db_table``), so moving the code moved no data."""
 from __future__ import annotations
 
 from django.db import models
-from django.db.models import Q
 from django.utils import timezone
 
 from contacts.models import User
-
-
 
 
 class ProgrammeGroup(models.Model):
@@ -152,5 +149,3 @@ class RiskConcern(models.Model):
 
     def __str__(self) -> str:
         return f"RiskConcern {self.pk}"
-
-

@@ -14,7 +14,8 @@ import pytest
 from django.contrib.auth.hashers import PBKDF2PasswordHasher
 from django.test import Client, override_settings
 
-from contacts import roles, services
+from contacts import roles
+from survivors.services import portal as portal_services
 from tests.conftest import World, build_world
 from tests.figures import record
 
@@ -41,7 +42,7 @@ def test_sign_in_timing_figure(world: World) -> None:
     user = world.survivor_a.user
     user.set_password(PASSPHRASE)
     user.save()
-    services.duress_passphrase_set(
+    portal_services.duress_passphrase_set(
         survivor=world.survivor_a, passphrase=SECOND, current_passphrase=PASSPHRASE
     )
     world.survivor_b.user.set_password(PASSPHRASE)

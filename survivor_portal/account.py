@@ -22,10 +22,13 @@ from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest
 
-from contacts import selectors, services
 from contacts.errors import PortalError
-from contacts.models import Message, Survivor
-from contacts.services.portal import phone_normalise
+from survivors.models import Message, Survivor
+from survivors.selectors import messages as messages_selectors
+from survivors.selectors import portal as portal_selectors
+from survivors.services import messages as messages_services
+from survivors.services import portal as portal_services
+from survivors.services.portal import phone_normalise
 
 from .portal_state import PortalState, state_for, state_save
 
@@ -51,28 +54,28 @@ class RealAccount:
     # --- Reads --------------------------------------------------------------------
 
     def home(self) -> dict[str, Any]:
-        return selectors.portal_home(user=self.user)
+        return portal_selectors.portal_home(user=self.user)
 
     def safe_contact(self) -> dict[str, Any]:
-        return selectors.safe_contact_for_survivor(survivor=self.survivor)
+        return portal_selectors.safe_contact_for_survivor(survivor=self.survivor)
 
     def thread(self) -> list[Message]:
-        messages = selectors.thread_for_survivor(survivor=self.survivor)
-        services.thread_mark_read_by_survivor(survivor=self.survivor)
+        messages = messages_selectors.thread_for_survivor(survivor=self.survivor)
+        messages_services.thread_mark_read_by_survivor(survivor=self.survivor)
         return messages
 
     # --- Writes -------------------------------------------------------------------
 
     def safe_contact_update(self, **fields: Any) -> None:
-        services.safe_contact_update(actor=self.user, survivor=self.survivor, **fields)
+        portal_services.safe_contact_update(actor=self.user, survivor=self.survivor, **fields)
         self._saved()
 
     def pause(self, *, paused: bool) -> None:
-        services.contact_pause(survivor=self.survivor, paused=paused, actor=self.user)
+        portal_services.contact_pause(survivor=self.survivor, paused=paused, actor=self.user)
         self._saved()
 
     def second_passphrase_set(self, *, passphrase: str, current_passphrase: str) -> None:
-        services.duress_passphrase_set(
+        portal_services.duress_passphrase_set(
             survivor=self.survivor,
             passphrase=passphrase,
             current_passphrase=current_passphrase,
@@ -81,17 +84,17 @@ class RealAccount:
         self._saved()
 
     def second_passphrase_remove(self, *, current_passphrase: str) -> None:
-        services.duress_passphrase_clear(
+        portal_services.duress_passphrase_clear(
             survivor=self.survivor, actor=self.user, current_passphrase=current_passphrase
         )
         self._saved()
 
     def message_send(self, *, body: str) -> None:
-        services.message_send_from_survivor(survivor=self.survivor, body=body)
+        messages_services.message_send_from_survivor(survivor=self.survivor, body=body)
         self._saved()
 
     def thread_clear(self) -> None:
-        services.thread_clear_for_survivor(survivor=self.survivor)
+        messages_services.thread_clear_for_survivor(survivor=self.survivor)
         self._saved()
 
 
@@ -109,7 +112,7 @@ class DecoyAccount(RealAccount):
     # --- Reads --------------------------------------------------------------------
 
     def home(self) -> dict[str, Any]:
-        return selectors.portal_home(user=self.user, duress=True)
+        return portal_selectors.portal_home(user=self.user, duress=True)
 
     def safe_contact(self) -> dict[str, Any]:
         saved = self._settings
@@ -121,7 +124,7 @@ class DecoyAccount(RealAccount):
             "contact_paused": saved.get("contact_paused", False),
             "has_second_passphrase": bool(saved.get("second")),
             "windows": [
-                services.Window(weekday=w, starts_at=_time(a), ends_at=_time(b))
+                portal_services.Window(weekday=w, starts_at=_time(a), ends_at=_time(b))
                 for w, a, b in saved.get("windows", [])
             ],
         }
@@ -137,7 +140,7 @@ class DecoyAccount(RealAccount):
     # --- Writes (nothing real changes) --------------------------------------------
 
     def safe_contact_update(self, **fields: Any) -> None:
-        windows = services.safe_contact_windows_normalise(fields["windows"])
+        windows = portal_services.safe_contact_windows_normalise(fields["windows"])
         phone = phone_normalise(fields["safe_phone"])
         self._settings.update(
             {
@@ -178,7 +181,7 @@ class DecoyAccount(RealAccount):
         self._saved()
 
     def message_send(self, *, body: str) -> None:
-        message = services.message_send_from_survivor(
+        message = messages_services.message_send_from_survivor(
             survivor=self.survivor, body=body, under_duress=True
         )
         self.state.message_ids.append(message.pk)

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from django import forms
 
-from contacts.models import SafeContactWindow
-from contacts.services.portal import PortalError, phone_normalise
+from contacts.errors import PortalError
+from survivors.models import SafeContactWindow
+from survivors.services.portal import phone_normalise
 
 # What her phone keeps (issue 12, item 11): nothing on her forms invites the
 # browser or a password manager to remember her username or passphrase, so
@@ -153,7 +154,7 @@ class WindowForm(forms.Form):
 class BaseWindowFormSet(forms.BaseFormSet):
     def chosen_windows(self) -> list:
         """The safe times she kept (filled in and not deleted), for the service."""
-        from contacts.services import Window
+        from survivors.services.portal import Window
 
         return [
             Window(weekday=row["weekday"], starts_at=row["starts_at"], ends_at=row["ends_at"])

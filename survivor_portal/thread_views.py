@@ -9,7 +9,7 @@ from django.shortcuts import render
 from django.views.decorators.http import require_http_methods, require_POST
 
 from contacts.errors import MessageError
-from contacts.models import Survivor
+from survivors.models import Survivor
 
 from .account import account_for
 from .views import _redirect, survivor_page

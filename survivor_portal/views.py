@@ -18,9 +18,14 @@ from django.urls import reverse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
-from contacts import policy, selectors, services
+from contacts import policy
 from contacts.errors import PortalError
-from contacts.models import AuditAction, Survivor, User
+from contacts.models import AuditAction, User
+from contacts.services import audit
+from survivors.models import Survivor
+from survivors.selectors import portal as portal_selectors
+from survivors.services import alerts
+from survivors.services import portal as portal_services
 
 from .account import account_for
 from .context_processors import branding_for
@@ -80,7 +85,7 @@ def survivor_page(view: Callable[..., HttpResponse]) -> Callable[..., HttpRespon
     def wrapped(request: HttpRequest, *args: object, **kwargs: object) -> HttpResponse:
         if not policy.is_survivor(request.user):
             return HttpResponseRedirect("/")
-        survivor = selectors.portal_survivor(user=request.user)
+        survivor = portal_selectors.portal_survivor(user=request.user)
         if survivor is None:
             return HttpResponseRedirect("/")
         try:
@@ -143,10 +148,8 @@ def home(request: HttpRequest) -> HttpResponse:
                 with transaction.atomic():
                     survivor = user.survivor  # loaded with the account by the backend
                     if outcome == "quiet":
-                        services.alert_raise(survivor=survivor, kind="duress", urgent=True)
-                    services.audit_record(
-                        actor=user, action=AuditAction.PORTAL_SIGN_IN, obj=survivor
-                    )
+                        alerts.alert_raise(survivor=survivor, kind="duress", urgent=True)
+                    audit.audit_record(actor=user, action=AuditAction.PORTAL_SIGN_IN, obj=survivor)
                 _start_session(request, user, quiet=outcome == "quiet")
                 return _redirect("/")
     return render(request, "portal/sign_in.html", {"form": form, "error": error}, status=status)
@@ -180,7 +183,7 @@ def activate(request: HttpRequest) -> HttpResponse:
         if form.is_valid():
             data = form.cleaned_data
             try:
-                user = services.survivor_activate(
+                user = portal_services.survivor_activate(
                     code=data["code"],
                     username=data["username"],
                     passphrase=data["passphrase"],

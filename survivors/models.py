@@ -17,8 +17,6 @@ from contacts.models import User
 from programme.models import Participant
 
 
-
-
 class Survivor(models.Model):
     user = models.OneToOneField(
         User,
@@ -275,5 +273,3 @@ class Message(models.Model):
 
     def __str__(self) -> str:
         return f"Message {self.pk}"
-
-

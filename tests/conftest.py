@@ -13,7 +13,9 @@ from django.utils import timezone
 from django_otp import DEVICE_ID_SESSION_KEY
 
 from contacts import roles
-from contacts.models import Survivor, User
+from contacts.models import User
+from survivors.models import Survivor
+from survivors.services import cases as cases_services
 
 from .factories import (
     ParticipantFactory,
@@ -136,9 +138,8 @@ def world(db: None) -> World:
 
 def build_world() -> World:
     """The world as plain code, so benchmarks can build the same one."""
-    from contacts import services
     from contacts.encryption import phone_hash
-    from contacts.models import Message
+    from survivors.models import Message
 
     wss_a = staff_user(roles.WSS_WORKER, username="worker-a")
     wss_other = staff_user(roles.WSS_WORKER, username="worker-b")
@@ -159,10 +160,10 @@ def build_world() -> World:
     survivor_a.code_word = CANARY_CODE_WORD
     survivor_a.save()
     survivor_b = survivor_account(username="survivor-b", known_as="Second Person")
-    services.survivor_allocate(actor=manager, survivor=survivor_a, worker=wss_a)
-    services.survivor_allocate(actor=manager, survivor=survivor_b, worker=wss_other)
-    services.survivor_link_participant(actor=manager, survivor=survivor_a, participant=linked)
-    services.survivor_link_participant(actor=manager, survivor=survivor_b, participant=linked)
+    cases_services.survivor_allocate(actor=manager, survivor=survivor_a, worker=wss_a)
+    cases_services.survivor_allocate(actor=manager, survivor=survivor_b, worker=wss_other)
+    cases_services.survivor_link_participant(actor=manager, survivor=survivor_a, participant=linked)
+    cases_services.survivor_link_participant(actor=manager, survivor=survivor_b, participant=linked)
     Message.objects.create(
         survivor=survivor_a, author=survivor_a.user, from_survivor=True, body=CANARY_MESSAGE
     )

@@ -8,13 +8,9 @@ from django.utils import timezone
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from contacts.encryption import phone_hash
-from contacts.models import (
-    Participant,
-    ProgrammeGroup,
-    ProgrammeSession,
-    Survivor,
-    User,
-)
+from contacts.models import User
+from programme.models import Participant, ProgrammeGroup, ProgrammeSession
+from survivors.models import Survivor
 
 
 class UserFactory(factory.django.DjangoModelFactory):

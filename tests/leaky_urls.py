@@ -5,9 +5,9 @@ from django.http import HttpResponse
 from django.urls import path
 
 from contacts import policy
-from contacts.models import Survivor
 from contacts.views.common import staff_page
 from survivor_portal.urls import urlpatterns as real_patterns
+from survivors.models import Survivor
 
 
 @staff_page(policy.can_use_programme_side)

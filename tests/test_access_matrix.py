@@ -8,8 +8,8 @@ from collections import deque
 import pytest
 from django.test import Client
 
-from contacts import services
-from contacts.models import Attendance, AttendanceMark
+from programme.models import Attendance, AttendanceMark
+from programme.services import records
 
 from . import access_matrix as matrix
 from .conftest import CANARIES, client_for, sign_in
@@ -22,7 +22,8 @@ def _ids(world) -> dict[str, int]:
     # Staff side (issue 4): an alert on survivor A's case, a staff account for the
     # manager's screens to act on (never one of the matrix roles: a reset must not
     # sign a role out mid-matrix). get_or_create: _ids() is called more than once.
-    from contacts.models import Alert, User
+    from contacts.models import User
+    from survivors.models import Alert
 
     alert, _ = Alert.objects.get_or_create(
         survivor=world.survivor_a, kind=Alert.Kind.OTHER_REPLY, urgent=False
@@ -163,7 +164,7 @@ def test_participant_pages_are_identical_with_and_without_linked_survivors(world
             mark=AttendanceMark.ATTENDED,
             recorded_by=world.programme,
         )
-        services.status_change_record(
+        records.status_change_record(
             actor=world.programme, participant=participant, status="attending", reason="started"
         )
     client = sign_in(Client(), world.programme)

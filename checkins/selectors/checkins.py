@@ -8,14 +8,8 @@ from zoneinfo import ZoneInfo
 
 from django.db.models import QuerySet
 
-from ..models import (
-    CheckIn,
-    CheckInPlan,
-    InboundMessage,
-    SafeContactWindow,
-    SmsOptOut,
-    Survivor,
-)
+from checkins.models import CheckIn, CheckInPlan, InboundMessage, SmsOptOut
+from survivors.models import SafeContactWindow, Survivor
 
 
 def checkin_page_for_worker(*, survivor: Survivor) -> dict[str, object]:

@@ -16,7 +16,8 @@ from django.db.models import Count
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
 
-from ..models import Alert, Allocation, CheckIn, ContactLogEntry, Message
+from checkins.models import CheckIn
+from survivors.models import Alert, Allocation, ContactLogEntry, Message
 
 SUPPRESSION_THRESHOLD = 5
 SUPPRESSED = "fewer than 5"

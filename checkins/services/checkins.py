@@ -18,23 +18,14 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
-from ..discretion import discretion_normalise, discretion_words_in
-from ..errors import ServiceError
-from ..models import (
-    Alert,
-    AuditAction,
-    CheckIn,
-    CheckInPlan,
-    OutboundMessage,
-    SafeContactWindow,
-    SmsOptOut,
-    SmsTexts,
-    Survivor,
-    User,
-)
-from .alerts import alert_raise
-from .audit import audit_record
-from .outbox import outbox_enqueue, outbox_wake_on_commit, sms_opted_out
+from checkins.models import CheckIn, CheckInPlan, OutboundMessage, SmsOptOut, SmsTexts
+from checkins.services.outbox import outbox_enqueue, outbox_wake_on_commit, sms_opted_out
+from contacts.discretion import discretion_normalise, discretion_words_in
+from contacts.errors import ServiceError
+from contacts.models import AuditAction, User
+from contacts.services.audit import audit_record
+from survivors.models import Alert, SafeContactWindow, Survivor
+from survivors.services.alerts import alert_raise
 
 logger = logging.getLogger(__name__)
 

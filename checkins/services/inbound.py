@@ -15,18 +15,11 @@ from datetime import datetime
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from ..encryption import phone_hash
-from ..models import (
-    Alert,
-    CheckIn,
-    CheckInPlan,
-    InboundMessage,
-    OutboundMessage,
-    SmsOptOut,
-    Survivor,
-)
-from .alerts import alert_raise
-from .queue import INBOUND_PROCESS, enqueue
+from checkins.models import CheckIn, CheckInPlan, InboundMessage, OutboundMessage, SmsOptOut
+from contacts.encryption import phone_hash
+from contacts.services.queue import INBOUND_PROCESS, enqueue
+from survivors.models import Alert, Survivor
+from survivors.services.alerts import alert_raise
 
 logger = logging.getLogger(__name__)
 

@@ -25,10 +25,11 @@ from django.db.models import F, Q, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
-from .. import sms
-from ..models import Alert, CheckIn, OutboundMessage, SmsOptOut, SmsStatusEvent, Survivor
-from .alerts import alert_raise
-from .queue import OUTBOX_DRAIN, enqueue
+from checkins import sms
+from checkins.models import CheckIn, OutboundMessage, SmsOptOut, SmsStatusEvent
+from contacts.services.queue import OUTBOX_DRAIN, enqueue
+from survivors.models import Alert, Survivor
+from survivors.services.alerts import alert_raise
 
 logger = logging.getLogger(__name__)
 
@@ -284,7 +285,7 @@ def _fail_permanently(message: OutboundMessage, code: str) -> str:
         if message.checkin_id:
             CheckIn.objects.filter(pk=message.checkin_id).update(state=CheckIn.State.NOT_SENT)
         if code == sms.OPTED_OUT_CODE:
-            from .inbound import sms_opt_out_record
+            from checkins.services.inbound import sms_opt_out_record
 
             sms_opt_out_record(survivor=message.survivor, source="twilio_21610")
         else:
@@ -403,7 +404,7 @@ def outbox_status_record(*, message_sid: str, status: str, error_code: str = "")
             )
             if moved and target in FINAL_FAILURES:
                 if error_code == sms.OPTED_OUT_CODE:
-                    from .inbound import sms_opt_out_record
+                    from checkins.services.inbound import sms_opt_out_record
 
                     sms_opt_out_record(survivor=message.survivor, source="twilio_21610")
                 else:

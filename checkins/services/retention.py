@@ -11,16 +11,9 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
-from ..models import (
-    ActivationAttempt,
-    AuditAction,
-    AuditEvent,
-    CheckIn,
-    InboundMessage,
-    Message,
-    OutboundMessage,
-    SmsStatusEvent,
-)
+from checkins.models import CheckIn, InboundMessage, OutboundMessage, SmsStatusEvent
+from contacts.models import AuditAction, AuditEvent
+from survivors.models import ActivationAttempt, Message
 
 logger = logging.getLogger(__name__)
 
@@ -33,7 +26,7 @@ def _sign_in_records_purge(*, now: datetime, cutoff: datetime) -> int:
     access-log rows past the retention period."""
     from axes.models import AccessAttempt, AccessFailureLog, AccessLog
 
-    from ..models import User
+    from contacts.models import User
 
     staff_usernames = User.objects.filter(kind=User.Kind.STAFF).values("username")
     deleted = AccessAttempt.objects.filter(

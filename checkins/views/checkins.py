@@ -11,12 +11,15 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods
 
-from .. import policy
-from ..errors import ServiceError
-from ..models import AuditAction, CheckInPlan, SafeContactWindow, SmsTexts
-from ..selectors.checkins import checkin_page_for_worker, checkin_why_none
-from ..services import checkins as checkin_services
-from .common import own_case, staff_page, staff_read_record
+from checkins.models import CheckInPlan, SmsTexts
+from checkins.selectors.checkins import checkin_page_for_worker, checkin_why_none
+from checkins.services import checkins as checkin_services
+from contacts import policy
+from contacts.errors import ServiceError
+from contacts.models import AuditAction
+from contacts.views.common import staff_page, staff_read_record
+from survivors.models import SafeContactWindow
+from survivors.views.common import own_case
 
 
 class CheckInPlanForm(forms.Form):

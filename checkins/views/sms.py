@@ -14,9 +14,9 @@ from django.http import HttpRequest, HttpResponse, HttpResponseForbidden
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 
-from .. import sms
-from ..services import inbound as inbound_services
-from ..services import outbox as outbox_services
+from checkins import sms
+from checkins.services import inbound as inbound_services
+from checkins.services import outbox as outbox_services
 
 EMPTY_TWIML = '<?xml version="1.0" encoding="UTF-8"?><Response></Response>'
 

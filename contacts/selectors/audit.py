@@ -7,7 +7,7 @@ from datetime import date, datetime, time, timedelta
 from django.db.models import QuerySet
 from django.utils import timezone
 
-from ..models import AuditEvent
+from contacts.models import AuditEvent
 
 
 def audit_events(

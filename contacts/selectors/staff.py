@@ -8,8 +8,9 @@ from dataclasses import dataclass
 
 from django.db.models import Prefetch, QuerySet
 
-from .. import roles
-from ..models import Disclosure, Survivor, User
+from contacts import roles
+from contacts.models import User
+from survivors.models import Survivor
 
 
 def staff_accounts() -> QuerySet[User]:
@@ -24,25 +25,6 @@ def staff_accounts() -> QuerySet[User]:
 
 def staff_account(*, user_id: int) -> User | None:
     return User.objects.filter(pk=user_id, kind=User.Kind.STAFF).first()
-
-
-def allocations() -> QuerySet[Survivor]:
-    """Every case with its worker and link: what a manager may see of her."""
-    return Survivor.objects.select_related("worker", "participant", "user").order_by("pk")
-
-
-def survivor_for_manager(*, survivor_id: int) -> Survivor | None:
-    return (
-        Survivor.objects.select_related("worker", "participant", "user")
-        .filter(pk=survivor_id)
-        .first()
-    )
-
-
-def disclosures_for_manager(*, limit: int = 200) -> list[Disclosure]:
-    return list(
-        Disclosure.objects.select_related("worker", "survivor").order_by("-disclosed_at")[:limit]
-    )
 
 
 @dataclass(frozen=True)

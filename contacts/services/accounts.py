@@ -18,10 +18,10 @@ from django.db import transaction
 from django.utils import timezone
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from ..errors import AccountError
-from ..models import AuditAction, User
-from ..roles import staff_roles_check
-from .audit import audit_record
+from contacts.errors import AccountError
+from contacts.models import AuditAction, User
+from contacts.roles import staff_roles_check
+from contacts.services.audit import audit_record
 
 logger = logging.getLogger(__name__)
 

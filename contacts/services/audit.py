@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from django.db.models import Model
 
-from ..models import AuditAction, AuditEvent, Survivor, User
+from contacts.models import AuditAction, AuditEvent, User
+from survivors.models import Survivor
 
 
 def audit_record(

@@ -4,7 +4,7 @@ from django import template
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
-from ..services.messages import message_clean_body
+from survivors.services.messages import message_clean_body
 
 register = template.Library()
 

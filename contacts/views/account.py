@@ -21,11 +21,12 @@ from django_otp import devices_for_user
 from django_otp import login as otp_login
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from .. import policy
-from ..forms import StaffLoginForm, TokenForm
-from ..models import AuditAction
-from ..services import audit_record, staff_password_change
-from .common import staff_page
+from contacts import policy
+from contacts.forms import StaffLoginForm, TokenForm
+from contacts.models import AuditAction
+from contacts.services.accounts import staff_password_change
+from contacts.services.audit import audit_record
+from contacts.views.common import staff_page
 
 
 def _next_url(request: HttpRequest) -> str:

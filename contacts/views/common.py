@@ -13,8 +13,9 @@ from django.db.models import Model
 from django.http import Http404, HttpRequest, HttpResponse
 from django.views.decorators.cache import never_cache
 
-from .. import selectors, services
-from ..models import AuditAction, Survivor
+from contacts.models import AuditAction
+from contacts.services import audit
+from survivors.models import Survivor
 
 View = Callable[..., HttpResponse]
 Found = TypeVar("Found")
@@ -36,16 +37,7 @@ def staff_read_record(
 ) -> None:
     """Every staff read worth auditing (a case, a list of cases, messages,
     check-ins, the audit log itself, an operations page) is written here."""
-    services.audit_record(actor=request.user, action=action, obj=obj, survivor=survivor)
-
-
-def own_case(
-    request: HttpRequest, case_id: int, action: AuditAction = AuditAction.SURVIVOR_VIEW
-) -> Survivor:
-    """Her record for her own WSS worker (anyone else: 404), the read audited."""
-    survivor = found(selectors.survivor_for_worker(worker=request.user, survivor_id=case_id))
-    staff_read_record(request, action, obj=survivor)
-    return survivor
+    audit.audit_record(actor=request.user, action=action, obj=obj, survivor=survivor)
 
 
 def staff_page(check: Callable[[object], bool]) -> Callable[[View], View]:

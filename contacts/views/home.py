@@ -3,8 +3,8 @@
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
-from .. import policy
-from .common import staff_page
+from contacts import policy
+from contacts.views.common import staff_page
 
 
 @staff_page(policy.is_staff_member)

@@ -53,19 +53,18 @@ from zoneinfo import ZoneInfo
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from ..errors import RegisterImportError
-from ..models import (
+from contacts.errors import RegisterImportError
+from contacts.models import AuditAction, User
+from contacts.services.audit import audit_record
+from contacts.spreadsheet import FORMULA_STARTS
+from programme.models import (
     Attendance,
     AttendanceMark,
-    AuditAction,
     Participant,
     ProgrammeGroup,
     ProgrammeSession,
-    User,
 )
-from ..spreadsheet import FORMULA_STARTS
-from .audit import audit_record
-from .programme import attendance_apply
+from programme.services.records import attendance_apply
 
 COLUMNS = ("group", "date", "time", "reference", "mark")
 MAX_ROWS = 2000

@@ -10,23 +10,22 @@ from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from ..errors import ProgrammeError, RegisterError
-from ..models import (
-    Alert,
+from contacts.errors import ProgrammeError, RegisterError
+from contacts.models import AuditAction, User
+from contacts.services.audit import audit_record
+from contacts.services.queue import STATUS_CHANGE_NUDGES, enqueue
+from programme.models import (
     Attendance,
     AttendanceMark,
-    AuditAction,
     Participant,
     ParticipantStatus,
     ProgrammeGroup,
     ProgrammeSession,
     RiskConcern,
     StatusChange,
-    User,
 )
-from .alerts import alerts_for_linked_survivors
-from .audit import audit_record
-from .queue import STATUS_CHANGE_NUDGES, enqueue
+from survivors.models import Alert
+from survivors.services.alerts import alerts_for_linked_survivors
 
 # --- Programme side ---------------------------------------------------------------
 
@@ -63,8 +62,8 @@ def status_change_nudges_queue(*, participant_id: int) -> int:
     """The optional neutral "new message" text to each linked survivor who opted
     in, inside her safe windows (SPEC 5). Runs in a worker, never in the
     programme worker's request. Returns how many were queued (ids only)."""
-    from ..models import Survivor
-    from .checkins import sms_nudge_queue
+    from checkins.services.checkins import sms_nudge_queue
+    from survivors.models import Survivor
 
     queued = 0
     for survivor in Survivor.objects.filter(

@@ -16,9 +16,10 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods
 
-from .. import policy, selectors, services
-from ..errors import ProgrammeError, RegisterError, RegisterImportError
-from ..forms import (
+from contacts import policy
+from contacts.errors import ProgrammeError, RegisterError, RegisterImportError
+from contacts.views.common import found, staff_page
+from programme.forms import (
     GroupForm,
     ParticipantForm,
     RegisterForm,
@@ -28,9 +29,11 @@ from ..forms import (
     SessionForm,
     StatusChangeForm,
 )
-from ..models import Attendance, Participant, ProgrammeSession
-from ..services.imports import COLUMNS, MAX_BYTES
-from .common import found, staff_page
+from programme.models import Attendance, Participant, ProgrammeSession
+from programme.selectors import records as records_selectors
+from programme.services import imports
+from programme.services import records as records_services
+from programme.services.imports import COLUMNS, MAX_BYTES
 
 
 @staff_page(policy.can_use_programme_side)
@@ -39,7 +42,7 @@ def group_list(request: HttpRequest) -> HttpResponse:
         request,
         "staff/group_list.html",
         {
-            "groups": selectors.groups_list(),
+            "groups": records_selectors.groups_list(),
             "can_record": policy.can_record_programme_data(request.user),
         },
     )
@@ -51,7 +54,7 @@ def group_create(request: HttpRequest) -> HttpResponse:
     form = GroupForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            group = services.group_create(actor=request.user, **form.cleaned_data)
+            group = records_services.group_create(actor=request.user, **form.cleaned_data)
         except ProgrammeError as error:
             form.add_error("name", error.message)
         else:
@@ -63,7 +66,7 @@ def group_create(request: HttpRequest) -> HttpResponse:
 
 @staff_page(policy.can_use_programme_side)
 def group_detail(request: HttpRequest, group_id: int) -> HttpResponse:
-    context = found(selectors.group_detail(group_id=group_id))
+    context = found(records_selectors.group_detail(group_id=group_id))
     context["can_record"] = policy.can_record_programme_data(request.user)
     context["session_form"] = SessionForm(group=context["group"])
     return render(request, "staff/group_detail.html", context)
@@ -72,10 +75,10 @@ def group_detail(request: HttpRequest, group_id: int) -> HttpResponse:
 @staff_page(policy.can_record_programme_data)
 @require_http_methods(["POST"])
 def session_create(request: HttpRequest, group_id: int) -> HttpResponse:
-    context = found(selectors.group_detail(group_id=group_id))
+    context = found(records_selectors.group_detail(group_id=group_id))
     form = SessionForm(request.POST, group=context["group"])
     if form.is_valid():
-        session = services.session_create(
+        session = records_services.session_create(
             actor=request.user,
             group=context["group"],
             starts_at=form.cleaned_data["starts_at"],
@@ -102,7 +105,7 @@ def session_register(request: HttpRequest, session_id: int) -> HttpResponse:
     can_record = policy.can_record_programme_data(request.user)
     if request.method == "POST" and not can_record:
         raise PermissionDenied
-    participants = services.register_participants(session=session)
+    participants = records_services.register_participants(session=session)
     # The stored marks are only needed to show the form, not to save it.
     current = (
         {}
@@ -114,7 +117,7 @@ def session_register(request: HttpRequest, session_id: int) -> HttpResponse:
     if request.method == "POST":
         if form.is_valid():
             try:
-                changed = services.attendance_register_submit(
+                changed = records_services.attendance_register_submit(
                     actor=request.user,
                     session=session,
                     marks=form.marks(),
@@ -145,7 +148,7 @@ def session_register(request: HttpRequest, session_id: int) -> HttpResponse:
             "form": form,
             "error": error,
             "can_record": can_record,
-            "started": services.session_has_started(session=session),
+            "started": records_services.session_has_started(session=session),
             "marked": [p for p in participants if p.pk in stored],
         },
         status=400 if error else 200,
@@ -162,7 +165,7 @@ def session_register_clear(request: HttpRequest, session_id: int) -> HttpRespons
     except ValueError:
         participant_id = 0
     try:
-        attendance = services.attendance_clear(
+        attendance = records_services.attendance_clear(
             actor=request.user, session=session, participant_id=participant_id
         )
     except RegisterError as failure:
@@ -187,7 +190,7 @@ def register_import(request: HttpRequest) -> HttpResponse:
             upload = form.cleaned_data["file"]
             data = upload.read(MAX_BYTES + 1)
             try:
-                plan = services.register_import_plan(data=data)
+                plan = imports.register_import_plan(data=data)
             except RegisterImportError as failure:
                 context.update(error=failure.message, problems=failure.rows)
             else:
@@ -215,7 +218,7 @@ def register_import_confirm(request: HttpRequest) -> HttpResponse:
         context["error"] = "There was no file to import. Choose the file again."
         return render(request, "staff/register_import.html", context, status=400)
     try:
-        plan = services.register_import_apply(
+        plan = imports.register_import_apply(
             actor=request.user, data=form.cleaned_data["data"].encode("utf-8")
         )
     except RegisterImportError as failure:
@@ -251,7 +254,9 @@ def participant_create(request: HttpRequest) -> HttpResponse:
     form = ParticipantForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            participant = services.participant_create(actor=request.user, **form.cleaned_data)
+            participant = records_services.participant_create(
+                actor=request.user, **form.cleaned_data
+            )
         except ProgrammeError as error:
             form.add_error("reference", error.message)
         else:
@@ -263,7 +268,7 @@ def participant_create(request: HttpRequest) -> HttpResponse:
 
 @staff_page(policy.can_use_programme_side)
 def participant_detail(request: HttpRequest, participant_id: int) -> HttpResponse:
-    context = found(selectors.participant_record(participant_id=participant_id))
+    context = found(records_selectors.participant_record(participant_id=participant_id))
     context["status_form"] = StatusChangeForm(initial={"status": context["participant"].status})
     context["concern_form"] = RiskConcernForm()
     context["can_record"] = policy.can_record_programme_data(request.user)
@@ -273,11 +278,11 @@ def participant_detail(request: HttpRequest, participant_id: int) -> HttpRespons
 @staff_page(policy.can_record_programme_data)
 @require_http_methods(["POST"])
 def participant_status(request: HttpRequest, participant_id: int) -> HttpResponse:
-    context = found(selectors.participant_record(participant_id=participant_id))
+    context = found(records_selectors.participant_record(participant_id=participant_id))
     form = StatusChangeForm(request.POST)
     if form.is_valid():
         try:
-            services.status_change_record(
+            records_services.status_change_record(
                 actor=request.user,
                 participant=context["participant"],
                 status=form.cleaned_data["status"],
@@ -295,11 +300,11 @@ def participant_status(request: HttpRequest, participant_id: int) -> HttpRespons
 @staff_page(policy.can_record_programme_data)
 @require_http_methods(["POST"])
 def participant_concern(request: HttpRequest, participant_id: int) -> HttpResponse:
-    context = found(selectors.participant_record(participant_id=participant_id))
+    context = found(records_selectors.participant_record(participant_id=participant_id))
     form = RiskConcernForm(request.POST)
     if form.is_valid():
         try:
-            services.risk_concern_raise(
+            records_services.risk_concern_raise(
                 actor=request.user, participant=context["participant"], **form.cleaned_data
             )
         except ProgrammeError as error:

@@ -29,6 +29,9 @@ PUBLIC_BASE_URL = env.str("PUBLIC_BASE_URL", default="http://127.0.0.1:8000").rs
 
 INSTALLED_APPS = [
     "contacts.apps.ContactsConfig",
+    "programme.apps.ProgrammeConfig",
+    "survivors.apps.SurvivorsConfig",
+    "checkins.apps.CheckinsConfig",
     "cms.apps.CmsConfig",
     "survivor_portal",
     # Only the Wagtail apps the information pages and site settings use (no

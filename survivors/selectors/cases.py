@@ -7,19 +7,10 @@ from __future__ import annotations
 from django.db.models import Count, Exists, IntegerField, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 
-from .. import policy
-from ..models import (
-    Alert,
-    Attendance,
-    Message,
-    Participant,
-    ProgrammeGroup,
-    ProgrammeSession,
-    RiskConcern,
-    StatusChange,
-    Survivor,
-    User,
-)
+from contacts import policy
+from contacts.models import User
+from programme.selectors.records import participant_attendance, participant_next_session
+from survivors.models import Alert, Message, Survivor
 
 
 def _count(queryset: QuerySet) -> Coalesce:
@@ -137,58 +128,3 @@ def duty_alerts(*, limit: int = 200) -> list[Alert]:
         .select_related("survivor", "survivor__worker", "risk_concern")
         .order_by("created_at", "pk")[:limit]
     )
-
-
-def participant_attendance(*, participant: Participant, limit: int = 8) -> list[Attendance]:
-    return list(
-        Attendance.objects.filter(participant=participant)
-        .select_related("session")
-        .order_by("-session__starts_at")[:limit]
-    )
-
-
-def participant_next_session(*, participant: Participant) -> ProgrammeSession | None:
-    from django.utils import timezone
-
-    if participant.group_id is None:
-        return None
-    return (
-        ProgrammeSession.objects.filter(
-            group_id=participant.group_id, starts_at__gte=timezone.now()
-        )
-        .order_by("starts_at")
-        .first()
-    )
-
-
-def participant_record(*, participant_id: int) -> dict[str, object] | None:
-    """His own programme record: nothing here looks at survivors (SPEC 2)."""
-    participant = Participant.objects.select_related("group").filter(pk=participant_id).first()
-    if participant is None:
-        return None
-    return {
-        "participant": participant,
-        "attendance": participant_attendance(participant=participant, limit=20),
-        "status_changes": list(
-            StatusChange.objects.filter(participant=participant).select_related("author")[:20]
-        ),
-        "risk_concerns": list(
-            RiskConcern.objects.filter(participant=participant).select_related("author")[:20]
-        ),
-        "next_session": participant_next_session(participant=participant),
-    }
-
-
-def groups_list() -> QuerySet[ProgrammeGroup]:
-    return ProgrammeGroup.objects.annotate(participant_count=Count("participants"))
-
-
-def group_detail(*, group_id: int) -> dict[str, object] | None:
-    group = ProgrammeGroup.objects.filter(pk=group_id).first()
-    if group is None:
-        return None
-    return {
-        "group": group,
-        "sessions": list(group.sessions.all()),
-        "participants": list(group.participants.all()),
-    }

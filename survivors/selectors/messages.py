@@ -5,8 +5,9 @@ from __future__ import annotations
 
 from django.db.models import Count, Q, QuerySet
 
-from .. import policy
-from ..models import Message, Survivor, User
+from contacts import policy
+from contacts.models import User
+from survivors.models import Message, Survivor
 
 
 def thread_for_survivor(*, survivor: Survivor) -> list[Message]:

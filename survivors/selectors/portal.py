@@ -13,14 +13,9 @@ from typing import Any
 from django.db.models import OuterRef, Subquery
 from django.utils import timezone
 
-from ..models import (
-    Attendance,
-    ParticipantStatus,
-    ProgrammeSession,
-    SafeContactWindow,
-    Survivor,
-    User,
-)
+from contacts.models import User
+from programme.models import Attendance, ParticipantStatus, ProgrammeSession
+from survivors.models import SafeContactWindow, Survivor
 
 # Only while he is attending is he expected at the group's next session; after
 # a suspension, a drop-out, the end of the course or a breach he is not, and
@@ -129,7 +124,7 @@ def portal_account_state(*, survivor: Survivor) -> dict[str, Any]:
     from axes.models import AccessAttempt
     from django.conf import settings
 
-    from ..models import ActivationCode
+    from survivors.models import ActivationCode
 
     now = timezone.now()
     username = survivor.user.username if survivor.user_id else ""

@@ -19,11 +19,13 @@ from django.core.mail import send_mail
 from django.db import connection, transaction
 from django.utils import timezone
 
-from .. import roles
-from ..errors import AlertError
-from ..models import Alert, AuditAction, Participant, RiskConcern, Survivor, User
-from .audit import audit_record
-from .queue import ALERT_EMAILS_SEND, enqueue
+from contacts import roles
+from contacts.errors import AlertError
+from contacts.models import AuditAction, User
+from contacts.services.audit import audit_record
+from contacts.services.queue import ALERT_EMAILS_SEND, enqueue
+from programme.models import Participant, RiskConcern
+from survivors.models import Alert, Survivor
 
 logger = logging.getLogger(__name__)
 
@@ -74,7 +76,9 @@ def alerts_for_linked_survivors(
     enqueue(ALERT_EMAILS_SEND, participant_id=participant.pk, kind=kind, created_at=now.isoformat())
 
 
-@shared_task(acks_late=True, reject_on_worker_lost=True)
+@shared_task(
+    name="contacts.services.alerts.alert_emails_send", acks_late=True, reject_on_worker_lost=True
+)
 def alert_emails_send(
     *,
     alert_ids: list[int] | None = None,

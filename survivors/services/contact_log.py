@@ -8,9 +8,10 @@ from datetime import datetime, timedelta
 from django.db import transaction
 from django.utils import timezone
 
-from ..errors import ContactLogError
-from ..models import AuditAction, ContactLogEntry, Survivor, User
-from .audit import audit_record
+from contacts.errors import ContactLogError
+from contacts.models import AuditAction, User
+from contacts.services.audit import audit_record
+from survivors.models import ContactLogEntry, Survivor
 
 
 def contact_log_add(

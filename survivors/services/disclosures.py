@@ -12,9 +12,10 @@ from datetime import datetime
 from django.db import transaction
 from django.utils import timezone
 
-from ..errors import DisclosureError
-from ..models import AuditAction, Disclosure, Survivor, User
-from .audit import audit_record
+from contacts.errors import DisclosureError
+from contacts.models import AuditAction, User
+from contacts.services.audit import audit_record
+from survivors.models import Disclosure, Survivor
 
 
 def disclosure_record(

@@ -12,9 +12,10 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
-from ..errors import MessageError
-from ..models import AuditAction, Message, Survivor, User
-from .audit import audit_record
+from contacts.errors import MessageError
+from contacts.models import AuditAction, User
+from contacts.services.audit import audit_record
+from survivors.models import Message, Survivor
 
 logger = logging.getLogger(__name__)
 
@@ -116,7 +117,7 @@ def _queue_nudge_if_wanted(*, survivor: Survivor, message: Message) -> None:
     )
     if earlier_unread:
         return  # a nudge for this batch was already queued
-    from .checkins import sms_nudge_queue
+    from checkins.services.checkins import sms_nudge_queue
 
     sms_nudge_queue(survivor=survivor)
 

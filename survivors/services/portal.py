@@ -25,21 +25,14 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from .. import policy
-from ..discretion import discretion_words_in
-from ..encryption import phone_hash
-from ..errors import PortalError
-from ..models import (
-    ActivationAttempt,
-    ActivationCode,
-    Alert,
-    AuditAction,
-    SafeContactWindow,
-    Survivor,
-    User,
-)
-from .alerts import alert_raise
-from .audit import audit_record
+from contacts import policy
+from contacts.discretion import discretion_words_in
+from contacts.encryption import phone_hash
+from contacts.errors import PortalError
+from contacts.models import AuditAction, User
+from contacts.services.audit import audit_record
+from survivors.models import ActivationAttempt, ActivationCode, Alert, SafeContactWindow, Survivor
+from survivors.services.alerts import alert_raise
 
 logger = logging.getLogger(__name__)
 

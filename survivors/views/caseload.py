@@ -11,22 +11,28 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods
 
-from .. import policy, selectors, services
-from ..errors import AlertError, ContactLogError, DisclosureError, PortalError
-from ..forms import (
+from contacts import policy
+from contacts.errors import AlertError, ContactLogError, DisclosureError, PortalError
+from contacts.models import AuditAction
+from contacts.services import audit
+from contacts.views.common import found, staff_page, staff_read_record
+from survivors.forms import (
     AlertAcknowledgeForm,
     AlertEmailForm,
     ContactLogForm,
     DisclosureForm,
     SafeContactNotesForm,
 )
-from ..models import AuditAction
-from .common import found, own_case, staff_page, staff_read_record
+from survivors.selectors import cases as cases_selectors
+from survivors.services import alerts as alerts_services
+from survivors.services import contact_log, disclosures
+from survivors.services import portal as portal_services
+from survivors.views.common import own_case
 
 
 @staff_page(policy.is_wss_worker)
 def caseload(request: HttpRequest) -> HttpResponse:
-    survivors = list(selectors.caseload_for_worker(worker=request.user))
+    survivors = list(cases_selectors.caseload_for_worker(worker=request.user))
     # A read of every case on it (name, pause state, counts): audited (SPEC 2).
     staff_read_record(request, AuditAction.CASELOAD_VIEW)
     return render(
@@ -37,7 +43,7 @@ def caseload(request: HttpRequest) -> HttpResponse:
 
 
 def _case_page(request: HttpRequest, survivor, **forms) -> HttpResponse:
-    context = selectors.case_record(survivor=survivor)
+    context = cases_selectors.case_record(survivor=survivor)
     context.update(
         contact_form=forms.get("contact_form") or ContactLogForm(),
         disclosure_form=forms.get("disclosure_form") or DisclosureForm(),
@@ -63,7 +69,7 @@ def contact_log_add(request: HttpRequest, case_id: int) -> HttpResponse:
     form = ContactLogForm(request.POST)
     if form.is_valid():
         try:
-            services.contact_log_add(
+            contact_log.contact_log_add(
                 actor=request.user,
                 survivor=survivor,
                 kind=form.cleaned_data["kind"],
@@ -87,7 +93,9 @@ def disclosure_add(request: HttpRequest, case_id: int) -> HttpResponse:
     form = DisclosureForm(request.POST)
     if form.is_valid():
         try:
-            services.disclosure_record(actor=request.user, survivor=survivor, **form.cleaned_data)
+            disclosures.disclosure_record(
+                actor=request.user, survivor=survivor, **form.cleaned_data
+            )
         except DisclosureError as error:
             return _case_page(
                 request,
@@ -106,7 +114,7 @@ def disclosure_add(request: HttpRequest, case_id: int) -> HttpResponse:
 def case_activation_code(request: HttpRequest, case_id: int) -> HttpResponse:
     """A new one-time code for her account (set up, or reset after a lost phone)."""
     survivor = own_case(request, case_id)
-    code = services.activation_code_issue(actor=request.user, survivor=survivor)
+    code = portal_services.activation_code_issue(actor=request.user, survivor=survivor)
     return render(request, "staff/activation_code.html", {"survivor": survivor, "code": code})
 
 
@@ -115,7 +123,7 @@ def case_activation_code(request: HttpRequest, case_id: int) -> HttpResponse:
 def case_unlock(request: HttpRequest, case_id: int) -> HttpResponse:
     survivor = own_case(request, case_id)
     try:
-        services.survivor_lockout_lift(actor=request.user, survivor=survivor)
+        portal_services.survivor_lockout_lift(actor=request.user, survivor=survivor)
     except PortalError as error:
         messages.error(request, error.message)
     else:
@@ -127,13 +135,13 @@ def case_unlock(request: HttpRequest, case_id: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def alert_detail(request: HttpRequest, alert_id: int) -> HttpResponse:
     """Acknowledge an alert with a note: her worker, or the duty worker if urgent."""
-    alert = found(selectors.alert_for_actor(user=request.user, alert_id=alert_id))
+    alert = found(cases_selectors.alert_for_actor(user=request.user, alert_id=alert_id))
     form = AlertAcknowledgeForm(request.POST or None)
     error = ""
     if request.method == "POST":
         if form.is_valid():
             try:
-                services.alert_acknowledge(
+                alerts_services.alert_acknowledge(
                     actor=request.user, alert=alert, note=form.cleaned_data["note"]
                 )
             except AlertError as failure:
@@ -175,7 +183,7 @@ def alert_detail(request: HttpRequest, alert_id: int) -> HttpResponse:
 
 @staff_page(policy.is_duty_worker)
 def duty(request: HttpRequest) -> HttpResponse:
-    alerts = selectors.duty_alerts()
+    alerts = cases_selectors.duty_alerts()
     staff_read_record(request, AuditAction.DUTY_VIEW)
     return render(request, "staff/duty.html", {"alerts": alerts})
 
@@ -194,7 +202,7 @@ def account_settings(request: HttpRequest) -> HttpResponse:
                 user.email = form.cleaned_data["email"]
                 user.alert_emails = form.cleaned_data["alert_emails"]
                 user.save(update_fields=["email", "alert_emails"])
-                services.audit_record(actor=user, action=AuditAction.STAFF_PREFERENCES, obj=user)
+                audit.audit_record(actor=user, action=AuditAction.STAFF_PREFERENCES, obj=user)
             messages.success(request, "Saved.")
             return HttpResponseRedirect(reverse("staff-account"))
         return render(request, "staff/account.html", {"form": form}, status=400)
@@ -217,7 +225,7 @@ def case_safe_contact(request: HttpRequest, case_id: int) -> HttpResponse:
         if form.is_valid() and windows.is_valid() and notes.is_valid():
             chosen = windows.chosen_windows()
             try:
-                services.safe_contact_update(
+                portal_services.safe_contact_update(
                     actor=request.user,
                     survivor=survivor,
                     safe_phone=form.cleaned_data["safe_phone"],

@@ -8,10 +8,12 @@ from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.views.decorators.http import require_http_methods
 
-from .. import policy, selectors, services
-from ..errors import MessageError
-from ..models import AuditAction
-from .common import found, staff_page, staff_read_record
+from contacts import policy
+from contacts.errors import MessageError
+from contacts.models import AuditAction
+from contacts.views.common import found, staff_page, staff_read_record
+from survivors.selectors import messages as messages_selectors
+from survivors.services import messages as messages_services
 
 
 class ReplyForm(forms.Form):
@@ -23,13 +25,15 @@ class ReplyForm(forms.Form):
 @staff_page(policy.is_wss_worker)
 @require_http_methods(["GET", "POST"])
 def case_thread(request: HttpRequest, case_id: int) -> HttpResponse:
-    survivor, thread = found(selectors.thread_for_worker(worker=request.user, survivor_id=case_id))
+    survivor, thread = found(
+        messages_selectors.thread_for_worker(worker=request.user, survivor_id=case_id)
+    )
     staff_read_record(request, AuditAction.THREAD_VIEW, obj=survivor)
     form = ReplyForm(request.POST or None)
     status = 200
     if request.method == "POST" and form.is_valid():
         try:
-            services.message_send_from_worker(
+            messages_services.message_send_from_worker(
                 worker=request.user, survivor=survivor, body=form.cleaned_data["body"]
             )
         except MessageError as error:
@@ -40,7 +44,7 @@ def case_thread(request: HttpRequest, case_id: int) -> HttpResponse:
             return HttpResponseRedirect(request.path)
     elif request.method == "POST":
         status = 400
-    services.thread_mark_read_by_worker(worker=request.user, survivor=survivor)
+    messages_services.thread_mark_read_by_worker(worker=request.user, survivor=survivor)
     return render(
         request,
         "staff/thread.html",

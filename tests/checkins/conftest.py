@@ -9,8 +9,9 @@ import pytest
 from django.utils import timezone
 from twilio.request_validator import RequestValidator
 
-from contacts.models import CheckInPlan, SafeContactWindow, Survivor
-from contacts.services import checkin_plan_set
+from checkins.models import CheckInPlan
+from checkins.services.checkins import checkin_plan_set
+from survivors.models import SafeContactWindow, Survivor
 
 from ..factories import SurvivorFactory, staff_user
 from .fake_twilio import ACCOUNT_SID, AUTH_TOKEN, FROM_NUMBER, FakeTwilio

@@ -11,10 +11,10 @@ import pytest
 from django.db import connection
 from django.utils import timezone
 
-from contacts import sms
-from contacts.models import Alert, CheckIn, OutboundMessage, SmsOptOut
-from contacts.services.checkins import checkins_dispatch_due, checkins_mark_missed
-from contacts.services.outbox import (
+from checkins import sms
+from checkins.models import CheckIn, OutboundMessage, SmsOptOut
+from checkins.services.checkins import checkins_dispatch_due, checkins_mark_missed
+from checkins.services.outbox import (
     outbox_claim,
     outbox_drain,
     outbox_enqueue,
@@ -22,6 +22,7 @@ from contacts.services.outbox import (
     outbox_sweep,
     retry_delay,
 )
+from survivors.models import Alert
 
 from .conftest import HER_NUMBER, PUBLIC, due_plan
 from .fake_twilio import ACCOUNT_SID, AUTH_TOKEN, FROM_NUMBER
@@ -201,7 +202,7 @@ def test_a_batch_that_outlives_its_lease_does_not_send_a_row_twice(twilio, setti
     """Found by `make fault` (Redis restart): a worker claims a batch under one
     lease, is slow, the sweeper hands the tail of the batch to another worker,
     and the first worker must not then send those rows as well."""
-    from contacts.services.outbox import _claimed_rows, _send_loaded
+    from checkins.services.outbox import _claimed_rows, _send_loaded
 
     settings.SMS_LEASE_SECONDS = 0.2
     outbox_enqueue(survivor=her, kind="nudge", body="Hi", idempotency_key="slow", wake=False)
@@ -289,8 +290,8 @@ def test_twilio_logs_nothing_below_warning(twilio, her, caplog):
 def test_nudges_go_only_inside_her_windows_and_once_per_window(her, settings):
     from datetime import time as clock
 
-    from contacts.models import SafeContactWindow
-    from contacts.services import sms_nudge_queue
+    from checkins.services.checkins import sms_nudge_queue
+    from survivors.models import SafeContactWindow
 
     her.sms_nudges = True
     her.save()

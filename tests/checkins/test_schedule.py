@@ -10,15 +10,9 @@ from hypothesis import given
 from hypothesis import settings as hyp_settings
 from hypothesis import strategies as st
 
-from contacts.models import (
-    Alert,
-    CheckIn,
-    CheckInPlan,
-    OutboundMessage,
-    SafeContactWindow,
-)
-from contacts.services import checkin_plan_set
-from contacts.services.checkins import checkins_dispatch_due, next_slot
+from checkins.models import CheckIn, CheckInPlan, OutboundMessage
+from checkins.services.checkins import checkin_plan_set, checkins_dispatch_due, next_slot
+from survivors.models import Alert, SafeContactWindow
 
 from ..factories import SurvivorFactory
 from .conftest import HER_NUMBER
@@ -49,7 +43,7 @@ def _plan(survivor, actor, **kw) -> CheckInPlan:
 
 def _dispatch_through(plan: CheckInPlan, start: datetime, days: int) -> list[datetime]:
     """Let time run: each due check-in is dispatched a minute after it falls due."""
-    from contacts.services.checkins import plan_reschedule
+    from checkins.services.checkins import plan_reschedule
 
     plan_reschedule(plan=plan, after=start)
     local_times = []
@@ -121,7 +115,7 @@ def test_a_check_in_delayed_past_its_window_is_too_old_and_her_worker_is_told(he
     SafeContactWindow.objects.filter(survivor=her).delete()
     _evening_windows(her)
     plan = _plan(her, worker)
-    from contacts.services.checkins import plan_reschedule
+    from checkins.services.checkins import plan_reschedule
 
     plan_reschedule(plan=plan, after=datetime(2026, 7, 1, 9, tzinfo=UTC))
     plan.refresh_from_db()
@@ -141,7 +135,7 @@ def test_a_check_in_delayed_past_its_window_is_too_old_and_her_worker_is_told(he
 
 def test_paused_contact_skips_due_check_ins_and_the_plan_carries_on(her, worker) -> None:
     plan = _plan(her, worker, send_at=time(12, 0))
-    from contacts.services.checkins import plan_reschedule
+    from checkins.services.checkins import plan_reschedule
 
     plan_reschedule(plan=plan, after=datetime(2026, 7, 1, 9, tzinfo=UTC))
     her.contact_paused = True

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.conf import settings
 
-from contacts import tasks
+from checkins import tasks
 from survivor_portal.celery import app
 
 
@@ -39,8 +39,8 @@ def test_processing_her_reply_logs_ids_only(her, caplog) -> None:  # noqa: ANN00
     there (or in any other log line) as urgent."""
     import logging
 
-    from contacts.models import Alert
-    from contacts.services.inbound import inbound_store
+    from checkins.services.inbound import inbound_store
+    from survivors.models import Alert
 
     from .conftest import HER_NUMBER
 

@@ -7,14 +7,10 @@ from datetime import time
 import pytest
 from django.test import Client
 
-from contacts.models import (
-    AuditEvent,
-    CheckInPlan,
-    SafeContactWindow,
-    SmsOptOut,
-    SmsTexts,
-)
-from contacts.services.inbound import sms_opt_out_record
+from checkins.models import CheckInPlan, SmsOptOut, SmsTexts
+from checkins.services.inbound import sms_opt_out_record
+from contacts.models import AuditEvent
+from survivors.models import SafeContactWindow
 
 from ..conftest import client_for, sign_in
 

@@ -6,8 +6,7 @@ import pytest
 from django.db import connection
 from django.test import Client
 
-from contacts.models import (
-    Alert,
+from checkins.models import (
     CheckIn,
     CheckInPlan,
     InboundMessage,
@@ -15,7 +14,8 @@ from contacts.models import (
     SmsOptOut,
     SmsStatusEvent,
 )
-from contacts.services.outbox import outbox_enqueue
+from checkins.services.outbox import outbox_enqueue
+from survivors.models import Alert
 
 from ..figures import record
 from .conftest import HER_NUMBER, PUBLIC, due_plan, sign
@@ -139,8 +139,8 @@ def _send_reply(body: str, *, number: str = HER_NUMBER, sid: str | None = None, 
 @pytest.fixture
 def sent_checkin(her, worker) -> CheckIn:
     plan = due_plan(her, worker)
-    from contacts.services.checkins import checkins_dispatch_due
-    from contacts.services.outbox import outbox_drain
+    from checkins.services.checkins import checkins_dispatch_due
+    from checkins.services.outbox import outbox_drain
 
     checkins_dispatch_due()
     outbox_drain()  # the default outbox backend: no account needed

@@ -11,10 +11,11 @@ from celery.contrib.testing.worker import start_worker
 from django.db import OperationalError, connection
 from django.test import Client
 
-from contacts import sms
-from contacts.models import Alert, CheckIn, OutboundMessage
-from contacts.services.outbox import outbox_claim, outbox_enqueue
-from contacts.tasks import checkins_dispatch, outbox_sweep
+from checkins import sms
+from checkins.models import CheckIn, OutboundMessage
+from checkins.services.outbox import outbox_claim, outbox_enqueue
+from checkins.tasks import checkins_dispatch, outbox_sweep
+from survivors.models import Alert
 
 from ..factories import SurvivorFactory
 from .conftest import all_day_windows, due_plan, sign

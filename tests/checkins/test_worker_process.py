@@ -18,9 +18,9 @@ import pytest
 from django.conf import settings
 from django.db import connection
 
-from contacts.models import OutboundMessage
-from contacts.services.outbox import outbox_enqueue
-from contacts.tasks import outbox_drain, outbox_sweep
+from checkins.models import OutboundMessage
+from checkins.services.outbox import outbox_enqueue
+from checkins.tasks import outbox_drain, outbox_sweep
 
 from ..factories import SurvivorFactory
 from .conftest import all_day_windows

@@ -17,7 +17,7 @@ from cms.models import (
     InformationPage,
     StatusExplanation,
 )
-from contacts.models import ParticipantStatus
+from programme.models import ParticipantStatus
 
 from ..conftest import sign_in
 

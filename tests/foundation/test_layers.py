@@ -10,9 +10,12 @@ from pathlib import Path
 import pytest
 from django.test import Client
 
-from contacts import selectors, services
-from contacts.models import AuditEvent, ParticipantStatus
+from contacts.models import AuditEvent
 from contacts.services import queue
+from programme.models import ParticipantStatus
+from programme.services import records
+from survivors.selectors import cases as cases_selectors
+from survivors.selectors import messages as messages_selectors
 
 from ..conftest import sign_in
 
@@ -48,13 +51,16 @@ def test_selectors_neither_write_the_audit_log_nor_raise_404() -> None:
 def test_a_selector_read_writes_nothing_and_says_none_for_another_workers_case(world) -> None:
     before = AuditEvent.objects.count()
     assert (
-        selectors.survivor_for_worker(worker=world.wss_other, survivor_id=world.survivor_a.pk)
+        cases_selectors.survivor_for_worker(worker=world.wss_other, survivor_id=world.survivor_a.pk)
         is None
     )
-    found = selectors.survivor_for_worker(worker=world.wss_a, survivor_id=world.survivor_a.pk)
+    found = cases_selectors.survivor_for_worker(worker=world.wss_a, survivor_id=world.survivor_a.pk)
     assert found == world.survivor_a
     assert (
-        selectors.thread_for_worker(worker=world.wss_other, survivor_id=world.survivor_a.pk) is None
+        messages_selectors.thread_for_worker(
+            worker=world.wss_other, survivor_id=world.survivor_a.pk
+        )
+        is None
     )
     assert AuditEvent.objects.count() == before
 
@@ -93,7 +99,7 @@ def test_a_task_is_queued_only_when_the_cause_commits(
     world, django_capture_on_commit_callbacks
 ) -> None:
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
-        services.status_change_record(
+        records.status_change_record(
             actor=world.programme,
             participant=world.lone_participant,
             status=ParticipantStatus.SUSPENDED,

@@ -12,8 +12,9 @@ from django.contrib.sessions.models import Session
 from django.test import Client
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from contacts import roles, services
+from contacts import roles
 from contacts.models import AuditEvent, User
+from contacts.services import accounts
 
 from ..conftest import sign_in
 from .test_staff_sign_in import code_for
@@ -39,7 +40,7 @@ def _sign_in_with_totp(client: Client, username: str, password: str, *, step: in
 
 
 def test_a_password_set_by_a_manager_must_be_changed_before_anything_else(world) -> None:
-    user, temporary = services.staff_account_create(
+    user, temporary = accounts.staff_account_create(
         actor=world.manager, username="new.worker", role_names=[roles.WSS_WORKER]
     )
     client = Client()
@@ -79,7 +80,7 @@ def test_a_password_set_by_a_manager_must_be_changed_before_anything_else(world)
     assert AuditEvent.objects.filter(action="staff.password_change", actor=user).exists()
 
     # A manager's reset asks for a new choice again.
-    again = services.staff_password_reset(actor=world.manager, user=user)
+    again = accounts.staff_password_reset(actor=world.manager, user=user)
     fresh = Client()
     _sign_in_with_totp(fresh, "new.worker", again, step=1)
     assert fresh.get("/staff/caseload/")["Location"] == "/staff/password/"

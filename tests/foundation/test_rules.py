@@ -6,9 +6,10 @@ import pytest
 from django.db import IntegrityError, connection, transaction
 from django.test import Client
 
-from contacts import services
 from contacts.errors import AllocationError
-from contacts.models import Allocation, AuditEvent, Survivor
+from contacts.models import AuditEvent
+from survivors.models import Allocation, Survivor
+from survivors.services import cases as cases_services
 
 from ..conftest import CANARY_CODE_WORD, CANARY_PHONE, sign_in
 from ..factories import SurvivorFactory, staff_user
@@ -16,7 +17,7 @@ from ..factories import SurvivorFactory, staff_user
 
 def test_linked_survivors_cannot_share_a_worker(world) -> None:
     with pytest.raises(AllocationError) as caught:
-        services.survivor_allocate(
+        cases_services.survivor_allocate(
             actor=world.manager, survivor=world.survivor_b, worker=world.wss_a
         )
     assert caught.value.code == "same_worker_for_linked_partners"
@@ -32,9 +33,9 @@ def test_the_database_refuses_a_shared_worker_even_past_the_service(world) -> No
 
 def test_linking_refuses_a_man_whose_other_ex_partner_has_the_same_worker(world) -> None:
     third = SurvivorFactory(known_as="Third")
-    services.survivor_allocate(actor=world.manager, survivor=third, worker=world.wss_a)
+    cases_services.survivor_allocate(actor=world.manager, survivor=third, worker=world.wss_a)
     with pytest.raises(AllocationError):
-        services.survivor_link_participant(
+        cases_services.survivor_link_participant(
             actor=world.manager, survivor=third, participant=world.linked_participant
         )
     third.refresh_from_db()
@@ -45,7 +46,9 @@ def test_reallocation_moves_the_case_and_the_old_worker_loses_it(world) -> None:
     new_worker = staff_user("WSS worker", username="worker-c")
     old = sign_in(Client(), world.wss_a)
     assert old.get(f"/staff/cases/{world.survivor_a.pk}/").status_code == 200
-    services.survivor_allocate(actor=world.manager, survivor=world.survivor_a, worker=new_worker)
+    cases_services.survivor_allocate(
+        actor=world.manager, survivor=world.survivor_a, worker=new_worker
+    )
     assert old.get(f"/staff/cases/{world.survivor_a.pk}/").status_code == 404
     new = sign_in(Client(), new_worker)
     assert new.get(f"/staff/cases/{world.survivor_a.pk}/").status_code == 200
@@ -56,7 +59,7 @@ def test_reallocation_moves_the_case_and_the_old_worker_loses_it(world) -> None:
 
 def test_only_wss_workers_can_hold_a_case(world) -> None:
     with pytest.raises(AllocationError) as caught:
-        services.survivor_allocate(
+        cases_services.survivor_allocate(
             actor=world.manager, survivor=world.survivor_a, worker=world.programme
         )
     assert caught.value.code == "not_a_wss_worker"
@@ -65,7 +68,7 @@ def test_only_wss_workers_can_hold_a_case(world) -> None:
 def test_a_refused_allocation_writes_no_audit_row(world) -> None:
     before = AuditEvent.objects.count()
     with pytest.raises(AllocationError):
-        services.survivor_allocate(
+        cases_services.survivor_allocate(
             actor=world.manager, survivor=world.survivor_b, worker=world.wss_a
         )
     assert AuditEvent.objects.count() == before

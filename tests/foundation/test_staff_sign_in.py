@@ -15,7 +15,8 @@ from django.utils import timezone
 from django_otp.oath import totp
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from contacts.models import Survivor, User
+from contacts.models import User
+from survivors.models import Survivor
 
 from ..conftest import sign_in
 from ..factories import staff_user

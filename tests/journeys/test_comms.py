@@ -12,8 +12,10 @@ import pytest
 from playwright.sync_api import expect
 
 from cms.models import InformationPage
-from contacts import roles, services
-from contacts.models import ParticipantStatus
+from contacts import roles
+from programme.models import ParticipantStatus
+from programme.services import records
+from survivors.services import cases as cases_services
 from tests.factories import ParticipantFactory, staff_user, survivor_account
 
 from .steps import SURVIVOR_PASSPHRASE, StaffMember, staff_sign_in, survivor_sign_in
@@ -33,14 +35,14 @@ def test_comms_edits_a_page_the_site_name_and_a_status_explanation_and_she_sees_
     comms = StaffMember.of(staff_user(roles.COMMS_STAFF, username="comms-cass"))
     manager = staff_user(roles.SERVICE_MANAGER, username="manager-mo")
     him = ParticipantFactory(reference="P-9001")
-    services.status_change_record(
+    records.status_change_record(
         actor=staff_user(roles.PROGRAMME_WORKER, username="prog-pat"),
         participant=him,
         status=ParticipantStatus.ATTENDING,
         reason="",
     )
     she = survivor_account(username="robin-garden")
-    services.survivor_link_participant(actor=manager, survivor=she, participant=him)
+    cases_services.survivor_link_participant(actor=manager, survivor=she, participant=him)
     helplines = InformationPage.objects.get(slug="helplines")
     hub_id = helplines.get_parent().pk
 

@@ -13,8 +13,9 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from contacts import roles, services
-from contacts.models import Survivor
+from contacts import roles
+from survivors.models import Survivor
+from survivors.services import cases as cases_services
 from tests.factories import ParticipantFactory, staff_user
 
 from .steps import StaffMember, staff_sign_in
@@ -34,7 +35,7 @@ def test_manager_creates_a_worker_opens_a_case_allocates_it_and_reads_the_audit_
     manager = staff_user(roles.SERVICE_MANAGER, username="manager-mo", first_name="Mo")
     anna = staff_user(roles.WSS_WORKER, username="worker-anna", first_name="Anna")
     him = ParticipantFactory(reference="P-8001")
-    services.survivor_open(
+    cases_services.survivor_open(
         actor=manager, known_as="Amy", worker=anna, participant=him, issue_code=False
     )
     mo = StaffMember.of(manager)

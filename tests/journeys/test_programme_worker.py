@@ -18,8 +18,9 @@ import pytest
 from django.utils import timezone
 from playwright.sync_api import Page, expect
 
-from contacts import roles, services
-from contacts.models import Attendance, AttendanceMark, Participant, RiskConcern
+from contacts import roles
+from programme.models import Attendance, AttendanceMark, Participant, RiskConcern
+from survivors.services import cases as cases_services
 from tests.factories import (
     ParticipantFactory,
     ProgrammeGroupFactory,
@@ -78,9 +79,9 @@ def test_programme_worker_records_attendance_status_and_a_concern_and_the_wss_si
     beth = survivor_account(username="beth-garden")
     other = survivor_account(username="cleo-case")
     for survivor, worker in [(amy, anna), (beth, bea), (other, cleo)]:
-        services.survivor_allocate(actor=manager, survivor=survivor, worker=worker)
+        cases_services.survivor_allocate(actor=manager, survivor=survivor, worker=worker)
     for survivor in (amy, beth):
-        services.survivor_link_participant(actor=manager, survivor=survivor, participant=him)
+        cases_services.survivor_link_participant(actor=manager, survivor=survivor, participant=him)
     last_week = timezone.localdate() - timedelta(days=7)
     disclosed_on = timezone.localdate() - timedelta(days=2)
 

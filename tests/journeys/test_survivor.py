@@ -15,8 +15,11 @@ from django.contrib.sessions.models import Session
 from django.utils import timezone
 from playwright.sync_api import Page, expect
 
-from contacts import roles, services
-from contacts.models import Attendance, AttendanceMark, Message, Survivor
+from contacts import roles
+from programme.models import Attendance, AttendanceMark
+from programme.services import records
+from survivors.models import Message, Survivor
+from survivors.services import cases as cases_services
 from tests.factories import (
     ParticipantFactory,
     ProgrammeGroupFactory,
@@ -52,8 +55,8 @@ def test_survivor_activates_reads_writes_sets_safe_contact_pauses_and_leaves_wit
     Attendance.objects.create(
         session=last_week, participant=him, mark=AttendanceMark.ATTENDED, recorded_by=pat
     )
-    services.status_change_record(actor=pat, participant=him, status="attending")
-    survivor, code = services.survivor_open(
+    records.status_change_record(actor=pat, participant=him, status="attending")
+    survivor, code = cases_services.survivor_open(
         actor=manager, known_as="Robin", worker=anna, participant=him
     )
 

@@ -12,8 +12,13 @@ from datetime import time
 import pytest
 from playwright.sync_api import expect
 
-from contacts import roles, services
-from contacts.models import Alert, CheckInPlan, Message
+from checkins.models import CheckInPlan
+from contacts import roles
+from survivors.models import Alert, Message
+from survivors.services import alerts
+from survivors.services import cases as cases_services
+from survivors.services import messages as messages_services
+from survivors.services import portal as portal_services
 from tests.factories import staff_user, survivor_account
 
 from .steps import StaffMember, staff_sign_in
@@ -36,21 +41,23 @@ def test_wss_worker_replies_sets_check_ins_acknowledges_an_alert_and_sees_the_du
     bea = staff_user(roles.WSS_WORKER, username="worker-bea")
     amy = survivor_account(username="amy-garden", known_as="Amy")
     beth = survivor_account(username="beth-garden", known_as="Beth")
-    services.survivor_allocate(actor=manager, survivor=amy, worker=anna)
-    services.survivor_allocate(actor=manager, survivor=beth, worker=bea)
+    cases_services.survivor_allocate(actor=manager, survivor=amy, worker=anna)
+    cases_services.survivor_allocate(actor=manager, survivor=beth, worker=bea)
     amy.refresh_from_db()
     # Her worker records the safe-contact details Amy gave her on the phone.
-    services.safe_contact_update(
+    portal_services.safe_contact_update(
         actor=anna,
         survivor=amy,
         safe_phone="07700 900123",
         voicemail_safe=False,
         code_word="bluebell",
-        windows=[services.Window(weekday=3, starts_at=time(14), ends_at=time(16))],
+        windows=[portal_services.Window(weekday=3, starts_at=time(14), ends_at=time(16))],
     )
-    services.message_send_from_survivor(survivor=amy, body="Could you ring me on Thursday?")
-    services.alert_raise(survivor=amy, kind=Alert.Kind.CALL_REQUESTED)
-    services.alert_raise(survivor=beth, kind=Alert.Kind.URGENT_REPLY, urgent=True)
+    messages_services.message_send_from_survivor(
+        survivor=amy, body="Could you ring me on Thursday?"
+    )
+    alerts.alert_raise(survivor=amy, kind=Alert.Kind.CALL_REQUESTED)
+    alerts.alert_raise(survivor=beth, kind=Alert.Kind.URGENT_REPLY, urgent=True)
 
     page = open_browser()
     staff_sign_in(page, site, StaffMember.of(anna))

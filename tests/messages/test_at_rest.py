@@ -10,8 +10,9 @@ from django.core.management import call_command
 from django.db import connection
 from django.utils import timezone
 
-from contacts import services
-from contacts.models import AuditEvent, ContactLogEntry, Message
+from contacts.models import AuditEvent
+from survivors.models import ContactLogEntry, Message
+from survivors.services import messages as messages_services
 
 from ..conftest import CANARY_CODE_WORD, CANARY_MESSAGE, CANARY_NAME, CANARY_PHONE
 from ..figures import record
@@ -28,7 +29,7 @@ def raw_dump() -> str:
 
 
 def test_a_raw_database_dump_shows_no_message_body_phone_number_code_word_or_name(world) -> None:
-    services.message_send_from_worker(
+    messages_services.message_send_from_worker(
         worker=world.wss_a, survivor=world.survivor_a, body="reply canary 99 harbour"
     )
     ContactLogEntry.objects.create(
@@ -80,7 +81,7 @@ def test_key_rotation_round_trip(world, settings) -> None:
     assert world.survivor_a.known_as == CANARY_NAME
     assert Message.objects.get(survivor=world.survivor_a).body == CANARY_MESSAGE
     # New writes use the newest key.
-    services.message_send_from_survivor(survivor=world.survivor_a, body="after rotation")
+    messages_services.message_send_from_survivor(survivor=world.survivor_a, body="after rotation")
     settings.FIELD_ENCRYPTION_KEYS = [new_key]
     assert Message.objects.filter(survivor=world.survivor_a).count() == 2
 
@@ -89,8 +90,8 @@ def test_retention_deletes_old_messages_and_audits_counts_only(world, settings) 
     settings.RETENTION_DAYS = 365
     old = Message.objects.get(survivor=world.survivor_a)
     Message.objects.filter(pk=old.pk).update(created_at=timezone.now() - timedelta(days=400))
-    services.message_send_from_survivor(survivor=world.survivor_a, body="recent")
-    from contacts.tasks import retention_purge_nightly
+    messages_services.message_send_from_survivor(survivor=world.survivor_a, body="recent")
+    from checkins.tasks import retention_purge_nightly
 
     retention_purge_nightly.delay()
     assert list(Message.objects.values_list("body", flat=True)) == ["recent"]

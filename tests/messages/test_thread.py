@@ -12,9 +12,13 @@ from hypothesis import HealthCheck, given
 from hypothesis import settings as hypothesis_settings
 from hypothesis import strategies as st
 
-from contacts import selectors, services
+from checkins.models import OutboundMessage
 from contacts.errors import MessageError
-from contacts.models import AuditEvent, Message, OutboundMessage, SafeContactWindow
+from contacts.models import AuditEvent
+from survivors.models import Message, SafeContactWindow
+from survivors.selectors import messages as messages_selectors
+from survivors.services import cases as cases_services
+from survivors.services import messages as messages_services
 
 from ..conftest import sign_in
 from ..factories import staff_user
@@ -34,12 +38,12 @@ def test_she_writes_and_her_worker_reads_and_replies(world, her, worker) -> None
     sent = her.post("/messages/", {"body": "Can you call on Thursday?"})
     assert sent.status_code == 303 and sent["Location"] == "/messages/"
     assert b"Sent." in her.get("/messages/").content
-    dashboard_counts = selectors.unread_counts_for_worker(worker=world.wss_a)
+    dashboard_counts = messages_selectors.unread_counts_for_worker(worker=world.wss_a)
     assert dashboard_counts[world.survivor_a.pk] == 2  # the canary message and this one
 
     page = worker.get(f"/staff/cases/{world.survivor_a.pk}/messages/")
     assert b"Can you call on Thursday?" in page.content
-    assert selectors.unread_counts_for_worker(worker=world.wss_a) == {}
+    assert messages_selectors.unread_counts_for_worker(worker=world.wss_a) == {}
     reply = worker.post(
         f"/staff/cases/{world.survivor_a.pk}/messages/", {"body": "Yes, after 10am."}
     )
@@ -58,21 +62,21 @@ def test_other_workers_and_the_manager_cannot_read_her_thread(world) -> None:
     assert sign_in(Client(), world.wss_other).get(path).status_code == 404
     assert sign_in(Client(), world.manager).get(path).status_code == 403
     # The manager sees counts only.
-    months = list(selectors.message_counts_by_month())
+    months = list(messages_selectors.message_counts_by_month())
     assert months and months[0]["from_her"] == 1
     assert "body" not in months[0]
 
 
 def test_on_reallocation_the_new_worker_sees_the_history_and_the_old_one_does_not(world) -> None:
     new = staff_user("WSS worker", username="worker-new")
-    services.survivor_allocate(actor=world.manager, survivor=world.survivor_a, worker=new)
+    cases_services.survivor_allocate(actor=world.manager, survivor=world.survivor_a, worker=new)
     path = f"/staff/cases/{world.survivor_a.pk}/messages/"
     assert sign_in(Client(), world.wss_a).get(path).status_code == 404
     page = sign_in(Client(), new).get(path)
     assert page.status_code == 200
     assert b"canary message body" in page.content
     with pytest.raises(MessageError):
-        services.message_send_from_worker(
+        messages_services.message_send_from_worker(
             worker=world.wss_a, survivor=world.survivor_a, body="old worker"
         )
 
@@ -146,8 +150,8 @@ def _nudges(survivor) -> int:
 
 
 def test_one_nudge_per_unread_batch_when_she_opted_in(world, always_safe) -> None:
-    services.message_send_from_worker(worker=world.wss_a, survivor=always_safe, body="one")
-    services.message_send_from_worker(worker=world.wss_a, survivor=always_safe, body="two")
+    messages_services.message_send_from_worker(worker=world.wss_a, survivor=always_safe, body="one")
+    messages_services.message_send_from_worker(worker=world.wss_a, survivor=always_safe, body="two")
     assert _nudges(always_safe) == 1
     nudge = OutboundMessage.objects.get(survivor=always_safe, kind="nudge")
     assert "message" in nudge.body.lower()
@@ -157,11 +161,15 @@ def test_one_nudge_per_unread_batch_when_she_opted_in(world, always_safe) -> Non
 def test_no_nudge_without_opt_in_or_while_contact_is_paused(world, always_safe) -> None:
     always_safe.contact_paused = True
     always_safe.save()
-    services.message_send_from_worker(worker=world.wss_a, survivor=always_safe, body="paused")
+    messages_services.message_send_from_worker(
+        worker=world.wss_a, survivor=always_safe, body="paused"
+    )
     always_safe.contact_paused = False
     always_safe.sms_nudges = False
     always_safe.save()
-    services.message_send_from_worker(worker=world.wss_a, survivor=always_safe, body="no opt")
+    messages_services.message_send_from_worker(
+        worker=world.wss_a, survivor=always_safe, body="no opt"
+    )
     assert _nudges(always_safe) == 0
 
 
@@ -174,7 +182,7 @@ def test_a_nudge_waits_for_her_next_safe_window(world) -> None:
     SafeContactWindow.objects.create(
         survivor=survivor, weekday=tomorrow, starts_at=time(10), ends_at=time(11)
     )
-    services.message_send_from_worker(worker=world.wss_a, survivor=survivor, body="hello")
+    messages_services.message_send_from_worker(worker=world.wss_a, survivor=survivor, body="hello")
     nudge = OutboundMessage.objects.get(survivor=survivor, kind="nudge")
     local = timezone.localtime(nudge.next_attempt_at)
     assert local.weekday() == tomorrow and time(10) <= local.time() <= time(11)
@@ -198,7 +206,7 @@ def test_a_nudge_waits_for_her_next_safe_window(world) -> None:
 )
 def test_any_body_is_stored_or_refused_never_a_crash(world, body) -> None:
     try:
-        message = services.message_send_from_survivor(survivor=world.survivor_a, body=body)
+        message = messages_services.message_send_from_survivor(survivor=world.survivor_a, body=body)
     except MessageError as error:
         assert error.message
     else:
@@ -230,7 +238,9 @@ def test_any_posted_bytes_get_a_page_not_a_500(world, raw) -> None:
 
 
 def test_nul_and_surrogates_survive_the_database(world) -> None:
-    message = services.message_send_from_survivor(survivor=world.survivor_a, body="a\x00b\ud800c")
+    message = messages_services.message_send_from_survivor(
+        survivor=world.survivor_a, body="a\x00b\ud800c"
+    )
     message.refresh_from_db()
     assert message.body in ("abc", "ab?c")
     assert connection.vendor in ("sqlite", "postgresql")
@@ -239,7 +249,7 @@ def test_nul_and_surrogates_survive_the_database(world) -> None:
 def test_a_status_change_nudges_her_if_she_opted_in_and_never_in_the_request(
     world, always_safe, django_capture_on_commit_callbacks
 ) -> None:
-    from contacts.services import status_change_record
+    from programme.services.records import status_change_record
 
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
         status_change_record(

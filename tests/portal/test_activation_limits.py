@@ -10,8 +10,9 @@ from datetime import timedelta
 from django.test import Client
 from django.utils import timezone
 
-from contacts import services
-from contacts.models import ActivationAttempt, ActivationCode, AuditEvent
+from contacts.models import AuditEvent
+from survivors.models import ActivationAttempt, ActivationCode
+from survivors.services import portal as portal_services
 
 GOOD = "orange kettle river seven"
 
@@ -20,7 +21,7 @@ def _newcomer(world):  # noqa: ANN001, ANN202
     survivor = world.survivor_b
     survivor.user = None
     survivor.save()
-    return survivor, services.activation_code_issue(actor=world.wss_other, survivor=survivor)
+    return survivor, portal_services.activation_code_issue(actor=world.wss_other, survivor=survivor)
 
 
 def _try(client: Client, code: str, username: str, passphrase: str = GOOD):  # noqa: ANN202
@@ -76,7 +77,7 @@ def test_one_code_cannot_test_more_than_a_few_usernames(world) -> None:  # noqa:
     assert survivor.user is None
     assert AuditEvent.objects.filter(action="activation_code.spent", survivor_id=survivor.pk)
     # Her worker issues a new one and she carries on.
-    fresh = services.activation_code_issue(actor=world.wss_other, survivor=survivor)
+    fresh = portal_services.activation_code_issue(actor=world.wss_other, survivor=survivor)
     assert _try(client, fresh, "wren-free").status_code == 303
 
 
@@ -120,7 +121,7 @@ def test_tries_are_limited_per_code_from_any_address(world, settings) -> None:  
     # After the window she can try again; the retention run purges old tries.
     ActivationAttempt.objects.update(at=timezone.now() - timedelta(minutes=16))
     assert _try(Client(REMOTE_ADDR="10.21.1.1"), code, "wren").status_code == 303
-    from contacts.services.retention import retention_purge
+    from checkins.services.retention import retention_purge
 
     retention_purge()
     assert not ActivationAttempt.objects.filter(at__lt=timezone.now() - timedelta(minutes=15))

@@ -9,8 +9,10 @@ from axe_playwright_python.sync_playwright import Axe
 from django.contrib.sessions.models import Session
 from playwright.sync_api import Browser, Page
 
-from contacts import services
-from contacts.models import Alert, Attendance, AttendanceMark
+from programme.models import Attendance, AttendanceMark
+from programme.services import records
+from survivors.models import Alert
+from survivors.services import portal as portal_services
 
 from .browser import navigation_entries, neutral_destination, new_context, sign_in
 
@@ -53,7 +55,7 @@ def site(world, pages, destination, live_server) -> str:  # noqa: ANN001
         mark=AttendanceMark.ATTENDED,
         recorded_by=world.programme,
     )
-    services.status_change_record(
+    records.status_change_record(
         actor=world.programme,
         participant=world.linked_participant,
         status="attending",
@@ -238,7 +240,7 @@ def test_form_errors_are_shown_in_place_and_focused(page: Page, site: str, world
 
 def test_wrong_passphrase_then_duress_sign_in(page: Page, site: str, world) -> None:  # noqa: ANN001
     survivor = world.survivor_a
-    services.duress_passphrase_set(
+    portal_services.duress_passphrase_set(
         survivor=survivor, passphrase="blue kettle morning", current_passphrase=PASSPHRASE
     )
     page.goto(site + "/")

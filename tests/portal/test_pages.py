@@ -10,14 +10,11 @@ import pytest
 from django.test import Client
 from django.utils import timezone
 
-from contacts import services
 from contacts.discretion import discretion_words_in
-from contacts.models import (
-    Attendance,
-    AttendanceMark,
-    AuditEvent,
-    SafeContactWindow,
-)
+from contacts.models import AuditEvent
+from programme.models import Attendance, AttendanceMark
+from programme.services import records
+from survivors.models import SafeContactWindow
 
 from ..conftest import sign_in
 from ..factories import ParticipantFactory, ProgrammeSessionFactory
@@ -39,7 +36,7 @@ def _with_history(world, *, sessions: int = 10, status: str = "suspended") -> No
             mark=marks[week % 4],
             recorded_by=world.programme,
         )
-    services.status_change_record(
+    records.status_change_record(
         actor=world.programme,
         participant=world.linked_participant,
         status=status,
@@ -136,12 +133,12 @@ def test_not_linked_yet_shows_a_calm_empty_state(world) -> None:  # noqa: ANN001
 
 def test_each_survivor_sees_only_her_own_man_and_her_own_settings(world) -> None:  # noqa: ANN001
     other_man = ParticipantFactory(reference="P-7999", group=world.group)
-    services.status_change_record(
+    records.status_change_record(
         actor=world.programme, participant=other_man, status="completed", reason="Finished"
     )
     world.survivor_b.participant = other_man
     world.survivor_b.save()
-    services.status_change_record(
+    records.status_change_record(
         actor=world.programme,
         participant=world.linked_participant,
         status="dropped_out",

@@ -12,8 +12,8 @@ from types import SimpleNamespace
 from django.db import connection
 from django.test import Client
 
-from contacts import services
-from contacts.models import Alert, Survivor
+from survivors.models import Alert, Survivor
+from survivors.services import alerts
 
 from ..conftest import sign_in
 from .test_sign_in import PASSPHRASE
@@ -74,7 +74,7 @@ def test_her_name_is_encrypted_at_rest_and_existing_names_are_encrypted(world) -
 
 def test_log_lines_carry_ids_not_alert_kinds_usernames_or_addresses(world, caplog) -> None:  # noqa: ANN001
     caplog.set_level(logging.DEBUG)
-    alert = services.alert_raise(survivor=world.survivor_a, kind=Alert.Kind.DURESS, urgent=True)
+    alert = alerts.alert_raise(survivor=world.survivor_a, kind=Alert.Kind.DURESS, urgent=True)
     username = world.survivor_a.user.username
     client = Client(REMOTE_ADDR="10.9.8.7")
     for _ in range(6):  # failures, then a lockout

@@ -11,9 +11,9 @@ from django.db import connection
 from django.test import Client, override_settings
 from django.test.utils import CaptureQueriesContext
 
-from contacts import services
 from contacts.errors import PortalError
-from contacts.models import Alert
+from survivors.models import Alert
+from survivors.services import portal as portal_services
 
 from ..conftest import sign_in
 
@@ -49,29 +49,35 @@ def test_pausing_from_her_account_alerts_her_worker_once(world) -> None:  # noqa
 def test_a_new_safe_number_from_her_account_alerts_her_worker(world) -> None:  # noqa: ANN001
     her = world.survivor_a
     same = {"voicemail_safe": False, "code_word": "x", "windows": []}
-    services.safe_contact_update(actor=her.user, survivor=her, safe_phone=her.safe_phone, **same)
+    portal_services.safe_contact_update(
+        actor=her.user, survivor=her, safe_phone=her.safe_phone, **same
+    )
     assert _kinds(her) == []  # the same number again: nothing to tell
-    services.safe_contact_update(actor=her.user, survivor=her, safe_phone="07700 900111", **same)
+    portal_services.safe_contact_update(
+        actor=her.user, survivor=her, safe_phone="07700 900111", **same
+    )
     assert _kinds(her) == ["safe_phone_changed"]
     # Her worker changing it is not an alert for her worker.
-    services.safe_contact_update(actor=world.wss_a, survivor=her, safe_phone="07700 900222", **same)
+    portal_services.safe_contact_update(
+        actor=world.wss_a, survivor=her, safe_phone="07700 900222", **same
+    )
     assert _kinds(her) == ["safe_phone_changed"]
 
 
 def test_changing_or_removing_her_second_passphrase_needs_her_passphrase_and_alerts(world) -> None:  # noqa: ANN001
     her = world.survivor_a
-    services.duress_passphrase_set(survivor=her, passphrase=SECOND, current_passphrase=USUAL)
+    portal_services.duress_passphrase_set(survivor=her, passphrase=SECOND, current_passphrase=USUAL)
     assert _kinds(her) == []  # setting one for the first time is hers to do
-    services.duress_passphrase_set(
+    portal_services.duress_passphrase_set(
         survivor=her, passphrase="seven orange lanterns", current_passphrase=USUAL
     )
     assert _kinds(her) == ["second_changed"]
     with pytest.raises(PortalError) as refused:
-        services.duress_passphrase_clear(survivor=her, actor=her.user)
+        portal_services.duress_passphrase_clear(survivor=her, actor=her.user)
     assert refused.value.code == "wrong_passphrase"
     her.refresh_from_db()
     assert her.duress_passphrase
-    services.duress_passphrase_clear(survivor=her, actor=her.user, current_passphrase=USUAL)
+    portal_services.duress_passphrase_clear(survivor=her, actor=her.user, current_passphrase=USUAL)
     her.refresh_from_db()
     assert her.duress_passphrase == ""
     assert _kinds(her) == ["second_changed", "second_removed"]
@@ -93,10 +99,10 @@ def test_a_duress_sign_in_does_the_same_work_as_a_normal_one(world) -> None:  # 
     for survivor in (world.survivor_a, world.survivor_b):
         survivor.user.set_password(USUAL)
         survivor.user.save()
-    services.duress_passphrase_set(
+    portal_services.duress_passphrase_set(
         survivor=world.survivor_a, passphrase=SECOND, current_passphrase=USUAL
     )
-    services.duress_passphrase_set(
+    portal_services.duress_passphrase_set(
         survivor=world.survivor_b, passphrase=SECOND, current_passphrase=USUAL
     )
     runs = {}

@@ -13,8 +13,9 @@ from django.contrib.auth.hashers import MD5PasswordHasher
 from django.test import Client, override_settings
 from django.utils import timezone
 
-from contacts import services
-from contacts.models import Alert, AuditEvent, Message, SafeContactWindow
+from contacts.models import AuditEvent
+from survivors.models import Alert, Message, SafeContactWindow
+from survivors.services import portal as portal_services
 
 from ..conftest import sign_in
 
@@ -74,7 +75,7 @@ def test_sign_in_does_the_same_hashing_for_existing_and_unknown_usernames(world)
     user = world.survivor_a.user
     user.set_password(PASSPHRASE)
     user.save()
-    services.duress_passphrase_set(
+    portal_services.duress_passphrase_set(
         survivor=world.survivor_a, passphrase=SECOND, current_passphrase=PASSPHRASE
     )
     world.survivor_b.user.set_password(PASSPHRASE)
@@ -141,17 +142,17 @@ def test_lockout_by_username_and_address_with_a_cool_off(world) -> None:  # noqa
 
 def test_the_second_passphrase_shows_an_empty_account_and_alerts_her_worker(world) -> None:  # noqa: ANN001
     survivor = world.survivor_a
-    services.duress_passphrase_set(
+    portal_services.duress_passphrase_set(
         survivor=survivor, passphrase=SECOND, current_passphrase=PASSPHRASE
     )
-    services.safe_contact_update(
+    portal_services.safe_contact_update(
         actor=survivor.user,
         survivor=survivor,
         safe_phone="07911 123456",
         voicemail_safe=True,
         code_word="bluebell",
         windows=[
-            services.Window(
+            portal_services.Window(
                 weekday=1,
                 starts_at=timezone.datetime(2026, 1, 1, 9).time(),
                 ends_at=timezone.datetime(2026, 1, 1, 10).time(),
@@ -193,7 +194,7 @@ def test_the_second_passphrase_shows_an_empty_account_and_alerts_her_worker(worl
 
 def test_her_usual_passphrase_does_not_raise_an_alert(world) -> None:  # noqa: ANN001
     survivor = world.survivor_a
-    services.duress_passphrase_set(
+    portal_services.duress_passphrase_set(
         survivor=survivor, passphrase=SECOND, current_passphrase=PASSPHRASE
     )
     client = Client()
@@ -206,7 +207,7 @@ def test_activation_page_sets_up_her_account_and_signs_her_in(world) -> None:  #
     survivor = world.survivor_b
     survivor.user = None
     survivor.save()
-    code = services.activation_code_issue(actor=world.wss_other, survivor=survivor)
+    code = portal_services.activation_code_issue(actor=world.wss_other, survivor=survivor)
     client = Client()
     form = {
         "code": code,

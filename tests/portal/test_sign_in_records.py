@@ -43,7 +43,7 @@ def test_a_failed_sign_in_keeps_what_lockout_needs_and_not_her_browser(world) ->
 
 
 def test_the_retention_run_purges_expired_failures_and_old_sign_in_history(world) -> None:  # noqa: ANN001
-    from contacts.tasks import retention_purge_nightly
+    from checkins.tasks import retention_purge_nightly
 
     now = timezone.now()
     survivor_name = world.survivor_a.user.username

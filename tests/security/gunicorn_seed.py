@@ -17,7 +17,9 @@ def seed() -> dict[str, int]:
     from django_otp.plugins.otp_totp.models import TOTPDevice
 
     from contacts import roles
-    from contacts.models import Alert, Message, Participant, ProgrammeGroup, Survivor, User
+    from contacts.models import User
+    from programme.models import Participant, ProgrammeGroup
+    from survivors.models import Alert, Message, Survivor
 
     roles.roles_ensure()
 

@@ -12,8 +12,8 @@ from celery.signals import task_prerun
 from django.core import mail
 from django.test import Client
 
-from contacts.models import Alert, SafeContactWindow
-from contacts.services import outbox
+from checkins.services import outbox
+from survivors.models import Alert, SafeContactWindow
 
 from ..checkins.fake_twilio import ACCOUNT_SID, AUTH_TOKEN, FROM_NUMBER, FakeTwilio
 from ..conftest import CANARIES, sign_in

@@ -18,8 +18,9 @@ from datetime import time
 from django.contrib.sessions.models import Session
 from django.test import Client
 
-from contacts import services
-from contacts.models import Alert, Message, SafeContactWindow
+from survivors.models import Alert, Message, SafeContactWindow
+from survivors.services import cases as cases_services
+from survivors.services import portal as portal_services
 
 from ..factories import survivor_account
 from ..figures import record
@@ -134,9 +135,9 @@ def _seen(response) -> dict[str, object]:  # noqa: ANN001
 
 def test_a_duress_session_answers_exactly_like_a_normal_one(world) -> None:  # noqa: ANN001
     her = world.survivor_a  # his status, a message, a safe number, a code word
-    services.duress_passphrase_set(survivor=her, passphrase=SECOND, current_passphrase=USUAL)
-    window = services.Window(weekday=1, starts_at=time(9), ends_at=time(10))
-    services.safe_contact_update(
+    portal_services.duress_passphrase_set(survivor=her, passphrase=SECOND, current_passphrase=USUAL)
+    window = portal_services.Window(weekday=1, starts_at=time(9), ends_at=time(10))
+    portal_services.safe_contact_update(
         actor=world.wss_a,
         survivor=her,
         safe_phone=her.safe_phone,
@@ -148,7 +149,7 @@ def test_a_duress_session_answers_exactly_like_a_normal_one(world) -> None:  # n
     before = (her.safe_phone, her.code_word, her.duress_passphrase, her.contact_paused)
     # A new, ordinary account: nothing linked, nothing sent, nothing set.
     new = survivor_account(username="new-account", password=SECOND)
-    services.survivor_allocate(actor=world.manager, survivor=new, worker=world.wss_other)
+    cases_services.survivor_allocate(actor=world.manager, survivor=new, worker=world.wss_other)
 
     normal, duress = Client(), Client()
     differences = []
@@ -198,7 +199,7 @@ def test_a_duress_session_answers_exactly_like_a_normal_one(world) -> None:  # n
 
 def test_the_session_table_does_not_say_which_session_is_under_duress(world) -> None:  # noqa: ANN001
     her = world.survivor_a
-    services.duress_passphrase_set(survivor=her, passphrase=SECOND, current_passphrase=USUAL)
+    portal_services.duress_passphrase_set(survivor=her, passphrase=SECOND, current_passphrase=USUAL)
     normal, duress = Client(), Client()
     for client, passphrase in ((normal, USUAL), (duress, SECOND)):
         signed_in = client.post("/", {"username": her.user.username, "passphrase": passphrase})

@@ -15,9 +15,13 @@ from django.core import mail
 from django.core.management import call_command
 from django.test import Client
 
-from contacts import roles, services
+from contacts import roles
 from contacts.errors import AccountError, AllocationError
-from contacts.models import Survivor, User
+from contacts.models import User
+from contacts.services import accounts
+from programme.services import records
+from survivors.models import Survivor
+from survivors.services import cases as cases_services
 
 from ..conftest import CANARY_MESSAGE, sign_in
 from ..factories import staff_user
@@ -44,7 +48,7 @@ def test_no_account_holds_roles_from_both_sides(world) -> None:
         [roles.PROGRAMME_WORKER, roles.SERVICE_MANAGER],
     ):
         with pytest.raises(AccountError) as caught:
-            services.staff_account_create(actor=world.manager, username="both.x", role_names=both)
+            accounts.staff_account_create(actor=world.manager, username="both.x", role_names=both)
         assert caught.value.code == "both_sides"
     assert not User.objects.filter(username="both.x").exists()
 
@@ -66,12 +70,12 @@ def test_no_account_holds_roles_from_both_sides(world) -> None:
     assert set(world.programme.groups.values_list("name", flat=True)) == {roles.PROGRAMME_WORKER}
 
     # Comms staff hold neither side's data and may sit beside either side.
-    services.staff_account_create(
+    accounts.staff_account_create(
         actor=world.manager,
         username="comms.p",
         role_names=[roles.COMMS_STAFF, roles.PROGRAMME_WORKER],
     )
-    services.staff_account_create(
+    accounts.staff_account_create(
         actor=world.manager, username="comms.w", role_names=[roles.COMMS_STAFF, roles.WSS_WORKER]
     )
 
@@ -89,7 +93,7 @@ def test_a_manager_cannot_make_herself_a_worker_and_read_her_messages(world) -> 
     # Another manager cannot give her the role either: the two never combine.
     second = staff_user(roles.SERVICE_MANAGER, username="manager-2")
     with pytest.raises(AccountError) as caught:
-        services.staff_account_update(
+        accounts.staff_account_update(
             actor=second,
             user=world.manager,
             role_names=[roles.SERVICE_MANAGER, roles.WSS_WORKER],
@@ -100,7 +104,9 @@ def test_a_manager_cannot_make_herself_a_worker_and_read_her_messages(world) -> 
         )
     assert caught.value.code == "manager_and_worker"
     with pytest.raises(AllocationError):
-        services.survivor_allocate(actor=second, survivor=world.survivor_a, worker=world.manager)
+        cases_services.survivor_allocate(
+            actor=second, survivor=world.survivor_a, worker=world.manager
+        )
 
     # An account from before the rule, holding both and a case, still reads nothing.
     _put_in_groups(world.manager, roles.SERVICE_MANAGER, roles.WSS_WORKER)
@@ -119,7 +125,7 @@ def test_a_manager_cannot_make_herself_a_worker_and_read_her_messages(world) -> 
 def test_nobody_changes_their_own_roles(world) -> None:
     for new_roles in ([roles.SERVICE_MANAGER, roles.COMMS_STAFF], [roles.COMMS_STAFF]):
         with pytest.raises(AccountError) as caught:
-            services.staff_account_update(
+            accounts.staff_account_update(
                 actor=world.manager,
                 user=world.manager,
                 role_names=new_roles,
@@ -130,7 +136,7 @@ def test_nobody_changes_their_own_roles(world) -> None:
             )
         assert caught.value.code == "own_roles"
     # Her own email and alert choice are still hers to change.
-    services.staff_account_update(
+    accounts.staff_account_update(
         actor=world.manager,
         user=world.manager,
         role_names=[roles.SERVICE_MANAGER],
@@ -153,7 +159,9 @@ def test_a_worker_with_cases_keeps_her_role_until_they_are_reallocated(world) ->
     assert sign_in(Client(), world.wss_a).get("/staff/caseload/").status_code == 200
 
     new_worker = staff_user(roles.WSS_WORKER, username="worker-c")
-    services.survivor_allocate(actor=world.manager, survivor=world.survivor_a, worker=new_worker)
+    cases_services.survivor_allocate(
+        actor=world.manager, survivor=world.survivor_a, worker=new_worker
+    )
     assert client.post(f"/staff/people/{world.wss_a.pk}/", change).status_code == 302
     assert set(world.wss_a.groups.values_list("name", flat=True)) == {roles.PROGRAMME_WORKER}
 
@@ -189,7 +197,7 @@ def test_a_former_wss_worker_gets_no_alert_email_and_no_wss_page(
     # Made a WSS worker again, she is emailed for the next one.
     _put_in_groups(former, roles.WSS_WORKER)
     with django_capture_on_commit_callbacks(execute=True):
-        services.status_change_record(
+        records.status_change_record(
             actor=world.programme, participant=world.linked_participant, status="attending"
         )
     assert [m.to for m in mail.outbox] == [["former@example.org"]]

@@ -10,15 +10,19 @@ from django.core import mail
 from django.db import transaction
 from django.test import Client
 
-from contacts import services
-from contacts.models import Alert, AuditEvent, RiskConcern, StatusChange
+from contacts.models import AuditEvent
+from programme.models import RiskConcern, StatusChange
+from programme.services import records
+from survivors.models import Alert
+from survivors.services import alerts as alerts_services
+from survivors.services import portal as portal_services
 
 from ..conftest import CANARIES, sign_in
 from ..factories import staff_user
 
 
 def test_status_change_alerts_every_linked_survivors_worker(world) -> None:
-    services.status_change_record(
+    records.status_change_record(
         actor=world.programme,
         participant=world.linked_participant,
         status="suspended",
@@ -30,7 +34,7 @@ def test_status_change_alerts_every_linked_survivors_worker(world) -> None:
     )
     assert not any(a.urgent for a in alerts)
     # Nobody linked to the lone man: no alert, and no error either.
-    services.status_change_record(
+    records.status_change_record(
         actor=world.programme, participant=world.lone_participant, status="attending"
     )
     assert Alert.objects.count() == 2
@@ -38,7 +42,7 @@ def test_status_change_alerts_every_linked_survivors_worker(world) -> None:
 
 @pytest.mark.parametrize(("urgency", "urgent"), [("urgent", True), ("routine", False)])
 def test_risk_concern_alerts_with_its_urgency(world, urgency, urgent) -> None:
-    services.risk_concern_raise(
+    records.risk_concern_raise(
         actor=world.programme,
         participant=world.linked_participant,
         kind="disclosed_abuse",
@@ -61,7 +65,7 @@ def test_risk_concern_alerts_with_its_urgency(world, urgency, urgent) -> None:
     ],
 )
 def test_every_other_cause_raises_an_alert_visible_to_her_worker_only(world, kind, urgent) -> None:
-    services.alert_raise(survivor=world.survivor_a, kind=kind, urgent=urgent)
+    alerts_services.alert_raise(survivor=world.survivor_a, kind=kind, urgent=urgent)
     own = sign_in(Client(), world.wss_a).get("/staff/caseload/")
     row = own.context["survivors"][0]
     assert (row.pk, row.open_alerts, row.urgent_alerts) == (world.survivor_a.pk, 1, int(urgent))
@@ -71,7 +75,7 @@ def test_every_other_cause_raises_an_alert_visible_to_her_worker_only(world, kin
 
 def test_unknown_alert_kind_is_a_programming_error(world) -> None:
     with pytest.raises(ValueError, match="Unknown alert kind"):
-        services.alert_raise(survivor=world.survivor_a, kind="made_up")
+        alerts_services.alert_raise(survivor=world.survivor_a, kind="made_up")
 
 
 @pytest.mark.parametrize("cause", ["status", "concern"])
@@ -81,11 +85,11 @@ def test_a_failure_after_the_cause_rolls_back_cause_and_alert(world, cause) -> N
 
     with pytest.raises(Boom), transaction.atomic():
         if cause == "status":
-            services.status_change_record(
+            records.status_change_record(
                 actor=world.programme, participant=world.linked_participant, status="suspended"
             )
         else:
-            services.risk_concern_raise(
+            records.risk_concern_raise(
                 actor=world.programme,
                 participant=world.linked_participant,
                 kind="threat",
@@ -114,7 +118,7 @@ def test_a_failing_alert_rolls_back_its_cause(world, monkeypatch) -> None:
 
     monkeypatch.setattr(connection.cursor().__class__, "execute", failing_execute)
     with pytest.raises(RuntimeError):
-        services.status_change_record(
+        records.status_change_record(
             actor=world.programme, participant=world.linked_participant, status="suspended"
         )
     monkeypatch.undo()
@@ -134,7 +138,7 @@ def test_opted_in_worker_gets_a_neutral_email_after_commit(
     world.wss_other.email = "worker-b@example.org"  # has an address, did not opt in
     world.wss_other.save()
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
-        services.status_change_record(
+        records.status_change_record(
             actor=world.programme, participant=world.linked_participant, status="suspended"
         )
     assert mail.outbox == []  # nothing before commit
@@ -153,9 +157,9 @@ def test_every_cause_sends_the_email(world, django_capture_on_commit_callbacks) 
     world.wss_a.email, world.wss_a.alert_emails = "worker-a@example.org", True
     world.wss_a.save()
     with django_capture_on_commit_callbacks(execute=True):
-        services.alert_raise(survivor=world.survivor_a, kind=Alert.Kind.DURESS, urgent=True)
+        alerts_services.alert_raise(survivor=world.survivor_a, kind=Alert.Kind.DURESS, urgent=True)
     with django_capture_on_commit_callbacks(execute=True):
-        services.risk_concern_raise(
+        records.risk_concern_raise(
             actor=world.programme,
             participant=world.linked_participant,
             kind="threat",
@@ -173,7 +177,7 @@ def test_a_rolled_back_cause_sends_no_email(world, django_capture_on_commit_call
         pytest.raises(ZeroDivisionError),
         transaction.atomic(),
     ):
-        services.alert_raise(survivor=world.survivor_a, kind=Alert.Kind.DURESS, urgent=True)
+        alerts_services.alert_raise(survivor=world.survivor_a, kind=Alert.Kind.DURESS, urgent=True)
         1 / 0  # noqa: B018
     assert mail.outbox == []
 
@@ -192,7 +196,7 @@ def test_worker_opts_in_on_her_account_page(world) -> None:
 
 
 def test_worker_acknowledges_with_a_note(world) -> None:
-    alert = services.alert_raise(survivor=world.survivor_a, kind=Alert.Kind.CALL_REQUESTED)
+    alert = alerts_services.alert_raise(survivor=world.survivor_a, kind=Alert.Kind.CALL_REQUESTED)
     client = sign_in(Client(), world.wss_a)
     empty = client.post(f"/staff/alerts/{alert.pk}/", {"note": "  "})
     assert empty.status_code == 400
@@ -211,7 +215,7 @@ def test_worker_acknowledges_with_a_note(world) -> None:
 
 
 def test_other_workers_cannot_see_or_acknowledge_her_alerts(world) -> None:
-    alert = services.alert_raise(survivor=world.survivor_a, kind=Alert.Kind.CALL_REQUESTED)
+    alert = alerts_services.alert_raise(survivor=world.survivor_a, kind=Alert.Kind.CALL_REQUESTED)
     for user in (world.wss_other, world.manager, world.programme):
         client = sign_in(Client(), user)
         assert client.get(f"/staff/alerts/{alert.pk}/").status_code in (403, 404)
@@ -222,10 +226,10 @@ def test_other_workers_cannot_see_or_acknowledge_her_alerts(world) -> None:
 
 def test_duty_worker_sees_and_acknowledges_urgent_alerts_across_the_service(world) -> None:
     duty = staff_user("WSS worker", username="duty-worker", is_duty_worker=True)
-    urgent = services.alert_raise(
+    urgent = alerts_services.alert_raise(
         survivor=world.survivor_a, kind=Alert.Kind.URGENT_REPLY, urgent=True
     )
-    routine = services.alert_raise(survivor=world.survivor_b, kind=Alert.Kind.CALL_REQUESTED)
+    routine = alerts_services.alert_raise(survivor=world.survivor_b, kind=Alert.Kind.CALL_REQUESTED)
     client = sign_in(Client(), duty)
     page = client.get("/staff/duty/")
     assert page.status_code == 200
@@ -247,7 +251,7 @@ def test_duty_worker_sees_and_acknowledges_urgent_alerts_across_the_service(worl
 
 
 def test_the_one_statement_alert_insert_covers_every_required_column() -> None:
-    from contacts.services.alerts import INSERT_COLUMNS
+    from survivors.services.alerts import INSERT_COLUMNS
 
     required = {
         field.column
@@ -259,7 +263,7 @@ def test_the_one_statement_alert_insert_covers_every_required_column() -> None:
 
 def test_duress_sign_in_alerts_her_worker_urgently_and_the_duty_view(world) -> None:
     """The real cause, end to end: she signs in with her second passphrase."""
-    services.duress_passphrase_set(
+    portal_services.duress_passphrase_set(
         survivor=world.survivor_a,
         passphrase="another long phrase 77",
         current_passphrase="a long passphrase 42",

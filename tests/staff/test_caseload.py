@@ -9,9 +9,12 @@ import pytest
 from django.test import Client
 from django.utils import timezone
 
-from contacts import services
 from contacts.errors import DisclosureError
-from contacts.models import Alert, AuditEvent, ContactLogEntry, Disclosure, Message
+from contacts.models import AuditEvent
+from programme.services import records
+from survivors.models import Alert, ContactLogEntry, Disclosure, Message
+from survivors.services import alerts, disclosures
+from survivors.services import cases as cases_services
 
 from ..conftest import CANARY_NAME, CANARY_PHONE, sign_in
 from ..factories import SurvivorFactory
@@ -19,7 +22,7 @@ from ..factories import SurvivorFactory
 
 def _case(world, name: str):
     survivor = SurvivorFactory(known_as=name)
-    services.survivor_allocate(actor=world.manager, survivor=survivor, worker=world.wss_a)
+    cases_services.survivor_allocate(actor=world.manager, survivor=survivor, worker=world.wss_a)
     return survivor
 
 
@@ -29,8 +32,8 @@ def test_dashboard_lists_only_her_own_cases_neediest_first(world) -> None:
     messaged = _case(world, "Messaged")
     answered = _case(world, "Answered")
     urgent = _case(world, "Urgent")
-    services.alert_raise(survivor=missed, kind=Alert.Kind.CHECKIN_MISSED)
-    services.alert_raise(survivor=urgent, kind=Alert.Kind.URGENT_REPLY, urgent=True)
+    alerts.alert_raise(survivor=missed, kind=Alert.Kind.CHECKIN_MISSED)
+    alerts.alert_raise(survivor=urgent, kind=Alert.Kind.URGENT_REPLY, urgent=True)
     Message.objects.create(survivor=messaged, author=world.wss_a, from_survivor=False, body="hi")
     Message.objects.create(
         survivor=messaged,
@@ -61,7 +64,7 @@ def test_dashboard_lists_only_her_own_cases_neediest_first(world) -> None:
 
 
 def test_case_page_shows_her_details_and_his_status_and_is_audited(world) -> None:
-    services.status_change_record(
+    records.status_change_record(
         actor=world.programme,
         participant=world.linked_participant,
         status="suspended",
@@ -111,7 +114,7 @@ def test_contact_log(world) -> None:
 @pytest.mark.parametrize("basis", [None, "", "because", "gossip"])
 def test_disclosure_without_a_basis_is_refused(world, basis) -> None:
     with pytest.raises(DisclosureError) as caught:
-        services.disclosure_record(
+        disclosures.disclosure_record(
             actor=world.wss_a, survivor=world.survivor_a, agency="Children's services", basis=basis
         )
     assert caught.value.code == "no_basis"
@@ -204,7 +207,7 @@ def test_worker_records_her_safe_contact_details(world) -> None:
 
 
 def test_every_read_of_her_record_is_audited(world) -> None:
-    alert = services.alert_raise(survivor=world.survivor_a, kind=Alert.Kind.CALL_REQUESTED)
+    alert = alerts.alert_raise(survivor=world.survivor_a, kind=Alert.Kind.CALL_REQUESTED)
     client = sign_in(Client(), world.wss_a)
     reads = [
         (f"/staff/cases/{world.survivor_a.pk}/", "survivor.view"),

@@ -7,8 +7,8 @@ import re
 
 from django.test import Client
 
-from contacts import services
-from contacts.models import Alert
+from survivors.models import Alert
+from survivors.services import alerts
 
 from .. import access_matrix as matrix
 from ..conftest import sign_in
@@ -25,7 +25,7 @@ def test_no_staff_url_path_names_the_service() -> None:
 
 
 def test_staff_page_titles_are_neutral(world) -> None:
-    alert = services.alert_raise(survivor=world.survivor_a, kind=Alert.Kind.DURESS, urgent=True)
+    alert = alerts.alert_raise(survivor=world.survivor_a, kind=Alert.Kind.DURESS, urgent=True)
     pages = {
         world.wss_a: [
             "/staff/caseload/",
@@ -50,7 +50,7 @@ def test_staff_page_titles_are_neutral(world) -> None:
 def test_every_staff_page_has_its_own_descriptive_title(world) -> None:
     """Issue 11, item 8 (WCAG SC 2.4.2): every staff page was titled "Staff".
     Each now says what it is; none names her (her case number only)."""
-    alert = services.alert_raise(survivor=world.survivor_a, kind=Alert.Kind.DURESS, urgent=True)
+    alert = alerts.alert_raise(survivor=world.survivor_a, kind=Alert.Kind.DURESS, urgent=True)
     case = world.survivor_a.pk
     pages = {
         world.wss_a: {

@@ -8,9 +8,10 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.utils import timezone
 
-from contacts import services
 from contacts.errors import RegisterImportError
-from contacts.models import Attendance, AuditEvent, ProgrammeSession
+from contacts.models import AuditEvent
+from programme.models import Attendance, ProgrammeSession
+from programme.services import imports
 
 from ..conftest import sign_in
 
@@ -60,11 +61,11 @@ def test_good_file_previews_then_imports(world) -> None:
 
 
 def test_importing_the_same_file_twice_changes_nothing(world) -> None:
-    services.register_import_apply(actor=world.programme, data=GOOD.encode())
+    imports.register_import_apply(actor=world.programme, data=GOOD.encode())
     before = list(Attendance.objects.order_by("pk").values_list("pk", "mark", "recorded_at"))
     sessions_before = ProgrammeSession.objects.count()
 
-    plan = services.register_import_plan(data=GOOD.encode())
+    plan = imports.register_import_plan(data=GOOD.encode())
     assert (plan.new, plan.changed, plan.unchanged, plan.new_sessions) == (0, 0, 3, 0)
     client = sign_in(Client(), world.programme)
     response = client.post("/staff/register/import/confirm/", {"data": GOOD}, follow=True)
@@ -76,9 +77,9 @@ def test_importing_the_same_file_twice_changes_nothing(world) -> None:
 
 
 def test_a_corrected_file_changes_only_the_corrected_mark(world) -> None:
-    services.register_import_apply(actor=world.programme, data=GOOD.encode())
+    imports.register_import_apply(actor=world.programme, data=GOOD.encode())
     corrected = GOOD.replace("P-7001,missed", "P-7001,excused")
-    plan = services.register_import_apply(actor=world.programme, data=corrected.encode())
+    plan = imports.register_import_apply(actor=world.programme, data=corrected.encode())
     assert (plan.new, plan.changed, plan.unchanged) == (0, 1, 2)
     assert Attendance.objects.filter(mark="excused").count() == 1
 
@@ -121,7 +122,7 @@ def test_participant_from_another_group_is_refused(world) -> None:
 
     ParticipantFactory(reference="P-8000")  # in some other group
     with pytest.raises(RegisterImportError) as caught:
-        services.register_import_plan(
+        imports.register_import_plan(
             data=b"group,date,time,reference,mark\nThursday group,2026-11-05,18:30,P-8000,late\n"
         )
     assert caught.value.rows == ["Row 2: P-8000 is not in Thursday group."]
@@ -148,7 +149,7 @@ def test_files_that_are_not_registers_get_a_plain_message(world, content, messag
 
 def test_missing_columns_are_named(world) -> None:
     with pytest.raises(RegisterImportError) as caught:
-        services.register_import_plan(data=b"group,date,reference,mark,notes\n")
+        imports.register_import_plan(data=b"group,date,reference,mark,notes\n")
     assert caught.value.rows[:2] == ["Missing column(s): time.", "Unknown column(s): notes."]
 
 
@@ -157,7 +158,7 @@ def test_excel_bom_and_column_order_and_case_are_accepted(world) -> None:
         "\ufeffReference,Mark,Group,Date,Time\r\n"
         "P-7001,Attended,thursday group,2026-11-05,18:30\r\n"
     )
-    plan = services.register_import_apply(actor=world.programme, data=text.encode("utf-8"))
+    plan = imports.register_import_apply(actor=world.programme, data=text.encode("utf-8"))
     assert plan.new == 1
     assert Attendance.objects.get().mark == "attended"
 
@@ -165,7 +166,7 @@ def test_excel_bom_and_column_order_and_case_are_accepted(world) -> None:
 def test_too_many_rows_is_refused(world) -> None:
     rows = "".join(f"Thursday group,2026-11-05,18:30,P-{n},attended\n" for n in range(2001))
     with pytest.raises(RegisterImportError) as caught:
-        services.register_import_plan(data=("group,date,time,reference,mark\n" + rows).encode())
+        imports.register_import_plan(data=("group,date,time,reference,mark\n" + rows).encode())
     assert caught.value.code == "too_big"
 
 
@@ -191,6 +192,6 @@ def test_a_row_for_a_session_not_yet_started_is_refused(world) -> None:
     body = response.content.decode()
     assert f"Row 3: the session on 05/03/{next_year} at 18:30 has not started yet" in body
     with pytest.raises(RegisterImportError):
-        services.register_import_apply(actor=world.programme, data=text.encode())
+        imports.register_import_apply(actor=world.programme, data=text.encode())
     assert Attendance.objects.count() == 0
     assert not ProgrammeSession.objects.filter(starts_at__year=next_year).exists()

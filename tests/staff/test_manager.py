@@ -14,17 +14,13 @@ from django.test import Client
 from django.utils import timezone
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from contacts import roles, selectors, services
-from contacts.models import (
-    ActivationCode,
-    Alert,
-    Allocation,
-    AuditEvent,
-    ContactLogEntry,
-    Survivor,
-    User,
-)
+from checkins.selectors import reports
+from contacts import roles
+from contacts.models import AuditEvent, User
 from contacts.spreadsheet import csv_safe
+from survivors.models import ActivationCode, Alert, Allocation, ContactLogEntry, Survivor
+from survivors.services import alerts, contact_log
+from survivors.services import portal as portal_services
 
 from ..conftest import CANARY_MESSAGE, sign_in
 from ..factories import staff_user
@@ -98,7 +94,7 @@ def test_opening_a_case_issues_a_code_she_can_activate_with(world) -> None:
     assert survivor.worker == world.wss_a and survivor.participant == world.lone_participant
     assert ActivationCode.objects.filter(survivor=survivor, used_at__isnull=True).count() == 1
     assert code not in str(ActivationCode.objects.values_list("code_hash", flat=True)[0])
-    user = services.survivor_activate(
+    user = portal_services.survivor_activate(
         code=code, username="rowan-r", passphrase="a very long phrase 9"
     )
     survivor.refresh_from_db()
@@ -263,21 +259,21 @@ def test_audit_log_is_append_only_even_for_the_admin(world, client) -> None:
 
 def test_reports_show_small_counts_as_fewer_than_5(world) -> None:
     for _ in range(4):
-        services.contact_log_add(
+        contact_log.contact_log_add(
             actor=world.wss_a, survivor=world.survivor_a, kind="call", outcome="spoke"
         )
     for _ in range(6):
-        services.alert_raise(survivor=world.survivor_a, kind=Alert.Kind.CALL_REQUESTED)
-    report = selectors.monthly_report()
+        alerts.alert_raise(survivor=world.survivor_a, kind=Alert.Kind.CALL_REQUESTED)
+    report = reports.monthly_report()
     rows = {row.label: row.cells for row in report.rows}
     assert rows["Contacts made (calls, visits, texts)"][-1] == "fewer than 5"
     assert rows["Alerts: Call requested"][-1] == "6"
     assert rows["Women supported"][-1] == "fewer than 5"  # two women allocated
     assert all(cell == "fewer than 5" for cell in rows["Alerts: Signed in under duress"])
-    services.contact_log_add(
+    contact_log.contact_log_add(
         actor=world.wss_a, survivor=world.survivor_a, kind="visit", outcome="met"
     )
-    assert {r.label: r.cells for r in selectors.monthly_report().rows}[
+    assert {r.label: r.cells for r in reports.monthly_report().rows}[
         "Contacts made (calls, visits, texts)"
     ][-1] == "5"
     assert ContactLogEntry.objects.count() == 5

@@ -12,15 +12,10 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from contacts.models import (
-    Alert,
-    Attendance,
-    AuditEvent,
-    Participant,
-    ProgrammeGroup,
-    ProgrammeSession,
-    RiskConcern,
-)
+from contacts.models import AuditEvent
+from programme.models import Attendance, Participant, ProgrammeGroup, ProgrammeSession, RiskConcern
+from programme.services import records
+from survivors.models import Alert
 
 from ..conftest import CANARIES, sign_in
 from ..factories import ParticipantFactory, ProgrammeSessionFactory
@@ -314,14 +309,13 @@ def test_register_refuses_marks_before_the_session_starts(world) -> None:
 
 
 def test_the_service_refuses_marks_before_the_session_starts(world) -> None:
-    from contacts import services
     from contacts.errors import RegisterError
 
     upcoming = ProgrammeSessionFactory(
         group=world.group, starts_at=timezone.now() + timedelta(days=1)
     )
     with pytest.raises(RegisterError) as refused:
-        services.attendance_register_submit(
+        records.attendance_register_submit(
             actor=world.programme,
             session=upcoming,
             marks={world.linked_participant.pk: "attended", world.lone_participant.pk: "missed"},

@@ -9,16 +9,16 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from contacts import roles, services
+from contacts import roles
 from contacts.errors import AccountError, ContactLogError, PortalError, ProgrammeError
-from contacts.models import (
-    AuditEvent,
-    ContactLogEntry,
-    Participant,
-    ProgrammeGroup,
-    RiskConcern,
-    StatusChange,
-)
+from contacts.models import AuditEvent
+from contacts.services import accounts
+from programme.models import Participant, ProgrammeGroup, RiskConcern, StatusChange
+from programme.services import records
+from survivors.models import ContactLogEntry
+from survivors.services import cases as cases_services
+from survivors.services import contact_log
+from survivors.services import portal as portal_services
 
 from ..factories import SurvivorFactory
 
@@ -26,7 +26,7 @@ from ..factories import SurvivorFactory
 def test_a_risk_concern_dated_after_today_is_refused_by_the_service(world) -> None:
     before = AuditEvent.objects.count()
     with pytest.raises(ProgrammeError) as caught:
-        services.risk_concern_raise(
+        records.risk_concern_raise(
             actor=world.programme,
             participant=world.linked_participant,
             kind=RiskConcern.Kind.THREAT,
@@ -41,7 +41,7 @@ def test_a_risk_concern_dated_after_today_is_refused_by_the_service(world) -> No
 
 
 def test_a_risk_concern_dated_today_is_recorded(world) -> None:
-    concern = services.risk_concern_raise(
+    concern = records.risk_concern_raise(
         actor=world.programme,
         participant=world.lone_participant,
         kind=RiskConcern.Kind.THREAT,
@@ -58,7 +58,7 @@ def test_a_risk_concern_dated_today_is_recorded(world) -> None:
 def test_an_unknown_concern_kind_or_urgency_is_a_domain_error(world, field, value, code) -> None:
     data = {"kind": RiskConcern.Kind.THREAT, "urgency": RiskConcern.Urgency.URGENT, field: value}
     with pytest.raises(ProgrammeError) as caught:
-        services.risk_concern_raise(
+        records.risk_concern_raise(
             actor=world.programme,
             participant=world.lone_participant,
             occurred_on=timezone.localdate(),
@@ -70,7 +70,7 @@ def test_an_unknown_concern_kind_or_urgency_is_a_domain_error(world, field, valu
 
 def test_an_unknown_status_is_a_domain_error(world) -> None:
     with pytest.raises(ProgrammeError) as caught:
-        services.status_change_record(
+        records.status_change_record(
             actor=world.programme, participant=world.lone_participant, status="vanished"
         )
     assert caught.value.code == "unknown_status"
@@ -78,24 +78,24 @@ def test_an_unknown_status_is_a_domain_error(world) -> None:
 
 
 def test_group_names_are_unique_whatever_their_case(world) -> None:
-    services.group_create(actor=world.programme, name="Thursday evening")
+    records.group_create(actor=world.programme, name="Thursday evening")
     count = ProgrammeGroup.objects.count()
     for name in ("THURSDAY EVENING", "  thursday Evening "):
         with pytest.raises(ProgrammeError) as caught:
-            services.group_create(actor=world.programme, name=name)
+            records.group_create(actor=world.programme, name=name)
         assert caught.value.code == "group_name_taken"
         assert caught.value.message == "There is already a group with that name."
     assert ProgrammeGroup.objects.count() == count
     with pytest.raises(ProgrammeError) as caught:
-        services.group_create(actor=world.programme, name="   ")
+        records.group_create(actor=world.programme, name="   ")
     assert caught.value.code == "no_group_name"
 
 
 def test_participant_references_are_unique_whatever_their_case(world) -> None:
-    services.participant_create(actor=world.programme, reference="P-7700")
+    records.participant_create(actor=world.programme, reference="P-7700")
     count = Participant.objects.count()
     with pytest.raises(ProgrammeError) as caught:
-        services.participant_create(actor=world.programme, reference="p-7700")
+        records.participant_create(actor=world.programme, reference="p-7700")
     assert caught.value.code == "reference_taken"
     assert caught.value.message == "That reference is already in use."
     assert Participant.objects.count() == count
@@ -103,7 +103,7 @@ def test_participant_references_are_unique_whatever_their_case(world) -> None:
 
 def test_staff_usernames_are_unique_whatever_their_case(world) -> None:
     with pytest.raises(AccountError) as caught:
-        services.staff_account_create(
+        accounts.staff_account_create(
             actor=world.manager,
             username=world.wss_a.username.upper(),
             role_names=[roles.WSS_WORKER],
@@ -113,11 +113,11 @@ def test_staff_usernames_are_unique_whatever_their_case(world) -> None:
 
 def test_her_username_cannot_differ_from_a_taken_one_only_by_case(world) -> None:
     newcomer = SurvivorFactory(known_as="New Person")
-    services.survivor_allocate(actor=world.manager, survivor=newcomer, worker=world.wss_a)
+    cases_services.survivor_allocate(actor=world.manager, survivor=newcomer, worker=world.wss_a)
     newcomer.refresh_from_db()
-    code = services.activation_code_issue(actor=world.wss_a, survivor=newcomer)
+    code = portal_services.activation_code_issue(actor=world.wss_a, survivor=newcomer)
     with pytest.raises(PortalError) as caught:
-        services.survivor_activate(
+        portal_services.survivor_activate(
             code=code,
             username=world.wss_other.username.upper(),
             passphrase="orange kettle river seven",
@@ -131,7 +131,7 @@ def test_her_username_cannot_differ_from_a_taken_one_only_by_case(world) -> None
 )
 def test_an_unknown_contact_kind_or_outcome_is_a_domain_error(world, kind, outcome, code) -> None:
     with pytest.raises(ContactLogError) as caught:
-        services.contact_log_add(
+        contact_log.contact_log_add(
             actor=world.wss_a, survivor=world.survivor_a, kind=kind, outcome=outcome
         )
     assert caught.value.code == code

@@ -11,8 +11,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand
 
-from contacts.selectors import role_rule_violations
-from contacts.selectors.staff import ROLE_PROBLEMS
+from contacts.selectors.staff import ROLE_PROBLEMS, role_rule_violations
 
 
 class Command(BaseCommand):

@@ -17,19 +17,20 @@ from django.db import transaction
 from django.utils import timezone
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from contacts import roles, services
+from contacts import roles
 from contacts.encryption import phone_hash
-from contacts.models import (
+from contacts.models import User
+from programme.models import (
     Attendance,
     AttendanceMark,
     Participant,
     ParticipantStatus,
     ProgrammeGroup,
     ProgrammeSession,
-    SafeContactWindow,
-    Survivor,
-    User,
 )
+from programme.services import records
+from survivors.models import SafeContactWindow, Survivor
+from survivors.services import cases as cases_services
 
 STAFF = [
     # role, username, password, fixed TOTP key (hex, 20 bytes)
@@ -141,7 +142,7 @@ class Command(BaseCommand):
                 reference=reference, defaults={"group": group}
             )
             if created:
-                services.status_change_record(
+                records.status_change_record(
                     actor=programme_worker, participant=participant, status=status
                 )
             participants[reference] = participant
@@ -163,7 +164,7 @@ class Command(BaseCommand):
             user.groups.clear()
             survivor = Survivor.objects.filter(user=user).first()
             if survivor is None:
-                survivor = services.survivor_create(actor=manager, known_as=known_as)
+                survivor = cases_services.survivor_create(actor=manager, known_as=known_as)
                 survivor.user = user
                 survivor.safe_phone = phone
                 survivor.safe_phone_hash = phone_hash(phone)
@@ -172,9 +173,11 @@ class Command(BaseCommand):
                     survivor=survivor, weekday=1, starts_at=time(10), ends_at=time(12)
                 )
             if survivor.worker_id != staff[worker].pk:
-                services.survivor_allocate(actor=manager, survivor=survivor, worker=staff[worker])
+                cases_services.survivor_allocate(
+                    actor=manager, survivor=survivor, worker=staff[worker]
+                )
             if survivor.participant_id != participants[reference].pk:
-                services.survivor_link_participant(
+                cases_services.survivor_link_participant(
                     actor=manager, survivor=survivor, participant=participants[reference]
                 )
             accounts.append(

@@ -1,0 +1,13 @@
+"""Check-in plans, the wording of the texts and the service's monthly report
+(which counts check-ins), mounted at /staff/."""
+
+from django.urls import path
+
+from .views import checkins, reports
+
+urlpatterns = [
+    path("cases/<int:case_id>/check-ins/", checkins.checkin_plan, name="staff-case-checkins"),
+    path("texts/", checkins.sms_texts, name="staff-sms-texts"),
+    path("reports/", reports.reports, name="staff-reports"),
+    path("reports/monthly.csv", reports.reports_csv, name="staff-reports-csv"),
+]

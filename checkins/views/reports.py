@@ -1,0 +1,35 @@
+"""The service manager's monthly report: aggregates only, never her messages
+(SPEC 2). It lives here, at the top of the Women's Support Service's apps,
+because it counts check-ins as well as alerts, contacts and messages."""
+
+from __future__ import annotations
+
+import csv
+
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+
+from checkins.selectors import reports as reports_selectors
+from contacts import policy
+from contacts.spreadsheet import csv_safe
+from contacts.views.common import staff_page
+
+reports_page = staff_page(policy.can_read_audit_and_reports)
+
+
+@reports_page
+def reports(request: HttpRequest) -> HttpResponse:
+    report = reports_selectors.monthly_report()
+    return render(request, "staff/reports.html", {"report": report})
+
+
+@reports_page
+def reports_csv(request: HttpRequest) -> HttpResponse:
+    report = reports_selectors.monthly_report()
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = 'attachment; filename="monthly-report.csv"'
+    writer = csv.writer(response)
+    writer.writerow([csv_safe(cell) for cell in ["", *report.month_labels]])
+    for row in report.rows:
+        writer.writerow([csv_safe(cell) for cell in [row.label, *row.cells]])
+    return response

@@ -1,0 +1,161 @@
+"""Service manager: opening cases (with the activation code), allocations and
+links, staff accounts and roles, sign-in controls, the audit log, disclosures
+and aggregate reports. A manager sees allocations and aggregates, never her
+messages (SPEC 2). WSS means Women's Support Service."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import render
+from django.urls import reverse
+from django.views.decorators.http import require_http_methods
+
+from contacts import policy
+from contacts.errors import AccountError
+from contacts.forms import AuditFilterForm, StaffAccountEditForm, StaffAccountForm
+from contacts.models import AuditAction
+from contacts.selectors import audit, staff
+from contacts.services import accounts
+from contacts.views.common import found, staff_page, staff_read_record
+
+manager_page = staff_page(policy.can_manage_accounts)
+reports_page = staff_page(policy.can_read_audit_and_reports)
+
+
+# --- Cases and allocations ----------------------------------------------------------
+
+
+# --- Staff accounts -------------------------------------------------------------------
+
+
+@manager_page
+def staff_list(request: HttpRequest) -> HttpResponse:
+    return render(request, "staff/staff_list.html", {"people": staff.staff_accounts()})
+
+
+@manager_page
+@require_http_methods(["GET", "POST"])
+def staff_create(request: HttpRequest) -> HttpResponse:
+    form = StaffAccountForm(request.POST or None)
+    error = ""
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            user, password = accounts.staff_account_create(
+                actor=request.user,
+                username=data["username"],
+                role_names=data["roles"],
+                email=data["email"],
+                first_name=data["first_name"],
+                is_duty_worker=data["is_duty_worker"],
+                alert_emails=data["alert_emails"],
+            )
+        except AccountError as failure:
+            error = failure.message
+        else:
+            return render(
+                request, "staff/staff_password.html", {"person": user, "password": password}
+            )
+    status = 400 if request.method == "POST" else 200
+    return render(request, "staff/staff_form.html", {"form": form, "error": error}, status=status)
+
+
+@manager_page
+@require_http_methods(["GET", "POST"])
+def staff_edit(request: HttpRequest, user_id: int) -> HttpResponse:
+    person = found(staff.staff_account(user_id=user_id))
+    initial = {
+        "email": person.email,
+        "roles": list(person.groups.values_list("name", flat=True)),
+        "is_duty_worker": person.is_duty_worker,
+        "alert_emails": person.alert_emails,
+        "is_active": person.is_active,
+    }
+    form = StaffAccountEditForm(request.POST or None, initial=initial)
+    error = ""
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            accounts.staff_account_update(
+                actor=request.user,
+                user=person,
+                role_names=data["roles"],
+                email=data["email"],
+                is_duty_worker=data["is_duty_worker"],
+                alert_emails=data["alert_emails"],
+                is_active=data["is_active"],
+            )
+        except AccountError as failure:
+            error = failure.message
+        else:
+            messages.success(request, f"{person.username} saved.")
+            return HttpResponseRedirect(reverse("staff-people"))
+    status = 400 if request.method == "POST" else 200
+    has_authenticator = person.totpdevice_set.filter(confirmed=True).exists()
+    return render(
+        request,
+        "staff/staff_edit.html",
+        {"person": person, "form": form, "error": error, "has_authenticator": has_authenticator},
+        status=status,
+    )
+
+
+@manager_page
+@require_http_methods(["POST"])
+def staff_sessions(request: HttpRequest, user_id: int) -> HttpResponse:
+    person = found(staff.staff_account(user_id=user_id))
+    ended = accounts.user_sessions_revoke(actor=request.user, user=person)
+    messages.success(request, f"{person.username}: {ended} session(s) ended.")
+    return HttpResponseRedirect(reverse("staff-person", args=[person.pk]))
+
+
+@manager_page
+@require_http_methods(["POST"])
+def staff_authenticator(request: HttpRequest, user_id: int) -> HttpResponse:
+    person = found(staff.staff_account(user_id=user_id))
+    accounts.staff_totp_reset(actor=request.user, user=person)
+    messages.success(
+        request,
+        f"{person.username}'s authenticator was removed and they were signed out. "
+        "They set up a new one at their next sign-in.",
+    )
+    return HttpResponseRedirect(reverse("staff-person", args=[person.pk]))
+
+
+@manager_page
+@require_http_methods(["POST"])
+def staff_password(request: HttpRequest, user_id: int) -> HttpResponse:
+    person = found(staff.staff_account(user_id=user_id))
+    password = accounts.staff_password_reset(actor=request.user, user=person)
+    return render(request, "staff/staff_password.html", {"person": person, "password": password})
+
+
+# --- Audit, disclosures, reports ----------------------------------------------------------
+
+
+@reports_page
+def audit_log(request: HttpRequest) -> HttpResponse:
+    form = AuditFilterForm(request.GET or None, actions=audit.audit_actions())
+    filters: dict[str, object] = {}
+    if form.is_bound and form.is_valid():
+        data = form.cleaned_data
+        filters = {
+            "actor_id": data["actor"].pk if data["actor"] else None,
+            "survivor_id": data["case"],
+            "action": data["action"],
+            "date_from": data["date_from"],
+            "date_to": data["date_to"],
+        }
+    events = audit.audit_events(**filters) if not form.errors else audit.audit_events()
+    page = Paginator(events, 100).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    staff_read_record(request, AuditAction.AUDIT_VIEW)
+    return render(
+        request,
+        "staff/audit_log.html",
+        {"form": form, "page": page, "query": query.urlencode()},
+        status=400 if form.errors else 200,
+    )

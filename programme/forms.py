@@ -1,0 +1,113 @@
+from collections.abc import Iterator
+from datetime import datetime
+from typing import Any
+
+from django import forms
+from django.utils import timezone
+
+from contacts.forms import DATE_INPUT
+from programme.models import (
+    AttendanceMark,
+    Participant,
+    ParticipantStatus,
+    ProgrammeGroup,
+    RiskConcern,
+)
+
+TIME_INPUT = forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
+
+
+STATUS_REASON_WARNING = (
+    "What you write here may be shown word for word outside the programme. "
+    "Write it in plain words, and leave out anything that should not be read by others."
+)
+
+
+class StatusChangeForm(forms.Form):
+    status = forms.ChoiceField(choices=ParticipantStatus.choices)
+    reason = forms.CharField(
+        max_length=500,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        # The same words for every man, linked or not (SPEC 2): nothing here may
+        # say whether anyone will read it.
+        help_text=STATUS_REASON_WARNING,
+    )
+
+
+class RiskConcernForm(forms.Form):
+    """Basic information only: no free-text field on purpose (SPEC 2)."""
+
+    kind = forms.ChoiceField(choices=RiskConcern.Kind.choices)
+    occurred_on = forms.DateField(label="When", widget=DATE_INPUT)
+    urgency = forms.ChoiceField(choices=RiskConcern.Urgency.choices)
+
+
+class GroupForm(forms.Form):
+    name = forms.CharField(max_length=100)
+    meeting_details = forms.CharField(max_length=200, required=False, label="When it meets")
+
+
+class SessionForm(forms.Form):
+    date = forms.DateField(widget=DATE_INPUT)
+    time = forms.TimeField(widget=TIME_INPUT, label="Start time")
+    location = forms.CharField(max_length=200, required=False)
+
+    def __init__(self, *args: Any, group: ProgrammeGroup, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.group = group
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        if data.get("date") and data.get("time"):
+            starts_at = datetime.combine(
+                data["date"], data["time"], tzinfo=timezone.get_current_timezone()
+            )
+            if self.group.sessions.filter(starts_at=starts_at).exists():
+                raise forms.ValidationError("This group already has a session at that time.")
+            data["starts_at"] = starts_at
+        return data
+
+
+class ParticipantForm(forms.Form):
+    reference = forms.RegexField(
+        regex=r"^[A-Za-z0-9][A-Za-z0-9/_.-]{0,31}$",
+        max_length=32,
+        error_messages={"invalid": "Use letters, numbers and - / _ . only (up to 32)."},
+    )
+    group = forms.ModelChoiceField(
+        queryset=ProgrammeGroup.objects.all(), required=False, empty_label="No group yet"
+    )
+
+
+class RegisterForm(forms.Form):
+    """One screen, one submit: a mark for every person on the register."""
+
+    def __init__(
+        self, *args: Any, participants: list[Participant], current: dict[int, str], **kw: Any
+    ) -> None:
+        super().__init__(*args, **kw)
+        self.participants = participants
+        for participant in participants:
+            self.fields[f"mark_{participant.pk}"] = forms.ChoiceField(
+                label=participant.reference,
+                choices=AttendanceMark.choices,
+                widget=forms.RadioSelect,
+                initial=current.get(participant.pk),
+                error_messages={"required": f"Mark {participant.reference}."},
+            )
+
+    def rows(self) -> Iterator[tuple[Participant, forms.BoundField]]:
+        for participant in self.participants:
+            yield participant, self[f"mark_{participant.pk}"]
+
+    def marks(self) -> dict[int, str]:
+        return {p.pk: self.cleaned_data[f"mark_{p.pk}"] for p in self.participants}
+
+
+class RegisterImportForm(forms.Form):
+    file = forms.FileField(label="Register file (CSV)")
+
+
+class RegisterImportConfirmForm(forms.Form):
+    data = forms.CharField(widget=forms.HiddenInput, max_length=1_400_000, strip=False)

@@ -1,0 +1,43 @@
+"""The programme side's staff pages, mounted at /staff/."""
+
+from django.urls import path
+
+from .views import programme
+
+urlpatterns = [
+    path("groups/", programme.group_list, name="staff-groups"),
+    path("groups/new/", programme.group_create, name="staff-group-create"),
+    path("groups/<int:group_id>/", programme.group_detail, name="staff-group"),
+    path(
+        "groups/<int:group_id>/sessions/new/",
+        programme.session_create,
+        name="staff-session-create",
+    ),
+    path("sessions/<int:session_id>/", programme.session_register, name="staff-register"),
+    path(
+        "sessions/<int:session_id>/clear/",
+        programme.session_register_clear,
+        name="staff-register-clear",
+    ),
+    path("register/import/", programme.register_import, name="staff-register-import"),
+    path(
+        "register/import/confirm/",
+        programme.register_import_confirm,
+        name="staff-register-import-confirm",
+    ),
+    path("participants/", programme.participant_list, name="staff-participants"),
+    path("participants/new/", programme.participant_create, name="staff-participant-create"),
+    path(
+        "participants/<int:participant_id>/", programme.participant_detail, name="staff-participant"
+    ),
+    path(
+        "participants/<int:participant_id>/status/",
+        programme.participant_status,
+        name="staff-participant-status",
+    ),
+    path(
+        "participants/<int:participant_id>/concerns/",
+        programme.participant_concern,
+        name="staff-participant-concern",
+    ),
+]

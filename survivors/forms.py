@@ -1,0 +1,126 @@
+from datetime import datetime, timedelta
+from typing import Any
+
+from django import forms
+from django.utils import timezone
+
+from contacts import roles as role_names
+from contacts.models import User
+from programme.models import Participant
+from survivors.models import ContactLogEntry, Disclosure
+
+
+class AlertAcknowledgeForm(forms.Form):
+    note = forms.CharField(
+        label="What you did",
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        error_messages={"required": "Write a short note saying what you did about this alert."},
+    )
+
+
+class ContactLogForm(forms.Form):
+    kind = forms.ChoiceField(choices=ContactLogEntry.Kind.choices, label="Contact")
+    outcome = forms.ChoiceField(choices=ContactLogEntry.Outcome.choices)
+    happened_at = forms.DateTimeField(
+        label="When",
+        required=False,
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+        input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"],
+        help_text="Leave empty for now.",
+    )
+    note = forms.CharField(
+        max_length=2000, required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+    def clean_happened_at(self) -> datetime | None:
+        value = self.cleaned_data.get("happened_at")
+        if value and value > timezone.now() + timedelta(minutes=5):
+            raise forms.ValidationError("The contact cannot be in the future.")
+        return value
+
+
+class DisclosureForm(forms.Form):
+    agency = forms.CharField(max_length=200, label="Shared with (agency)", required=False)
+    basis = forms.ChoiceField(
+        choices=[("", "Choose the basis"), *Disclosure.Basis.choices], required=False
+    )
+    details = forms.CharField(
+        max_length=2000,
+        required=False,
+        label="What was shared, and (for consent) when and how she agreed",
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+
+def _wss_workers():
+    return User.objects.filter(
+        kind=User.Kind.STAFF, is_active=True, groups__name=role_names.WSS_WORKER
+    ).order_by("username")
+
+
+class WorkerChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: User) -> str:
+        return obj.get_full_name() or obj.username
+
+
+class ParticipantChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: Participant) -> str:
+        return obj.reference
+
+
+class SurvivorOpenForm(forms.Form):
+    known_as = forms.CharField(max_length=100, label="Known as")
+    worker = WorkerChoiceField(queryset=User.objects.none(), required=False, label="Worker")
+    participant = ParticipantChoiceField(
+        queryset=Participant.objects.order_by("reference"),
+        required=False,
+        label="Linked participant",
+        empty_label="Not linked yet",
+    )
+    issue_code = forms.BooleanField(
+        required=False, initial=True, label="Issue an activation code for her account"
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["worker"].queryset = _wss_workers()
+        self.fields["worker"].empty_label = "Not allocated yet"
+
+
+class AllocateForm(forms.Form):
+    worker = WorkerChoiceField(queryset=User.objects.none(), empty_label=None)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["worker"].queryset = _wss_workers()
+
+
+class LinkParticipantForm(forms.Form):
+    participant = ParticipantChoiceField(
+        queryset=Participant.objects.order_by("reference"),
+        required=False,
+        empty_label="Not linked",
+    )
+
+
+class AlertEmailForm(forms.Form):
+    email = forms.EmailField(required=False)
+    alert_emails = forms.BooleanField(
+        required=False, label='Email me "You have a new alert — sign in to view"'
+    )
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        if data.get("alert_emails") and not data.get("email"):
+            raise forms.ValidationError("Give an email address to receive alert emails.")
+        return data
+
+
+class SafeContactNotesForm(forms.Form):
+    notes = forms.CharField(
+        label="Notes for her worker (she does not see these)",
+        max_length=2000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )

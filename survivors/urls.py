@@ -1,0 +1,42 @@
+"""The Women's Support Service's staff pages (caseload, cases, alerts, duty,
+messages; the manager's allocations and disclosures), mounted at /staff/."""
+
+from django.urls import path
+
+from .views import caseload, manager
+from .views import messages as message_views
+
+urlpatterns = [
+    path("caseload/", caseload.caseload, name="staff-caseload"),
+    path("cases/<int:case_id>/", caseload.case_detail, name="staff-case"),
+    path("cases/<int:case_id>/contacts/", caseload.contact_log_add, name="staff-case-contact"),
+    path("cases/<int:case_id>/disclosures/", caseload.disclosure_add, name="staff-case-disclosure"),
+    path(
+        "cases/<int:case_id>/safe-contact/",
+        caseload.case_safe_contact,
+        name="staff-case-safe-contact",
+    ),
+    path("cases/<int:case_id>/code/", caseload.case_activation_code, name="staff-case-code"),
+    path("cases/<int:case_id>/unlock/", caseload.case_unlock, name="staff-case-unlock"),
+    path("alerts/<int:alert_id>/", caseload.alert_detail, name="staff-alert"),
+    path("duty/", caseload.duty, name="staff-duty"),
+    path("account/", caseload.account_settings, name="staff-account"),
+    path("cases/<int:case_id>/messages/", message_views.case_thread, name="staff-case-messages"),
+    # The manager
+    path("allocations/", manager.allocation_list, name="staff-allocations"),
+    path("allocations/<int:case_id>/", manager.allocation_change, name="staff-allocation-change"),
+    path("allocations/new/", manager.case_open, name="staff-case-open"),
+    path("allocations/<int:case_id>/link/", manager.allocation_link, name="staff-allocation-link"),
+    path("allocations/<int:case_id>/code/", manager.allocation_code, name="staff-allocation-code"),
+    path(
+        "allocations/<int:case_id>/unlock/",
+        manager.allocation_unlock,
+        name="staff-allocation-unlock",
+    ),
+    path(
+        "allocations/<int:case_id>/sessions/",
+        manager.allocation_sessions,
+        name="staff-allocation-sessions",
+    ),
+    path("disclosures/", manager.disclosure_list, name="staff-disclosures"),
+]
