@@ -5,3 +5,10 @@ class CheckinsConfig(AppConfig):
     name = "checkins"
     verbose_name = "Check-ins and texts"
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        from survivors.signals import nudge_wanted
+
+        from . import receivers, tasks  # noqa: F401 - tasks register with Celery
+
+        nudge_wanted.connect(receivers.queue_nudge, dispatch_uid="checkins-nudge")

@@ -69,7 +69,9 @@ def retention_purge_nightly() -> dict[str, int]:
 
 @shared_task(name="contacts.tasks.status_change_nudges", **TASK_OPTIONS)
 def status_change_nudges(participant_id: int) -> int:
-    """After a status change: neutral nudges to linked survivors who opted in."""
-    from programme.services.records import status_change_nudges_queue
+    """After a status change: neutral nudges to linked survivors who opted in.
+    Nothing queues this any more (programme events do it now); it stays
+    registered under its name for messages queued before the change."""
+    from checkins.services.checkins import status_change_nudges_queue
 
     return status_change_nudges_queue(participant_id=participant_id)

@@ -149,3 +149,39 @@ class RiskConcern(models.Model):
 
     def __str__(self) -> str:
         return f"RiskConcern {self.pk}"
+
+
+class ProgrammeEvent(models.Model):
+    """What the programme publishes: one row per write (a status change, a risk
+    concern, an attendance mark), recorded in the write's own transaction.
+
+    The programme writes these for every man alike and never reads them back;
+    the Women's Support Service side consumes them (``survivors.services.events``)
+    and raises alerts for any survivor linked to him. Information flows one
+    way: nothing here points at a survivor (SPEC 2)."""
+
+    class Kind(models.TextChoices):
+        STATUS_CHANGE = "status_change", "Status changed"
+        RISK_CONCERN = "risk_concern", "Risk concern raised"
+        ATTENDANCE = "attendance", "Attendance recorded"
+        ATTENDANCE_CLEARED = "attendance_cleared", "Attendance mark cleared"
+
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    participant = models.ForeignKey(Participant, on_delete=models.CASCADE, related_name="+")
+    status_change = models.ForeignKey(
+        StatusChange, on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )
+    risk_concern = models.ForeignKey(
+        RiskConcern, on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )
+    session = models.ForeignKey(
+        ProgrammeSession, on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )
+    mark = models.CharField(max_length=10, choices=AttendanceMark.choices, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["id"]
+
+    def __str__(self) -> str:
+        return f"ProgrammeEvent {self.pk}"

@@ -5,3 +5,12 @@ class SurvivorsConfig(AppConfig):
     name = "survivors"
     verbose_name = "Support service"
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        from programme.signals import programme_events_recorded
+
+        from . import receivers, tasks  # noqa: F401 - tasks register with Celery
+
+        programme_events_recorded.connect(
+            receivers.wake_programme_events_consumer, dispatch_uid="survivors-programme-events"
+        )

@@ -188,6 +188,15 @@ class Alert(models.Model):
     risk_concern = models.ForeignKey(
         "programme.RiskConcern", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
+    # The programme event that raised it (status change, risk concern): a
+    # replayed event raises nothing twice (unique per event and survivor).
+    programme_event = models.ForeignKey(
+        "programme.ProgrammeEvent",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
 
     class Meta:
         db_table = "contacts_alert"
@@ -195,6 +204,11 @@ class Alert(models.Model):
         indexes = [
             models.Index(fields=["survivor", "acknowledged_at"], name="alert_open_by_survivor"),
             models.Index(fields=["urgent", "acknowledged_at"], name="alert_open_urgent"),
+        ]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["programme_event", "survivor"], name="one_alert_per_event_and_survivor"
+            )
         ]
 
     def __str__(self) -> str:
@@ -273,3 +287,17 @@ class Message(models.Model):
 
     def __str__(self) -> str:
         return f"Message {self.pk}"
+
+
+class ProgrammeEventReceipt(models.Model):
+    """A programme event this side has taken in (alerts raised, nudges queued).
+    One row per event: the consumer that inserts it does the work, and a replay
+    or a second worker finds it and does nothing."""
+
+    event = models.OneToOneField(
+        "programme.ProgrammeEvent", on_delete=models.CASCADE, related_name="+"
+    )
+    received_at = models.DateTimeField(default=timezone.now)
+
+    def __str__(self) -> str:
+        return f"ProgrammeEventReceipt {self.pk}"

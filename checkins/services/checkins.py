@@ -379,3 +379,17 @@ def sms_opt_out_lift(*, actor: User, survivor: Survivor) -> None:
         )
         checkin_plans_reschedule_for(survivor=survivor)
         audit_record(actor=actor, action=AuditAction.SMS_OPT_OUT_LIFT, obj=survivor)
+
+
+def status_change_nudges_queue(*, participant_id: int) -> int:
+    """Kept for tasks queued before programme events existed (the task
+    ``contacts.tasks.status_change_nudges`` keeps its name): the optional
+    neutral "new message" text to each linked survivor who opted in, inside
+    her safe windows (SPEC 5). Returns how many were queued (ids only)."""
+    queued = 0
+    for survivor in Survivor.objects.filter(
+        participant_id=participant_id, sms_nudges=True, contact_paused=False
+    ):
+        with transaction.atomic():
+            queued += sms_nudge_queue(survivor=survivor) is not None
+    return queued

@@ -1,6 +1,8 @@
-"""Programme-side writes: status changes and risk concerns. Each alerts the
-Women's Support Service (WSS) worker of every survivor linked to the man, in the
-same transaction; nothing of that comes back to the programme side."""
+"""Programme-side writes: status changes, risk concerns, groups, sessions and
+the attendance register. Each write that matters to a partner records a
+programme event in its own transaction (``programme.services.events``); what
+happens next is the Women's Support Service's business, and nothing of it
+comes back here (SPEC 2)."""
 
 from __future__ import annotations
 
@@ -13,7 +15,6 @@ from django.utils import timezone
 from contacts.errors import ProgrammeError, RegisterError
 from contacts.models import AuditAction, User
 from contacts.services.audit import audit_record
-from contacts.services.queue import STATUS_CHANGE_NUDGES, enqueue
 from programme.models import (
     Attendance,
     AttendanceMark,
@@ -24,8 +25,12 @@ from programme.models import (
     RiskConcern,
     StatusChange,
 )
-from survivors.models import Alert
-from survivors.services.alerts import alerts_for_linked_survivors
+from programme.services.events import (
+    event_attendance_cleared,
+    event_risk_concern,
+    event_status_change,
+    events_attendance,
+)
 
 # --- Programme side ---------------------------------------------------------------
 
@@ -48,30 +53,9 @@ def status_change_record(
             status=status, status_changed_at=now, status_reason=reason.strip()
         )
         participant.refresh_from_db(fields=["status", "status_changed_at", "status_reason"])
-        alerts_for_linked_survivors(
-            participant=participant, kind=Alert.Kind.STATUS_CHANGE, urgent=False
-        )
+        event_status_change(change=change)
         audit_record(actor=actor, action=AuditAction.PARTICIPANT_STATUS_CHANGE, obj=change)
-        # Always queued, whoever is linked: the programme side does the same work
-        # either way; the worker decides who (if anyone) gets a neutral nudge.
-        enqueue(STATUS_CHANGE_NUDGES, participant.pk)
     return change
-
-
-def status_change_nudges_queue(*, participant_id: int) -> int:
-    """The optional neutral "new message" text to each linked survivor who opted
-    in, inside her safe windows (SPEC 5). Runs in a worker, never in the
-    programme worker's request. Returns how many were queued (ids only)."""
-    from checkins.services.checkins import sms_nudge_queue
-    from survivors.models import Survivor
-
-    queued = 0
-    for survivor in Survivor.objects.filter(
-        participant_id=participant_id, sms_nudges=True, contact_paused=False
-    ):
-        with transaction.atomic():
-            queued += sms_nudge_queue(survivor=survivor) is not None
-    return queued
 
 
 def risk_concern_raise(
@@ -96,12 +80,7 @@ def risk_concern_raise(
             urgency=urgency,
             author=actor,
         )
-        alerts_for_linked_survivors(
-            participant=participant,
-            kind=Alert.Kind.RISK_CONCERN,
-            urgent=urgency == RiskConcern.Urgency.URGENT,
-            risk_concern=concern,
-        )
+        event_risk_concern(concern=concern)
         audit_record(actor=actor, action=AuditAction.PARTICIPANT_RISK_CONCERN, obj=concern)
     return concern
 
@@ -248,6 +227,7 @@ def attendance_apply(*, actor: User, pairs: list[tuple[int, int, str]]) -> int:
             to_update.append(current)
     Attendance.objects.bulk_create(to_create)
     Attendance.objects.bulk_update(to_update, ["mark", "recorded_by", "recorded_at"])
+    events_attendance(marks=[*to_create, *to_update])
     return len(to_create) + len(to_update)
 
 
@@ -266,5 +246,6 @@ def attendance_clear(*, actor: User, session: ProgrammeSession, participant_id: 
         if attendance is None:
             raise RegisterError("not_marked")
         audit_record(actor=actor, action=AuditAction.SESSION_MARK_CLEARED, obj=attendance)
+        event_attendance_cleared(participant=participant_id, session_id=session.pk)
         attendance.delete()
     return attendance

@@ -239,6 +239,8 @@ CELERY_BEAT_SCHEDULE: dict = {
     # Check-ins and SMS (SPEC 5): each is a wake-up; the database says what is due.
     "checkins-dispatch": {"task": "contacts.tasks.checkins_dispatch", "schedule": _BEAT},
     "outbox-sweep": {"task": "contacts.tasks.outbox_sweep", "schedule": _BEAT},
+    # Programme events whose wake-up was lost (a broker outage) are taken in here.
+    "programme-events": {"task": "survivors.tasks.programme_events_consume", "schedule": _BEAT},
     "checkins-missed": {"task": "contacts.tasks.checkins_mark_missed", "schedule": _BEAT},
     # Retention (SPEC 7): nightly, 03:15 UK time.
     "retention-purge": {

@@ -16,7 +16,7 @@ from datetime import datetime
 from celery import shared_task
 from django.conf import settings
 from django.core.mail import send_mail
-from django.db import connection, transaction
+from django.db import transaction
 from django.utils import timezone
 
 from contacts import roles
@@ -24,56 +24,37 @@ from contacts.errors import AlertError
 from contacts.models import AuditAction, User
 from contacts.services.audit import audit_record
 from contacts.services.queue import ALERT_EMAILS_SEND, enqueue
-from programme.models import Participant, RiskConcern
+from programme.models import ProgrammeEvent, RiskConcern
 from survivors.models import Alert, Survivor
 
 logger = logging.getLogger(__name__)
 
 ALERT_EMAIL_SUBJECT = "New alert"
-INSERT_COLUMNS = ("survivor_id", "kind", "urgent", "created_at", "acknowledgement_note")
 ALERT_EMAIL_BODY = "You have a new alert \N{EM DASH} sign in to view."
 
 
-def alert_raise(*, survivor: Survivor, kind: str, urgent: bool = False) -> Alert:
+def alert_raise(
+    *,
+    survivor: Survivor,
+    kind: str,
+    urgent: bool = False,
+    risk_concern: RiskConcern | None = None,
+    programme_event: ProgrammeEvent | None = None,
+) -> Alert:
     """Raise one alert for her worker. Call inside the cause's transaction."""
     if kind not in Alert.Kind.values:
         raise ValueError(f"Unknown alert kind {kind!r}")
-    alert = Alert.objects.create(survivor=survivor, kind=kind, urgent=urgent)
+    alert = Alert.objects.create(
+        survivor=survivor,
+        kind=kind,
+        urgent=urgent,
+        risk_concern=risk_concern,
+        programme_event=programme_event,
+    )
     enqueue(ALERT_EMAILS_SEND, alert_ids=[alert.pk])
     # Ids only: the kind (duress, urgent reply...) says what happened to her.
     logger.info("alert %s raised for case %s", alert.pk, survivor.pk)
     return alert
-
-
-def alerts_for_linked_survivors(
-    *,
-    participant: Participant,
-    kind: str,
-    urgent: bool,
-    risk_concern: RiskConcern | None = None,
-) -> None:
-    """Alert the worker of every survivor linked to him, in the caller's transaction.
-
-    One ``INSERT … SELECT`` statement whether or not anyone is linked, so the
-    programme side's request runs the same queries, in the same number, either
-    way (SPEC 2); the email task is queued either way too. Returns nothing the
-    programme side could show.
-    """
-    if kind not in Alert.Kind.values:
-        raise ValueError(f"Unknown alert kind {kind!r}")
-    # INSERT_COLUMNS must list every NOT NULL column of Alert (a test checks it).
-    now = timezone.now()
-    alert_table = connection.ops.quote_name(Alert._meta.db_table)
-    survivor_table = connection.ops.quote_name(Survivor._meta.db_table)
-    created_at = Alert._meta.get_field("created_at").get_db_prep_value(now, connection)
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"INSERT INTO {alert_table} "  # noqa: S608 - table names from the model, values bound
-            f"({', '.join(INSERT_COLUMNS)}, risk_concern_id) "
-            f"SELECT id, %s, %s, %s, '', %s FROM {survivor_table} WHERE participant_id = %s",
-            [kind, urgent, created_at, risk_concern.pk if risk_concern else None, participant.pk],
-        )
-    enqueue(ALERT_EMAILS_SEND, participant_id=participant.pk, kind=kind, created_at=now.isoformat())
 
 
 @shared_task(

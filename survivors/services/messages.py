@@ -16,6 +16,7 @@ from contacts.errors import MessageError
 from contacts.models import AuditAction, User
 from contacts.services.audit import audit_record
 from survivors.models import Message, Survivor
+from survivors.signals import nudge_wanted
 
 logger = logging.getLogger(__name__)
 
@@ -117,9 +118,7 @@ def _queue_nudge_if_wanted(*, survivor: Survivor, message: Message) -> None:
     )
     if earlier_unread:
         return  # a nudge for this batch was already queued
-    from checkins.services.checkins import sms_nudge_queue
-
-    sms_nudge_queue(survivor=survivor)
+    nudge_wanted.send(sender=Survivor, survivor=survivor)
 
 
 def thread_mark_read_by_survivor(*, survivor: Survivor) -> int:
