@@ -8,7 +8,7 @@ messages.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Protocol
 
 from contacts import roles
 
@@ -16,7 +16,19 @@ if TYPE_CHECKING:
     from django.contrib.auth.models import AnonymousUser
 
     from contacts.models import User
-    from survivors.models import Alert, Survivor
+
+
+class Case(Protocol):
+    """Her case, as far as these rules look at it (``survivors.Survivor``)."""
+
+    worker_id: int | None
+
+
+class CaseAlert(Protocol):
+    """An alert on her case (``survivors.Alert``)."""
+
+    survivor: Case
+    urgent: bool
 
 
 def role_names(user: User | AnonymousUser) -> frozenset[str]:
@@ -71,7 +83,7 @@ def is_duty_worker(user: User | AnonymousUser) -> bool:
     return is_wss_worker(user) and bool(user.is_duty_worker)
 
 
-def can_work_with_survivor(user: User | AnonymousUser, survivor: Survivor) -> bool:
+def can_work_with_survivor(user: User | AnonymousUser, survivor: Case) -> bool:
     """Her own allocated WSS worker, and nobody else, reads her record."""
     return is_wss_worker(user) and survivor.worker_id == user.pk
 
@@ -92,14 +104,14 @@ def can_use_editor(user: User | AnonymousUser) -> bool:
 # --- Staff side (issue 4) ---------------------------------------------------------
 
 
-def can_act_on_alert(user: User | AnonymousUser, alert: Alert) -> bool:
+def can_act_on_alert(user: User | AnonymousUser, alert: CaseAlert) -> bool:
     """Her own worker; for an urgent alert, also the designated duty worker."""
     if can_work_with_survivor(user, alert.survivor):
         return True
     return bool(alert.urgent) and is_duty_worker(user)
 
 
-def can_lift_lockout(user: User | AnonymousUser, survivor: Survivor) -> bool:
+def can_lift_lockout(user: User | AnonymousUser, survivor: Case) -> bool:
     """Her worker or a manager can let her sign in again before the cool-off ends."""
     return is_manager(user) or can_work_with_survivor(user, survivor)
 

@@ -70,7 +70,6 @@ def staff_roles_check(
     for operations accounts, allows an account with no role. It lives beside the
     roles, not in the services, so ``cms`` can ask it without importing them."""
     from contacts.errors import AccountError
-    from survivors.models import Survivor
 
     unknown = set(role_names) - set(ALL_ROLES)
     if unknown or not (role_names or allow_no_role):
@@ -86,7 +85,7 @@ def staff_roles_check(
     if (
         WSS_WORKER in current
         and WSS_WORKER not in role_names
-        and Survivor.objects.filter(worker=user).exists()
+        and user.caseload.exists()  # her cases, through the reverse accessor
     ):
         raise AccountError("has_cases")
 

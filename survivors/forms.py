@@ -5,9 +5,11 @@ from django import forms
 from django.utils import timezone
 
 from contacts import roles as role_names
+from contacts.errors import PortalError
 from contacts.models import User
 from programme.models import Participant
-from survivors.models import ContactLogEntry, Disclosure
+from survivors.models import ContactLogEntry, Disclosure, SafeContactWindow
+from survivors.services.portal import phone_normalise
 
 
 class AlertAcknowledgeForm(forms.Form):
@@ -124,3 +126,80 @@ class SafeContactNotesForm(forms.Form):
         required=False,
         widget=forms.Textarea(attrs={"rows": 3}),
     )
+
+
+class SafeContactForm(forms.Form):
+    safe_phone = forms.CharField(
+        label="Safe phone number",
+        required=False,
+        max_length=30,
+        help_text="The number it is safe for us to call or text. Leave empty if none is safe.",
+        widget=forms.TextInput(attrs={"type": "tel", "autocomplete": "tel"}),
+    )
+    voicemail_safe = forms.BooleanField(
+        label="It is safe to leave a voicemail on this number", required=False
+    )
+    code_word = forms.CharField(
+        label="Code word",
+        required=False,
+        max_length=40,
+        help_text="Your worker will say this word on the phone so you know it is her.",
+        widget=forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false"}),
+    )
+    sms_nudges = forms.BooleanField(
+        label="Send me a plain text “You have a new message” inside my safe times",
+        required=False,
+    )
+
+    def clean_safe_phone(self) -> str:
+        try:
+            return phone_normalise(self.cleaned_data.get("safe_phone", ""))
+        except PortalError as error:
+            raise forms.ValidationError(error.message) from error
+
+
+class WindowForm(forms.Form):
+    weekday = forms.TypedChoiceField(
+        label="Day",
+        choices=[("", "Choose a day"), *SafeContactWindow.Weekday.choices],
+        coerce=int,
+        required=False,
+    )
+    starts_at = forms.TimeField(
+        label="From",
+        required=False,
+        widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
+        error_messages={"invalid": "Enter a time, like 09:30 or 18:00."},
+    )
+    ends_at = forms.TimeField(
+        label="To",
+        required=False,
+        widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
+        error_messages={"invalid": "Enter a time, like 09:30 or 18:00."},
+    )
+
+    def clean(self) -> dict:
+        data = super().clean()
+        parts = [data.get("weekday") not in (None, ""), data.get("starts_at"), data.get("ends_at")]
+        if any(parts) and not all(parts):
+            raise forms.ValidationError("Fill in the day, the start time and the end time.")
+        if all(parts) and data["ends_at"] <= data["starts_at"]:
+            raise forms.ValidationError("The end time must be after the start time.")
+        return data
+
+
+class BaseWindowFormSet(forms.BaseFormSet):
+    def chosen_windows(self) -> list:
+        """The safe times she kept (filled in and not deleted), for the service."""
+        from survivors.services.portal import Window
+
+        return [
+            Window(weekday=row["weekday"], starts_at=row["starts_at"], ends_at=row["ends_at"])
+            for row in self.cleaned_data
+            if row and not row.get("DELETE") and row.get("starts_at")
+        ]
+
+
+WindowFormSet = forms.formset_factory(
+    WindowForm, formset=BaseWindowFormSet, extra=2, can_delete=True, max_num=21
+)

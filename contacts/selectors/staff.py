@@ -10,7 +10,6 @@ from django.db.models import Prefetch, QuerySet
 
 from contacts import roles
 from contacts.models import User
-from survivors.models import Survivor
 
 
 def staff_accounts() -> QuerySet[User]:
@@ -53,9 +52,7 @@ def role_rule_violations() -> list[RoleViolation]:
     users = User.objects.prefetch_related(
         Prefetch("groups", queryset=Group.objects.only("name"))
     ).order_by("pk")
-    holding_cases = set(
-        Survivor.objects.filter(worker__isnull=False).values_list("worker_id", flat=True)
-    )
+    holding_cases = set(User.objects.filter(caseload__isnull=False).values_list("pk", flat=True))
     found = []
     for user in users:
         names = {group.name for group in user.groups.all()}

@@ -15,7 +15,6 @@ from django.views.decorators.cache import never_cache
 
 from contacts.models import AuditAction
 from contacts.services import audit
-from survivors.models import Survivor
 
 View = Callable[..., HttpResponse]
 Found = TypeVar("Found")
@@ -33,7 +32,7 @@ def staff_read_record(
     request: HttpRequest,
     action: AuditAction,
     obj: Model | None = None,
-    survivor: Survivor | None = None,
+    survivor: Model | None = None,
 ) -> None:
     """Every staff read worth auditing (a case, a list of cases, messages,
     check-ins, the audit log itself, an operations page) is written here."""

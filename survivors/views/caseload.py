@@ -21,7 +21,9 @@ from survivors.forms import (
     AlertEmailForm,
     ContactLogForm,
     DisclosureForm,
+    SafeContactForm,
     SafeContactNotesForm,
+    WindowFormSet,
 )
 from survivors.selectors import cases as cases_selectors
 from survivors.services import alerts as alerts_services
@@ -214,7 +216,6 @@ def account_settings(request: HttpRequest) -> HttpResponse:
 def case_safe_contact(request: HttpRequest, case_id: int) -> HttpResponse:
     """Her worker records the safe-contact details she gave by phone or in person
     (the same rules as her own settings page; every change audited)."""
-    from survivor_portal.forms import SafeContactForm, WindowFormSet
 
     survivor = own_case(request, case_id)
     status = 200

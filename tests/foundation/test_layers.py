@@ -104,5 +104,5 @@ def test_a_task_is_queued_only_when_the_cause_commits(
             participant=world.lone_participant,
             status=ParticipantStatus.SUSPENDED,
         )
-    # The status change's nudges and the alert email: queued for after the commit.
-    assert len(callbacks) == 2
+    # The programme's event announcement (which wakes the WSS side): after the commit.
+    assert len(callbacks) == 1

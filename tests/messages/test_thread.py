@@ -256,8 +256,9 @@ def test_a_status_change_nudges_her_if_she_opted_in_and_never_in_the_request(
             actor=world.programme, participant=world.linked_participant, status="suspended"
         )
     assert _nudges(always_safe) == 0  # nothing per survivor inside the programme request
-    for callback in callbacks:
-        callback()
+    with django_capture_on_commit_callbacks(execute=True):
+        for callback in callbacks:
+            callback()  # the commit wakes the WSS side, which takes the event in
     assert _nudges(always_safe) == 1
     # Survivor B did not opt in: no text for her.
     assert OutboundMessage.objects.filter(survivor=world.survivor_b).count() == 0

@@ -1,5 +1,6 @@
-"""Alerts: raised at once, in the same transaction as their cause, for every
-cause; acknowledged with a note; the optional neutral email; the duty view."""
+"""Alerts: raised in the same transaction as their cause on the WSS side, and
+from the programme's events once the programme's write commits; acknowledged
+with a note; the optional neutral email; the duty view."""
 
 from __future__ import annotations
 
@@ -11,44 +12,58 @@ from django.db import transaction
 from django.test import Client
 
 from contacts.models import AuditEvent
-from programme.models import RiskConcern, StatusChange
+from programme.models import ProgrammeEvent, RiskConcern, StatusChange
 from programme.services import records
-from survivors.models import Alert
+from survivors.models import Alert, ProgrammeEventReceipt
 from survivors.services import alerts as alerts_services
 from survivors.services import portal as portal_services
+from survivors.services.events import programme_event_take_in, programme_events_consume
 
 from ..conftest import CANARIES, sign_in
 from ..factories import staff_user
 
 
-def test_status_change_alerts_every_linked_survivors_worker(world) -> None:
-    records.status_change_record(
-        actor=world.programme,
-        participant=world.linked_participant,
-        status="suspended",
-        reason="missed sessions",
-    )
+def test_status_change_alerts_every_linked_survivors_worker(
+    world, django_capture_on_commit_callbacks
+) -> None:
+    with django_capture_on_commit_callbacks(execute=True):
+        records.status_change_record(
+            actor=world.programme,
+            participant=world.linked_participant,
+            status="suspended",
+            reason="missed sessions",
+        )
     alerts = Alert.objects.filter(kind=Alert.Kind.STATUS_CHANGE)
     assert sorted(a.survivor_id for a in alerts) == sorted(
         [world.survivor_a.pk, world.survivor_b.pk]
     )
     assert not any(a.urgent for a in alerts)
     # Nobody linked to the lone man: no alert, and no error either.
-    records.status_change_record(
-        actor=world.programme, participant=world.lone_participant, status="attending"
-    )
+    with django_capture_on_commit_callbacks(execute=True):
+        records.status_change_record(
+            actor=world.programme, participant=world.lone_participant, status="attending"
+        )
+    assert Alert.objects.count() == 2
+    # Each event was taken in once; taking them in again raises nothing twice.
+    assert ProgrammeEventReceipt.objects.count() == ProgrammeEvent.objects.count() == 2
+    assert programme_events_consume() == 0
+    for event in ProgrammeEvent.objects.all():
+        assert programme_event_take_in(event=event) == 0
     assert Alert.objects.count() == 2
 
 
 @pytest.mark.parametrize(("urgency", "urgent"), [("urgent", True), ("routine", False)])
-def test_risk_concern_alerts_with_its_urgency(world, urgency, urgent) -> None:
-    records.risk_concern_raise(
-        actor=world.programme,
-        participant=world.linked_participant,
-        kind="disclosed_abuse",
-        occurred_on=date(2026, 11, 1),
-        urgency=urgency,
-    )
+def test_risk_concern_alerts_with_its_urgency(
+    world, urgency, urgent, django_capture_on_commit_callbacks
+) -> None:
+    with django_capture_on_commit_callbacks(execute=True):
+        records.risk_concern_raise(
+            actor=world.programme,
+            participant=world.linked_participant,
+            kind="disclosed_abuse",
+            occurred_on=date(2026, 11, 1),
+            urgency=urgency,
+        )
     alerts = list(Alert.objects.filter(kind=Alert.Kind.RISK_CONCERN))
     assert len(alerts) == 2
     assert {a.urgent for a in alerts} == {urgent}
@@ -79,7 +94,7 @@ def test_unknown_alert_kind_is_a_programming_error(world) -> None:
 
 
 @pytest.mark.parametrize("cause", ["status", "concern"])
-def test_a_failure_after_the_cause_rolls_back_cause_and_alert(world, cause) -> None:
+def test_a_failure_after_the_cause_rolls_back_cause_and_event(world, cause) -> None:
     class Boom(Exception):
         pass
 
@@ -96,8 +111,13 @@ def test_a_failure_after_the_cause_rolls_back_cause_and_alert(world, cause) -> N
                 occurred_on=date(2026, 11, 1),
                 urgency="urgent",
             )
-        assert Alert.objects.count() == 2  # created at once, inside the transaction
+        # The event is recorded inside the programme's transaction; the alerts
+        # are not (the WSS side raises them once it commits).
+        assert ProgrammeEvent.objects.count() == 1
+        assert Alert.objects.count() == 0
         raise Boom
+    assert ProgrammeEvent.objects.count() == 0
+    assert programme_events_consume() == 0
     assert Alert.objects.count() == 0
     assert StatusChange.objects.count() == 0
     assert RiskConcern.objects.count() == 0
@@ -105,14 +125,15 @@ def test_a_failure_after_the_cause_rolls_back_cause_and_alert(world, cause) -> N
     assert world.linked_participant.status == "referred"
 
 
-def test_a_failing_alert_rolls_back_its_cause(world, monkeypatch) -> None:
-    """If the alert cannot be written, the status change is not saved either."""
+def test_a_failing_event_write_rolls_back_its_cause(world, monkeypatch) -> None:
+    """If the programme event cannot be written, the status change is not saved
+    either (so her worker can never miss a change that was saved)."""
     from django.db import connection
 
     real_execute = connection.cursor().__class__.execute
 
     def failing_execute(self, sql, params=None):
-        if "INSERT INTO" in sql and "contacts_alert" in sql:
+        if "INSERT INTO" in sql and "programme_programmeevent" in sql:
             raise RuntimeError("disk full")
         return real_execute(self, sql, params)
 
@@ -125,6 +146,30 @@ def test_a_failing_alert_rolls_back_its_cause(world, monkeypatch) -> None:
     assert StatusChange.objects.count() == 0
     world.linked_participant.refresh_from_db()
     assert world.linked_participant.status == "referred"
+
+
+def test_a_failing_alert_loses_no_event(world, monkeypatch) -> None:
+    """If her alert cannot be written when the event is taken in, the event stays
+    pending (its receipt rolls back with the alert) and the next run raises it."""
+    from django.db import connection
+
+    records.status_change_record(
+        actor=world.programme, participant=world.linked_participant, status="suspended"
+    )
+    real_execute = connection.cursor().__class__.execute
+
+    def failing_execute(self, sql, params=None):
+        if "INSERT INTO" in sql and "contacts_alert" in sql:
+            raise RuntimeError("disk full")
+        return real_execute(self, sql, params)
+
+    monkeypatch.setattr(connection.cursor().__class__, "execute", failing_execute)
+    with pytest.raises(RuntimeError):
+        programme_events_consume()
+    monkeypatch.undo()
+    assert Alert.objects.count() == 0 and ProgrammeEventReceipt.objects.count() == 0
+    assert programme_events_consume() == 2
+    assert Alert.objects.filter(kind=Alert.Kind.STATUS_CHANGE).count() == 2
 
 
 # --- The optional email -----------------------------------------------------------------
@@ -142,8 +187,9 @@ def test_opted_in_worker_gets_a_neutral_email_after_commit(
             actor=world.programme, participant=world.linked_participant, status="suspended"
         )
     assert mail.outbox == []  # nothing before commit
-    for callback in callbacks:
-        callback()
+    with django_capture_on_commit_callbacks(execute=True):
+        for callback in callbacks:
+            callback()  # the programme's commit wakes the WSS side, which raises the alerts
     assert [m.to for m in mail.outbox] == [["worker-a@example.org"]]
     message = mail.outbox[0]
     assert message.subject == "New alert"
@@ -250,17 +296,6 @@ def test_duty_worker_sees_and_acknowledges_urgent_alerts_across_the_service(worl
     assert sign_in(Client(), world.wss_a).get("/staff/duty/").status_code == 403
 
 
-def test_the_one_statement_alert_insert_covers_every_required_column() -> None:
-    from survivors.services.alerts import INSERT_COLUMNS
-
-    required = {
-        field.column
-        for field in Alert._meta.concrete_fields
-        if not field.null and not field.primary_key
-    }
-    assert required <= set(INSERT_COLUMNS)
-
-
 def test_duress_sign_in_alerts_her_worker_urgently_and_the_duty_view(world) -> None:
     """The real cause, end to end: she signs in with her second passphrase."""
     portal_services.duress_passphrase_set(
@@ -282,14 +317,17 @@ def test_duress_sign_in_alerts_her_worker_urgently_and_the_duty_view(world) -> N
     assert caseload.context["survivors"][0].urgent_alerts == 1
 
 
-def test_her_worker_sees_the_risk_concerns_kind_date_and_urgency(world) -> None:
+def test_her_worker_sees_the_risk_concerns_kind_date_and_urgency(
+    world, django_capture_on_commit_callbacks
+) -> None:
     """Issue 11, item 3: the alert said only "Risk concern raised"."""
     duty = staff_user("WSS worker", username="duty-worker", is_duty_worker=True)
     client = sign_in(Client(), world.programme)
-    client.post(
-        f"/staff/participants/{world.linked_participant.pk}/concerns/",
-        {"kind": "threat", "occurred_on": "2026-11-03", "urgency": "urgent"},
-    )
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(
+            f"/staff/participants/{world.linked_participant.pk}/concerns/",
+            {"kind": "threat", "occurred_on": "2026-11-03", "urgency": "urgent"},
+        )
     alert = Alert.objects.get(survivor=world.survivor_a, kind=Alert.Kind.RISK_CONCERN)
     basic = "Risk concern raised: threat, on 3 Nov 2026, urgent"
     worker = sign_in(Client(), world.wss_a)

@@ -63,13 +63,16 @@ def test_dashboard_lists_only_her_own_cases_neediest_first(world) -> None:
     assert quiet.pk  # used
 
 
-def test_case_page_shows_her_details_and_his_status_and_is_audited(world) -> None:
-    records.status_change_record(
-        actor=world.programme,
-        participant=world.linked_participant,
-        status="suspended",
-        reason="two missed sessions",
-    )
+def test_case_page_shows_her_details_and_his_status_and_is_audited(
+    world, django_capture_on_commit_callbacks
+) -> None:
+    with django_capture_on_commit_callbacks(execute=True):
+        records.status_change_record(
+            actor=world.programme,
+            participant=world.linked_participant,
+            status="suspended",
+            reason="two missed sessions",
+        )
     client = sign_in(Client(), world.wss_a)
     response = client.get(f"/staff/cases/{world.survivor_a.pk}/")
     body = response.content.decode()

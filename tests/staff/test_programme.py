@@ -16,6 +16,7 @@ from contacts.models import AuditEvent
 from programme.models import Attendance, Participant, ProgrammeGroup, ProgrammeSession, RiskConcern
 from programme.services import records
 from survivors.models import Alert
+from survivors.services.events import programme_events_consume
 
 from ..conftest import CANARIES, sign_in
 from ..factories import ParticipantFactory, ProgrammeSessionFactory
@@ -196,7 +197,9 @@ def test_status_and_concern_flows_are_identical_with_and_without_linked_survivor
             assert canary not in response.content.decode()
     assert results[0] == results[1]
     if data.get("status") == "suspended" or data.get("kind") == "disclosed_abuse":
-        # The alerts were raised for both linked survivors' workers all the same.
+        # The programme recorded its events; taken in on the WSS side, they
+        # raise the alerts for both linked survivors' workers.
+        programme_events_consume()
         assert Alert.objects.filter(survivor__participant=linked).count() == 2
 
 
@@ -281,6 +284,7 @@ def test_programme_worker_crawl_after_register_import_and_concern_finds_nothing(
     for response in [*pages.values(), *responses]:
         hits += matrix.canary_hits(response, CANARIES)
     assert hits == []
+    programme_events_consume()  # the WSS side takes the programme's events in
     raised = Alert.objects.filter(
         survivor__participant=linked, kind__in=[Alert.Kind.STATUS_CHANGE, Alert.Kind.RISK_CONCERN]
     )
