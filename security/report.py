@@ -60,7 +60,7 @@ EXPECTED = {
 FIGURE_TESTS = [
     "tests/test_access_matrix.py",
     "tests/security",
-    "tests/messages/test_at_rest.py",
+    "tests/survivors/test_at_rest.py",
     "tests/checkins/test_webhooks.py",
     "security/test_sign_in_timing.py",
 ]

@@ -123,7 +123,7 @@ TABLE: dict[str, Entry] = {
     "staff/cases/<int:case_id>/code/": Entry(WSS_OWN, method="POST"),
     "staff/cases/<int:case_id>/unlock/": Entry(WSS_OWN, method="POST"),
     "staff/alerts/<int:alert_id>/": Entry(WSS_OWN),
-    # Designated duty workers only (none among the matrix roles; tests/staff covers one).
+    # Designated duty workers only (none among the matrix roles; tests/survivors covers one).
     "staff/duty/": Entry(row(NO, no_otp=OTP)),
     "staff/account/": Entry(STAFF_ANY),
     # Service manager.

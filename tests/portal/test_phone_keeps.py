@@ -51,7 +51,7 @@ def test_her_forms_do_not_invite_the_browser_to_remember_her(world) -> None:  # 
 
 
 def test_her_name_is_encrypted_at_rest_and_existing_names_are_encrypted(world) -> None:  # noqa: ANN001
-    from tests.messages.test_at_rest import raw_dump
+    from tests.survivors.test_at_rest import raw_dump
 
     survivor = world.survivor_a
     assert survivor.known_as not in raw_dump()

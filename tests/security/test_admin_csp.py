@@ -123,7 +123,7 @@ def test_the_admins_work_under_their_csp_in_chromium(browser, world, pages, live
         ("/editor/images/", "main"),
         ("/ops/", "#content"),
         ("/ops/contacts/user/?kind__exact=staff", "#changelist-filter"),
-        ("/ops/contacts/programmesession/add/", ".datetimeshortcuts"),
+        ("/ops/programme/programmesession/add/", ".datetimeshortcuts"),
         (f"/ops/contacts/user/{world.wss_a.pk}/change/", ".selector-available"),
     ]
     try:

@@ -229,7 +229,8 @@ def _state(server: Server) -> dict[str, object]:
     """What a request that got through would change: rows and passwords."""
     script = (
         "import django, json; django.setup();"
-        "from contacts.models import *; from django.contrib.sessions.models import Session;"
+        "from contacts.models import *; from programme.models import *;"
+        "from survivors.models import *; from django.contrib.sessions.models import Session;"
         "print(json.dumps({"
         "'users': sorted(User.objects.values_list('username', 'password')),"
         "'audit': AuditEvent.objects.count(), 'messages': Message.objects.count(),"

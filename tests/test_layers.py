@@ -1,4 +1,4 @@
-"""Layers inside contacts: selectors only read (no audit writes, no 404s: the
+"""Layers inside each app: selectors only read (no audit writes, no 404s: the
 view decides both); services queue tasks through one helper, by name, and never
 import the task module."""
 
@@ -17,9 +17,10 @@ from programme.services import records
 from survivors.selectors import cases as cases_selectors
 from survivors.selectors import messages as messages_selectors
 
-from ..conftest import sign_in
+from .conftest import sign_in
 
-CONTACTS = Path(__file__).resolve().parents[2] / "contacts"
+ROOT = Path(__file__).resolve().parents[1]
+APPS = ("contacts", "programme", "survivors", "checkins")
 
 
 def _imports(path: Path) -> set[str]:
@@ -37,14 +38,14 @@ def _imports(path: Path) -> set[str]:
 
 def test_selectors_neither_write_the_audit_log_nor_raise_404() -> None:
     offenders = {}
-    for path in sorted((CONTACTS / "selectors").glob("*.py")):
+    for path in sorted(p for app in APPS for p in (ROOT / app / "selectors").glob("*.py")):
         bad = {
             name
             for name in _imports(path)
             if "services" in name or name.endswith(".Http404") or "audit_record" in name
         }
         if bad:
-            offenders[path.name] = sorted(bad)
+            offenders[str(path.relative_to(ROOT))] = sorted(bad)
     assert offenders == {}
 
 
@@ -78,10 +79,10 @@ def test_the_view_still_audits_the_read_and_hides_another_workers_case(world) ->
 
 def test_services_never_import_the_task_module() -> None:
     offenders = {}
-    for path in sorted((CONTACTS / "services").glob("*.py")):
+    for path in sorted(p for app in APPS for p in (ROOT / app / "services").glob("*.py")):
         bad = {name for name in _imports(path) if "tasks" in name.split(".")}
         if bad:
-            offenders[path.name] = sorted(bad)
+            offenders[str(path.relative_to(ROOT))] = sorted(bad)
     assert offenders == {}
 
 
