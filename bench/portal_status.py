@@ -1,7 +1,7 @@
 """Her status page (issue 3 budgets, queries from issue 13): at most 4 SQL
-queries for a signed-in survivor whose man has a full history (session, user,
-her record joined to his with the next session and the explanation, his last
-8 sessions; 3 when a shared cache holds the session), total transfer (HTML + CSS + JS + tab
+queries for a signed-in survivor whose man has a full history (now 3: the
+session, the user, and one query for everything the page shows; 2 when a
+shared cache holds the session), total transfer (HTML + CSS + JS + tab
 icon) under 40 KB uncompressed, and no request to any other origin.
 
 Run: .venv/bin/python bench/portal_status.py

@@ -15,6 +15,8 @@ from django.db import connection, transaction
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.shortcuts import render
 from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import get_language
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -167,6 +169,12 @@ def _status_page(request: HttpRequest) -> HttpResponse:
         context["sessions"] = [
             (starts_at, PLAIN_MARK.get(mark, mark)) for starts_at, mark in context["attendance"]
         ]
+        # The rendered news is kept per process under everything it is made
+        # from (issue 13): the version derived from her one query, the language
+        # and the time zone. Only a page with news uses it; the decoy never has any.
+        context["status_key"] = (
+            f"{context['version']}:{get_language()}:{timezone.get_current_timezone_name()}"
+        )
     return render(request, "portal/status.html", context)
 
 

@@ -200,6 +200,8 @@ class BaseWindowFormSet(forms.BaseFormSet):
         ]
 
 
+# absolute_max: a forged management form asking for 1,000 rows gets a clear
+# error and at most 21 rows rendered back, not 1,000 (Django's default cap).
 WindowFormSet = forms.formset_factory(
-    WindowForm, formset=BaseWindowFormSet, extra=2, can_delete=True, max_num=21
+    WindowForm, formset=BaseWindowFormSet, extra=2, can_delete=True, max_num=21, absolute_max=21
 )

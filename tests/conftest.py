@@ -249,9 +249,12 @@ def pytest_testnodedown(node, error) -> None:  # noqa: ANN001 - pytest-xdist's h
     config = node.config
     # Every worker collects (and deselects) the same tests: the count is one worker's.
     config._postgres_redis_deselected = output.get("postgres_redis_deselected", 0)
+    # The matrix runs one test per role, spread over the workers: add them up.
     figures = output.get("matrix_figures") or {}
-    if figures:
-        config._matrix_figures = figures
+    total = getattr(config, "_matrix_figures", {})
+    for name, value in figures.items():
+        total[name] = total.get(name, 0) + value
+    config._matrix_figures = total
 
 
 def pytest_terminal_summary(terminalreporter, exitstatus, config) -> None:  # noqa: ANN001

@@ -140,6 +140,17 @@ MESSAGE_STORAGE = "django.contrib.messages.storage.session.SessionStorage"
 # The cache: CACHE_URL (e.g. redis://127.0.0.1:6379/1) when several processes
 # or machines serve the site; without it, each process's local memory.
 CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://")}
+# Her rendered status news, in each process's own memory (issue 13). Kept under
+# a digest of everything it is made from (survivor_portal/views.py), so nothing
+# ever has to empty it: a change anywhere is a new key. Per process on purpose:
+# no round trip to a shared cache, and nothing of hers leaves the process.
+FRAGMENT_CACHE = {
+    "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+    "LOCATION": "portal-fragments",
+    "TIMEOUT": 600,
+    "OPTIONS": {"MAX_ENTRIES": 2000},
+}
+CACHES["portal_fragments"] = FRAGMENT_CACHE
 PER_PROCESS_CACHES = (
     "django.core.cache.backends.locmem.LocMemCache",
     "django.core.cache.backends.dummy.DummyCache",

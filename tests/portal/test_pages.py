@@ -404,3 +404,24 @@ def test_each_field_error_is_linked_to_its_field(world) -> None:  # noqa: ANN001
     activation_body = activation.content.decode()
     assert 'aria-invalid="true"' in activation_body
     assert _described_by_problems(activation_body) == []
+
+
+def test_a_forged_request_for_a_thousand_safe_times_gets_a_clear_error(world) -> None:  # noqa: ANN001
+    """Her settings form has at most 21 safe times; a forged management form
+    asking for 1,000 rows is refused with a message and renders 21 rows, not 1,000."""
+    client = sign_in(Client(), world.survivor_a.user)
+    response = client.post(
+        "/settings/",
+        {
+            "safe_phone": "",
+            "code_word": "",
+            "window-TOTAL_FORMS": "1000",
+            "window-INITIAL_FORMS": "0",
+            "window-MIN_NUM_FORMS": "0",
+            "window-MAX_NUM_FORMS": "21",
+        },
+    )
+    body = response.content.decode()
+    assert response.status_code == 400
+    assert "Please submit at most 21 forms." in body
+    assert body.count('name="window-') <= 21 * 4 + 4

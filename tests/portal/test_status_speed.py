@@ -7,16 +7,22 @@ from __future__ import annotations
 
 import gzip
 import json
+import re
 import time
+from datetime import timedelta
 
 import pytest
 from django.contrib.sessions.models import Session
-from django.core.cache import cache
+from django.core.cache import cache, caches
 from django.test import Client
+from django.utils import timezone, translation
 
+from programme.services import records
 from survivor_portal.settings.base import session_engine_for
+from survivors.services import portal as portal_services
 
 from ..conftest import sign_in
+from ..factories import ProgrammeSessionFactory
 from .test_pages import _with_history
 
 CACHED_DB = "django.contrib.sessions.backends.cached_db"
@@ -53,7 +59,8 @@ def test_with_a_shared_cache_the_session_costs_no_query(
     _with_history(world)
     client = sign_in(Client(), world.survivor_a.user)
     client.get("/")
-    with django_assert_max_num_queries(3):
+    # Her account, then everything her page shows in one query.
+    with django_assert_max_num_queries(2):
         assert "His current status" in client.get("/").content.decode()
 
 
@@ -177,7 +184,8 @@ def test_leaving_ends_a_session_held_in_redis(world, pages, settings, leave) -> 
             "BACKEND": "django.core.cache.backends.redis.RedisCache",
             "LOCATION": url,
             "KEY_PREFIX": "test-sessions",
-        }
+        },
+        "portal_fragments": settings.CACHES["portal_fragments"],
     }
     settings.SESSION_ENGINE = session_engine_for(settings.CACHES["default"]["BACKEND"])
     assert settings.SESSION_ENGINE == CACHED_DB
@@ -196,3 +204,127 @@ def test_leaving_ends_a_session_held_in_redis(world, pages, settings, leave) -> 
     replay = Client()
     replay.cookies["sessionid"] = key
     assert 'name="passphrase"' in replay.get("/").content.decode()
+
+
+# --- The kept rendering of her news (issue 13): never stale, never shared ----------
+
+
+def test_her_page_shows_a_new_mark_and_a_corrected_one_at_once(world, pages) -> None:  # noqa: ANN001
+    records.status_change_record(
+        actor=world.programme, participant=world.linked_participant, status="attending"
+    )
+    her = sign_in(Client(), world.survivor_a.user)
+    assert "No sessions recorded yet." in her.get("/").content.decode()  # now kept
+    programme = sign_in(Client(), world.programme)
+    register = f"/staff/sessions/{world.session.pk}/"
+    linked, lone = world.linked_participant.pk, world.lone_participant.pk
+    programme.post(register, {f"mark_{linked}": "attended", f"mark_{lone}": "attended"})
+    body = her.get("/").content.decode()
+    assert "<td>Attended</td>" in body and "No sessions recorded yet." not in body
+    # A correction changes the same mark (no new row): still shown at once.
+    programme.post(register, {f"mark_{linked}": "missed", f"mark_{lone}": "attended"})
+    body = her.get("/").content.decode()
+    assert "<td>Missed</td>" in body and "<td>Attended</td>" not in body
+
+
+def test_her_page_shows_a_status_change_at_once(world, pages) -> None:  # noqa: ANN001
+    her = sign_in(Client(), world.survivor_a.user)
+    her.get("/")
+    programme = sign_in(Client(), world.programme)
+    programme.post(
+        f"/staff/participants/{world.linked_participant.pk}/status/",
+        {"status": "suspended", "reason": "Missed two sessions in a row"},
+    )
+    body = her.get("/").content.decode()
+    assert "Suspended: he cannot go to sessions for now" in body
+    assert "Missed two sessions in a row" in body
+    assert "What “suspended” can mean for you" in body
+    programme.post(
+        f"/staff/participants/{world.linked_participant.pk}/status/",
+        {"status": "attending", "reason": "Back at group"},
+    )
+    body = her.get("/").content.decode()
+    assert "Going to group sessions" in body and "Suspended" not in body
+    assert "Back at group" in body and "Next session" in body
+
+
+def test_her_page_shows_a_moved_next_session_at_once(world, pages) -> None:  # noqa: ANN001
+    _with_history(world, sessions=1, status="attending")
+    soon = timezone.localtime() + timedelta(days=3)
+    soon = soon.replace(hour=18, minute=30, second=0, microsecond=0)
+    upcoming = ProgrammeSessionFactory(group=world.group, starts_at=soon)
+    her = sign_in(Client(), world.survivor_a.user)
+    assert f"{soon:%A %-d %B %Y}" in her.get("/").content.decode()
+    moved = soon + timedelta(days=1)
+    upcoming.starts_at = moved
+    upcoming.save()
+    body = her.get("/").content.decode()
+    assert f"{moved:%A %-d %B %Y}" in body and f"{soon:%A %-d %B %Y}" not in body
+
+
+def test_two_women_linked_to_one_man_each_get_their_own_page(world, pages) -> None:  # noqa: ANN001
+    """His news is the same for both, but nothing is served from one woman's
+    page to the other: the kept rendering is hers alone (keyed by her record)."""
+    fragments = caches["portal_fragments"]
+    fragments.clear()
+    _with_history(world, status="attending")
+    first = sign_in(Client(), world.survivor_a.user).get("/").content.decode()
+    held = len(fragments._cache)
+    second = sign_in(Client(), world.survivor_b.user).get("/").content.decode()
+    assert len(fragments._cache) == held + 1
+    assert "Going to group sessions" in first and "Going to group sessions" in second
+
+
+def test_her_page_follows_her_language(world, pages) -> None:  # noqa: ANN001
+    """Dates are written in the active language; the kept rendering of one
+    language is never served in another."""
+    _with_history(world, status="attending")
+    her = sign_in(Client(), world.survivor_a.user)
+    with translation.override("en-gb"):
+        english = _without_csrf(her.get("/").content.decode())
+    with translation.override("cy"):
+        welsh = _without_csrf(her.get("/").content.decode())
+    with translation.override("en-gb"):
+        again = _without_csrf(her.get("/").content.decode())
+    month = timezone.localtime().strftime("%B")
+    assert f"Since {timezone.localtime():%-d %B %Y}" in english
+    with translation.override("cy"):
+        welsh_month = translation.gettext(month)
+    assert welsh_month != month and f"{welsh_month} {timezone.localtime():%Y}" in welsh
+    assert welsh != english and again == english
+
+
+def _without_csrf(body: str) -> str:
+    return re.sub(r'name="csrfmiddlewaretoken" value="[^"]+"', "", body)
+
+
+def test_the_decoy_never_shows_his_news_after_her_real_page_was_kept(world, pages) -> None:  # noqa: ANN001
+    _with_history(world, status="attending")
+    her = world.survivor_a
+    portal_services.duress_passphrase_set(
+        survivor=her, passphrase="blue kettle morning", current_passphrase="a long passphrase 42"
+    )
+    real = Client()
+    real.post("/", {"username": her.user.username, "passphrase": "a long passphrase 42"})
+    assert "Going to group sessions" in real.get("/").content.decode()  # kept now
+    decoy = Client()
+    decoy.post("/", {"username": her.user.username, "passphrase": "blue kettle morning"})
+    body = decoy.get("/").content.decode()
+    assert "There is nothing to show here yet." in body
+    for shown in ("His current status", "Going to group sessions", "Recent sessions"):
+        assert shown not in body
+    # And the other way round: her real page is still her real page.
+    assert "Going to group sessions" in real.get("/").content.decode()
+
+
+def test_quick_exit_ends_the_session_though_her_news_is_kept(world, pages) -> None:  # noqa: ANN001
+    _with_history(world, status="attending")
+    her = sign_in(Client(), world.survivor_a.user)
+    assert "His current status" in her.get("/").content.decode()
+    key = her.session.session_key
+    her.get("/leave/")
+    assert not Session.objects.filter(session_key=key).exists()
+    replay = Client()
+    replay.cookies["sessionid"] = key
+    body = replay.get("/").content.decode()
+    assert 'name="passphrase"' in body and "His current status" not in body

@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 from html.parser import HTMLParser
 
+import pytest
 from django.urls import Resolver404, resolve
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -136,22 +137,38 @@ def _fuzz(world, role: str, action: str, fields: dict, errors: list[str]) -> int
     return runs[0]
 
 
-def test_no_form_answers_500_whatever_it_is_sent(world) -> None:
-    fuzzed, fewest, errors, done = 0, None, [], set()
+def _fuzzable_forms(world) -> list[tuple[str, str, dict]]:
+    """Every form with fields that some role reaches, once each (by URL pattern),
+    with the first role (in ROLES order) that reaches it."""
+    found, done = [], set()
     for role in ROLES:
         for action, form in _reachable_forms(role, world).items():
             if action in done:
                 continue  # the same form seen by an earlier role
             done.add(action)
-            fields = form["fields"]
-            if not fields:
-                continue  # a bare button: nothing to fuzz (the access matrix posts to it)
-            runs = _fuzz(world, role, action, fields, errors)
-            fuzzed += 1
-            fewest = runs if fewest is None else min(fewest, runs)
+            if form["fields"]:  # a bare button: nothing to fuzz (the access matrix posts to it)
+                found.append((role, action, form["fields"]))
+    return found
+
+
+# The forms are fuzzed in SHARDS tests (form n in shard n % SHARDS), so pytest-xdist
+# can spread them over its processes; every shard finds every form the same way.
+SHARDS = 6
+
+
+@pytest.mark.parametrize("shard", range(SHARDS), ids=lambda n: f"forms-{n + 1}-of-{SHARDS}")
+def test_no_form_answers_500_whatever_it_is_sent(world, shard: int) -> None:
+    forms = _fuzzable_forms(world)
+    assert len(forms) >= 5
+    assert len(forms) >= SHARDS  # so no shard is empty
+    fuzzed, fewest, errors = 0, None, []
+    for role, action, fields in forms[shard::SHARDS]:
+        runs = _fuzz(world, role, action, fields, errors)
+        fuzzed += 1
+        fewest = runs if fewest is None else min(fewest, runs)
     record("forms fuzzed", fuzzed)
     record("fewest examples for one form", fewest or 0)
     record("500s while fuzzing forms", len(errors))
     assert errors == [], "\n".join(errors[:10])
-    assert fuzzed >= 5
+    assert fuzzed >= 1
     assert fewest >= EXAMPLES
