@@ -14,6 +14,7 @@ from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from .encryption import EncryptedTextField
 
@@ -219,6 +220,13 @@ class Survivor(models.Model):
         default=False, help_text="She opted in to a neutral text when there is a new message."
     )
     duress_passphrase = models.CharField(max_length=128, blank=True)
+    # Her language (SPEC 11): a code from settings.LANGUAGES, chosen by her or
+    # her worker; empty until one of them chooses. No choices here, so adding a
+    # language needs no migration (the forms and services check the code).
+    language = models.CharField(max_length=12, blank=True, default="")
+    needs_interpreter = models.BooleanField(
+        default=False, help_text="She would like an interpreter when her worker speaks with her."
+    )
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
@@ -258,13 +266,13 @@ class Allocation(models.Model):
 
 class SafeContactWindow(models.Model):
     class Weekday(models.IntegerChoices):
-        MONDAY = 0, "Monday"
-        TUESDAY = 1, "Tuesday"
-        WEDNESDAY = 2, "Wednesday"
-        THURSDAY = 3, "Thursday"
-        FRIDAY = 4, "Friday"
-        SATURDAY = 5, "Saturday"
-        SUNDAY = 6, "Sunday"
+        MONDAY = 0, _("Monday")
+        TUESDAY = 1, _("Tuesday")
+        WEDNESDAY = 2, _("Wednesday")
+        THURSDAY = 3, _("Thursday")
+        FRIDAY = 4, _("Friday")
+        SATURDAY = 5, _("Saturday")
+        SUNDAY = 6, _("Sunday")
 
     survivor = models.ForeignKey(Survivor, on_delete=models.CASCADE, related_name="windows")
     weekday = models.PositiveSmallIntegerField(choices=Weekday.choices)
@@ -775,6 +783,10 @@ class SmsTexts(models.Model):
     nudge_text = models.CharField(
         max_length=320, default="Hi, it's {name}. You have a new message."
     )
+    # The same two texts in her other languages (SPEC 11), as the manager wrote
+    # them: {"cy": {"checkin_text": ..., "nudge_text": ...}, ...}. A language
+    # without its own wording uses the translation shipped in locale/.
+    translations = models.JSONField(default=dict, blank=True)
     updated_at = models.DateTimeField(default=timezone.now)
     updated_by = models.ForeignKey(
         User, on_delete=models.PROTECT, null=True, blank=True, related_name="+"

@@ -45,6 +45,7 @@ from .portal import (
     safe_contact_update,
     safe_contact_windows_normalise,
     survivor_activate,
+    survivor_language_set,
     survivor_lockout_lift,
 )
 from .programme import (
@@ -80,6 +81,7 @@ __all__ = [
     "safe_contact_update",
     "safe_contact_windows_normalise",
     "survivor_activate",
+    "survivor_language_set",
     "survivor_lockout_lift",
     "alert_acknowledge",
     "alert_raise",
