@@ -217,3 +217,17 @@ class LanguageForm(forms.Form):
     needs_interpreter = forms.BooleanField(
         label=_("I would like an interpreter when my worker speaks with me"), required=False
     )
+
+
+class CaseLanguageForm(forms.Form):
+    """Her worker records her language and interpreter need on her case (staff
+    pages, in English; the language names stay in their own script)."""
+
+    language = forms.ChoiceField(
+        label="Her language (the portal and her texts)",
+        choices=lambda: [("", "Not chosen yet (English)"), *settings.LANGUAGES],
+        required=False,
+    )
+    needs_interpreter = forms.BooleanField(
+        label="She would like an interpreter when we speak with her", required=False
+    )

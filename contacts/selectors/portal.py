@@ -10,8 +10,9 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from django.db.models import OuterRef, Subquery
-from django.utils import timezone
+from django.conf import settings
+from django.db.models import Case, OuterRef, Subquery, When
+from django.utils import timezone, translation
 
 from ..models import (
     Attendance,
@@ -58,7 +59,12 @@ def portal_home(*, user: User, duress: bool = False) -> dict[str, Any]:
     }
     if duress:
         return empty
-    explanation = StatusExplanation.objects.filter(status=OuterRef("participant__status"))
+    # In her language where comms staff have translated it, else the default's.
+    language = translation.get_language() or settings.LANGUAGE_CODE
+    explanation = StatusExplanation.objects.filter(
+        status=OuterRef("participant__status"),
+        locale__language_code__in={language, settings.LANGUAGE_CODE},
+    ).order_by(Case(When(locale__language_code=language, then=0), default=1))
     next_start = (
         ProgrammeSession.objects.filter(
             group_id=OuterRef("participant__group_id"), starts_at__gte=timezone.now()

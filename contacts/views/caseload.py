@@ -206,7 +206,7 @@ def account_settings(request: HttpRequest) -> HttpResponse:
 def case_safe_contact(request: HttpRequest, case_id: int) -> HttpResponse:
     """Her worker records the safe-contact details she gave by phone or in person
     (the same rules as her own settings page; every change audited)."""
-    from survivor_portal.forms import SafeContactForm, WindowFormSet
+    from survivor_portal.forms import CaseLanguageForm, SafeContactForm, WindowFormSet
 
     survivor = own_case(request, case_id)
     status = 200
@@ -214,19 +214,25 @@ def case_safe_contact(request: HttpRequest, case_id: int) -> HttpResponse:
         form = SafeContactForm(request.POST)
         notes = SafeContactNotesForm(request.POST)
         windows = WindowFormSet(request.POST, prefix="window")
-        if form.is_valid() and windows.is_valid() and notes.is_valid():
+        language = CaseLanguageForm(request.POST)
+        valid = language.is_valid()
+        if form.is_valid() and windows.is_valid() and notes.is_valid() and valid:
             chosen = windows.chosen_windows()
             try:
-                services.safe_contact_update(
-                    actor=request.user,
-                    survivor=survivor,
-                    safe_phone=form.cleaned_data["safe_phone"],
-                    voicemail_safe=form.cleaned_data["voicemail_safe"],
-                    code_word=form.cleaned_data["code_word"],
-                    sms_nudges=form.cleaned_data["sms_nudges"],
-                    windows=chosen,
-                    notes=notes.cleaned_data["notes"],
-                )
+                with transaction.atomic():  # both or neither
+                    services.safe_contact_update(
+                        actor=request.user,
+                        survivor=survivor,
+                        safe_phone=form.cleaned_data["safe_phone"],
+                        voicemail_safe=form.cleaned_data["voicemail_safe"],
+                        code_word=form.cleaned_data["code_word"],
+                        sms_nudges=form.cleaned_data["sms_nudges"],
+                        windows=chosen,
+                        notes=notes.cleaned_data["notes"],
+                    )
+                    services.survivor_language_set(
+                        actor=request.user, survivor=survivor, **language.cleaned_data
+                    )
             except PortalError as error:
                 form.add_error(None, error.message)
             else:
@@ -243,6 +249,9 @@ def case_safe_contact(request: HttpRequest, case_id: int) -> HttpResponse:
             }
         )
         notes = SafeContactNotesForm(initial={"notes": survivor.safe_contact_notes})
+        language = CaseLanguageForm(
+            initial={"language": survivor.language, "needs_interpreter": survivor.needs_interpreter}
+        )
         windows = WindowFormSet(
             initial=[
                 {"weekday": w.weekday, "starts_at": w.starts_at, "ends_at": w.ends_at}
@@ -253,6 +262,12 @@ def case_safe_contact(request: HttpRequest, case_id: int) -> HttpResponse:
     return render(
         request,
         "staff/safe_contact.html",
-        {"survivor": survivor, "form": form, "notes": notes, "windows": windows},
+        {
+            "survivor": survivor,
+            "form": form,
+            "notes": notes,
+            "windows": windows,
+            "language": language,
+        },
         status=status,
     )
