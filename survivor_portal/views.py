@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 import time
 from collections.abc import Callable
+from urllib.parse import urlsplit
 from functools import wraps
 
 from axes.helpers import get_client_ip_address
@@ -334,9 +335,20 @@ def second_passphrase(request: HttpRequest, survivor: Survivor) -> HttpResponse:
 
 
 def _local_next(request: HttpRequest, fallback: str = "/") -> str:
-    target = request.POST.get("next") or fallback
-    if not target.startswith("/") or not url_has_allowed_host_and_scheme(
-        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    """Where the switch goes back to: the form's ``next`` (her settings page), else
+    the page it was on (the Referer, same site only: Referrer-Policy same-origin),
+    else the start. Never another site."""
+    target = request.POST.get("next") or ""
+    if not target:
+        referer = urlsplit(request.headers.get("Referer", ""))
+        if referer.netloc == request.get_host():
+            target = referer.path + (f"?{referer.query}" if referer.query else "")
+    if (
+        not target.startswith("/")
+        or target.startswith("//")
+        or not url_has_allowed_host_and_scheme(
+            target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+        )
     ):
         return fallback
     return target
