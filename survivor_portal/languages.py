@@ -86,6 +86,8 @@ def language_at_sign_in(request: HttpRequest, stored: str | None) -> None:
     stored, the visit's choice stays."""
     if language_supported(stored):
         language_for_visit(request, stored)
+    else:
+        request.session.setdefault(SESSION_KEY, "")
 
 
 def language_of(request: HttpRequest) -> str:
@@ -104,10 +106,21 @@ class PortalLanguageMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        staff_area = area_of(request.path_info) is not None
-        if staff_area and not policy.is_survivor(request.user):
+        survivor = policy.is_survivor(request.user)
+        if area_of(request.path_info) is not None and not survivor:
             code = settings.LANGUAGE_CODE
         else:
+            if survivor and SESSION_KEY not in request.session:
+                # A session begun without the sign-in page (none in normal use):
+                # her stored language, read once and kept with the session.
+                from contacts.models import Survivor
+
+                stored = (
+                    Survivor.objects.filter(user=request.user)
+                    .values_list("language", flat=True)
+                    .first()
+                )
+                request.session[SESSION_KEY] = language_supported(stored) or ""
             code = language_of(request)
         request.LANGUAGE_CODE = code
         with translation.override(code):
