@@ -5,8 +5,8 @@ from __future__ import annotations
 import logging
 import time
 from collections.abc import Callable
-from urllib.parse import urlsplit
 from functools import wraps
+from urllib.parse import urlsplit
 
 from axes.helpers import get_client_ip_address
 from django.conf import settings
