@@ -20,7 +20,7 @@ export UV_PYTHON_DOWNLOADS := never
 # takes longer than the lazy cache.
 unexport PYTHONDONTWRITEBYTECODE
 
-.PHONY: run test setup browser lint format check clean bench security fault lock
+.PHONY: run test setup browser gettext messages lint format check clean bench security fault lock
 
 $(UV): requirements-uv.txt
 	@test -n "$(PYTHON)" || { echo "Python 3.11 is needed (python3.11 not found)." >&2; exit 1; }
@@ -56,6 +56,27 @@ browser:
 	    echo "Chromium is needed for the browser tests: sudo apt-get install chromium" >&2; exit 1; \
 	  fi; }
 
+# GNU gettext (Debian package `gettext`): translators' tools, and the suite's
+# check that extracting the strings again finds nothing untranslated. The
+# compiled catalogues (.mo) are committed, so `make run` does not need it.
+gettext:
+	@command -v xgettext >/dev/null 2>&1 && command -v msgfmt >/dev/null 2>&1 || { \
+	  if [ "$$(id -u)" = 0 ] && [ -z "$(NO_SYSTEM_INSTALL)" ]; then \
+	    echo "make gettext: installing the Debian package 'gettext' (apt-get) for the translation checks..."; \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq gettext >/dev/null; \
+	  else \
+	    echo "GNU gettext is needed for the translation checks: sudo apt-get install gettext" >&2; exit 1; \
+	  fi; }
+
+# After changing a marked string: refresh every catalogue, translate the new
+# entries (README, "Her language"), then compile; commit the .po and .mo files.
+messages: setup gettext
+	DJANGO_SETTINGS_MODULE=survivor_portal.settings.dev $(PY) manage.py makemessages --all --no-obsolete \
+	  --ignore=.venv --ignore=.uv --ignore=tests --ignore=bench --ignore=fault --ignore=security \
+	  --ignore=var --ignore=staticfiles
+	DJANGO_SETTINGS_MODULE=survivor_portal.settings.dev $(PY) manage.py compilemessages \
+	  --ignore=.venv --ignore=.uv
+
 run: setup
 	DJANGO_SETTINGS_MODULE=survivor_portal.settings.dev $(PY) manage.py migrate --noinput
 	DJANGO_SETTINGS_MODULE=survivor_portal.settings.dev $(PY) manage.py seed_demo
@@ -68,7 +89,7 @@ TEST_WORKERS ?= 2
 PYTEST_XDIST = $(if $(filter 0,$(TEST_WORKERS)),,-n $(TEST_WORKERS) --dist loadgroup)
 
 # pytest exits 5 when it collected no test: that is a failure too, said aloud.
-test: setup browser
+test: setup browser gettext
 	@rc=0; $(VENV)/bin/pytest $(PYTEST_XDIST) $(PYTEST_ARGS) || rc=$$?; \
 	  if [ $$rc = 5 ]; then echo "FAIL: pytest collected no test" >&2; fi; exit $$rc
 

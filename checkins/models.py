@@ -253,6 +253,10 @@ class SmsTexts(models.Model):
     nudge_text = models.CharField(
         max_length=320, default="Hi, it's {name}. You have a new message."
     )
+    # The same two texts in her other languages (SPEC 11), as the manager wrote
+    # them: {"cy": {"checkin_text": ..., "nudge_text": ...}, ...}. A language
+    # without its own wording uses the translation shipped in locale/.
+    translations = models.JSONField(default=dict, blank=True)
     updated_at = models.DateTimeField(default=timezone.now)
     updated_by = models.ForeignKey(
         User, on_delete=models.PROTECT, null=True, blank=True, related_name="+"

@@ -8,9 +8,25 @@ class CmsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
+        from django.db.models.signals import post_migrate
+
         from . import explanations
 
         explanations.connect_page_deletes()
+        post_migrate.connect(locales_ensure, sender=self)
+
+
+def locales_ensure(**kwargs: object) -> None:
+    """A Wagtail locale for every language in settings (after every migrate), so
+    comms staff can translate pages and explanations into a newly added
+    language with no code change (SPEC 11)."""
+    from django.conf import settings
+    from django.db import DEFAULT_DB_ALIAS
+    from wagtail.models import Locale
+
+    using = kwargs.get("using", DEFAULT_DB_ALIAS)
+    for code, _name in settings.WAGTAIL_CONTENT_LANGUAGES:
+        Locale.objects.using(using).get_or_create(language_code=code)
 
 
 class StaffOnlyUsersConfig(WagtailUsersAppConfig):

@@ -7,13 +7,15 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.utils import translation
 from wagtail.admin.panels import FieldPanel
 from wagtail.contrib.settings.models import BaseSiteSetting, register_setting
 from wagtail.fields import RichTextField, StreamField
-from wagtail.models import Page
+from wagtail.models import Locale, Page, TranslatableMixin
 
 from contacts.discretion import discretion_words_in
 from programme.models import ParticipantStatus
@@ -32,17 +34,18 @@ COLOUR_CHOICES = [
 FAVICON_CHOICES = [("leaf", "Leaf"), ("sun", "Sun"), ("drop", "Drop")]
 
 
-def discreet_page_check(*, title: str, slug: str) -> None:
+def discreet_page_check(*, title: str, slug: str, language: str | None = None) -> None:
     """Refuse a page title or address that names what the site is for (the one
-    discretion list, ``DISCRETION_WORDS``): both show in the browser's history."""
+    discretion list, ``DISCRETION_WORDS``, plus the page's language's own list):
+    both show in the browser's history."""
     errors = {}
-    words = discretion_words_in(slug)
+    words = discretion_words_in(slug, language=language)
     if words:
         errors["slug"] = (
             f"Page addresses show in the browser's history, so they cannot contain "
             f"“{words[0]}”. Choose a neutral address."
         )
-    words = discretion_words_in(title)
+    words = discretion_words_in(title, language=language)
     if words:
         errors["title"] = (
             f"Page titles show in the browser's tabs and history, so they cannot contain "
@@ -103,12 +106,49 @@ class BrandingSettings(BaseSiteSetting):
             raise ValidationError(f"The site's names must stay neutral: remove “{words[0]}”.")
 
 
+def _same_language(one: str, other: str) -> bool:
+    return one.lower().split("-")[0] == other.lower().split("-")[0]
+
+
+def shown_in_other_language(page: Page) -> bool:
+    """The page is in a language other than the one she reads the site in (no
+    translation yet): the page says so, in her language."""
+    active = translation.get_language() or settings.LANGUAGE_CODE
+    return not _same_language(page.locale.language_code, active)
+
+
+class LanguageFallbackMixin:
+    """Pages in her language where comms staff have translated them (Wagtail
+    serves the tree of the active locale); a page without a translation is
+    found in the default language's tree instead, never a 404 (SPEC 11)."""
+
+    def route(self, request: HttpRequest, path_components: list[str]) -> Any:
+        try:
+            return super().route(request, path_components)  # type: ignore[misc]
+        except Http404:
+            default = self.get_default_locale_version()  # type: ignore[attr-defined]
+            if not path_components or default is None or default.pk == self.pk:  # type: ignore[attr-defined]
+                raise
+            return default.specific.route(request, path_components)
+
+    def get_default_locale_version(self) -> Page | None:
+        locale = Locale.get_default()
+        if self.locale_id == locale.pk:  # type: ignore[attr-defined]
+            return self  # type: ignore[return-value]
+        return self.get_translation_or_none(locale)  # type: ignore[attr-defined]
+
+    def get_context(self, request: HttpRequest, *args: Any, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context(request, *args, **kwargs)  # type: ignore[misc]
+        context["not_translated"] = shown_in_other_language(self)  # type: ignore[arg-type]
+        return context
+
+
 def _may_read_restricted(request: HttpRequest) -> bool:
     user = getattr(request, "user", None)
     return bool(user is not None and user.is_authenticated and user.is_active)
 
 
-class InformationIndexPage(Page):
+class InformationIndexPage(LanguageFallbackMixin, Page):
     """The information hub: the list of articles."""
 
     intro = models.TextField(blank=True)
@@ -121,18 +161,44 @@ class InformationIndexPage(Page):
 
     def clean(self) -> None:
         super().clean()
-        discreet_page_check(title=self.title, slug=self.slug)
+        discreet_page_check(title=self.title, slug=self.slug, language=self._language())
 
     def get_context(self, request: HttpRequest, *args: Any, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context(request, *args, **kwargs)
-        articles = InformationPage.objects.child_of(self).live().order_by("path")
+        # Every article of the default language's hub, each in her language
+        # where a live translation exists (marked with its language if not).
+        hub = self.get_default_locale_version() or self
+        articles = (
+            InformationPage.objects.child_of(hub).live().select_related("locale").order_by("path")
+        )
         if not _may_read_restricted(request):
             articles = articles.filter(signed_in_only=False)
-        context["articles"] = list(articles)
+        articles = list(articles)
+        active = translation.get_language() or settings.LANGUAGE_CODE
+        translated = {}
+        if not _same_language(hub.locale.language_code, active):
+            translated = {
+                page.translation_key: page
+                for page in InformationPage.objects.live()
+                .select_related("locale")
+                .filter(translation_key__in=[a.translation_key for a in articles])
+                .filter(locale__language_code__iexact=active)
+            }
+        shown = []
+        for article in articles:
+            page = translated.get(article.translation_key, article)
+            page.portal_url = page.get_url(request) or article.get_url(request)
+            language = page.locale.language_code
+            page.portal_lang = "" if _same_language(language, active) else language
+            shown.append(page)
+        context["articles"] = shown
         return context
 
+    def _language(self) -> str | None:
+        return self.locale.language_code if self.locale_id else None
 
-class InformationPage(Page):
+
+class InformationPage(LanguageFallbackMixin, Page):
     """An article: headings, text, callouts and helpline cards."""
 
     summary = models.TextField(blank=True, help_text="One or two sentences shown in the list.")
@@ -151,7 +217,11 @@ class InformationPage(Page):
 
     def clean(self) -> None:
         super().clean()
-        discreet_page_check(title=self.title, slug=self.slug)
+        discreet_page_check(
+            title=self.title,
+            slug=self.slug,
+            language=self.locale.language_code if self.locale_id else None,
+        )
 
     def serve(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         if self.signed_in_only and not _may_read_restricted(request):
@@ -159,10 +229,12 @@ class InformationPage(Page):
         return super().serve(request, *args, **kwargs)
 
 
-class StatusExplanation(models.Model):
-    """What each of his programme statuses can mean for her, in comms staff's words."""
+class StatusExplanation(TranslatableMixin, models.Model):
+    """What each of his programme statuses can mean for her, in comms staff's
+    words, per language (Wagtail's "Translate" action makes the copy to edit;
+    her status page falls back to the default language's)."""
 
-    status = models.CharField(max_length=20, unique=True, choices=ParticipantStatus.choices)
+    status = models.CharField(max_length=20, choices=ParticipantStatus.choices)
     heading = models.CharField(max_length=120)
     text = RichTextField(features=["bold", "italic", "link", "ul"])
     more_page = models.ForeignKey(
@@ -181,9 +253,14 @@ class StatusExplanation(models.Model):
         FieldPanel("more_page"),
     ]
 
-    class Meta:
+    class Meta(TranslatableMixin.Meta):
         ordering = ["status"]
         verbose_name = "status explanation"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["status", "locale"], name="one_explanation_per_language"
+            )
+        ]
 
     def __str__(self) -> str:
         return self.heading

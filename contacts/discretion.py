@@ -94,8 +94,19 @@ def discretion_normalise(text: str) -> str:
     return text.translate(CONFUSABLES)
 
 
-def discretion_words_in(text: str, *, words: Iterable[str] | None = None) -> list[str]:
-    """The listed words that ``text`` contains once normalised (empty: it is discreet)."""
+def discretion_words_for(language: str | None = None) -> list[str]:
+    """The words a text in ``language`` is checked against (SPEC 11): the one list
+    (``DISCRETION_WORDS``) plus that language's own (``DISCRETION_WORDS_BY_LANGUAGE``).
+    English words are refused in every language: they turn up in any text."""
+    own = settings.DISCRETION_WORDS_BY_LANGUAGE.get(language or "", [])
+    return [*settings.DISCRETION_WORDS, *own]
+
+
+def discretion_words_in(
+    text: str, *, words: Iterable[str] | None = None, language: str | None = None
+) -> list[str]:
+    """The listed words that ``text`` contains once normalised (empty: it is
+    discreet). With ``language``, that language's list is checked as well."""
     normalised = discretion_normalise(text)
-    listed = settings.DISCRETION_WORDS if words is None else words
+    listed = discretion_words_for(language) if words is None else words
     return [word for word in listed if discretion_normalise(word) in normalised]

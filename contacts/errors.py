@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+from django.utils.translation import gettext_lazy as _
+
 
 class ServiceError(Exception):
+    # Survivor-facing messages are lazy translations, shown in her language
+    # (the one active when a view shows them); staff ones stay English.
     messages: dict[str, str] = {}
 
     def __init__(self, code: str, message: str | None = None) -> None:
         self.code = code
-        self.message = message or self.messages.get(code, "That could not be done.")
+        self.message = message or self.messages.get(code, _("That could not be done."))
         super().__init__(self.message)
 
 
@@ -136,35 +140,36 @@ class PortalError(ServiceError):
     """The survivor portal: activation, safe-contact settings, second passphrase."""
 
     messages = {
-        "invalid_code": (
+        "invalid_code": _(
             "That code did not work. It may have expired or been used already. "
             "Ask your worker for a new one."
         ),
-        "already_active": "This person already has an account. Issue a new code to reset it.",
-        "username_invalid": (
+        "already_active": _("This person already has an account. Issue a new code to reset it."),
+        "username_invalid": _(
             "Choose a username of 3 to 40 letters, numbers, dots, dashes or underscores."
         ),
         # The activation page says the same whether a name is taken (by anyone,
         # staff or not), reserved, or not allowed: it names no other account.
-        "username_unavailable": (
+        "username_unavailable": _(
             "That username cannot be used. Choose another: 3 to 40 letters, numbers, "
             "dots, dashes or underscores, not your real name."
         ),
-        "activation_rate_limited": "Too many tries. Wait 15 minutes, then try again.",
-        "weak_passphrase": "Choose a longer passphrase.",
-        "not_allowed": "Only her own worker or a service manager can do that.",
-        "no_account": "She has not set up her account yet.",
-        "invalid_phone": "Enter a phone number, like 07700 900123 or +44 7700 900123.",
-        "window_order": "The end time must be after the start time.",
-        "same_as_passphrase": "The second passphrase must be different from your usual one.",
-        "wrong_passphrase": "That is not your current passphrase.",
+        "activation_rate_limited": _("Too many tries. Wait 15 minutes, then try again."),
+        "weak_passphrase": _("Choose a longer passphrase."),
+        "not_allowed": _("Only her own worker or a service manager can do that."),
+        "no_account": _("She has not set up her account yet."),
+        "invalid_phone": _("Enter a phone number, like 07700 900123 or +44 7700 900123."),
+        "window_order": _("The end time must be after the start time."),
+        "same_as_passphrase": _("The second passphrase must be different from your usual one."),
+        "wrong_passphrase": _("That is not your current passphrase."),
+        "unknown_language": _("Choose a language from the list."),
     }
 
 
 class MessageError(ServiceError):
     messages = {
-        "empty": "Write a message before sending.",
-        "too_long": "That message is too long.",
-        "rate_limited": "You have sent several messages in a short time. Wait a few minutes.",
-        "not_her_worker": "Only her current worker can reply.",
+        "empty": _("Write a message before sending."),
+        "too_long": _("That message is too long."),
+        "rate_limited": _("You have sent several messages in a short time. Wait a few minutes."),
+        "not_her_worker": _("Only her current worker can reply."),
     }

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.conf import settings
 from django.contrib.auth.hashers import check_password, make_password
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
@@ -57,7 +58,11 @@ class RealAccount:
         return portal_selectors.portal_home(user=self.user)
 
     def safe_contact(self) -> dict[str, Any]:
-        return portal_selectors.safe_contact_for_survivor(survivor=self.survivor)
+        return {
+            **portal_selectors.safe_contact_for_survivor(survivor=self.survivor),
+            "language": self.survivor.language,
+            "needs_interpreter": self.survivor.needs_interpreter,
+        }
 
     def thread(self) -> list[Message]:
         messages = messages_selectors.thread_for_survivor(survivor=self.survivor)
@@ -72,6 +77,15 @@ class RealAccount:
 
     def pause(self, *, paused: bool) -> None:
         portal_services.contact_pause(survivor=self.survivor, paused=paused, actor=self.user)
+        self._saved()
+
+    def language_set(self, *, language: str, needs_interpreter: bool | None = None) -> None:
+        portal_services.survivor_language_set(
+            actor=self.user,
+            survivor=self.survivor,
+            language=language,
+            needs_interpreter=needs_interpreter,
+        )
         self._saved()
 
     def second_passphrase_set(self, *, passphrase: str, current_passphrase: str) -> None:
@@ -123,6 +137,10 @@ class DecoyAccount(RealAccount):
             "sms_nudges": saved.get("sms_nudges", False),
             "contact_paused": saved.get("contact_paused", False),
             "has_second_passphrase": bool(saved.get("second")),
+            # Her real language shows until this session changes it: a new
+            # account in another language would look odd to whoever watches.
+            "language": saved.get("language", self.survivor.language),
+            "needs_interpreter": saved.get("needs_interpreter", False),
             "windows": [
                 portal_services.Window(weekday=w, starts_at=_time(a), ends_at=_time(b))
                 for w, a, b in saved.get("windows", [])
@@ -158,6 +176,15 @@ class DecoyAccount(RealAccount):
 
     def pause(self, *, paused: bool) -> None:
         self._settings["contact_paused"] = bool(paused)
+        self._saved()
+
+    def language_set(self, *, language: str, needs_interpreter: bool | None = None) -> None:
+        codes = {code.lower(): code for code, _name in settings.LANGUAGES}
+        if language and language.lower() not in codes:
+            raise PortalError("unknown_language")
+        self._settings["language"] = codes.get(language.lower(), "") if language else ""
+        if needs_interpreter is not None:
+            self._settings["needs_interpreter"] = bool(needs_interpreter)
         self._saved()
 
     def second_passphrase_set(self, *, passphrase: str, current_passphrase: str) -> None:

@@ -15,6 +15,10 @@ import logging
 from django.http import HttpRequest, HttpResponse
 from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils import translation
+from django.utils.html import escape
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from contacts import policy
 
@@ -22,15 +26,27 @@ from .middleware import area_of
 
 logger = logging.getLogger(__name__)
 
-# (heading, text) for each error, on each side.
+# (heading, text) for each error, on each side; hers in her language.
 PORTAL_TEXT = {
-    400: ("Something went wrong", "That did not work. Go back and try again."),
-    403: ("Something went wrong", "That did not work. Go back and try again."),
-    404: ("Page not found", "There is no page at this address. Check it, or go to the start."),
-    500: ("Something went wrong", "Sorry, there was a problem. Try again in a few minutes."),
+    400: (
+        gettext_lazy("Something went wrong"),
+        gettext_lazy("That did not work. Go back and try again."),
+    ),
+    403: (
+        gettext_lazy("Something went wrong"),
+        gettext_lazy("That did not work. Go back and try again."),
+    ),
+    404: (
+        gettext_lazy("Page not found"),
+        gettext_lazy("There is no page at this address. Check it, or go to the start."),
+    ),
+    500: (
+        gettext_lazy("Something went wrong"),
+        gettext_lazy("Sorry, there was a problem. Try again in a few minutes."),
+    ),
     "csrf": (
-        "Something went wrong",
-        "The form had expired. Go back, reload the page and try again.",
+        gettext_lazy("Something went wrong"),
+        gettext_lazy("The form had expired. Go back, reload the page and try again."),
     ),
 }
 STAFF_TEXT = {
@@ -48,13 +64,26 @@ STAFF_TEXT = {
 }
 
 FALLBACK = (
-    '<!doctype html><html lang="en-GB"><head><meta charset="utf-8">'
+    '<!doctype html><html lang="{lang}" dir="{dir}"><head><meta charset="utf-8">'
     '<meta name="viewport" content="width=device-width, initial-scale=1">'
     "<title>Garden Club</title></head><body>"
-    '<p><a href="/leave/" rel="nofollow noreferrer">Leave this site</a></p>'
-    "<h1>Something went wrong</h1><p>Sorry, there was a problem. Try again in a few minutes.</p>"
-    '<p><a href="/">Go to the start</a></p></body></html>'
+    '<p><a href="/leave/" rel="nofollow noreferrer">{leave}</a></p>'
+    "<h1>{heading}</h1><p>{text}</p>"
+    '<p><a href="/">{start}</a></p></body></html>'
 )
+
+
+def fallback_page() -> str:
+    """The fixed page for when an error page cannot be rendered, in the active
+    language (the catalogues need no database)."""
+    return FALLBACK.format(
+        lang=escape(translation.get_language() or "en-gb"),
+        dir="rtl" if translation.get_language_bidi() else "ltr",
+        leave=escape(_("Leave this site")),
+        heading=escape(_("Something went wrong")),
+        text=escape(_("Sorry, there was a problem. Try again in a few minutes.")),
+        start=escape(_("Go to the start")),
+    )
 
 
 def _is_staff_area(request: HttpRequest) -> bool:
@@ -84,7 +113,7 @@ def error_page(request: HttpRequest, status: int, kind: int | str | None = None)
         )
     except Exception:  # noqa: BLE001 - an error page must never fail
         logger.exception("error page %s could not be rendered", status)
-        body = FALLBACK
+        body = fallback_page()
     response = HttpResponse(body, status=status)
     response["Cache-Control"] = "no-store"
     return response

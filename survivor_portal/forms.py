@@ -1,8 +1,10 @@
-"""Forms for the survivor-facing pages. Plain English labels and messages."""
+"""Forms for the survivor-facing pages. Plain labels and messages, in her language."""
 
 from __future__ import annotations
 
 from django import forms
+from django.conf import settings
+from django.utils.translation import gettext_lazy as _
 
 from survivors.forms import SafeContactForm, WindowFormSet  # noqa: F401 - her settings page uses them too
 
@@ -28,7 +30,7 @@ USERNAME_ATTRS = {
     "spellcheck": "false",
 }
 
-LONG_HINT = (
+LONG_HINT = _(
     "At least 12 characters. A few words you will remember works well, "
     "for example “kettle orange river seven”."
 )
@@ -48,34 +50,34 @@ class SignInForm(forms.Form):
 
 class ActivationForm(forms.Form):
     code = forms.CharField(
-        label="Code from your worker",
+        label=_("Code from your worker"),
         max_length=40,
         widget=forms.TextInput(
             attrs={"autocomplete": "one-time-code", "autocapitalize": "characters"}
         ),
-        error_messages={"required": "Enter the code your worker gave you."},
+        error_messages={"required": _("Enter the code your worker gave you.")},
     )
     username = forms.CharField(
-        label="Choose a username",
+        label=_("Choose a username"),
         max_length=40,
-        help_text="3 to 40 letters, numbers, dots, dashes or underscores. Avoid your real name.",
+        help_text=_("3 to 40 letters, numbers, dots, dashes or underscores. Avoid your real name."),
         widget=forms.TextInput(attrs=USERNAME_ATTRS),
-        error_messages={"required": "Choose a username."},
+        error_messages={"required": _("Choose a username.")},
     )
     passphrase = forms.CharField(
-        label="Choose a passphrase",
+        label=_("Choose a passphrase"),
         max_length=200,
         strip=False,
         help_text=LONG_HINT,
         widget=forms.PasswordInput(attrs=NOT_REMEMBERED),
-        error_messages={"required": "Choose a passphrase."},
+        error_messages={"required": _("Choose a passphrase.")},
     )
     passphrase_again = forms.CharField(
-        label="Type the passphrase again",
+        label=_("Type the passphrase again"),
         max_length=200,
         strip=False,
         widget=forms.PasswordInput(attrs=NOT_REMEMBERED),
-        error_messages={"required": "Type the passphrase again."},
+        error_messages={"required": _("Type the passphrase again.")},
     )
 
     def clean(self) -> dict:
@@ -85,25 +87,25 @@ class ActivationForm(forms.Form):
             and data.get("passphrase_again")
             and data["passphrase"] != data["passphrase_again"]
         ):
-            self.add_error("passphrase_again", "The two passphrases are different.")
+            self.add_error("passphrase_again", _("The two passphrases are different."))
         return data
 
 
 class SecondPassphraseForm(forms.Form):
     current_passphrase = forms.CharField(
-        label="Your usual passphrase",
+        label=_("Your usual passphrase"),
         strip=False,
         max_length=200,
         widget=forms.PasswordInput(attrs=NOT_REMEMBERED),
-        error_messages={"required": "Enter your usual passphrase."},
+        error_messages={"required": _("Enter your usual passphrase.")},
     )
     second_passphrase = forms.CharField(
-        label="Second passphrase",
+        label=_("Second passphrase"),
         strip=False,
         max_length=200,
         help_text=LONG_HINT,
         widget=forms.PasswordInput(attrs=NOT_REMEMBERED),
-        error_messages={"required": "Choose a second passphrase."},
+        error_messages={"required": _("Choose a second passphrase.")},
     )
 
 
@@ -112,9 +114,28 @@ class RemoveSecondPassphraseForm(forms.Form):
     holding her unlocked phone must not remove it in one tap."""
 
     current_passphrase = forms.CharField(
-        label="Your usual passphrase",
+        label=_("Your usual passphrase"),
         strip=False,
         max_length=200,
         widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
-        error_messages={"required": "Enter your usual passphrase."},
+        error_messages={"required": _("Enter your usual passphrase.")},
+    )
+
+
+def _language_choices() -> list[tuple[str, str]]:
+    return list(settings.LANGUAGES)
+
+
+class LanguageForm(forms.Form):
+    """Her language, named in its own script, and whether she would like an
+    interpreter when her worker speaks with her (SPEC 11)."""
+
+    language = forms.ChoiceField(
+        label=_("Language"),
+        choices=_language_choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": _("Choose a language from the list.")},
+    )
+    needs_interpreter = forms.BooleanField(
+        label=_("I would like an interpreter when my worker speaks with me"), required=False
     )

@@ -6,6 +6,8 @@ from django import forms
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
 from contacts.errors import MessageError
@@ -17,7 +19,7 @@ from .views import _redirect, survivor_page
 
 class MessageForm(forms.Form):
     body = forms.CharField(
-        label="Your message",
+        label=gettext_lazy("Your message"),
         strip=False,
         required=False,
         widget=forms.Textarea(attrs={"rows": 5}),
@@ -36,10 +38,10 @@ def thread(request: HttpRequest, survivor: Survivor) -> HttpResponse:
         except MessageError as failure:
             error = failure.message
         else:
-            request.session["portal_notice"] = "Sent."
+            request.session["portal_notice"] = _("Sent.")
             return _redirect("/messages/")
     elif request.method == "POST":
-        error = "That message could not be read. Remove any unusual characters and try again."
+        error = _("That message could not be read. Remove any unusual characters and try again.")
     messages = account.thread()
     notice = request.session.pop("portal_notice", "")
     return render(
@@ -60,5 +62,5 @@ def thread(request: HttpRequest, survivor: Survivor) -> HttpResponse:
 @require_POST
 def clear(request: HttpRequest, survivor: Survivor) -> HttpResponse:
     account_for(request, survivor).thread_clear()
-    request.session["portal_notice"] = "Your view of the messages is cleared."
+    request.session["portal_notice"] = _("Your view of the messages is cleared.")
     return _redirect("/messages/")

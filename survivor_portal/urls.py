@@ -17,6 +17,8 @@ urlpatterns = [
     path("messages/", thread_views.thread, name="portal-messages"),
     path("messages/clear/", thread_views.clear, name="portal-messages-clear"),
     path("sign-out/", views.sign_out, name="portal-sign-out"),
+    # Her language (SPEC 11): the switch on every portal page and her settings.
+    path("language/", views.language, name="portal-language"),
     path("healthz", views.healthz, name="healthz"),
     path("ping", ops_views.ping, name="ping"),
     path("staff/", include("contacts.urls")),

@@ -6,6 +6,7 @@ import logging
 import time
 from collections.abc import Callable
 from functools import wraps
+from urllib.parse import urlsplit
 
 from axes.helpers import get_client_ip_address
 from django.conf import settings
@@ -16,7 +17,9 @@ from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, JsonRes
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.translation import get_language
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import get_language, gettext_lazy
+from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -33,43 +36,48 @@ from .account import account_for
 from .context_processors import branding_for
 from .forms import (
     ActivationForm,
+    LanguageForm,
     RemoveSecondPassphraseForm,
     SafeContactForm,
     SecondPassphraseForm,
     SignInForm,
     WindowFormSet,
 )
+from .languages import SESSION_KEY as LANGUAGE_SESSION_KEY
+from .languages import language_at_sign_in, language_for_visit, language_of, language_supported
 from .portal_state import StateUnreadable, state_for, state_start
 
 logger = logging.getLogger(__name__)
 
-SIGN_IN_FAILED = "That username and passphrase did not match. Check them and try again."
+SIGN_IN_FAILED = gettext_lazy(
+    "That username and passphrase did not match. Check them and try again."
+)
 CLEAR_SITE_DATA = '"cache", "cookies", "storage"'
 MODEL_BACKEND = "django.contrib.auth.backends.ModelBackend"
 
 PLAIN_STATUS = {
-    "referred": "Referred: he has not started yet",
-    "assessment": "Being assessed to see if the course is right for him",
-    "attending": "Going to group sessions",
-    "suspended": "Suspended: he cannot go to sessions for now",
-    "dropped_out": "Stopped going (dropped out)",
-    "completed": "Finished the course",
-    "order_breached": "Broke the conditions of a court order",
+    "referred": gettext_lazy("Referred: he has not started yet"),
+    "assessment": gettext_lazy("Being assessed to see if the course is right for him"),
+    "attending": gettext_lazy("Going to group sessions"),
+    "suspended": gettext_lazy("Suspended: he cannot go to sessions for now"),
+    "dropped_out": gettext_lazy("Stopped going (dropped out)"),
+    "completed": gettext_lazy("Finished the course"),
+    "order_breached": gettext_lazy("Broke the conditions of a court order"),
 }
 # What she reads instead of a next session when he is not expected at one.
 NOT_AT_SESSIONS = {
-    "referred": "He has not started group sessions yet.",
-    "assessment": "He has not started group sessions yet.",
-    "suspended": "He is not expected at group sessions while he is suspended.",
-    "dropped_out": "He is no longer expected at group sessions.",
-    "completed": "He has finished the course: there are no more sessions for him.",
-    "order_breached": "He is not expected at group sessions at the moment.",
+    "referred": gettext_lazy("He has not started group sessions yet."),
+    "assessment": gettext_lazy("He has not started group sessions yet."),
+    "suspended": gettext_lazy("He is not expected at group sessions while he is suspended."),
+    "dropped_out": gettext_lazy("He is no longer expected at group sessions."),
+    "completed": gettext_lazy("He has finished the course: there are no more sessions for him."),
+    "order_breached": gettext_lazy("He is not expected at group sessions at the moment."),
 }
 PLAIN_MARK = {
-    "attended": "Attended",
-    "late": "Attended, arrived late",
-    "missed": "Missed",
-    "excused": "Missed, with a reason accepted",
+    "attended": gettext_lazy("Attended"),
+    "late": gettext_lazy("Attended, arrived late"),
+    "missed": gettext_lazy("Missed"),
+    "excused": gettext_lazy("Missed, with a reason accepted"),
 }
 
 
@@ -153,6 +161,8 @@ def home(request: HttpRequest) -> HttpResponse:
                         alerts.alert_raise(survivor=survivor, kind="duress", urgent=True)
                     audit.audit_record(actor=user, action=AuditAction.PORTAL_SIGN_IN, obj=survivor)
                 _start_session(request, user, quiet=outcome == "quiet")
+                # Her stored language (not the browser's), in either kind of session.
+                language_at_sign_in(request, survivor.language)
                 return _redirect("/")
     return render(request, "portal/sign_in.html", {"form": form, "error": error}, status=status)
 
@@ -208,8 +218,16 @@ def activate(request: HttpRequest) -> HttpResponse:
                 if error.code == "activation_rate_limited":
                     status = 429
             else:
+                chosen = request.session.get(LANGUAGE_SESSION_KEY)
                 _start_session(request, user, quiet=False)
-                messages.success(request, "Your account is ready. You are signed in.")
+                survivor = Survivor.objects.get(user=user)
+                if chosen and not survivor.language:
+                    # The language she chose for this visit becomes hers.
+                    portal_services.survivor_language_set(
+                        actor=user, survivor=survivor, language=chosen
+                    )
+                language_at_sign_in(request, survivor.language)
+                messages.success(request, _("Your account is ready. You are signed in."))
                 return _redirect("/")
     return render(request, "portal/activate.html", {"form": form}, status=status)
 
@@ -243,7 +261,7 @@ def contact_settings(request: HttpRequest, survivor: Survivor) -> HttpResponse:
             except PortalError as error:
                 form.add_error(None, error.message)
             if not form.errors:
-                messages.success(request, "Saved. Your worker will follow these settings.")
+                messages.success(request, _("Saved. Your worker will follow these settings."))
                 return _redirect(reverse("portal-settings"))
         status = 400
     else:
@@ -256,6 +274,12 @@ def contact_settings(request: HttpRequest, survivor: Survivor) -> HttpResponse:
         "windows": windows,
         "contact_paused": current["contact_paused"],
         "has_second_passphrase": current["has_second_passphrase"],
+        "language_form": LanguageForm(
+            initial={
+                "language": language_supported(current["language"]) or language_of(request),
+                "needs_interpreter": current["needs_interpreter"],
+            }
+        ),
     }
     return render(request, "portal/settings.html", context, status=status)
 
@@ -267,9 +291,9 @@ def pause(request: HttpRequest, survivor: Survivor) -> HttpResponse:
     paused = request.POST.get("paused") == "1"
     account_for(request, survivor).pause(paused=paused)
     if paused:
-        messages.success(request, "All contact is paused. Nobody will call or text you.")
+        messages.success(request, _("All contact is paused. Nobody will call or text you."))
     else:
-        messages.success(request, "Contact has started again, inside your safe times.")
+        messages.success(request, _("Contact has started again, inside your safe times."))
     return _redirect("/settings/")
 
 
@@ -295,7 +319,7 @@ def second_passphrase(request: HttpRequest, survivor: Survivor) -> HttpResponse:
             except PortalError as error:
                 remove_form.add_error("current_passphrase", error.message)
             else:
-                messages.success(request, "Your second passphrase is removed.")
+                messages.success(request, _("Your second passphrase is removed."))
                 return _redirect("/settings/")
     elif request.method == "POST":
         status = 400
@@ -313,10 +337,65 @@ def second_passphrase(request: HttpRequest, survivor: Survivor) -> HttpResponse:
                 }.get(error.code)
                 form.add_error(field, error.message)
             else:
-                messages.success(request, "Your second passphrase is saved.")
+                messages.success(request, _("Your second passphrase is saved."))
                 return _redirect("/settings/")
     context = {"form": form, "remove_form": remove_form, "has_one": has_one}
     return render(request, "portal/second_passphrase.html", context, status=status)
+
+
+# --- Her language -------------------------------------------------------------------
+
+
+def _local_next(request: HttpRequest, fallback: str = "/") -> str:
+    """Where the switch goes back to: the form's ``next`` (her settings page), else
+    the page it was on (the Referer, same site only: Referrer-Policy same-origin),
+    else the start. Never another site."""
+    target = request.POST.get("next") or ""
+    if not target:
+        referer = urlsplit(request.headers.get("Referer", ""))
+        if referer.netloc == request.get_host():
+            target = referer.path + (f"?{referer.query}" if referer.query else "")
+    if (
+        not target.startswith("/")
+        or target.startswith("//")
+        or not url_has_allowed_host_and_scheme(
+            target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+        )
+    ):
+        return fallback
+    return target
+
+
+@never_cache
+@require_POST
+def language(request: HttpRequest) -> HttpResponse:
+    """The language switch (SPEC 11). Before sign-in it lasts for this visit
+    only; signed in, it is her choice and is stored on her account (the decoy
+    keeps it in its own session). From her settings page it also carries
+    whether she would like an interpreter."""
+    target = _local_next(request)
+    form = LanguageForm(request.POST)
+    if not form.is_valid():
+        return _redirect(target)
+    code = form.cleaned_data["language"]
+    if policy.is_survivor(request.user):
+        survivor = portal_selectors.portal_survivor(user=request.user)
+        if survivor is None:
+            return HttpResponseRedirect("/")
+        try:
+            account = account_for(request, survivor)
+        except StateUnreadable:
+            return _end_session(request, "/")
+        interpreter = (
+            form.cleaned_data["needs_interpreter"] if request.POST.get("with_interpreter") else None
+        )
+        account.language_set(language=code, needs_interpreter=interpreter)
+        language_for_visit(request, code)
+        if interpreter is not None:
+            messages.success(request, _("Saved. Your worker will follow these settings."))
+    else:
+        language_for_visit(request, code)
+    return _redirect(target)
 
 
 # --- Leaving ------------------------------------------------------------------------

@@ -2,7 +2,9 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from django import forms
+from django.conf import settings
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from contacts import roles as role_names
 from contacts.errors import PortalError
@@ -130,24 +132,24 @@ class SafeContactNotesForm(forms.Form):
 
 class SafeContactForm(forms.Form):
     safe_phone = forms.CharField(
-        label="Safe phone number",
+        label=_("Safe phone number"),
         required=False,
         max_length=30,
-        help_text="The number it is safe for us to call or text. Leave empty if none is safe.",
+        help_text=_("The number it is safe for us to call or text. Leave empty if none is safe."),
         widget=forms.TextInput(attrs={"type": "tel", "autocomplete": "tel"}),
     )
     voicemail_safe = forms.BooleanField(
-        label="It is safe to leave a voicemail on this number", required=False
+        label=_("It is safe to leave a voicemail on this number"), required=False
     )
     code_word = forms.CharField(
-        label="Code word",
+        label=_("Code word"),
         required=False,
         max_length=40,
-        help_text="Your worker will say this word on the phone so you know it is her.",
+        help_text=_("Your worker will say this word on the phone so you know it is her."),
         widget=forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false"}),
     )
     sms_nudges = forms.BooleanField(
-        label="Send me a plain text “You have a new message” inside my safe times",
+        label=_("Send me a plain text “You have a new message” inside my safe times"),
         required=False,
     )
 
@@ -160,31 +162,31 @@ class SafeContactForm(forms.Form):
 
 class WindowForm(forms.Form):
     weekday = forms.TypedChoiceField(
-        label="Day",
-        choices=[("", "Choose a day"), *SafeContactWindow.Weekday.choices],
+        label=_("Day"),
+        choices=[("", _("Choose a day")), *SafeContactWindow.Weekday.choices],
         coerce=int,
         required=False,
     )
     starts_at = forms.TimeField(
-        label="From",
+        label=_("From"),
         required=False,
         widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
-        error_messages={"invalid": "Enter a time, like 09:30 or 18:00."},
+        error_messages={"invalid": _("Enter a time, like 09:30 or 18:00.")},
     )
     ends_at = forms.TimeField(
-        label="To",
+        label=_("To"),
         required=False,
         widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
-        error_messages={"invalid": "Enter a time, like 09:30 or 18:00."},
+        error_messages={"invalid": _("Enter a time, like 09:30 or 18:00.")},
     )
 
     def clean(self) -> dict:
         data = super().clean()
         parts = [data.get("weekday") not in (None, ""), data.get("starts_at"), data.get("ends_at")]
         if any(parts) and not all(parts):
-            raise forms.ValidationError("Fill in the day, the start time and the end time.")
+            raise forms.ValidationError(_("Fill in the day, the start time and the end time."))
         if all(parts) and data["ends_at"] <= data["starts_at"]:
-            raise forms.ValidationError("The end time must be after the start time.")
+            raise forms.ValidationError(_("The end time must be after the start time."))
         return data
 
 
@@ -205,3 +207,17 @@ class BaseWindowFormSet(forms.BaseFormSet):
 WindowFormSet = forms.formset_factory(
     WindowForm, formset=BaseWindowFormSet, extra=2, can_delete=True, max_num=21, absolute_max=21
 )
+
+
+class CaseLanguageForm(forms.Form):
+    """Her worker records her language and interpreter need on her case (staff
+    pages, in English; the language names stay in their own script)."""
+
+    language = forms.ChoiceField(
+        label="Her language (the portal and her texts)",
+        choices=lambda: [("", "Not chosen yet (English)"), *settings.LANGUAGES],
+        required=False,
+    )
+    needs_interpreter = forms.BooleanField(
+        label="She would like an interpreter when we speak with her", required=False
+    )

@@ -11,6 +11,7 @@ from __future__ import annotations
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from contacts.encryption import EncryptedTextField
 from contacts.models import User
@@ -53,6 +54,13 @@ class Survivor(models.Model):
         default=False, help_text="She opted in to a neutral text when there is a new message."
     )
     duress_passphrase = models.CharField(max_length=128, blank=True)
+    # Her language (SPEC 11): a code from settings.LANGUAGES, chosen by her or
+    # her worker; empty until one of them chooses. No choices here, so adding a
+    # language needs no migration (the forms and services check the code).
+    language = models.CharField(max_length=12, blank=True, default="")
+    needs_interpreter = models.BooleanField(
+        default=False, help_text="She would like an interpreter when her worker speaks with her."
+    )
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
@@ -94,13 +102,13 @@ class Allocation(models.Model):
 
 class SafeContactWindow(models.Model):
     class Weekday(models.IntegerChoices):
-        MONDAY = 0, "Monday"
-        TUESDAY = 1, "Tuesday"
-        WEDNESDAY = 2, "Wednesday"
-        THURSDAY = 3, "Thursday"
-        FRIDAY = 4, "Friday"
-        SATURDAY = 5, "Saturday"
-        SUNDAY = 6, "Sunday"
+        MONDAY = 0, _("Monday")
+        TUESDAY = 1, _("Tuesday")
+        WEDNESDAY = 2, _("Wednesday")
+        THURSDAY = 3, _("Thursday")
+        FRIDAY = 4, _("Friday")
+        SATURDAY = 5, _("Saturday")
+        SUNDAY = 6, _("Sunday")
 
     survivor = models.ForeignKey(Survivor, on_delete=models.CASCADE, related_name="windows")
     weekday = models.PositiveSmallIntegerField(choices=Weekday.choices)

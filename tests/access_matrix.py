@@ -88,6 +88,9 @@ TABLE: dict[str, Entry] = {
     "settings/pause/": Entry(SURVIVOR_OWN, method="POST"),
     "settings/second-passphrase/": Entry(SURVIVOR_OWN),
     "sign-out/": Entry(row(NO), method="POST", logs_out=True),
+    # The language switch (SPEC 11): anyone may choose the language of the pages
+    # (signed in, she stores it on her account); it goes back to a local page.
+    "language/": Entry(EVERYONE, method="POST", data={"language": "cy", "next": "/pages/"}),
     "staff/": Entry(STAFF_ANY),
     "staff/login/": Entry(STAFF_SIGN_IN),
     # Signing out lands everyone on the sign-in page.

@@ -16,10 +16,12 @@ from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext_noop
 
 from checkins.models import CheckIn, CheckInPlan, OutboundMessage, SmsOptOut, SmsTexts
 from checkins.services.outbox import outbox_enqueue, outbox_wake_on_commit, sms_opted_out
+from checkins.sms_segments import sms_segments
 from contacts.discretion import discretion_normalise, discretion_words_in
 from contacts.errors import ServiceError
 from contacts.models import AuditAction, User
@@ -40,7 +42,12 @@ class CheckInError(ServiceError):
         "forbidden_word": "Texts cannot contain that word: someone else may read her phone.",
         "link": "Texts cannot contain a link: someone else may read her phone.",
         "empty": "Write the text.",
-        "too_long": "Keep the text under 320 characters.",
+        "too_long": (
+            "Keep the text to one text message: 160 characters in plain letters, or 70 if "
+            "it uses any other letter (such as ŵ, ł or Urdu script), with the sender name "
+            "in place of {name}."
+        ),
+        "no_replies": "A check-in text must offer the replies 1, 2 and 3.",
     }
 
 
@@ -199,13 +206,34 @@ def checkin_plans_reschedule_for(*, survivor: Survivor) -> None:
 # --- The texts ------------------------------------------------------------------------
 
 
-def text_problem(text: str) -> str | None:
-    """Why a text may not be sent (an error code), or None."""
+# The texts each language starts with (locale/<code>/LC_MESSAGES/django.po
+# translates them; the manager can replace each on the texts page). Replies stay
+# the digits 1, 2 and 3 in every language.
+DEFAULT_TEXTS = {
+    "checkin_text": gettext_noop(
+        "Hi, it's {name}. Reply 1 if all is well, 2 if you'd like a call, 3 if it's urgent."
+    ),
+    "nudge_text": gettext_noop("Hi, it's {name}. You have a new message."),
+}
+SAFE_CHECKIN_TEXT = gettext_noop(
+    "Hi. Reply 1 if all is well, 2 if you'd like a call, 3 if it's urgent."
+)
+# The sender name is at most this long (BrandingSettings.sms_sender_name):
+# a text must fit in one segment with the longest name in place of {name}.
+LONGEST_NAME = "N" * 11
+
+
+def _is_default_language(language: str | None) -> bool:
+    return not language or language.lower() == settings.LANGUAGE_CODE.lower()
+
+
+def text_problem(text: str, *, language: str | None = None, kind: str = "") -> str | None:
+    """Why a text may not be sent (an error code), or None: empty, a word from
+    the discretion lists (the one list and her language's), a link, more than
+    one SMS segment with the sender name in, or (a check-in) no replies 1/2/3."""
     if not text.strip():
         return "empty"
-    if len(text) > 320:
-        return "too_long"
-    if discretion_words_in(text):
+    if discretion_words_in(text, language=language):
         return "forbidden_word"
     lowered = discretion_normalise(text)
     host = re.sub(r"^https?://", "", settings.PUBLIC_BASE_URL).split("/")[0].lower()
@@ -213,18 +241,62 @@ def text_problem(text: str) -> str | None:
         host and host in lowered
     ):
         return "link"
+    if len(text) > 320 or sms_segments(text.replace("{name}", LONGEST_NAME)).count > 1:
+        return "too_long"
+    if kind == "checkin_text" and not all(
+        re.search(rf"(?<![0-9]){digit}(?![0-9])", text) for digit in "123"
+    ):
+        return "no_replies"
     return None
 
 
-def sms_texts_update(*, actor: User, checkin_text: str, nudge_text: str) -> SmsTexts:
-    for text in (checkin_text, nudge_text):
-        problem = text_problem(text)
+def sms_text_for(*, kind: str, language: str | None) -> str:
+    """The wording of a check-in ("checkin_text") or nudge ("nudge_text") text in
+    her language: the manager's for that language, else the shipped
+    translation; in the default language, the manager's English."""
+    texts = SmsTexts.load()
+    if _is_default_language(language):
+        return getattr(texts, kind)
+    own = (texts.translations.get(language) or {}).get(kind, "")
+    if own:
+        return own
+    with translation.override(language):
+        return translation.gettext(DEFAULT_TEXTS[kind])
+
+
+def sms_texts_update(
+    *,
+    actor: User,
+    checkin_text: str,
+    nudge_text: str,
+    translations: dict[str, dict[str, str]] | None = None,
+) -> SmsTexts:
+    """The manager's wording, in English and (``translations``, by language code)
+    in her other languages; an empty translation means the shipped one. Every
+    text is checked in its own language; one refused text saves nothing."""
+    for kind, text in (("checkin_text", checkin_text), ("nudge_text", nudge_text)):
+        problem = text_problem(text, kind=kind)
         if problem:
             raise CheckInError(problem)
+    offered = {code for code, _name in settings.LANGUAGES}
+    kept: dict[str, dict[str, str]] = {}
+    for language, wording in (translations or {}).items():
+        if language not in offered or _is_default_language(language):
+            continue
+        for kind in DEFAULT_TEXTS:
+            text = (wording.get(kind) or "").strip()
+            if not text:
+                continue
+            problem = text_problem(text, language=language, kind=kind)
+            if problem:
+                raise CheckInError(problem, f"{language}: {CheckInError.messages[problem]}")
+            kept.setdefault(language, {})[kind] = text
     with transaction.atomic():
         texts = SmsTexts.load()
         texts.checkin_text = checkin_text.strip()
         texts.nudge_text = nudge_text.strip()
+        if translations is not None:
+            texts.translations = kept
         texts.updated_by = actor
         texts.updated_at = timezone.now()
         texts.save()
@@ -245,12 +317,24 @@ def sender_name() -> str:
     return BrandingSettings.for_site(site).sms_sender_name or default
 
 
-def render_text(template: str) -> str:
+def render_text(template: str, *, language: str | None = None) -> str:
     text = template.replace("{name}", sender_name())
-    if text_problem(text):
-        # Never send a text that fails the discretion check, whatever changed.
-        text = "Hi. Reply 1 if all is well, 2 if you'd like a call, 3 if it's urgent."
+    if text_problem(text, language=language):
+        # Never send a text that fails the discretion check, whatever changed:
+        # the plain check-in in her language, or in English if even that fails.
+        text = SAFE_CHECKIN_TEXT
+        if not _is_default_language(language):
+            with translation.override(language):
+                translated = translation.gettext(SAFE_CHECKIN_TEXT)
+            if not text_problem(translated, language=language):
+                text = translated
     return text
+
+
+def sms_text_rendered(*, kind: str, survivor: Survivor) -> str:
+    """The text as it goes to her phone, in her language (SPEC 11)."""
+    language = survivor.language or settings.LANGUAGE_CODE
+    return render_text(sms_text_for(kind=kind, language=language), language=language)
 
 
 # --- Dispatching --------------------------------------------------------------------
@@ -303,7 +387,7 @@ def checkin_dispatch_one(*, plan_id: int, now: datetime) -> str:
         message = outbox_enqueue(
             survivor=survivor,
             kind=OutboundMessage.Kind.CHECKIN,
-            body=render_text(SmsTexts.load().checkin_text),
+            body=sms_text_rendered(kind="checkin_text", survivor=survivor),
             idempotency_key=f"checkin:{plan.pk}:{due_at.isoformat()}",
             checkin=checkin,
             not_after=window_end,
@@ -363,7 +447,7 @@ def sms_nudge_queue(*, survivor: Survivor, now: datetime | None = None) -> Outbo
     return outbox_enqueue(
         survivor=survivor,
         kind=OutboundMessage.Kind.NUDGE,
-        body=render_text(SmsTexts.load().nudge_text),
+        body=sms_text_rendered(kind="nudge_text", survivor=survivor),
         idempotency_key=f"nudge:{survivor.pk}:{slot.window_ends_at.isoformat()}",
         send_from=slot.due_at,
         not_after=slot.window_ends_at,

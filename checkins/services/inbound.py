@@ -10,6 +10,7 @@ else → recorded for her worker to read. An unknown number leaves nothing.
 from __future__ import annotations
 
 import logging
+import unicodedata
 from datetime import datetime
 
 from django.db import IntegrityError, transaction
@@ -56,6 +57,11 @@ def inbound_store(*, message_sid: str, from_number: str, body: str) -> InboundMe
 
 
 def interpret(body: str) -> str:
+    # Digits from her phone's keyboard in any script (Urdu ۳, Arabic ٣) are the
+    # digits 1/2/3 the texts ask for (SPEC 11).
+    body = "".join(
+        str(unicodedata.digit(c)) if unicodedata.category(c) == "Nd" else c for c in body
+    )
     text = " ".join(body.strip().upper().split()).rstrip(".!")
     if text in OPT_OUT_WORDS:
         return "stop"

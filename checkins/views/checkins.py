@@ -3,6 +3,8 @@ of the texts (the service manager)."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from django import forms
 from django.conf import settings
 from django.contrib import messages
@@ -47,6 +49,35 @@ class SmsTextsForm(forms.Form):
     nudge_text = forms.CharField(
         max_length=320, widget=forms.Textarea(attrs={"rows": 2}), label="New message text"
     )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        """One pair of texts per language in settings.LANGUAGES (SPEC 11); empty
+        means the translation shipped in locale/ (shown as the placeholder)."""
+        super().__init__(*args, **kwargs)
+        for code, name in settings.LANGUAGES:
+            if code.lower() == settings.LANGUAGE_CODE.lower():
+                continue
+            for kind, label, rows in (
+                ("checkin_text", "Check-in text", 3),
+                ("nudge_text", "New message text", 2),
+            ):
+                shipped = checkin_services.sms_text_for(kind=kind, language=code)
+                self.fields[f"{kind}__{code}"] = forms.CharField(
+                    max_length=320,
+                    required=False,
+                    label=f"{label} ({name})",
+                    widget=forms.Textarea(
+                        attrs={"rows": rows, "lang": code, "dir": "auto", "placeholder": shipped}
+                    ),
+                )
+
+    def translations(self) -> dict[str, dict[str, str]]:
+        wording: dict[str, dict[str, str]] = {}
+        for key, value in self.cleaned_data.items():
+            if "__" in key:
+                kind, code = key.split("__", 1)
+                wording.setdefault(code, {})[kind] = value
+        return wording
 
 
 @staff_page(policy.is_wss_worker)
@@ -100,15 +131,22 @@ def checkin_plan(request: HttpRequest, case_id: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def sms_texts(request: HttpRequest) -> HttpResponse:
     texts = SmsTexts.load()
-    form = SmsTextsForm(
-        initial={"checkin_text": texts.checkin_text, "nudge_text": texts.nudge_text}
-    )
+    initial = {"checkin_text": texts.checkin_text, "nudge_text": texts.nudge_text}
+    for code, wording in texts.translations.items():
+        for kind, text in wording.items():
+            initial[f"{kind}__{code}"] = text
+    form = SmsTextsForm(initial=initial)
     status = 200
     if request.method == "POST":
         form = SmsTextsForm(request.POST)
         if form.is_valid():
             try:
-                checkin_services.sms_texts_update(actor=request.user, **form.cleaned_data)
+                checkin_services.sms_texts_update(
+                    actor=request.user,
+                    checkin_text=form.cleaned_data["checkin_text"],
+                    nudge_text=form.cleaned_data["nudge_text"],
+                    translations=form.translations(),
+                )
             except ServiceError as error:
                 form.add_error(None, error.message)
             else:
@@ -119,5 +157,10 @@ def sms_texts(request: HttpRequest) -> HttpResponse:
         "form": form,
         "sender_name": checkin_services.sender_name(),
         "words": settings.DISCRETION_WORDS,
+        "words_by_language": [
+            (name, settings.DISCRETION_WORDS_BY_LANGUAGE.get(code, []))
+            for code, name in settings.LANGUAGES
+            if settings.DISCRETION_WORDS_BY_LANGUAGE.get(code)
+        ],
     }
     return render(request, "staff/checkins/texts.html", context, status=status)

@@ -37,6 +37,10 @@ INSTALLED_APPS = [
     # Only the Wagtail apps the information pages and site settings use (no
     # form pages, embeds or redirects: their tables, if any, are left unused).
     "wagtail.contrib.settings",
+    # Her language (SPEC 11): pages and status explanations per locale, translated
+    # by comms staff in the admin (Wagtail's own "Translate" action).
+    "wagtail.contrib.simple_translation",
+    "wagtail.locales",
     "wagtail.sites",
     "cms.apps.StaffOnlyUsersConfig",  # wagtail.users, without her portal account
     "wagtail.snippets",
@@ -68,6 +72,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Her language from her account or this visit's choice, never Accept-Language.
+    "survivor_portal.languages.PortalLanguageMiddleware",
     "django_otp.middleware.OTPMiddleware",
     "survivor_portal.middleware.SessionTimeoutMiddleware",
     "survivor_portal.middleware.AreaAccessMiddleware",
@@ -92,6 +98,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "wagtail.contrib.settings.context_processors.settings",
                 "survivor_portal.context_processors.branding",
+                "survivor_portal.languages.languages",
             ],
         },
     },
@@ -205,6 +212,19 @@ OTP_TOTP_ISSUER = env.str("OTP_TOTP_ISSUER", default="Garden Club staff")
 LANGUAGE_CODE = "en-gb"
 TIME_ZONE = "Europe/London"
 USE_I18N = True
+# Her language (SPEC 11). Adding a language: its code and its name in its own
+# script here, its list in DISCRETION_WORDS_BY_LANGUAGE below, and
+# locale/<code>/LC_MESSAGES/django.po (README, "Her language"). Django knows
+# which languages are written right to left (ur, ar, fa, he...).
+LANGUAGES = [
+    ("en-gb", "English"),
+    ("cy", "Cymraeg"),
+    ("pl", "Polski"),
+    ("ur", "اردو"),
+]
+LOCALE_PATHS = [BASE_DIR / "locale"]
+WAGTAIL_I18N_ENABLED = True
+WAGTAIL_CONTENT_LANGUAGES = LANGUAGES
 USE_TZ = True
 
 STATIC_URL = "/static/"
@@ -298,6 +318,73 @@ DISCRETION_WORDS = env.list(
         "victim",
     ],
 )
+
+# Each language's own discretion list (SPEC 11): a text in that language is
+# checked against it and against DISCRETION_WORDS (English words turn up in any
+# language). Same normalising and matching as the English list. The lists for
+# cy, pl and ur need review by a native speaker before go-live (README).
+DISCRETION_WORDS_BY_LANGUAGE: dict[str, list[str]] = {
+    "cy": env.list(
+        "DISCRETION_WORDS_CY",
+        default=[
+            "camdriniaeth",
+            "cam-drin",
+            "camdrin",
+            "trais",
+            "treisgar",
+            "troseddwr",
+            "rhaglen",
+            "partner",
+            "cymorth",
+            "cefnogaeth",
+            "lloches",
+            "heddlu",
+            "diogelwch",
+            "domestig",
+            "goroeswr",
+            "goroeswraig",
+            "dioddefwr",
+            "dioddefwraig",
+        ],
+    ),
+    "pl": env.list(
+        "DISCRETION_WORDS_PL",
+        default=[
+            "przemoc",
+            "przemocy",
+            "znęcan",
+            "sprawc",
+            "program",
+            "partner",
+            "wsparci",
+            "pomoc",
+            "schronisk",
+            "policj",
+            "bezpieczeństw",
+            "domow",
+            "ofiar",
+            "ocalał",
+        ],
+    ),
+    "ur": env.list(
+        "DISCRETION_WORDS_UR",
+        default=[
+            "تشدد",
+            "زیادتی",
+            "بدسلوکی",
+            "مجرم",
+            "پروگرام",
+            "ساتھی",
+            "مدد",
+            "پناہ گاہ",
+            "پولیس",
+            "حفاظت",
+            "گھریلو",
+            "متاثرہ",
+            "شکار",
+        ],
+    ),
+}
 
 # Wagtail (comms staff only: pages, snippets and site settings).
 WAGTAIL_SITE_NAME = "Garden Club"

@@ -12,8 +12,9 @@ from datetime import UTC, datetime
 from functools import cache
 from typing import Any
 
+from django.conf import settings
 from django.db import connection
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.dateparse import parse_datetime
 
 from contacts.models import User
@@ -55,6 +56,8 @@ RECENT_SESSIONS = 8
 
 @cache
 def _home_sql() -> str:
+    from wagtail.models import Locale
+
     from cms.models import StatusExplanation
 
     def t(model: Any) -> str:
@@ -64,6 +67,7 @@ def _home_sql() -> str:
         return connection.ops.quote_name(model._meta.get_field(field).column)
 
     sv, pt, ps, at, ex = Survivor, Participant, ProgrammeSession, Attendance, StatusExplanation
+    lo = Locale
     # Only quoted table and column names from the models go into the text;
     # every value is a query parameter.
     return (
@@ -75,7 +79,14 @@ def _home_sql() -> str:
         f" e.{c(ex, 'heading')}, e.{c(ex, 'text')}, e.{c(ex, 'more_page')}"
         f" FROM {t(sv)} s"
         f" LEFT JOIN {t(pt)} p ON p.{c(pt, 'id')} = s.{c(sv, 'participant')}"
-        f" LEFT JOIN {t(ex)} e ON e.{c(ex, 'status')} = p.{c(pt, 'status')}"
+        # The explanation in her language where comms staff have translated
+        # it, else the default language's (SPEC 11).
+        f" LEFT JOIN {t(ex)} e ON e.{c(ex, 'id')} = (SELECT e2.{c(ex, 'id')} FROM {t(ex)} e2"
+        f"  JOIN {t(lo)} l ON l.{c(lo, 'id')} = e2.{c(ex, 'locale')}"
+        f"  WHERE e2.{c(ex, 'status')} = p.{c(pt, 'status')}"
+        f"  AND l.{c(lo, 'language_code')} IN (%s, %s)"
+        f"  ORDER BY CASE WHEN l.{c(lo, 'language_code')} = %s THEN 0 ELSE 1 END"
+        "  LIMIT 1)"
         f" WHERE s.{c(sv, 'user')} = %s"
         " UNION ALL"
         " SELECT 1, NULL, recent.mark, recent.starts_at, NULL, NULL, NULL, NULL, NULL, NULL"
@@ -127,7 +138,10 @@ def portal_home(*, user: User, duress: bool = False) -> dict[str, Any]:
     now = timezone.now()
     at = connection.ops.adapt_datetimefield_value(now)
     with connection.cursor() as cursor:
-        cursor.execute(_home_sql(), [at, user.pk, user.pk, at])
+        language = translation.get_language() or settings.LANGUAGE_CODE
+        cursor.execute(
+            _home_sql(), [at, language, settings.LANGUAGE_CODE, language, user.pk, user.pk, at]
+        )
         rows = cursor.fetchall()
     head = next((row for row in rows if row[0] == 0), None)
     if head is None or head[2] is None:  # no record, or not linked to anyone

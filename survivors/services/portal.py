@@ -366,6 +366,28 @@ def safe_contact_update(
     return survivor
 
 
+def survivor_language_set(
+    *, actor: User, survivor: Survivor, language: str, needs_interpreter: bool | None = None
+) -> Survivor:
+    """Her language (SPEC 11), chosen by her or her own worker: a code from
+    settings.LANGUAGES, or "" for not chosen; and whether she would like an
+    interpreter when her worker speaks with her."""
+    if not _may_edit_safe_contact(actor, survivor):
+        raise PortalError("not_allowed")
+    codes = {code.lower(): code for code, _name in settings.LANGUAGES}
+    if language and language.lower() not in codes:
+        raise PortalError("unknown_language")
+    with transaction.atomic():
+        survivor.language = codes.get(language.lower(), "") if language else ""
+        fields = ["language"]
+        if needs_interpreter is not None:
+            survivor.needs_interpreter = bool(needs_interpreter)
+            fields.append("needs_interpreter")
+        survivor.save(update_fields=fields)
+        audit_record(actor=actor, action=AuditAction.SAFE_CONTACT_UPDATE, obj=survivor)
+    return survivor
+
+
 def contact_pause(*, survivor: Survivor, paused: bool, actor: User | None = None) -> Survivor:
     """Pause (or resume) all contact with her: no check-ins, no texts, no calls
     until she resumes. The actor defaults to her own account. Pausing from her

@@ -19,6 +19,7 @@ from contacts.views.common import found, staff_page, staff_read_record
 from survivors.forms import (
     AlertAcknowledgeForm,
     AlertEmailForm,
+    CaseLanguageForm,
     ContactLogForm,
     DisclosureForm,
     SafeContactForm,
@@ -223,19 +224,25 @@ def case_safe_contact(request: HttpRequest, case_id: int) -> HttpResponse:
         form = SafeContactForm(request.POST)
         notes = SafeContactNotesForm(request.POST)
         windows = WindowFormSet(request.POST, prefix="window")
-        if form.is_valid() and windows.is_valid() and notes.is_valid():
+        language = CaseLanguageForm(request.POST)
+        valid = language.is_valid()
+        if form.is_valid() and windows.is_valid() and notes.is_valid() and valid:
             chosen = windows.chosen_windows()
             try:
-                portal_services.safe_contact_update(
-                    actor=request.user,
-                    survivor=survivor,
-                    safe_phone=form.cleaned_data["safe_phone"],
-                    voicemail_safe=form.cleaned_data["voicemail_safe"],
-                    code_word=form.cleaned_data["code_word"],
-                    sms_nudges=form.cleaned_data["sms_nudges"],
-                    windows=chosen,
-                    notes=notes.cleaned_data["notes"],
-                )
+                with transaction.atomic():  # both or neither
+                    portal_services.safe_contact_update(
+                        actor=request.user,
+                        survivor=survivor,
+                        safe_phone=form.cleaned_data["safe_phone"],
+                        voicemail_safe=form.cleaned_data["voicemail_safe"],
+                        code_word=form.cleaned_data["code_word"],
+                        sms_nudges=form.cleaned_data["sms_nudges"],
+                        windows=chosen,
+                        notes=notes.cleaned_data["notes"],
+                    )
+                    portal_services.survivor_language_set(
+                        actor=request.user, survivor=survivor, **language.cleaned_data
+                    )
             except PortalError as error:
                 form.add_error(None, error.message)
             else:
@@ -252,6 +259,9 @@ def case_safe_contact(request: HttpRequest, case_id: int) -> HttpResponse:
             }
         )
         notes = SafeContactNotesForm(initial={"notes": survivor.safe_contact_notes})
+        language = CaseLanguageForm(
+            initial={"language": survivor.language, "needs_interpreter": survivor.needs_interpreter}
+        )
         windows = WindowFormSet(
             initial=[
                 {"weekday": w.weekday, "starts_at": w.starts_at, "ends_at": w.ends_at}
@@ -262,6 +272,12 @@ def case_safe_contact(request: HttpRequest, case_id: int) -> HttpResponse:
     return render(
         request,
         "staff/safe_contact.html",
-        {"survivor": survivor, "form": form, "notes": notes, "windows": windows},
+        {
+            "survivor": survivor,
+            "form": form,
+            "notes": notes,
+            "windows": windows,
+            "language": language,
+        },
         status=status,
     )

@@ -278,3 +278,13 @@ def test_an_undelivered_callback_alerts_her_worker_once(webhook_settings, her) -
     message.refresh_from_db()
     assert message.state == OutboundMessage.State.UNDELIVERED
     assert list(Alert.objects.values_list("kind", flat=True)) == [Alert.Kind.SEND_FAILED]
+
+
+def test_a_reply_typed_with_urdu_digits_counts_as_the_same_digit(
+    webhook_settings, sent_checkin, django_capture_on_commit_callbacks
+) -> None:
+    """SPEC 11: the replies stay 1/2/3 in every language; a phone keyboard in
+    Urdu types ۳ (Extended Arabic-Indic three), which is still an urgent 3."""
+    _send_reply("۳", capture=django_capture_on_commit_callbacks)
+    alert = Alert.objects.get()
+    assert (alert.kind, alert.urgent) == (Alert.Kind.URGENT_REPLY, True)

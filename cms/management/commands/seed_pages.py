@@ -394,9 +394,12 @@ def seed_pages() -> int:
             page.save_revision().publish()
             created += 1
         pages[spec["slug"]] = page
+    default = Locale.get_default()
     for status, (heading, text, slug) in STATUS_EXPLANATIONS.items():
+        # The default language's; comms staff translate them in the editor.
         StatusExplanation.objects.get_or_create(
             status=status,
+            locale=default,
             defaults={"heading": heading, "text": text, "more_page": pages.get(slug)},
         )
     return created

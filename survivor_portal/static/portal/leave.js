@@ -7,7 +7,8 @@
  * - Keyboard: Shift pressed 3 times within 5 seconds (left or right Shift; a
  *   Shift held for a capital letter does not count), or Esc pressed twice
  *   within 1 second (not while typing in a field or inside a dialog). Progress
- *   is announced to screen readers, as in GOV.UK's "Exit this page".
+ *   is announced to screen readers, as in GOV.UK's "Exit this page", in her
+ *   language: the words come from the page (data-* attributes of the link).
  * - A page restored from the back/forward cache is uncloaked on `pageshow`.
  * - Links and form posts inside the portal replace the current history entry,
  *   so a visit leaves at most one entry of this site in the history.
@@ -33,6 +34,14 @@
   function exitUrl() {
     var link = exitLink();
     return link ? link.href : EXIT_PATH;
+  }
+
+  /* Her language's words for an announcement, from the link's data attributes
+     (read each time: a form post can swap in a page in another language). */
+  function words(name, fallback) {
+    var link = exitLink();
+    var text = link ? link.getAttribute("data-" + name) : null;
+    return text || fallback;
   }
 
   function announce(text) {
@@ -68,7 +77,7 @@
     overlay.className = "exit-overlay";
     overlay.setAttribute("role", "alert");
     document.body.appendChild(overlay);
-    overlay.textContent = "Loading.";
+    overlay.textContent = words("leaving", "Loading.");
     window.location.replace(exitUrl());
   }
 
@@ -78,7 +87,7 @@
     shiftCount = 0;
     lights(0);
     if (announceExpiry && had) {
-      announce("Leave this site expired.");
+      announce(words("shift-expired", "Leave this site expired."));
       clearMessageTimer = window.setTimeout(function () { announce(""); }, SHIFT_WINDOW_MS);
     }
   }
@@ -108,8 +117,9 @@
           leave();
           return;
         }
-        announce(shiftCount === 1 ? "Shift, press 2 more times to leave this site."
-                                  : "Shift, press 1 more time to leave this site.");
+        announce(shiftCount === 1
+          ? words("shift-two", "Shift, press 2 more times to leave this site.")
+          : words("shift-one", "Shift, press 1 more time to leave this site."));
         if (shiftTimer) { window.clearTimeout(shiftTimer); }
         shiftTimer = window.setTimeout(function () { resetShift(true); }, SHIFT_WINDOW_MS);
       }
@@ -134,7 +144,7 @@
       return;
     }
     lastEsc = now;
-    announce("Esc, press 1 more time to leave this site.");
+    announce(words("esc-one", "Esc, press 1 more time to leave this site."));
     window.setTimeout(function () {
       if (lastEsc === now) { lastEsc = 0; announce(""); }
     }, ESC_WINDOW_MS);
@@ -168,6 +178,9 @@
   function showDocument(html, url) {
     var doc = new DOMParser().parseFromString(html, "text/html");
     document.title = doc.title;
+    /* The page may be in another language now (the language switch). */
+    document.documentElement.lang = doc.documentElement.lang;
+    document.documentElement.dir = doc.documentElement.dir;
     document.body.className = doc.body.className;
     document.body.innerHTML = doc.body.innerHTML;
     if (url && sameOrigin(url)) { window.history.replaceState(null, "", url); }

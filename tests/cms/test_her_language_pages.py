@@ -1,0 +1,126 @@
+"""Information pages and status explanations per language (SPEC 11, issue 18):
+comms staff translate them in Wagtail; a page without a translation is shown in
+English with a note in her language, never a 404; Welsh and English pages link
+to each other (the language switch on every page)."""
+
+from __future__ import annotations
+
+import pytest
+from django.test import Client
+from wagtail.models import Locale
+
+from cms.models import InformationIndexPage, InformationPage, StatusExplanation
+from programme.services import records
+from survivors.models import Survivor
+
+from ..conftest import sign_in
+
+NOTE_CY = "Dydy’r dudalen hon ddim ar gael yn eich iaith chi eto"
+
+
+def _welsh(client: Client) -> Client:
+    client.post("/language/", {"language": "cy"})
+    return client
+
+
+def _translate(page, code: str, **fields):  # noqa: ANN001, ANN202
+    translated = page.copy_for_translation(
+        Locale.objects.get(language_code=code), copy_parents=True
+    )
+    for name, value in fields.items():
+        setattr(translated, name, value)
+    translated.save_revision().publish()
+    return translated
+
+
+def test_every_language_has_a_wagtail_locale(db) -> None:  # noqa: ANN001
+    assert set(Locale.objects.values_list("language_code", flat=True)) >= {
+        "en-gb",
+        "cy",
+        "pl",
+        "ur",
+    }
+
+
+def test_a_page_without_a_translation_is_english_with_a_note_not_a_404(pages) -> None:  # noqa: ANN001
+    client = _welsh(Client())
+    response = client.get("/pages/helplines/")
+    body = response.content.decode()
+    assert response.status_code == 200
+    assert NOTE_CY in body
+    assert '<div lang="en-gb">' in body  # the English content is marked as English
+    assert "Gadael y wefan hon" in body  # her page around it stays Welsh
+    # In English there is no note.
+    assert (
+        "not available in your language" not in Client().get("/pages/helplines/").content.decode()
+    )
+
+
+def test_a_translated_page_is_shown_in_her_language_at_the_same_address(pages) -> None:  # noqa: ANN001
+    english = InformationPage.objects.get(slug="helplines")
+    # (Not "Llinellau cymorth": "cymorth" is on the Welsh discretion list.)
+    _translate(english, "cy", title="Rhifau ffôn", summary="Rhifau i’w ffonio.")
+    client = _welsh(Client())
+    body = client.get("/pages/helplines/").content.decode()
+    assert "<h1>Rhifau ffôn</h1>" in body
+    assert NOTE_CY not in body
+    # The hub lists it in Welsh, and the untranslated ones in English, marked so.
+    hub = client.get("/pages/").content.decode()
+    assert "Rhifau ffôn" in hub
+    assert 'lang="en-gb">Your phone and browser</a>' in hub
+    assert client.get("/pages/your-phone-and-browser/").status_code == 200
+    # English readers still get the English page.
+    assert f"<h1>{english.title}</h1>" in Client().get("/pages/helplines/").content.decode()
+
+
+def test_a_draft_translation_is_not_shown(pages) -> None:  # noqa: ANN001
+    english = InformationPage.objects.get(slug="helplines")
+    draft = english.copy_for_translation(Locale.objects.get(language_code="cy"), copy_parents=True)
+    draft.title = "Drafft"
+    draft.save_revision()
+    body = _welsh(Client()).get("/pages/helplines/").content.decode()
+    assert "Drafft" not in body and NOTE_CY in body
+
+
+def test_a_welsh_page_title_is_checked_against_the_welsh_list(pages) -> None:  # noqa: ANN001
+    from django.core.exceptions import ValidationError
+
+    english = InformationPage.objects.get(slug="helplines")
+    translated = english.copy_for_translation(
+        Locale.objects.get(language_code="cy"), copy_parents=True
+    )
+    translated.title = "Y rhaglen a chi"
+    with pytest.raises(ValidationError):
+        translated.full_clean()
+
+
+def test_the_status_explanation_is_shown_in_her_language_where_translated(world, pages) -> None:  # noqa: ANN001
+    records.status_change_record(
+        actor=world.programme, participant=world.linked_participant, status="attending", reason=""
+    )
+    english = StatusExplanation.objects.get(status="attending", locale=Locale.get_default())
+    client = sign_in(Client(), world.survivor_a.user)
+    _welsh(client)
+    body = client.get("/").content.decode()
+    assert english.heading in body  # no Welsh yet: the English one
+    welsh = english.copy_for_translation(Locale.objects.get(language_code="cy"))
+    welsh.heading = "Beth mae hyn yn ei olygu"
+    welsh.text = "<p>Mae mynd i sesiynau yn ddechrau, nid addewid.</p>"
+    welsh.save()
+    body = client.get("/").content.decode()
+    assert "Beth mae hyn yn ei olygu" in body and english.heading not in body
+    # An English reader still sees the English explanation.
+    Survivor.objects.filter(pk=world.survivor_b.pk).update(language="en-gb")
+    other = sign_in(Client(), world.survivor_b.user)
+    assert english.heading in other.get("/").content.decode()
+
+
+def test_the_hub_is_the_site_root_in_every_language(pages) -> None:  # noqa: ANN001
+    hub = InformationIndexPage.objects.get(locale=Locale.get_default())
+    _translate(hub, "ur", title="معلومات")
+    body = Client().get("/pages/").content.decode()
+    assert "<h1>Information</h1>" in body
+    client = Client()
+    client.post("/language/", {"language": "ur"})
+    body = client.get("/pages/").content.decode()
+    assert "<h1>معلومات</h1>" in body and 'dir="rtl"' in body
