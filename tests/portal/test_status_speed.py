@@ -280,12 +280,11 @@ def test_her_page_follows_her_language(world, pages) -> None:  # noqa: ANN001
     language is never served in another."""
     _with_history(world, status="attending")
     her = sign_in(Client(), world.survivor_a.user)
-    with translation.override("en-gb"):
-        english = _without_csrf(her.get("/").content.decode())
-    with translation.override("cy"):
-        welsh = _without_csrf(her.get("/").content.decode())
-    with translation.override("en-gb"):
-        again = _without_csrf(her.get("/").content.decode())
+    english = _without_csrf(her.get("/").content.decode())
+    her.post("/language/", {"language": "cy"})  # her choice, stored on her account
+    welsh = _without_csrf(her.get("/").content.decode())
+    her.post("/language/", {"language": "en-gb"})
+    again = _without_csrf(her.get("/").content.decode())
     month = timezone.localtime().strftime("%B")
     assert f"Since {timezone.localtime():%-d %B %Y}" in english
     with translation.override("cy"):

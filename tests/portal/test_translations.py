@@ -19,7 +19,7 @@ ROOT = Path(__file__).resolve().parents[2]
 SHIPPED = [code for code, _name in settings.LANGUAGES if code != settings.LANGUAGE_CODE]
 # Everything that renders or says something to her (staff-only modules stay English
 # and carry no marks, so they add nothing to the catalogue).
-SOURCES = ("survivor_portal", "contacts", "cms", "templates")
+SOURCES = ("survivor_portal", "contacts", "programme", "survivors", "checkins", "cms", "templates")
 
 
 ESCAPES = {"n": "\n", "t": "\t", '"': '"', "\\": "\\"}
