@@ -31,9 +31,6 @@ from pathlib import Path
 from urllib.error import HTTPError
 from urllib.parse import urlencode
 
-from checkins.services import checkins as checkins_services
-from checkins.services import outbox
-
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 VENV = ROOT / ".venv" / "bin"
@@ -183,6 +180,8 @@ def seed(prefix: str, count: int, *, plans: bool = False) -> list[str]:
     from django.contrib.auth.models import Group
     from django.utils import timezone
 
+    from checkins.services import checkins as checkins_services
+    from checkins.services import outbox
     from contacts import roles
     from contacts.encryption import phone_hash
     from contacts.models import User
