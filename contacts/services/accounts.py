@@ -19,7 +19,7 @@ from django.utils import timezone
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from contacts.errors import AccountError
-from contacts.models import AuditAction, User
+from contacts.models import AuditAction, BackupCodeDevice, User
 from contacts.roles import staff_roles_check
 from contacts.services.audit import audit_record
 
@@ -133,6 +133,7 @@ def staff_totp_reset(*, actor: User, user: User) -> None:
         raise AccountError("not_staff")
     with transaction.atomic():
         TOTPDevice.objects.filter(user=user).delete()
+        BackupCodeDevice.objects.filter(user=user).delete()
         _delete_sessions(user)
         audit_record(actor=actor, action=AuditAction.STAFF_TOTP_RESET, obj=user)
 

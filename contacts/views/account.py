@@ -22,8 +22,10 @@ from django_otp import login as otp_login
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from contacts import policy
-from contacts.forms import StaffLoginForm, TokenForm
+from contacts.forms import BackupCodeForm, StaffLoginForm, TokenForm
 from contacts.models import AuditAction
+from contacts.selectors import staff as staff_selectors
+from contacts.services import backup_codes
 from contacts.services.accounts import staff_password_change
 from contacts.services.audit import audit_record
 from contacts.views.common import staff_page
@@ -84,9 +86,30 @@ def otp_verify(request: HttpRequest) -> HttpResponse:
     devices = list(TOTPDevice.objects.devices_for_user(request.user, confirmed=True))
     if not devices:
         return HttpResponseRedirect(reverse("staff-otp-setup"))
-    form = TokenForm(request.POST or None)
+    using_backup = "backup_code" in request.POST
+    form = TokenForm(request.POST if request.method == "POST" and not using_backup else None)
+    backup_form = BackupCodeForm(request.POST if using_backup else None)
     error = ""
-    if request.method == "POST" and form.is_valid():
+    if request.method == "POST" and using_backup:
+        if backup_form.is_valid():
+            device = backup_codes.backup_code_verify(
+                user=request.user, code=backup_form.cleaned_data["backup_code"]
+            )
+            if device is not None:
+                otp_login(request, device)
+                _rotate_session_key(request)
+                left = device.remaining()
+                messages.warning(
+                    request,
+                    f"You signed in with a backup code. {left} unused code"
+                    f"{'' if left == 1 else 's'} left: make a new set under "
+                    "Sign-in and security if you are running low.",
+                )
+                return HttpResponseRedirect(_next_url(request))
+            error = (
+                "That backup code did not work. Each code works once; wait a moment and try again."
+            )
+    elif request.method == "POST" and form.is_valid():
         token = form.cleaned_data["token"].strip()
         for device in devices:
             if device.verify_token(token):
@@ -96,7 +119,15 @@ def otp_verify(request: HttpRequest) -> HttpResponse:
                 return HttpResponseRedirect(_next_url(request))
         error = "That code did not work. Wait for a new code and try again."
     return render(
-        request, "staff/otp_verify.html", {"form": form, "error": error, "next": _next_url(request)}
+        request,
+        "staff/otp_verify.html",
+        {
+            "form": form,
+            "backup_form": backup_form,
+            "using_backup": using_backup,
+            "error": error,
+            "next": _next_url(request),
+        },
     )
 
 
@@ -173,4 +204,22 @@ def password_change(request: HttpRequest) -> HttpResponse:
         "staff/password_change.html",
         {"form": form, "required": request.user.must_change_password},
         status=400 if form.errors else 200,
+    )
+
+
+@staff_page(policy.is_staff_member)
+@require_http_methods(["GET", "POST"])
+def security(request: HttpRequest) -> HttpResponse:
+    """Her backup codes: how many are left, when any were used, and a new set
+    (shown once, on this response only; never cached)."""
+    if request.method == "POST":
+        codes = backup_codes.backup_codes_generate(actor=request.user)
+        messages.success(
+            request, "New backup codes made. Your old codes, if you had any, no longer work."
+        )
+        return render(request, "staff/backup_codes.html", {"codes": codes})
+    return render(
+        request,
+        "staff/security.html",
+        {"backup": staff_selectors.backup_code_status(user=request.user)},
     )
