@@ -116,6 +116,26 @@ def _delete_sessions(user: User) -> int:
     return ended
 
 
+def own_session_end(*, actor: User, token: str) -> bool:
+    """End one of ``actor``'s own sessions, named by its token (never its key).
+    False if no live session of hers has that token."""
+    from importlib import import_module
+
+    from django.conf import settings
+
+    from contacts.sessions import live_sessions_of, session_token
+
+    engine = import_module(settings.SESSION_ENGINE)
+    for key, _data in live_sessions_of(actor.pk):
+        if session_token(key) == token:
+            with transaction.atomic():
+                engine.SessionStore(session_key=key).delete()
+                audit_record(actor=actor, action=AuditAction.STAFF_SESSION_END, obj=actor)
+            logger.info("user %s ended one of their sessions", actor.pk)
+            return True
+    return False
+
+
 def user_sessions_revoke(*, actor: User, user: User) -> int:
     """Sign ``user`` out everywhere at once. Returns how many sessions ended."""
     with transaction.atomic():

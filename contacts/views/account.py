@@ -25,9 +25,10 @@ from contacts import policy
 from contacts.forms import BackupCodeForm, StaffLoginForm, TokenForm
 from contacts.models import AuditAction
 from contacts.selectors import staff as staff_selectors
-from contacts.services import backup_codes
+from contacts.services import accounts, backup_codes
 from contacts.services.accounts import staff_password_change
 from contacts.services.audit import audit_record
+from contacts.sessions import DEVICE_KEY, device_label, own_sessions
 from contacts.views.common import staff_page
 
 
@@ -54,6 +55,7 @@ def staff_login(request: HttpRequest) -> HttpResponse:
             )
             if user is not None and policy.is_staff_member(user):
                 login(request, user)
+                request.session[DEVICE_KEY] = device_label(request.headers.get("User-Agent", ""))
                 audit_record(actor=user, action=AuditAction.STAFF_SIGN_IN)
                 has_device = any(True for _ in devices_for_user(user, confirmed=True))
                 target = "staff-otp-verify" if has_device else "staff-otp-setup"
@@ -210,8 +212,16 @@ def password_change(request: HttpRequest) -> HttpResponse:
 @staff_page(policy.is_staff_member)
 @require_http_methods(["GET", "POST"])
 def security(request: HttpRequest) -> HttpResponse:
-    """Her backup codes: how many are left, when any were used, and a new set
-    (shown once, on this response only; never cached)."""
+    """Her backup codes (how many are left, when any were used, a new set shown
+    once on this response only) and her signed-in sessions, any of which she
+    can end."""
+    if request.method == "POST" and "end_session" in request.POST:
+        token = request.POST.get("end_session", "")
+        if accounts.own_session_end(actor=request.user, token=token):
+            messages.success(request, "That session has been signed out.")
+        else:
+            messages.error(request, "That session had already ended.")
+        return HttpResponseRedirect(reverse("staff-security"))
     if request.method == "POST":
         codes = backup_codes.backup_codes_generate(actor=request.user)
         messages.success(
@@ -221,5 +231,10 @@ def security(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "staff/security.html",
-        {"backup": staff_selectors.backup_code_status(user=request.user)},
+        {
+            "backup": staff_selectors.backup_code_status(user=request.user),
+            "sessions": own_sessions(
+                user_id=request.user.pk, current_key=request.session.session_key
+            ),
+        },
     )

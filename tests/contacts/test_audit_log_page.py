@@ -45,6 +45,6 @@ def test_csv_export_neutralises_formulas_and_is_audited(world) -> None:
     rows = list(csv.reader(io.StringIO(b"".join(response.streaming_content).decode())))
     assert rows[0] == ["when", "who", "what", "action", "object", "case"]
     assert rows[1][1] == "'=HYPERLINK(1)"
-    assert rows[1][2] == "Staff alert-email choice saved (user %d)" % sly.pk
+    assert rows[1][2] == f"Staff alert-email choice saved (user {sly.pk})"
     assert AuditEvent.objects.filter(action=AuditAction.AUDIT_EXPORT, actor=world.manager).exists()
     assert client.get("/staff/audit/export.csv?date_from=x").status_code == 400
