@@ -46,7 +46,7 @@ def test_a_worker_makes_backup_codes_and_signs_in_with_one(site: str, open_brows
     expect(page.locator("#backup-remaining")).to_contain_text("10 of your backup codes are unused")
 
     # 2. Next morning her phone is flat: password, then a backup code.
-    page.get_by_role("button", name="Sign out").click()
+    page.get_by_role("button", name="Sign out", exact=True).click()
     page.goto(site + "/staff/caseload/")
     page.get_by_label("Username").fill("worker-bea")
     page.get_by_label("Password").fill("correct-horse-battery")
