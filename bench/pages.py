@@ -5,6 +5,13 @@ first role the matrix allows). Budgets: her status page <= 4 queries and
 the caseload dashboard <= 10 (bench/staff_dashboard.py at 60 cases and 2,000
 alerts); every other page <= 25 queries, a guard against an N+1 creeping in.
 
+Then the staff lists at a national service's size (issue 15; ``tests/scale.py``:
+10,000 participants, 10,000 survivors, 200 staff, 100,000 audit events, 5,000
+disclosures, 2,000 urgent alerts): every list page, bare and with its search,
+filters, sort and a later page, <= 12 queries and <= 100 KB of HTML, and the
+same number of queries as on the small world (the count does not grow with
+the data).
+
 Run: .venv/bin/python bench/pages.py
 """
 
@@ -16,6 +23,8 @@ from common import fail_if_any_failed, result
 from staff_setup import with_test_database
 
 BUDGETS = {"": 4, "staff/caseload/": 10}
+LIST_QUERY_BUDGET = 12
+LIST_BYTES_BUDGET = 100_000
 DEFAULT_BUDGET = 25
 ROLES = ("survivor_a", "anonymous", "wss_a", "programme", "manager")
 
@@ -47,6 +56,8 @@ def run() -> bool:
         clients[role].get(path)  # warm: sessions and caches as for a person mid-visit
         with CaptureQueriesContext(connection) as queries:
             response = clients[role].get(path)
+            # A streamed download runs its queries as it is read.
+            body = b"".join(response.streaming_content) if response.streaming else response.content
         if response.status_code != 200:
             continue
         budget = BUDGETS.get(route, DEFAULT_BUDGET)
@@ -54,9 +65,85 @@ def run() -> bool:
         rows.append(
             result(f"page {path} ({role}): SQL queries", count, f"<= {budget}", count <= budget)
         )
-        rows.append(result(f"page {path} ({role}): HTML bytes", len(response.content)))
+        rows.append(result(f"page {path} ({role}): HTML bytes", len(body)))
+    rows += _list_pages_at_scale(world)
     fail_if_any_failed(rows)
     return True
+
+
+def _list_pages_at_scale(world) -> list[dict]:  # noqa: ANN001 - tests.conftest.World
+    import time
+
+    from django.db import connection
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext
+
+    from contacts import roles
+    from programme.models import ProgrammeGroup
+    from tests.conftest import sign_in
+    from tests.factories import staff_user
+    from tests.scale import LARGE, LIST_PAGES, Scale, populate
+
+    duty = staff_user(roles.WSS_WORKER, username="bench-duty", is_duty_worker=True)
+    clients = {
+        "programme": sign_in(Client(), world.programme),
+        "manager": sign_in(Client(), world.manager),
+        "duty": sign_in(Client(), duty),
+    }
+
+    def measure(role: str, url: str) -> tuple[int, int]:
+        clients[role].get(url)  # warm
+        with CaptureQueriesContext(connection) as queries:
+            response = clients[role].get(url)
+        assert response.status_code == 200, (url, response.status_code)
+        return len(queries), len(response.content)
+
+    def urls() -> list[tuple[str, str, str]]:
+        """(role, URL, name): each list bare and with its query; a group's
+        sessions on the group with the most sessions."""
+        group = ProgrammeGroup.objects.filter(name__endswith=" group 0").order_by("pk").last()
+        found = []
+        for role, path, query in LIST_PAGES:
+            bare = path.format(group=group.pk)
+            name = path.replace("{group}", "<id>")
+            found += [(role, bare, name), (role, f"{bare}?{query}", f"{name}?{query}")]
+        return found
+
+    # The small service first (a few rows each, one group with sessions).
+    populate(
+        Scale(
+            participants=5,
+            survivors=5,
+            staff=2,
+            audit_events=5,
+            disclosures=5,
+            groups=1,
+            sessions_per_group=3,
+            urgent_alerts=2,
+        ),
+        tag="small",
+    )
+    small = [measure(role, url)[0] for role, url, _ in urls()]
+    started = time.monotonic()
+    populate(LARGE, tag="large")
+    rows = [result("large data set: seconds to build", round(time.monotonic() - started, 1))]
+    for (role, url, name), before in zip(urls(), small, strict=True):
+        queries, size = measure(role, url)
+        rows += [
+            result(
+                f"large: {name} ({role}): SQL queries",
+                queries,
+                f"<= {LIST_QUERY_BUDGET}, == small world's {before}",
+                queries <= LIST_QUERY_BUDGET and queries == before,
+            ),
+            result(
+                f"large: {name} ({role}): HTML bytes",
+                size,
+                f"<= {LIST_BYTES_BUDGET}",
+                size <= LIST_BYTES_BUDGET,
+            ),
+        ]
+    return rows
 
 
 if __name__ == "__main__":

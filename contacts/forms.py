@@ -8,6 +8,16 @@ from contacts.models import User
 DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
+class BackupCodeForm(forms.Form):
+    backup_code = forms.RegexField(
+        regex=r"^[\sA-Za-z2-7-]{16,40}$",
+        max_length=40,
+        label="Backup code",
+        error_messages={"invalid": "Enter one of your backup codes, e.g. abcd-efgh-ijkl-mnop."},
+        widget=forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false"}),
+    )
+
+
 class StaffLoginForm(forms.Form):
     username = forms.CharField(max_length=150)
     password = forms.CharField(max_length=200, strip=False, widget=forms.PasswordInput)
@@ -70,9 +80,9 @@ class AuditFilterForm(forms.Form):
     date_from = forms.DateField(required=False, widget=DATE_INPUT, label="From")
     date_to = forms.DateField(required=False, widget=DATE_INPUT, label="To")
 
-    def __init__(self, *args: Any, actions: list[str], **kwargs: Any) -> None:
+    def __init__(self, *args: Any, actions: list[tuple[str, str]], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["action"].choices = [("", "Any action"), *((a, a) for a in actions)]
+        self.fields["action"].choices = [("", "Any action"), *actions]
 
     def clean(self) -> dict[str, Any]:
         data = super().clean()

@@ -13,6 +13,7 @@ urlpatterns = [
     path("otp/verify/", account.otp_verify, name="staff-otp-verify"),
     path("otp/setup/", account.otp_setup, name="staff-otp-setup"),
     path("password/", account.password_change, name="staff-password-change"),
+    path("security/", account.security, name="staff-security"),
     path("people/", people.staff_list, name="staff-people"),
     path("people/new/", people.staff_create, name="staff-person-create"),
     path("people/<int:user_id>/", people.staff_edit, name="staff-person"),
@@ -24,4 +25,5 @@ urlpatterns = [
     ),
     path("people/<int:user_id>/password/", people.staff_password, name="staff-person-password"),
     path("audit/", people.audit_log, name="staff-audit"),
+    path("audit/export.csv", people.audit_log_csv, name="staff-audit-csv"),
 ]

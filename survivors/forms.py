@@ -101,11 +101,28 @@ class AllocateForm(forms.Form):
 
 
 class LinkParticipantForm(forms.Form):
+    """Link her case to a participant: by his reference as the manager types it
+    (one text box, not a list of every participant), or by id."""
+
+    reference = forms.CharField(
+        max_length=32, required=False, label="Participant reference (blank: not linked)"
+    )
     participant = ParticipantChoiceField(
         queryset=Participant.objects.order_by("reference"),
         required=False,
         empty_label="Not linked",
+        widget=forms.HiddenInput,
     )
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        reference = (data.get("reference") or "").strip()
+        if reference:
+            participant = Participant.objects.filter(reference__iexact=reference).first()
+            if participant is None:
+                raise forms.ValidationError(f"No participant has the reference {reference}.")
+            data["participant"] = participant
+        return data
 
 
 class AlertEmailForm(forms.Form):

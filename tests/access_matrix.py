@@ -71,6 +71,43 @@ class Entry:
     example: str | None = None  # a concrete path, where the pattern is a regex
     logs_out: bool = False
     data: dict[str, str] = field(default_factory=dict)
+    # Query strings the page also answers (search, filters, sort, page): each is
+    # asked of every role too and must get the same answer as the bare page.
+    queries: tuple[str, ...] = ()
+
+
+# The lists' query strings (issue 15): a search, each filter, each sort order,
+# a page past the end and nonsense; none may change who gets what.
+PROGRAMME_LIST_QUERIES = (
+    "q=7001",
+    "q=Canary&status=attending&sort=-status",
+    "sort=group&page=2",
+    "page=999",
+    "status=nonsense&group=abc&sort=bogus&page=x",
+)
+GROUP_QUERIES = ("q=Thursday", "sort=-size&page=2", "sort=bogus&page=-1")
+SESSION_QUERIES = (
+    "date_from=2026-01-01&date_to=2026-12-31&sort=date",
+    "date_from=2026-12-31&date_to=2026-01-01",
+)
+ALLOCATION_QUERIES = (
+    "case=1",
+    "worker=1&allocation=unlinked&sort=-worker",
+    "allocation=none&page=3",
+    "case=abc&worker=x",
+)
+DISCLOSURE_QUERIES = (
+    "case=1&basis=consent",
+    "date_from=2026-01-01&date_to=2026-12-31&sort=case",
+    "date_from=x&page=0",
+)
+STAFF_QUERIES = ("q=worker&role=WSS+worker&active=true&sort=-last_sign_in", "role=nonsense&page=9")
+AUDIT_QUERIES = (
+    "action=thread.view&case=1",
+    "date_from=2026-01-01&date_to=2025-01-01",
+    "actor=x&page=2",
+)
+DUTY_QUERIES = ("kind=duress&case=1&page=2", "kind=nonsense")
 
 
 # Exact patterns, as Django's resolver spells their full route.
@@ -100,16 +137,19 @@ TABLE: dict[str, Entry] = {
     "staff/otp/setup/": Entry(row(OTP, anonymous=NO, survivor_a=NO, survivor_b=NO, no_otp=OK)),
     # Change my password (issue 12 item 5): any staff member, after TOTP.
     "staff/password/": Entry(STAFF_ANY),
-    "staff/groups/": Entry(PROGRAMME_READ),
-    "staff/groups/<int:group_id>/": Entry(PROGRAMME_READ),
-    "staff/participants/": Entry(PROGRAMME_READ),
+    # Her own backup codes and sign-in (issue 15): any staff member, after TOTP.
+    "staff/security/": Entry(STAFF_ANY),
+    "staff/groups/": Entry(PROGRAMME_READ, queries=GROUP_QUERIES),
+    "staff/groups/<int:group_id>/": Entry(PROGRAMME_READ, queries=SESSION_QUERIES),
+    "staff/participants/": Entry(PROGRAMME_READ, queries=PROGRAMME_LIST_QUERIES),
     "staff/participants/<int:participant_id>/": Entry(PROGRAMME_READ),
     "staff/participants/<int:participant_id>/status/": Entry(PROGRAMME_WRITE, method="POST"),
     "staff/participants/<int:participant_id>/concerns/": Entry(PROGRAMME_WRITE, method="POST"),
     "staff/caseload/": Entry(WSS_ANY),
     "staff/cases/<int:case_id>/": Entry(WSS_OWN),
-    "staff/allocations/": Entry(MANAGER),
-    "staff/allocations/<int:case_id>/": Entry(MANAGER, method="POST"),
+    "staff/allocations/": Entry(MANAGER, queries=ALLOCATION_QUERIES),
+    # One case's allocation page (issue 15): one worker list, the link by reference.
+    "staff/allocations/<int:case_id>/": Entry(MANAGER),
     # --- Staff side (issue 4) ---
     # Programme side: programme workers record; managers read.
     "staff/groups/new/": Entry(PROGRAMME_WRITE),
@@ -127,7 +167,7 @@ TABLE: dict[str, Entry] = {
     "staff/cases/<int:case_id>/unlock/": Entry(WSS_OWN, method="POST"),
     "staff/alerts/<int:alert_id>/": Entry(WSS_OWN),
     # Designated duty workers only (none among the matrix roles; tests/survivors covers one).
-    "staff/duty/": Entry(row(NO, no_otp=OTP)),
+    "staff/duty/": Entry(row(NO, no_otp=OTP), queries=DUTY_QUERIES),
     "staff/account/": Entry(STAFF_ANY),
     # Service manager.
     "staff/allocations/new/": Entry(MANAGER),
@@ -135,14 +175,15 @@ TABLE: dict[str, Entry] = {
     "staff/allocations/<int:case_id>/code/": Entry(MANAGER, method="POST"),
     "staff/allocations/<int:case_id>/unlock/": Entry(MANAGER, method="POST"),
     "staff/allocations/<int:case_id>/sessions/": Entry(MANAGER, method="POST"),
-    "staff/people/": Entry(MANAGER),
+    "staff/people/": Entry(MANAGER, queries=STAFF_QUERIES),
     "staff/people/new/": Entry(MANAGER),
     "staff/people/<int:user_id>/": Entry(MANAGER),
     "staff/people/<int:user_id>/sessions/": Entry(MANAGER, method="POST"),
     "staff/people/<int:user_id>/authenticator/": Entry(MANAGER, method="POST"),
     "staff/people/<int:user_id>/password/": Entry(MANAGER, method="POST"),
-    "staff/audit/": Entry(MANAGER),
-    "staff/disclosures/": Entry(MANAGER),
+    "staff/audit/": Entry(MANAGER, queries=AUDIT_QUERIES),
+    "staff/audit/export.csv": Entry(MANAGER, queries=AUDIT_QUERIES),
+    "staff/disclosures/": Entry(MANAGER, queries=DISCLOSURE_QUERIES),
     "staff/reports/": Entry(MANAGER),
     "staff/reports/monthly.csv": Entry(MANAGER),
     # --- Check-ins and SMS (issue 5) ---

@@ -77,6 +77,17 @@ def test_every_role_gets_the_expected_answer_on_every_url(world, role: str) -> N
             leaks += [f"{path}: {hit}" for hit in matrix.canary_hits(response, CANARIES)]
         if entry.logs_out:
             client = client_for(role, world)
+        # The same page with its search, filter, sort and page parameters.
+        for query in entry.queries:
+            response = client.generic(entry.method, f"{path}?{query}")
+            got = matrix.classify(response)
+            checked += 1
+            if got != expected:
+                failures.append(f"{role:<11} {path}?{query}: expected {expected}, got {got}")
+            if role in matrix.PERPETRATOR_SIDE:
+                leaks += [
+                    f"{path}?{query}: {hit}" for hit in matrix.canary_hits(response, CANARIES)
+                ]
     delegated = 0
     for prefix, door in matrix.FRONT_DOORS.items():
         if matrix.PREFIX_TABLE[prefix].expected[role] == matrix.DELEGATED:
@@ -94,7 +105,9 @@ def test_every_role_gets_the_expected_answer_on_every_url(world, role: str) -> N
     assert leaks == []
     # Every route this role has an answer for was asked, and every front door.
     listed = sum(
-        1 for route in routes if matrix.entry_for(route).expected[role] != matrix.DELEGATED
+        1 + len(matrix.entry_for(route).queries)
+        for route in routes
+        if matrix.entry_for(route).expected[role] != matrix.DELEGATED
     )
     assert checked == listed + delegated
 

@@ -6,10 +6,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.db.models import Prefetch, QuerySet
+import django_filters
+from django.db.models import Prefetch, Q, QuerySet
+from django.http import QueryDict
 
 from contacts import roles
 from contacts.models import User
+from contacts.selectors.listing import ListPage, StaffFilterSet, list_page
 
 
 def staff_accounts() -> QuerySet[User]:
@@ -20,6 +23,45 @@ def staff_accounts() -> QuerySet[User]:
         .prefetch_related(Prefetch("groups", queryset=Group.objects.order_by("name")))
         .order_by("username")
     )
+
+
+class StaffAccountFilter(StaffFilterSet):
+    q = django_filters.CharFilter(method="search", label="Name or username")
+    role = django_filters.ChoiceFilter(
+        field_name="groups__name",
+        choices=[(name, name) for name in roles.ALL_ROLES],
+        empty_label="Any role",
+    )
+    active = django_filters.ChoiceFilter(
+        field_name="is_active",
+        choices=[("true", "Active"), ("false", "Closed")],
+        empty_label="Active or closed",
+        method="by_active",
+    )
+    sort = django_filters.OrderingFilter(
+        fields=(("username", "username"), ("last_login", "last_sign_in")),
+        field_labels={"username": "Username", "last_login": "Last sign-in"},
+        label="Sort by",
+        empty_label="Username",
+    )
+
+    class Meta:
+        model = User
+        fields: list[str] = []
+
+    def search(self, queryset: QuerySet[User], name: str, value: str) -> QuerySet[User]:
+        return queryset.filter(
+            Q(username__icontains=value)
+            | Q(first_name__icontains=value)
+            | Q(last_name__icontains=value)
+        )
+
+    def by_active(self, queryset: QuerySet[User], name: str, value: str) -> QuerySet[User]:
+        return queryset.filter(is_active=value == "true")
+
+
+def staff_accounts_page(*, params: QueryDict) -> ListPage:
+    return list_page(StaffAccountFilter, staff_accounts().order_by("username", "pk"), params)
 
 
 def staff_account(*, user_id: int) -> User | None:
@@ -71,3 +113,28 @@ def role_rule_violations() -> list[RoleViolation]:
         username = user.username if user.kind == User.Kind.STAFF else ""
         found.extend(RoleViolation(user.pk, username, p) for p in problems)
     return found
+
+
+@dataclass(frozen=True)
+class BackupCodeStatus:
+    has_set: bool
+    remaining: int
+    made_at: object | None
+    uses: list[object]  # when each used code was used, newest first
+
+
+def backup_code_status(*, user: User) -> BackupCodeStatus:
+    """How many of her backup codes are left, and when any were used (she sees
+    a use she did not make)."""
+    from contacts.models import BackupCodeDevice
+
+    device = BackupCodeDevice.objects.filter(user=user).first()
+    if device is None:
+        return BackupCodeStatus(False, 0, None, [])
+    used_times = list(
+        device.codes.filter(used_at__isnull=False)
+        .order_by("-used_at")
+        .values_list("used_at", flat=True)
+    )
+    total = device.codes.count()
+    return BackupCodeStatus(True, total - len(used_times), device.created_at, used_times)

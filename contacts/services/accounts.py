@@ -19,7 +19,7 @@ from django.utils import timezone
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from contacts.errors import AccountError
-from contacts.models import AuditAction, User
+from contacts.models import AuditAction, BackupCodeDevice, User
 from contacts.roles import staff_roles_check
 from contacts.services.audit import audit_record
 
@@ -116,6 +116,26 @@ def _delete_sessions(user: User) -> int:
     return ended
 
 
+def own_session_end(*, actor: User, token: str) -> bool:
+    """End one of ``actor``'s own sessions, named by its token (never its key).
+    False if no live session of hers has that token."""
+    from importlib import import_module
+
+    from django.conf import settings
+
+    from contacts.sessions import live_sessions_of, session_token
+
+    engine = import_module(settings.SESSION_ENGINE)
+    for key, _data in live_sessions_of(actor.pk):
+        if session_token(key) == token:
+            with transaction.atomic():
+                engine.SessionStore(session_key=key).delete()
+                audit_record(actor=actor, action=AuditAction.STAFF_SESSION_END, obj=actor)
+            logger.info("user %s ended one of their sessions", actor.pk)
+            return True
+    return False
+
+
 def user_sessions_revoke(*, actor: User, user: User) -> int:
     """Sign ``user`` out everywhere at once. Returns how many sessions ended."""
     with transaction.atomic():
@@ -133,6 +153,7 @@ def staff_totp_reset(*, actor: User, user: User) -> None:
         raise AccountError("not_staff")
     with transaction.atomic():
         TOTPDevice.objects.filter(user=user).delete()
+        BackupCodeDevice.objects.filter(user=user).delete()
         _delete_sessions(user)
         audit_record(actor=actor, action=AuditAction.STAFF_TOTP_RESET, obj=user)
 

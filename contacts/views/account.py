@@ -22,10 +22,13 @@ from django_otp import login as otp_login
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from contacts import policy
-from contacts.forms import StaffLoginForm, TokenForm
+from contacts.forms import BackupCodeForm, StaffLoginForm, TokenForm
 from contacts.models import AuditAction
+from contacts.selectors import staff as staff_selectors
+from contacts.services import accounts, backup_codes
 from contacts.services.accounts import staff_password_change
 from contacts.services.audit import audit_record
+from contacts.sessions import DEVICE_KEY, device_label, own_sessions
 from contacts.views.common import staff_page
 
 
@@ -52,6 +55,7 @@ def staff_login(request: HttpRequest) -> HttpResponse:
             )
             if user is not None and policy.is_staff_member(user):
                 login(request, user)
+                request.session[DEVICE_KEY] = device_label(request.headers.get("User-Agent", ""))
                 audit_record(actor=user, action=AuditAction.STAFF_SIGN_IN)
                 has_device = any(True for _ in devices_for_user(user, confirmed=True))
                 target = "staff-otp-verify" if has_device else "staff-otp-setup"
@@ -84,9 +88,30 @@ def otp_verify(request: HttpRequest) -> HttpResponse:
     devices = list(TOTPDevice.objects.devices_for_user(request.user, confirmed=True))
     if not devices:
         return HttpResponseRedirect(reverse("staff-otp-setup"))
-    form = TokenForm(request.POST or None)
+    using_backup = "backup_code" in request.POST
+    form = TokenForm(request.POST if request.method == "POST" and not using_backup else None)
+    backup_form = BackupCodeForm(request.POST if using_backup else None)
     error = ""
-    if request.method == "POST" and form.is_valid():
+    if request.method == "POST" and using_backup:
+        if backup_form.is_valid():
+            device = backup_codes.backup_code_verify(
+                user=request.user, code=backup_form.cleaned_data["backup_code"]
+            )
+            if device is not None:
+                otp_login(request, device)
+                _rotate_session_key(request)
+                left = device.remaining()
+                messages.warning(
+                    request,
+                    f"You signed in with a backup code. {left} unused code"
+                    f"{'' if left == 1 else 's'} left: make a new set under "
+                    "Sign-in and security if you are running low.",
+                )
+                return HttpResponseRedirect(_next_url(request))
+            error = (
+                "That backup code did not work. Each code works once; wait a moment and try again."
+            )
+    elif request.method == "POST" and form.is_valid():
         token = form.cleaned_data["token"].strip()
         for device in devices:
             if device.verify_token(token):
@@ -96,7 +121,15 @@ def otp_verify(request: HttpRequest) -> HttpResponse:
                 return HttpResponseRedirect(_next_url(request))
         error = "That code did not work. Wait for a new code and try again."
     return render(
-        request, "staff/otp_verify.html", {"form": form, "error": error, "next": _next_url(request)}
+        request,
+        "staff/otp_verify.html",
+        {
+            "form": form,
+            "backup_form": backup_form,
+            "using_backup": using_backup,
+            "error": error,
+            "next": _next_url(request),
+        },
     )
 
 
@@ -173,4 +206,35 @@ def password_change(request: HttpRequest) -> HttpResponse:
         "staff/password_change.html",
         {"form": form, "required": request.user.must_change_password},
         status=400 if form.errors else 200,
+    )
+
+
+@staff_page(policy.is_staff_member)
+@require_http_methods(["GET", "POST"])
+def security(request: HttpRequest) -> HttpResponse:
+    """Her backup codes (how many are left, when any were used, a new set shown
+    once on this response only) and her signed-in sessions, any of which she
+    can end."""
+    if request.method == "POST" and "end_session" in request.POST:
+        token = request.POST.get("end_session", "")
+        if accounts.own_session_end(actor=request.user, token=token):
+            messages.success(request, "That session has been signed out.")
+        else:
+            messages.error(request, "That session had already ended.")
+        return HttpResponseRedirect(reverse("staff-security"))
+    if request.method == "POST":
+        codes = backup_codes.backup_codes_generate(actor=request.user)
+        messages.success(
+            request, "New backup codes made. Your old codes, if you had any, no longer work."
+        )
+        return render(request, "staff/backup_codes.html", {"codes": codes})
+    return render(
+        request,
+        "staff/security.html",
+        {
+            "backup": staff_selectors.backup_code_status(user=request.user),
+            "sessions": own_sessions(
+                user_id=request.user.pk, current_key=request.session.session_key
+            ),
+        },
     )

@@ -1,4 +1,5 @@
-"""The staff home page: links to what this person's roles allow."""
+"""The staff home page: a welcome; the menu on every staff page (the
+``staff_menu`` template tag) lists what this person's roles allow."""
 
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
@@ -9,15 +10,4 @@ from contacts.views.common import staff_page
 
 @staff_page(policy.is_staff_member)
 def staff_home(request: HttpRequest) -> HttpResponse:
-    user = request.user
-    return render(
-        request,
-        "staff/home.html",
-        {
-            "is_wss": policy.is_wss_worker(user),
-            "is_duty": policy.is_duty_worker(user),
-            "is_programme": policy.is_programme_worker(user),
-            "is_manager": policy.is_manager(user),
-            "is_comms": policy.is_comms(user),
-        },
-    )
+    return render(request, "staff/home.html")

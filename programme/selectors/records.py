@@ -4,8 +4,6 @@ Service."""
 
 from __future__ import annotations
 
-from django.db.models import Count, QuerySet
-
 from programme.models import (
     Attendance,
     Participant,
@@ -56,16 +54,11 @@ def participant_record(*, participant_id: int) -> dict[str, object] | None:
     }
 
 
-def groups_list() -> QuerySet[ProgrammeGroup]:
-    return ProgrammeGroup.objects.annotate(participant_count=Count("participants"))
-
-
 def group_detail(*, group_id: int) -> dict[str, object] | None:
     group = ProgrammeGroup.objects.filter(pk=group_id).first()
     if group is None:
         return None
     return {
         "group": group,
-        "sessions": list(group.sessions.all()),
-        "participants": list(group.participants.all()),
+        "participants": list(group.participants.order_by("reference")),
     }

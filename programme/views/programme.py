@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect, QueryDict
 from django.shortcuts import render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods
@@ -29,7 +29,8 @@ from programme.forms import (
     SessionForm,
     StatusChangeForm,
 )
-from programme.models import Attendance, Participant, ProgrammeSession
+from programme.models import Attendance, ProgrammeSession
+from programme.selectors import lists as list_selectors
 from programme.selectors import records as records_selectors
 from programme.services import imports
 from programme.services import records as records_services
@@ -38,13 +39,15 @@ from programme.services.imports import COLUMNS, MAX_BYTES
 
 @staff_page(policy.can_use_programme_side)
 def group_list(request: HttpRequest) -> HttpResponse:
+    listing = list_selectors.groups_page(params=request.GET)
     return render(
         request,
         "staff/group_list.html",
         {
-            "groups": records_selectors.groups_list(),
+            "listing": listing,
             "can_record": policy.can_record_programme_data(request.user),
         },
+        status=400 if listing.invalid else 200,
     )
 
 
@@ -69,7 +72,11 @@ def group_detail(request: HttpRequest, group_id: int) -> HttpResponse:
     context = found(records_selectors.group_detail(group_id=group_id))
     context["can_record"] = policy.can_record_programme_data(request.user)
     context["session_form"] = SessionForm(group=context["group"])
-    return render(request, "staff/group_detail.html", context)
+    listing = list_selectors.sessions_page(group=context["group"], params=request.GET)
+    context["listing"] = listing
+    return render(
+        request, "staff/group_detail.html", context, status=400 if listing.invalid else 200
+    )
 
 
 @staff_page(policy.can_record_programme_data)
@@ -86,7 +93,11 @@ def session_create(request: HttpRequest, group_id: int) -> HttpResponse:
         )
         messages.success(request, "Session added.")
         return HttpResponseRedirect(reverse("staff-register", args=[session.pk]))
-    context.update(can_record=True, session_form=form)
+    context.update(
+        can_record=True,
+        session_form=form,
+        listing=list_selectors.sessions_page(group=context["group"], params=QueryDict()),
+    )
     return render(request, "staff/group_detail.html", context, status=400)
 
 
@@ -237,14 +248,12 @@ def register_import_confirm(request: HttpRequest) -> HttpResponse:
 
 @staff_page(policy.can_use_programme_side)
 def participant_list(request: HttpRequest) -> HttpResponse:
-    participants = Participant.objects.select_related("group").order_by("reference")
+    listing = list_selectors.participants_page(params=request.GET)
     return render(
         request,
         "staff/participant_list.html",
-        {
-            "participants": participants,
-            "can_record": policy.can_record_programme_data(request.user),
-        },
+        {"listing": listing, "can_record": policy.can_record_programme_data(request.user)},
+        status=400 if listing.invalid else 200,
     )
 
 

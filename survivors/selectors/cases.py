@@ -119,12 +119,3 @@ def alert_for_actor(*, user: User, alert_id: int) -> Alert | None:
     if alert is None or not policy.can_act_on_alert(user, alert):
         return None
     return alert
-
-
-def duty_alerts(*, limit: int = 200) -> list[Alert]:
-    """Urgent alerts not yet acknowledged, across the service, oldest first."""
-    return list(
-        Alert.objects.filter(urgent=True, acknowledged_at__isnull=True)
-        .select_related("survivor", "survivor__worker", "risk_concern")
-        .order_by("created_at", "pk")[:limit]
-    )

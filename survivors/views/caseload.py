@@ -27,6 +27,7 @@ from survivors.forms import (
     WindowFormSet,
 )
 from survivors.selectors import cases as cases_selectors
+from survivors.selectors import lists as list_selectors
 from survivors.services import alerts as alerts_services
 from survivors.services import contact_log, disclosures
 from survivors.services import portal as portal_services
@@ -186,9 +187,11 @@ def alert_detail(request: HttpRequest, alert_id: int) -> HttpResponse:
 
 @staff_page(policy.is_duty_worker)
 def duty(request: HttpRequest) -> HttpResponse:
-    alerts = cases_selectors.duty_alerts()
+    listing = list_selectors.duty_alerts_page(params=request.GET)
     staff_read_record(request, AuditAction.DUTY_VIEW)
-    return render(request, "staff/duty.html", {"alerts": alerts})
+    return render(
+        request, "staff/duty.html", {"listing": listing}, status=400 if listing.invalid else 200
+    )
 
 
 @staff_page(policy.is_staff_member)

@@ -17,6 +17,8 @@ from contacts.models import AuditAction
 from contacts.services import accounts
 from contacts.views.common import found, staff_page, staff_read_record
 from survivors.forms import AllocateForm, LinkParticipantForm, SurvivorOpenForm
+from survivors.models import Survivor
+from survivors.selectors import lists as list_selectors
 from survivors.selectors import manager
 from survivors.services import cases as cases_services
 from survivors.services import portal as portal_services
@@ -27,12 +29,26 @@ reports_page = staff_page(policy.can_read_audit_and_reports)
 
 @manager_page
 def allocation_list(request: HttpRequest) -> HttpResponse:
-    survivors = manager.allocations()
+    listing = list_selectors.allocations_page(params=request.GET)
     staff_read_record(request, AuditAction.ALLOCATIONS_VIEW)
     return render(
         request,
         "staff/allocation_list.html",
-        {"survivors": survivors, "form": AllocateForm(), "link_form": LinkParticipantForm()},
+        {"listing": listing},
+        status=400 if listing.invalid else 200,
+    )
+
+
+def _allocation_page(request: HttpRequest, survivor: Survivor) -> HttpResponse:
+    reference = survivor.participant.reference if survivor.participant else ""
+    return render(
+        request,
+        "staff/allocation_case.html",
+        {
+            "survivor": survivor,
+            "form": AllocateForm(initial={"worker": survivor.worker_id}),
+            "link_form": LinkParticipantForm(initial={"reference": reference}),
+        },
     )
 
 
@@ -59,9 +75,13 @@ def case_open(request: HttpRequest) -> HttpResponse:
 
 
 @manager_page
-@require_http_methods(["POST"])
+@require_http_methods(["GET", "POST"])
 def allocation_change(request: HttpRequest, case_id: int) -> HttpResponse:
+    """One case's allocation: its worker (one list of workers) and its link."""
     survivor = found(manager.survivor_for_manager(survivor_id=case_id))
+    if request.method == "GET":
+        staff_read_record(request, AuditAction.ALLOCATIONS_VIEW, obj=survivor, survivor=survivor)
+        return _allocation_page(request, survivor)
     form = AllocateForm(request.POST)
     if form.is_valid():
         try:
@@ -74,7 +94,7 @@ def allocation_change(request: HttpRequest, case_id: int) -> HttpResponse:
             messages.success(request, f"Case {survivor.pk} allocated.")
     else:
         messages.error(request, "Choose a worker from the list.")
-    return HttpResponseRedirect(reverse("staff-allocations"))
+    return HttpResponseRedirect(reverse("staff-allocation-change", args=[survivor.pk]))
 
 
 @manager_page
@@ -93,8 +113,8 @@ def allocation_link(request: HttpRequest, case_id: int) -> HttpResponse:
         else:
             messages.success(request, f"Case {survivor.pk} link saved.")
     else:
-        messages.error(request, "Choose a participant from the list.")
-    return HttpResponseRedirect(reverse("staff-allocations"))
+        messages.error(request, " ".join(form.non_field_errors()) or "Check the reference.")
+    return HttpResponseRedirect(reverse("staff-allocation-change", args=[survivor.pk]))
 
 
 @manager_page
@@ -115,7 +135,7 @@ def allocation_unlock(request: HttpRequest, case_id: int) -> HttpResponse:
         messages.error(request, f"Case {survivor.pk}: {error.message}")
     else:
         messages.success(request, f"Case {survivor.pk}: she can sign in again now.")
-    return HttpResponseRedirect(reverse("staff-allocations"))
+    return HttpResponseRedirect(reverse("staff-allocation-change", args=[survivor.pk]))
 
 
 @manager_page
@@ -128,14 +148,16 @@ def allocation_sessions(request: HttpRequest, case_id: int) -> HttpResponse:
     else:
         ended = accounts.user_sessions_revoke(actor=request.user, user=survivor.user)
         messages.success(request, f"Case {survivor.pk}: {ended} session(s) ended.")
-    return HttpResponseRedirect(reverse("staff-allocations"))
+    return HttpResponseRedirect(reverse("staff-allocation-change", args=[survivor.pk]))
 
 
 @reports_page
 def disclosure_list(request: HttpRequest) -> HttpResponse:
+    listing = list_selectors.disclosures_page(params=request.GET)
     staff_read_record(request, AuditAction.DISCLOSURES_VIEW)
     return render(
         request,
         "staff/disclosure_list.html",
-        {"disclosures": manager.disclosures_for_manager()},
+        {"listing": listing},
+        status=400 if listing.invalid else 200,
     )

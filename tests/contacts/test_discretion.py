@@ -62,6 +62,7 @@ def test_every_staff_page_has_its_own_descriptive_title(world) -> None:
             f"/staff/cases/{case}/safe-contact/": f"Safe contact, case {case} · Staff",
             f"/staff/alerts/{alert.pk}/": f"Alert {alert.pk}, case {case} · Staff",
             "/staff/account/": "My alert emails · Staff",
+            "/staff/security/": "Sign-in and security · Staff",
         },
         world.programme: {
             "/staff/groups/": "Groups · Staff",
@@ -76,6 +77,8 @@ def test_every_staff_page_has_its_own_descriptive_title(world) -> None:
             "/staff/audit/": "Audit log · Staff",
             "/staff/reports/": "Monthly reports · Staff",
             "/staff/texts/": "Texts · Staff",
+            f"/staff/allocations/{case}/": f"Allocation, case {case} · Staff",
+            "/staff/disclosures/": "Disclosures · Staff",
         },
     }
     titles = []

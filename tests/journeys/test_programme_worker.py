@@ -89,7 +89,8 @@ def test_programme_worker_records_attendance_status_and_a_concern_and_the_wss_si
     staff_sign_in(page, site, StaffMember.of(pat))
 
     # 1. Tonight's register: one screen, one mark per man, one save.
-    page.get_by_role("link", name="Groups and sessions").click()
+    menu = page.get_by_role("navigation", name="Staff menu")
+    menu.get_by_role("link", name="Groups").click()
     page.get_by_role("link", name="Thursday group").click()
     page.get_by_role("link", name=re.compile("^Take or edit register")).click()
     page.get_by_role("group", name="Mark for P-7001").get_by_label("Attended").check()
@@ -99,8 +100,7 @@ def test_programme_worker_records_attendance_status_and_a_concern_and_the_wss_si
 
     # 2. Last week's register was kept in a spreadsheet: she imports it. It is
     #    checked first and nothing is saved until she confirms.
-    page.goto(site + "/staff/")
-    page.get_by_role("link", name="Import a register (CSV)").click()
+    menu.get_by_role("link", name="Import a register").click()
     page.get_by_label("Register file (CSV)").set_input_files(
         _csv(
             f"Thursday group,{last_week:%d/%m/%Y},18:30,P-7001,late",

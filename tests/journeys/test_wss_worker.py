@@ -97,8 +97,7 @@ def test_wss_worker_replies_sets_check_ins_acknowledges_an_alert_and_sees_the_du
 
     # 5. On duty: Beth's urgent reply is there, with her worker's name, and
     #    opening it shows how to contact Beth safely.
-    page.goto(site + "/staff/")
-    page.get_by_role("link", name="Duty: urgent alerts").click()
+    page.get_by_role("navigation", name="Staff menu").get_by_role("link", name="Duty").click()
     urgent = page.get_by_role("row").filter(has_text=f"Case {beth.pk}")
     expect(urgent).to_contain_text("Urgent check-in reply")
     expect(urgent).to_contain_text("worker-bea")

@@ -279,7 +279,7 @@ def test_duty_worker_sees_and_acknowledges_urgent_alerts_across_the_service(worl
     client = sign_in(Client(), duty)
     page = client.get("/staff/duty/")
     assert page.status_code == 200
-    assert [a.pk for a in page.context["alerts"]] == [urgent.pk]
+    assert [a.pk for a in page.context["listing"].rows] == [urgent.pk]
     detail = client.get(f"/staff/alerts/{urgent.pk}/")
     assert detail.status_code == 200
     assert world.survivor_a.safe_phone in detail.content.decode()
@@ -291,7 +291,7 @@ def test_duty_worker_sees_and_acknowledges_urgent_alerts_across_the_service(worl
     assert client.get(f"/staff/cases/{world.survivor_a.pk}/").status_code == 404
     response = client.post(f"/staff/alerts/{urgent.pk}/", {"note": "Rang her, safe now"})
     assert response["Location"] == "/staff/duty/"
-    assert client.get("/staff/duty/").context["alerts"] == []
+    assert client.get("/staff/duty/").context["listing"].rows == []
     # Ordinary WSS workers do not get the duty view.
     assert sign_in(Client(), world.wss_a).get("/staff/duty/").status_code == 403
 
@@ -310,7 +310,7 @@ def test_duress_sign_in_alerts_her_worker_urgently_and_the_duty_view(world) -> N
     alert = Alert.objects.get(kind=Alert.Kind.DURESS)
     assert (alert.survivor_id, alert.urgent) == (world.survivor_a.pk, True)
     duty = staff_user("WSS worker", username="duty-2", is_duty_worker=True)
-    assert [a.pk for a in sign_in(Client(), duty).get("/staff/duty/").context["alerts"]] == [
+    assert [a.pk for a in sign_in(Client(), duty).get("/staff/duty/").context["listing"].rows] == [
         alert.pk
     ]
     caseload = sign_in(Client(), world.wss_a).get("/staff/caseload/")

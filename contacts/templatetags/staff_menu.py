@@ -1,0 +1,83 @@
+"""The persistent staff menu: what the signed-in person's roles allow, and
+nothing else. A programme worker's menu names only programme things and a
+Women's Support Service (WSS) worker's only WSS things (SPEC 2: one person,
+one side); a manager reads both."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django import template
+from django.http import HttpRequest
+from django.urls import reverse
+
+from contacts import policy, roles
+
+register = template.Library()
+
+
+@dataclass(frozen=True)
+class MenuItem:
+    label: str
+    url: str
+    current: bool
+
+
+def menu_entries(user: object) -> list[tuple[str, str]]:
+    """(label, URL) pairs for this person, in the order the menu shows them."""
+    entries: list[tuple[str, str]] = []
+    if policy.is_wss_worker(user):
+        entries.append(("My caseload", reverse("staff-caseload")))
+    if policy.is_duty_worker(user):
+        entries.append(("Duty", reverse("staff-duty")))
+    if policy.is_manager(user):
+        entries += [
+            ("Cases and allocations", reverse("staff-allocations")),
+            ("Disclosures", reverse("staff-disclosures")),
+        ]
+    if policy.can_use_programme_side(user):
+        entries += [
+            ("Groups", reverse("staff-groups")),
+            ("Participants", reverse("staff-participants")),
+        ]
+    if policy.can_record_programme_data(user):
+        entries.append(("Import a register", reverse("staff-register-import")))
+    if policy.can_manage_accounts(user):
+        entries.append(("Staff accounts", reverse("staff-people")))
+    if policy.can_read_audit_and_reports(user):
+        entries += [
+            ("Audit log", reverse("staff-audit")),
+            ("Monthly reports", reverse("staff-reports")),
+        ]
+    if policy.can_edit_sms_texts(user):
+        entries.append(("Texts", reverse("staff-sms-texts")))
+    if policy.can_use_editor(user):
+        entries.append(("Information pages", "/editor/"))
+    entries += [
+        ("My account", reverse("staff-account")),
+        ("Sign-in and security", reverse("staff-security")),
+    ]
+    return entries
+
+
+def role_label(user: object) -> str:
+    names = policy.role_names(user)
+    return ", ".join(name for name in roles.ALL_ROLES if name in names)
+
+
+@register.inclusion_tag("staff/_menu.html", takes_context=True)
+def staff_menu(context: template.Context) -> dict[str, object]:
+    request: HttpRequest | None = context.get("request")
+    user = getattr(request, "user", None)
+    verified = getattr(user, "is_verified", None)
+    if request is None or not policy.is_staff_member(user) or not (verified and verified()):
+        return {"show": False}
+    items = []
+    for label, url in menu_entries(user):
+        items.append(MenuItem(label, url, current=request.path.startswith(url)))
+    return {
+        "show": True,
+        "items": items,
+        "person": user.get_full_name() or user.get_username(),
+        "roles": role_label(user),
+    }
