@@ -133,6 +133,31 @@ class ProgrammeError(ServiceError):
         "unknown_concern_kind": "Choose what kind of concern this is.",
         "unknown_urgency": "Choose how urgent this is.",
         "in_future": "The date cannot be in the future.",
+        "entry_exists": (
+            "This month's case-management entry has already been recorded. "
+            "Anything new goes in next month's entry or in a report."
+        ),
+        "unknown_engagement": "Choose how he is engaging.",
+        "unknown_outcome": "Choose an assessment outcome from the list.",
+        "risk_incomplete": (
+            "For a risk, give its kind, its date and how urgent it is, or leave all three empty."
+        ),
+        "unknown_report_kind": "Choose what kind of report this is.",
+        "no_report_text": "Write the report.",
+        "report_too_long": "Keep the report to 2,000 characters.",
+    }
+
+
+class ProgrammeItemError(ServiceError):
+    """Items from the programme on her case (SPEC 10), WSS side."""
+
+    messages = {
+        "in_future": "The date cannot be in the future.",
+        "already_shared": "Sharing this with her has already been recorded.",
+        "not_a_report": "Only a report can be shown in her account.",
+        "nothing_chosen": "Choose at least one paragraph of the report to show her.",
+        "already_in_portal": "This report is already shown in her account.",
+        "no_note": "Write a short note to go with it.",
     }
 
 

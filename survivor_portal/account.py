@@ -24,11 +24,13 @@ from django.core.exceptions import ValidationError
 from django.http import HttpRequest
 
 from contacts.errors import PortalError
-from survivors.models import Message, Survivor
+from survivors.models import Message, ProgrammeItem, Survivor
 from survivors.selectors import messages as messages_selectors
 from survivors.selectors import portal as portal_selectors
+from survivors.selectors import programme_items as items_selectors
 from survivors.services import messages as messages_services
 from survivors.services import portal as portal_services
+from survivors.services import programme_items as items_services
 from survivors.services.portal import phone_normalise
 
 from .portal_state import PortalState, state_for, state_save
@@ -63,6 +65,12 @@ class RealAccount:
             "language": self.survivor.language,
             "needs_interpreter": self.survivor.needs_interpreter,
         }
+
+    def shared_notes(self) -> list[ProgrammeItem]:
+        """What her worker chose to show her (SPEC 10); her first look is recorded."""
+        items = items_selectors.programme_items_shown_to_her(survivor=self.survivor)
+        items_services.programme_items_mark_seen(survivor=self.survivor, items=items)
+        return items
 
     def thread(self) -> list[Message]:
         messages = messages_selectors.thread_for_survivor(survivor=self.survivor)
@@ -146,6 +154,10 @@ class DecoyAccount(RealAccount):
                 for w, a, b in saved.get("windows", [])
             ],
         }
+
+    def shared_notes(self) -> list[ProgrammeItem]:
+        """An ordinary new account has nothing shared with it."""
+        return []
 
     def thread(self) -> list[Message]:
         """Only what was sent from this session."""

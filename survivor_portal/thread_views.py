@@ -64,3 +64,11 @@ def clear(request: HttpRequest, survivor: Survivor) -> HttpResponse:
     account_for(request, survivor).thread_clear()
     request.session["portal_notice"] = _("Your view of the messages is cleared.")
     return _redirect("/messages/")
+
+
+@survivor_page
+@require_http_methods(["GET"])
+def shared_notes(request: HttpRequest, survivor: Survivor) -> HttpResponse:
+    """What her worker chose to share with her, with her worker's note (SPEC 10)."""
+    items = account_for(request, survivor).shared_notes()
+    return render(request, "portal/notes.html", {"items": items})

@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from contacts import roles as role_names
 from contacts.errors import PortalError
+from contacts.forms import DATE_INPUT
 from contacts.models import User
 from programme.models import Participant
 from survivors.models import ContactLogEntry, Disclosure, SafeContactWindow
@@ -220,4 +221,51 @@ class CaseLanguageForm(forms.Form):
     )
     needs_interpreter = forms.BooleanField(
         label="She would like an interpreter when we speak with her", required=False
+    )
+
+
+# --- Items from the programme (SPEC 10) ------------------------------------------------
+
+
+class ItemSharedForm(forms.Form):
+    shared_on = forms.DateField(label="Shared with her on", widget=DATE_INPUT)
+    note = forms.CharField(
+        label="How, and what you passed on",
+        max_length=1000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+
+class ItemPortalForm(forms.Form):
+    """Show her a report, or part of it: one box per paragraph, and a note."""
+
+    note = forms.CharField(
+        label="Your note to her (shown with it)",
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        required=False,
+    )
+
+    def __init__(self, *args: Any, paragraphs: list[str], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["paragraphs"] = forms.TypedMultipleChoiceField(
+            label="Paragraphs to show her",
+            choices=[(str(n), text) for n, text in enumerate(paragraphs)],
+            coerce=int,
+            required=False,
+            widget=forms.CheckboxSelectMultiple,
+        )
+        self.order_fields(["paragraphs", "note"])
+
+
+class CaseManagementDisclosureForm(forms.Form):
+    basis = forms.ChoiceField(
+        choices=[("", "Choose the basis"), *Disclosure.Basis.choices], required=False
+    )
+    details = forms.CharField(
+        max_length=2000,
+        required=False,
+        label="What you told the group worker, and (for consent) when and how she agreed",
+        widget=forms.Textarea(attrs={"rows": 3}),
     )

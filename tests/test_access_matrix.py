@@ -32,6 +32,7 @@ def _ids(world) -> dict[str, int]:
         username="matrix-target", defaults={"kind": User.Kind.STAFF}
     )
     return {
+        "item_id": _item_of_survivor_a(world).pk,
         "session_id": world.session.pk,
         "alert_id": alert.pk,
         "user_id": target.pk,
@@ -42,6 +43,25 @@ def _ids(world) -> dict[str, int]:
         "page_id": 999999,
         "restriction_id": 999999,
     }
+
+
+def _item_of_survivor_a(world):
+    """A report from the programme on survivor A's case (SPEC 10), made once."""
+    from programme.services.casework import report_attach
+    from survivors.models import ProgrammeItem
+    from survivors.services.events import programme_events_consume
+
+    item = ProgrammeItem.objects.filter(survivor=world.survivor_a).first()
+    if item is None:
+        report_attach(
+            actor=world.programme,
+            participant=world.linked_participant,
+            kind="assessment",
+            text="He was assessed.\n\nHe starts in the new year.",
+        )
+        programme_events_consume()
+        item = ProgrammeItem.objects.get(survivor=world.survivor_a)
+    return item
 
 
 def test_every_url_pattern_has_a_row_in_the_matrix() -> None:
