@@ -9,10 +9,16 @@ import pytest
 from django.test import Client
 
 from programme.models import Attendance, AttendanceMark
-from programme.services import records
+from programme.services import casework, records
+from survivors.models import ProgrammeItem
+from survivors.services.events import programme_events_consume
+from survivors.services.programme_items import (
+    programme_item_record_shared,
+    programme_item_show_in_portal,
+)
 
 from . import access_matrix as matrix
-from .conftest import CANARIES, client_for, sign_in
+from .conftest import CANARIES, CANARY_PORTAL_NOTE, CANARY_SHARED_NOTE, client_for, sign_in
 from .figures import record
 
 MATRIX_FIGURES: dict[str, int] = {}
@@ -207,12 +213,37 @@ def test_participant_pages_are_identical_with_and_without_linked_survivors(world
         records.status_change_record(
             actor=world.programme, participant=participant, status="attending", reason="started"
         )
+        # Monthly case management and a report (issue 17), then taken in on the
+        # WSS side (items on both linked women's cases, shared with one of them).
+        casework.case_entry_record(
+            actor=world.programme, participant=participant, engagement="some", end_summary="ok"
+        )
+        casework.report_attach(
+            actor=world.programme, participant=participant, kind="assessment", text="Assessed."
+        )
+    programme_events_consume()
+    for item in ProgrammeItem.objects.filter(survivor=world.survivor_a):
+        if item.report_id:
+            programme_item_show_in_portal(
+                actor=world.wss_a, item=item, paragraphs=[0], note=CANARY_PORTAL_NOTE
+            )
+        else:
+            programme_item_record_shared(
+                actor=world.wss_a,
+                item=item,
+                shared_on=item.received_at.date(),
+                note=CANARY_SHARED_NOTE,
+            )
     client = sign_in(Client(), world.programme)
-    first = client.get(f"/staff/participants/{linked.pk}/")
-    second = client.get(f"/staff/participants/{lone.pk}/")
-    assert first.status_code == second.status_code == 200
-    assert _normalise(first.content.decode(), linked) == _normalise(second.content.decode(), lone)
-    assert sorted(first.headers) == sorted(second.headers)
+    for page in ("", "case-management/", "reports/"):
+        first = client.get(f"/staff/participants/{linked.pk}/{page}")
+        second = client.get(f"/staff/participants/{lone.pk}/{page}")
+        assert first.status_code == second.status_code == 200
+        assert _normalise(first.content.decode(), linked) == _normalise(
+            second.content.decode(), lone
+        )
+        assert sorted(first.headers) == sorted(second.headers)
+        assert matrix.canary_hits(first, CANARIES) == []
 
 
 # --- The test of the test -----------------------------------------------------------

@@ -47,7 +47,7 @@ def case_entry(request: HttpRequest, participant_id: int) -> HttpResponse:
     participant = _participant(participant_id)
     month = casework_services.month_start()
     existing = casework_selectors.case_entry_for_month(participant=participant, month=month)
-    form = CaseEntryForm(request.POST or None)
+    form = CaseEntryForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:
             casework_services.case_entry_record(
@@ -71,7 +71,7 @@ def case_entry(request: HttpRequest, participant_id: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def report_add(request: HttpRequest, participant_id: int) -> HttpResponse:
     participant = _participant(participant_id)
-    form = ProgrammeReportForm(request.POST or None)
+    form = ProgrammeReportForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:
             casework_services.report_attach(

@@ -104,7 +104,7 @@ def item_portal(request: HttpRequest, item_id: int) -> HttpResponse:
 def case_management_disclosure(request: HttpRequest, case_id: int) -> HttpResponse:
     """Record what was told to the programme worker at case management."""
     survivor = own_case(request, case_id)
-    form = CaseManagementDisclosureForm(request.POST or None)
+    form = CaseManagementDisclosureForm(request.POST if request.method == "POST" else None)
     error = ""
     if request.method == "POST" and form.is_valid():
         try:
