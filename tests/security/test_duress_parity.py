@@ -18,9 +18,12 @@ from datetime import time
 from django.contrib.sessions.models import Session
 from django.test import Client
 
-from survivors.models import Alert, Message, SafeContactWindow
+from programme.services.casework import report_attach
+from survivors.models import Alert, Message, ProgrammeItem, SafeContactWindow
 from survivors.services import cases as cases_services
 from survivors.services import portal as portal_services
+from survivors.services.events import programme_events_consume
+from survivors.services.programme_items import programme_item_show_in_portal
 
 from ..factories import survivor_account
 from ..figures import record
@@ -53,6 +56,7 @@ def _steps(username: str) -> list[tuple[str, str, dict[str, str] | None]]:
         ("POST", "/", {"username": username, "passphrase": SECOND}),
         ("GET", "/", None),
         ("GET", "/messages/", None),
+        ("GET", "/notes/", None),  # a report her worker shared with her (issue 17): not shown
         ("POST", "/messages/", {"body": "   "}),
         ("POST", "/messages/", {"body": "Everything is fine, please stop calling."}),
         ("GET", "/messages/", None),
@@ -145,6 +149,12 @@ def test_a_duress_session_answers_exactly_like_a_normal_one(world) -> None:  # n
         code_word=her.code_word,
         windows=[window],
     )
+    # A report from the programme her worker shows in her portal (issue 17).
+    report_attach(actor=world.programme, participant=her.participant, kind="assessment", text="R")
+    programme_events_consume()
+    shared = ProgrammeItem.objects.get(survivor=her)
+    programme_item_show_in_portal(actor=world.wss_a, item=shared, paragraphs=[0], note="N")
+    Alert.objects.filter(survivor=her).delete()  # the item's own alert, not the session's
     her.refresh_from_db()
     before = (her.safe_phone, her.code_word, her.duress_passphrase, her.contact_paused)
     # A new, ordinary account: nothing linked, nothing sent, nothing set.
@@ -172,6 +182,8 @@ def test_a_duress_session_answers_exactly_like_a_normal_one(world) -> None:  # n
     her.refresh_from_db()
     assert (her.safe_phone, her.code_word, her.duress_passphrase, her.contact_paused) == before
     assert list(SafeContactWindow.objects.filter(survivor=her).values_list("weekday")) == [(1,)]
+    shared.refresh_from_db()
+    assert shared.portal_seen_at is None  # the decoy showed nothing, so she saw nothing
     # ...her worker was alerted once, quietly (no pause or settings alerts)...
     assert list(Alert.objects.filter(survivor=her).values_list("kind", "urgent")) == [
         ("duress", True)
