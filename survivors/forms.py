@@ -248,6 +248,8 @@ class ItemPortalForm(forms.Form):
     )
 
     def __init__(self, *args: Any, paragraphs: list[str], **kwargs: Any) -> None:
+        # Its own ids: the sharing form on the same page also has a "note".
+        kwargs.setdefault("auto_id", "show_%s")
         super().__init__(*args, **kwargs)
         self.fields["paragraphs"] = forms.TypedMultipleChoiceField(
             label="Paragraphs to show her",
