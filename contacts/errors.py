@@ -161,6 +161,29 @@ class ProgrammeItemError(ServiceError):
     }
 
 
+class InformationSessionError(ServiceError):
+    """Information sessions (SPEC 10): setting one up and inviting her."""
+
+    messages = {
+        "in_past": "Choose a date and time in the future.",
+        "no_place": "Say where the session is, or how to join online.",
+        "bad_capacity": "Give how many women can come (1 or more).",
+        "not_a_programme_worker": "Choose a programme worker to attend.",
+        "same_man": (
+            "Someone linked to the same man is already invited to this session. "
+            "Choose a different session for her."
+        ),
+        "already_invited": "She is already invited to this session.",
+        "full": "This session is full.",
+        "session_over": "This session has already taken place.",
+        "not_her_case": "Choose someone on your own caseload.",
+        "contact_paused": (
+            "She has paused all contact from her account. Do not invite her until she "
+            "starts it again."
+        ),
+    }
+
+
 class PortalError(ServiceError):
     """The survivor portal: activation, safe-contact settings, second passphrase."""
 
@@ -170,6 +193,7 @@ class PortalError(ServiceError):
             "Ask your worker for a new one."
         ),
         "already_active": _("This person already has an account. Issue a new code to reset it."),
+        "no_invitation": _("That invitation is no longer open."),
         "username_invalid": _(
             "Choose a username of 3 to 40 letters, numbers, dots, dashes or underscores."
         ),

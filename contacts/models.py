@@ -110,6 +110,11 @@ class AuditAction(models.TextChoices):
     PROGRAMME_ITEM_SHARED = "programme_item.shared", "Item from the programme shared with her"
     PROGRAMME_ITEM_PORTAL = "programme_item.portal", "Report made visible in her portal"
     PROGRAMME_ITEM_SEEN = "programme_item.seen", "Report shown to her in the portal"
+    # Information sessions (WSS side)
+    INFO_SESSION_CREATE = "info_session.create", "Information session set up"
+    INFO_SESSION_INVITE = "info_session.invite", "Invited to an information session"
+    INFO_SESSION_ANSWER = "info_session.answer", "Information session invitation answered"
+    INFO_SESSION_VIEW = "info_session.view", "Information session read"
     # Maintenance
     RETENTION_PURGE = "retention.purge", "Retention purge"
 

@@ -271,3 +271,46 @@ class CaseManagementDisclosureForm(forms.Form):
         label="What you told the group worker, and (for consent) when and how she agreed",
         widget=forms.Textarea(attrs={"rows": 3}),
     )
+
+
+# --- Information sessions (SPEC 10) -----------------------------------------------------
+
+
+class InformationSessionForm(forms.Form):
+    date = forms.DateField(widget=DATE_INPUT)
+    time = forms.TimeField(widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"))
+    place = forms.CharField(
+        max_length=300,
+        label="Place, or how to join online",
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+    capacity = forms.IntegerField(min_value=1, max_value=500, label="How many women can come")
+    programme_worker = forms.ModelChoiceField(
+        queryset=User.objects.filter(
+            kind=User.Kind.STAFF, is_active=True, groups__name=role_names.PROGRAMME_WORKER
+        ).order_by("username"),
+        label="Programme worker attending",
+        to_field_name="pk",
+    )
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        if data.get("date") and data.get("time"):
+            data["starts_at"] = datetime.combine(
+                data["date"], data["time"], tzinfo=timezone.get_current_timezone()
+            )
+        return data
+
+
+class InvitationForm(forms.Form):
+    def __init__(self, *args: Any, caseload: list, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.caseload = {str(s.pk): s for s in caseload}
+        self.fields["case"] = forms.ChoiceField(
+            label="Invite",
+            choices=[("", "Choose someone on your caseload")]
+            + [(str(s.pk), f"Case {s.pk}: {s.known_as}") for s in caseload],
+        )
+
+    def survivor(self):  # noqa: ANN201
+        return self.caseload[self.cleaned_data["case"]]

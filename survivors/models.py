@@ -366,3 +366,57 @@ class ProgrammeItem(models.Model):
 
     def __str__(self) -> str:
         return f"ProgrammeItem {self.pk}"
+
+
+class InformationSession(models.Model):
+    """A session the Women's Support Service runs about the programme, where
+    women can meet a programme worker (SPEC 10). The programme worker attending
+    sees only a head count, and only once it is at least
+    ``HEAD_COUNT_THRESHOLD``: never names, never who declined."""
+
+    starts_at = models.DateTimeField()
+    place = models.CharField(max_length=300, help_text="A place, or how to join online.")
+    capacity = models.PositiveSmallIntegerField()
+    programme_worker = models.ForeignKey(
+        User, on_delete=models.PROTECT, related_name="+", limit_choices_to={"kind": "staff"}
+    )
+    created_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["starts_at", "id"]
+        constraints = [
+            models.CheckConstraint(condition=Q(capacity__gt=0), name="session_has_capacity")
+        ]
+
+    def __str__(self) -> str:
+        return f"InformationSession {self.pk}"
+
+
+class SessionInvitation(models.Model):
+    """Her worker invited her; she answers yes or no in her account. Two
+    partners of the same man are never invited to the same session (checked by
+    ``invitation_send`` under a lock on the session)."""
+
+    class Answer(models.TextChoices):
+        NONE = "", "No answer yet"
+        YES = "yes", "Coming"
+        NO = "no", "Not coming"
+
+    session = models.ForeignKey(
+        InformationSession, on_delete=models.CASCADE, related_name="invitations"
+    )
+    survivor = models.ForeignKey(Survivor, on_delete=models.CASCADE, related_name="invitations")
+    invited_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+    invited_at = models.DateTimeField(default=timezone.now)
+    answer = models.CharField(max_length=3, choices=Answer.choices, blank=True, default="")
+    answered_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["invited_at", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["session", "survivor"], name="one_invitation_each")
+        ]
+
+    def __str__(self) -> str:
+        return f"SessionInvitation {self.pk}"

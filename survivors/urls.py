@@ -3,7 +3,7 @@ messages; the manager's allocations and disclosures), mounted at /staff/."""
 
 from django.urls import path
 
-from .views import caseload, manager, programme_items
+from .views import caseload, info_sessions, manager, programme_items
 from .views import messages as message_views
 
 urlpatterns = [
@@ -37,6 +37,14 @@ urlpatterns = [
     path("duty/", caseload.duty, name="staff-duty"),
     path("account/", caseload.account_settings, name="staff-account"),
     path("cases/<int:case_id>/messages/", message_views.case_thread, name="staff-case-messages"),
+    # Information sessions (SPEC 10)
+    path("info-sessions/", info_sessions.session_list, name="staff-info-sessions"),
+    path("info-sessions/new/", info_sessions.session_create, name="staff-info-session-create"),
+    path(
+        "info-sessions/<int:info_session_id>/",
+        info_sessions.session_detail,
+        name="staff-info-session",
+    ),
     # The manager
     path("allocations/", manager.allocation_list, name="staff-allocations"),
     path("allocations/<int:case_id>/", manager.allocation_change, name="staff-allocation-change"),

@@ -169,6 +169,13 @@ TABLE: dict[str, Entry] = {
     "staff/cases/<int:case_id>/case-management/": Entry(WSS_OWN),
     # Her notes from her worker: her own, through her session only.
     "notes/": Entry(SURVIVOR_OWN),
+    # Information sessions: the manager sets up; WSS workers invite from their
+    # own caseload; the programme worker lists his own with a head count only.
+    "staff/info-sessions/": Entry(
+        row(NO, wss_a=OK, wss_other=OK, programme=OK, manager=OK, no_otp=OTP)
+    ),
+    "staff/info-sessions/new/": Entry(MANAGER),
+    "staff/info-sessions/<int:info_session_id>/": Entry(WSS_ANY),
     # Information pages (Wagtail serves them; readable without signing in).
     r"^pages/((?:[\w\-]+/)*)$": Entry(EVERYONE, example="/pages/"),
     "pages/_util/authenticate_with_password/<int:page_view_restriction_id>/<int:page_id>/": (

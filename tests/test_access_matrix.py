@@ -39,6 +39,7 @@ def _ids(world) -> dict[str, int]:
     )
     return {
         "item_id": _item_of_survivor_a(world).pk,
+        "info_session_id": _information_session(world).pk,
         "session_id": world.session.pk,
         "alert_id": alert.pk,
         "user_id": target.pk,
@@ -68,6 +69,28 @@ def _item_of_survivor_a(world):
         programme_events_consume()
         item = ProgrammeItem.objects.get(survivor=world.survivor_a)
     return item
+
+
+def _information_session(world):
+    """An information session the programme worker attends, survivor A invited."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from survivors.models import InformationSession
+    from survivors.services.info_sessions import info_session_create, invitation_send
+
+    session = InformationSession.objects.first()
+    if session is None:
+        session = info_session_create(
+            actor=world.manager,
+            starts_at=timezone.now() + timedelta(days=7),
+            place="Room 2, the library",
+            capacity=10,
+            programme_worker=world.programme,
+        )
+        invitation_send(actor=world.wss_a, session=session, survivor=world.survivor_a)
+    return session
 
 
 def test_every_url_pattern_has_a_row_in_the_matrix() -> None:
