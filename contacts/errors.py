@@ -133,6 +133,54 @@ class ProgrammeError(ServiceError):
         "unknown_concern_kind": "Choose what kind of concern this is.",
         "unknown_urgency": "Choose how urgent this is.",
         "in_future": "The date cannot be in the future.",
+        "entry_exists": (
+            "This month's case-management entry has already been recorded. "
+            "Anything new goes in next month's entry or in a report."
+        ),
+        "unknown_engagement": "Choose how he is engaging.",
+        "unknown_outcome": "Choose an assessment outcome from the list.",
+        "risk_incomplete": (
+            "For a risk, give its kind, its date and how urgent it is, or leave all three empty."
+        ),
+        "unknown_report_kind": "Choose what kind of report this is.",
+        "no_report_text": "Write the report.",
+        "report_too_long": "Keep the report to 2,000 characters.",
+    }
+
+
+class ProgrammeItemError(ServiceError):
+    """Items from the programme on her case (SPEC 10), WSS side."""
+
+    messages = {
+        "in_future": "The date cannot be in the future.",
+        "already_shared": "Sharing this with her has already been recorded.",
+        "not_a_report": "Only a report can be shown in her account.",
+        "nothing_chosen": "Choose at least one paragraph of the report to show her.",
+        "already_in_portal": "This report is already shown in her account.",
+        "no_note": "Write a short note to go with it.",
+    }
+
+
+class InformationSessionError(ServiceError):
+    """Information sessions (SPEC 10): setting one up and inviting her."""
+
+    messages = {
+        "in_past": "Choose a date and time in the future.",
+        "no_place": "Say where the session is, or how to join online.",
+        "bad_capacity": "Give how many women can come (1 or more).",
+        "not_a_programme_worker": "Choose a programme worker to attend.",
+        "same_man": (
+            "Someone linked to the same man is already invited to this session. "
+            "Choose a different session for her."
+        ),
+        "already_invited": "She is already invited to this session.",
+        "full": "This session is full.",
+        "session_over": "This session has already taken place.",
+        "not_her_case": "Choose someone on your own caseload.",
+        "contact_paused": (
+            "She has paused all contact from her account. Do not invite her until she "
+            "starts it again."
+        ),
     }
 
 
@@ -145,6 +193,7 @@ class PortalError(ServiceError):
             "Ask your worker for a new one."
         ),
         "already_active": _("This person already has an account. Issue a new code to reset it."),
+        "no_invitation": _("That invitation is no longer open."),
         "username_invalid": _(
             "Choose a username of 3 to 40 letters, numbers, dots, dashes or underscores."
         ),

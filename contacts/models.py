@@ -112,6 +112,18 @@ class AuditAction(models.TextChoices):
     PARTICIPANT_CREATE = "participant.create", "Participant added"
     PARTICIPANT_STATUS_CHANGE = "participant.status_change", "Participant status changed"
     PARTICIPANT_RISK_CONCERN = "participant.risk_concern", "Risk concern raised"
+    CASE_ENTRY_RECORD = "case_entry.record", "Monthly case-management entry recorded"
+    PROGRAMME_REPORT_ADD = "programme_report.add", "Programme report added"
+    # Items from the programme, on her case (WSS side)
+    PROGRAMME_ITEM_VIEW = "programme_item.view", "Item from the programme read"
+    PROGRAMME_ITEM_SHARED = "programme_item.shared", "Item from the programme shared with her"
+    PROGRAMME_ITEM_PORTAL = "programme_item.portal", "Report made visible in her portal"
+    PROGRAMME_ITEM_SEEN = "programme_item.seen", "Report shown to her in the portal"
+    # Information sessions (WSS side)
+    INFO_SESSION_CREATE = "info_session.create", "Information session set up"
+    INFO_SESSION_INVITE = "info_session.invite", "Invited to an information session"
+    INFO_SESSION_ANSWER = "info_session.answer", "Information session invitation answered"
+    INFO_SESSION_VIEW = "info_session.view", "Information session read"
     # Maintenance
     RETENTION_PURGE = "retention.purge", "Retention purge"
 

@@ -8,9 +8,11 @@ from django.utils import timezone
 from contacts.forms import DATE_INPUT
 from programme.models import (
     AttendanceMark,
+    CaseManagementEntry,
     Participant,
     ParticipantStatus,
     ProgrammeGroup,
+    ProgrammeReport,
     RiskConcern,
 )
 
@@ -111,3 +113,54 @@ class RegisterImportForm(forms.Form):
 
 class RegisterImportConfirmForm(forms.Form):
     data = forms.CharField(widget=forms.HiddenInput, max_length=1_400_000, strip=False)
+
+
+class CaseEntryForm(forms.Form):
+    """The monthly case-management entry: what the programme may share. The
+    same form and words for every man (SPEC 2)."""
+
+    engagement = forms.ChoiceField(choices=CaseManagementEntry.Engagement.choices)
+    engagement_note = forms.CharField(
+        label="About his engagement",
+        max_length=1000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=STATUS_REASON_WARNING,
+    )
+    assessment_outcome = forms.ChoiceField(
+        choices=CaseManagementEntry.AssessmentOutcome.choices, required=False
+    )
+    end_summary = forms.CharField(
+        label="End-of-programme summary (if he has finished or left)",
+        max_length=2000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=STATUS_REASON_WARNING,
+    )
+    risk_kind = forms.ChoiceField(
+        label="Risk: kind",
+        choices=[("", "No risk to record"), *RiskConcern.Kind.choices],
+        required=False,
+    )
+    risk_occurred_on = forms.DateField(label="Risk: when", required=False, widget=DATE_INPUT)
+    risk_urgency = forms.ChoiceField(
+        label="Risk: how urgent",
+        choices=[("", "—"), *RiskConcern.Urgency.choices],
+        required=False,
+    )
+
+
+class ProgrammeReportForm(forms.Form):
+    kind = forms.ChoiceField(choices=ProgrammeReport.Kind.choices)
+    text = forms.CharField(
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 8}),
+        help_text=(
+            STATUS_REASON_WARNING + " Leave a blank line between paragraphs: a paragraph "
+            "may be shown on its own."
+        ),
+    )
+
+
+class MonthForm(forms.Form):
+    month = forms.DateField(input_formats=["%Y-%m"], required=False)

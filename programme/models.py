@@ -165,6 +165,8 @@ class ProgrammeEvent(models.Model):
         RISK_CONCERN = "risk_concern", "Risk concern raised"
         ATTENDANCE = "attendance", "Attendance recorded"
         ATTENDANCE_CLEARED = "attendance_cleared", "Attendance mark cleared"
+        CASE_MANAGEMENT = "case_management", "Monthly case-management entry"
+        REPORT = "report", "Programme report"
 
     kind = models.CharField(max_length=20, choices=Kind.choices)
     participant = models.ForeignKey(Participant, on_delete=models.CASCADE, related_name="+")
@@ -178,6 +180,12 @@ class ProgrammeEvent(models.Model):
         ProgrammeSession, on_delete=models.CASCADE, null=True, blank=True, related_name="+"
     )
     mark = models.CharField(max_length=10, choices=AttendanceMark.choices, blank=True)
+    case_entry = models.ForeignKey(
+        "CaseManagementEntry", on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )
+    report = models.ForeignKey(
+        "ProgrammeReport", on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
@@ -185,3 +193,81 @@ class ProgrammeEvent(models.Model):
 
     def __str__(self) -> str:
         return f"ProgrammeEvent {self.pk}"
+
+
+class CaseManagementEntry(models.Model):
+    """The monthly case-management entry (SPEC 10): what the programme may share
+    about him this month. Every participant gets the same entry, whoever (if
+    anyone) reads it on the other side: the programme cannot tell.
+
+    Free text is what the programme would say to anyone (it may be read word for
+    word outside the programme); basic risk is a ``RiskConcern`` (kind, date,
+    urgency), never the detail of his disclosure."""
+
+    class Engagement(models.TextChoices):
+        GOOD = "good", "Engaging well"
+        SOME = "some", "Engaging in part"
+        POOR = "poor", "Not engaging"
+        NOT_SEEN = "not_seen", "Not seen this month"
+
+    class AssessmentOutcome(models.TextChoices):
+        NONE = "", "No outcome this month"
+        ACCEPTED = "accepted", "Accepted onto the programme"
+        NOT_ACCEPTED = "not_accepted", "Not accepted onto the programme"
+        NOT_COMPLETED = "not_completed", "Assessment not completed"
+
+    participant = models.ForeignKey(
+        Participant, on_delete=models.CASCADE, related_name="case_entries"
+    )
+    month = models.DateField(help_text="The first day of the month the entry is for.")
+    engagement = models.CharField(max_length=10, choices=Engagement.choices)
+    engagement_note = models.TextField(blank=True)
+    assessment_outcome = models.CharField(
+        max_length=16, choices=AssessmentOutcome.choices, blank=True, default=""
+    )
+    end_summary = models.TextField(blank=True)
+    risk_concern = models.ForeignKey(
+        RiskConcern, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    author = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-month", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["participant", "month"], name="one_case_entry_per_month"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"CaseManagementEntry {self.pk}"
+
+
+class ProgrammeReport(models.Model):
+    """A short report the programme attaches to a participant (SPEC 10): his
+    assessment outcome or his end-of-programme report. Written to be read
+    outside the programme."""
+
+    class Kind(models.TextChoices):
+        ASSESSMENT = "assessment", "Assessment outcome"
+        END_OF_PROGRAMME = "end_of_programme", "End-of-programme report"
+
+    participant = models.ForeignKey(Participant, on_delete=models.CASCADE, related_name="reports")
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    text = models.TextField()
+    author = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"ProgrammeReport {self.pk}"
+
+    def paragraphs(self) -> list[str]:
+        """The report in paragraphs (blank lines apart): what a worker may show
+        her, whole or in part."""
+        return [
+            part.strip() for part in self.text.replace("\r\n", "\n").split("\n\n") if part.strip()
+        ]

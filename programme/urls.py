@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from .views import programme
+from .views import casework, programme
 
 urlpatterns = [
     path("groups/", programme.group_list, name="staff-groups"),
@@ -39,5 +39,17 @@ urlpatterns = [
         "participants/<int:participant_id>/concerns/",
         programme.participant_concern,
         name="staff-participant-concern",
+    ),
+    # Monthly case management and programme reports (SPEC 10)
+    path("case-management/", casework.case_management, name="staff-case-management"),
+    path(
+        "participants/<int:participant_id>/case-management/",
+        casework.case_entry,
+        name="staff-participant-case-entry",
+    ),
+    path(
+        "participants/<int:participant_id>/reports/",
+        casework.report_add,
+        name="staff-participant-report",
     ),
 ]

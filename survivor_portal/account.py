@@ -24,11 +24,15 @@ from django.core.exceptions import ValidationError
 from django.http import HttpRequest
 
 from contacts.errors import PortalError
-from survivors.models import Message, Survivor
+from survivors.models import Message, ProgrammeItem, SessionInvitation, Survivor
+from survivors.selectors import info_sessions as sessions_selectors
 from survivors.selectors import messages as messages_selectors
 from survivors.selectors import portal as portal_selectors
+from survivors.selectors import programme_items as items_selectors
+from survivors.services import info_sessions as sessions_services
 from survivors.services import messages as messages_services
 from survivors.services import portal as portal_services
+from survivors.services import programme_items as items_services
 from survivors.services.portal import phone_normalise
 
 from .portal_state import PortalState, state_for, state_save
@@ -63,6 +67,21 @@ class RealAccount:
             "language": self.survivor.language,
             "needs_interpreter": self.survivor.needs_interpreter,
         }
+
+    def shared_notes(self) -> list[ProgrammeItem]:
+        """What her worker chose to show her (SPEC 10); her first look is recorded."""
+        items = items_selectors.programme_items_shown_to_her(survivor=self.survivor)
+        items_services.programme_items_mark_seen(survivor=self.survivor, items=items)
+        return items
+
+    def invitations(self) -> list[SessionInvitation]:
+        return sessions_selectors.invitations_for_her(survivor=self.survivor)
+
+    def invitation_answer(self, *, invitation_id: int, coming: bool) -> None:
+        sessions_services.invitation_answer(
+            survivor=self.survivor, invitation_id=invitation_id, coming=coming
+        )
+        self._saved()
 
     def thread(self) -> list[Message]:
         messages = messages_selectors.thread_for_survivor(survivor=self.survivor)
@@ -146,6 +165,18 @@ class DecoyAccount(RealAccount):
                 for w, a, b in saved.get("windows", [])
             ],
         }
+
+    def shared_notes(self) -> list[ProgrammeItem]:
+        """An ordinary new account has nothing shared with it."""
+        return []
+
+    def invitations(self) -> list[SessionInvitation]:
+        """...and no invitations."""
+        return []
+
+    def invitation_answer(self, *, invitation_id: int, coming: bool) -> None:
+        # As a new account answering an invitation it does not have.
+        raise PortalError("no_invitation")
 
     def thread(self) -> list[Message]:
         """Only what was sent from this session."""

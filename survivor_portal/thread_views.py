@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
-from contacts.errors import MessageError
+from contacts.errors import MessageError, PortalError
 from survivors.models import Survivor
 
 from .account import account_for
@@ -64,3 +64,38 @@ def clear(request: HttpRequest, survivor: Survivor) -> HttpResponse:
     account_for(request, survivor).thread_clear()
     request.session["portal_notice"] = _("Your view of the messages is cleared.")
     return _redirect("/messages/")
+
+
+@survivor_page
+@require_http_methods(["GET", "POST"])
+def shared_notes(request: HttpRequest, survivor: Survivor) -> HttpResponse:
+    """What her worker chose to share with her, with her worker's note, and her
+    invitations to information sessions, which she answers here (SPEC 10)."""
+    account = account_for(request, survivor)
+    error = ""
+    if request.method == "POST":
+        try:
+            invitation_id = int(request.POST.get("invitation", ""))
+        except ValueError:
+            invitation_id = 0
+        answer = request.POST.get("answer", "")
+        try:
+            if answer not in ("yes", "no"):
+                raise PortalError("no_invitation")
+            account.invitation_answer(invitation_id=invitation_id, coming=answer == "yes")
+        except PortalError as failure:
+            error = failure.message
+        else:
+            request.session["portal_notice"] = _("Thank you. Your answer is saved.")
+            return _redirect("/notes/")
+    return render(
+        request,
+        "portal/notes.html",
+        {
+            "items": account.shared_notes(),
+            "invitations": account.invitations(),
+            "notice": request.session.pop("portal_notice", ""),
+            "error": error,
+        },
+        status=400 if error else 200,
+    )

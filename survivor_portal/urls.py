@@ -16,6 +16,7 @@ urlpatterns = [
     path("settings/second-passphrase/", views.second_passphrase, name="portal-second"),
     path("messages/", thread_views.thread, name="portal-messages"),
     path("messages/clear/", thread_views.clear, name="portal-messages-clear"),
+    path("notes/", thread_views.shared_notes, name="portal-notes"),
     path("sign-out/", views.sign_out, name="portal-sign-out"),
     # Her language (SPEC 11): the switch on every portal page and her settings.
     path("language/", views.language, name="portal-language"),

@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from contacts import roles as role_names
 from contacts.errors import PortalError
+from contacts.forms import DATE_INPUT
 from contacts.models import User
 from programme.models import Participant
 from survivors.models import ContactLogEntry, Disclosure, SafeContactWindow
@@ -238,3 +239,95 @@ class CaseLanguageForm(forms.Form):
     needs_interpreter = forms.BooleanField(
         label="She would like an interpreter when we speak with her", required=False
     )
+
+
+# --- Items from the programme (SPEC 10) ------------------------------------------------
+
+
+class ItemSharedForm(forms.Form):
+    shared_on = forms.DateField(label="Shared with her on", widget=DATE_INPUT)
+    note = forms.CharField(
+        label="How, and what you passed on",
+        max_length=1000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+
+class ItemPortalForm(forms.Form):
+    """Show her a report, or part of it: one box per paragraph, and a note."""
+
+    note = forms.CharField(
+        label="Your note to her (shown with it)",
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        required=False,
+    )
+
+    def __init__(self, *args: Any, paragraphs: list[str], **kwargs: Any) -> None:
+        # Its own ids: the sharing form on the same page also has a "note".
+        kwargs.setdefault("auto_id", "show_%s")
+        super().__init__(*args, **kwargs)
+        self.fields["paragraphs"] = forms.TypedMultipleChoiceField(
+            label="Paragraphs to show her",
+            choices=[(str(n), text) for n, text in enumerate(paragraphs)],
+            coerce=int,
+            required=False,
+            widget=forms.CheckboxSelectMultiple,
+        )
+        self.order_fields(["paragraphs", "note"])
+
+
+class CaseManagementDisclosureForm(forms.Form):
+    basis = forms.ChoiceField(
+        choices=[("", "Choose the basis"), *Disclosure.Basis.choices], required=False
+    )
+    details = forms.CharField(
+        max_length=2000,
+        required=False,
+        label="What you told the group worker, and (for consent) when and how she agreed",
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+
+# --- Information sessions (SPEC 10) -----------------------------------------------------
+
+
+class InformationSessionForm(forms.Form):
+    date = forms.DateField(widget=DATE_INPUT)
+    time = forms.TimeField(widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"))
+    place = forms.CharField(
+        max_length=300,
+        label="Place, or how to join online",
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+    capacity = forms.IntegerField(min_value=1, max_value=500, label="How many women can come")
+    programme_worker = forms.ModelChoiceField(
+        queryset=User.objects.filter(
+            kind=User.Kind.STAFF, is_active=True, groups__name=role_names.PROGRAMME_WORKER
+        ).order_by("username"),
+        label="Programme worker attending",
+        to_field_name="pk",
+    )
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        if data.get("date") and data.get("time"):
+            data["starts_at"] = datetime.combine(
+                data["date"], data["time"], tzinfo=timezone.get_current_timezone()
+            )
+        return data
+
+
+class InvitationForm(forms.Form):
+    def __init__(self, *args: Any, caseload: list, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.caseload = {str(s.pk): s for s in caseload}
+        self.fields["case"] = forms.ChoiceField(
+            label="Invite",
+            choices=[("", "Choose someone on your caseload")]
+            + [(str(s.pk), f"Case {s.pk}: {s.known_as}") for s in caseload],
+        )
+
+    def survivor(self):  # noqa: ANN201
+        return self.caseload[self.cleaned_data["case"]]

@@ -181,6 +181,8 @@ class Alert(models.Model):
         SAFE_PHONE_CHANGED = "safe_phone_changed", "Safe number changed from her account"
         SECOND_CHANGED = "second_changed", "Second passphrase changed from her account"
         SECOND_REMOVED = "second_removed", "Second passphrase removed from her account"
+        # Monthly case management and reports from the programme (SPEC 10).
+        PROGRAMME_ITEM = "programme_item", "New from the programme's case management"
 
     survivor = models.ForeignKey(Survivor, on_delete=models.CASCADE, related_name="alerts")
     kind = models.CharField(max_length=20, choices=Kind.choices)
@@ -309,3 +311,112 @@ class ProgrammeEventReceipt(models.Model):
 
     def __str__(self) -> str:
         return f"ProgrammeEventReceipt {self.pk}"
+
+
+class ProgrammeItem(models.Model):
+    """What the programme shared about him (a monthly case-management entry or a
+    report), as it reaches one survivor's Women's Support Service worker (SPEC 10).
+
+    One row per event and survivor, made when the event is taken in. Her worker
+    decides what to pass on and records that she did (``shared_on``); she may
+    also show a report, whole or in part, in the portal with a note: exactly
+    what was shown is kept here. Nothing here is ever read by the programme side."""
+
+    survivor = models.ForeignKey(Survivor, on_delete=models.CASCADE, related_name="programme_items")
+    programme_event = models.ForeignKey(
+        "programme.ProgrammeEvent", on_delete=models.CASCADE, related_name="+"
+    )
+    case_entry = models.ForeignKey(
+        "programme.CaseManagementEntry",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    report = models.ForeignKey(
+        "programme.ProgrammeReport",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    received_at = models.DateTimeField(default=timezone.now)
+    # "Shared with her on …": what her worker passed on, when, and how.
+    shared_on = models.DateField(null=True, blank=True)
+    shared_by = models.ForeignKey(
+        User, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    shared_note = EncryptedTextField(blank=True)
+    # A report shown in her portal: the very words shown, the worker's note.
+    portal_text = EncryptedTextField(blank=True)
+    portal_note = EncryptedTextField(blank=True)
+    portal_shared_at = models.DateTimeField(null=True, blank=True)
+    portal_shared_by = models.ForeignKey(
+        User, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    portal_seen_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-received_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["programme_event", "survivor"], name="one_programme_item_per_survivor"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"ProgrammeItem {self.pk}"
+
+
+class InformationSession(models.Model):
+    """A session the Women's Support Service runs about the programme, where
+    women can meet a programme worker (SPEC 10). The programme worker attending
+    sees only a head count, and only once it is at least
+    ``HEAD_COUNT_THRESHOLD``: never names, never who declined."""
+
+    starts_at = models.DateTimeField()
+    place = models.CharField(max_length=300, help_text="A place, or how to join online.")
+    capacity = models.PositiveSmallIntegerField()
+    programme_worker = models.ForeignKey(
+        User, on_delete=models.PROTECT, related_name="+", limit_choices_to={"kind": "staff"}
+    )
+    created_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["starts_at", "id"]
+        constraints = [
+            models.CheckConstraint(condition=Q(capacity__gt=0), name="session_has_capacity")
+        ]
+
+    def __str__(self) -> str:
+        return f"InformationSession {self.pk}"
+
+
+class SessionInvitation(models.Model):
+    """Her worker invited her; she answers yes or no in her account. Two
+    partners of the same man are never invited to the same session (checked by
+    ``invitation_send`` under a lock on the session)."""
+
+    class Answer(models.TextChoices):
+        NONE = "", "No answer yet"
+        YES = "yes", "Coming"
+        NO = "no", "Not coming"
+
+    session = models.ForeignKey(
+        InformationSession, on_delete=models.CASCADE, related_name="invitations"
+    )
+    survivor = models.ForeignKey(Survivor, on_delete=models.CASCADE, related_name="invitations")
+    invited_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+    invited_at = models.DateTimeField(default=timezone.now)
+    answer = models.CharField(max_length=3, choices=Answer.choices, blank=True, default="")
+    answered_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["invited_at", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["session", "survivor"], name="one_invitation_each")
+        ]
+
+    def __str__(self) -> str:
+        return f"SessionInvitation {self.pk}"

@@ -3,7 +3,7 @@ messages; the manager's allocations and disclosures), mounted at /staff/."""
 
 from django.urls import path
 
-from .views import caseload, manager
+from .views import caseload, info_sessions, manager, programme_items
 from .views import messages as message_views
 
 urlpatterns = [
@@ -19,9 +19,32 @@ urlpatterns = [
     path("cases/<int:case_id>/code/", caseload.case_activation_code, name="staff-case-code"),
     path("cases/<int:case_id>/unlock/", caseload.case_unlock, name="staff-case-unlock"),
     path("alerts/<int:alert_id>/", caseload.alert_detail, name="staff-alert"),
+    # Items from monthly case management and reports (SPEC 10)
+    path("case-items/<int:item_id>/", programme_items.item_detail, name="staff-case-item"),
+    path(
+        "case-items/<int:item_id>/shared/",
+        programme_items.item_shared,
+        name="staff-case-item-shared",
+    ),
+    path(
+        "case-items/<int:item_id>/show/", programme_items.item_portal, name="staff-case-item-show"
+    ),
+    path(
+        "cases/<int:case_id>/case-management/",
+        programme_items.case_management_disclosure,
+        name="staff-case-management-disclosure",
+    ),
     path("duty/", caseload.duty, name="staff-duty"),
     path("account/", caseload.account_settings, name="staff-account"),
     path("cases/<int:case_id>/messages/", message_views.case_thread, name="staff-case-messages"),
+    # Information sessions (SPEC 10)
+    path("info-sessions/", info_sessions.session_list, name="staff-info-sessions"),
+    path("info-sessions/new/", info_sessions.session_create, name="staff-info-session-create"),
+    path(
+        "info-sessions/<int:info_session_id>/",
+        info_sessions.session_detail,
+        name="staff-info-session",
+    ),
     # The manager
     path("allocations/", manager.allocation_list, name="staff-allocations"),
     path("allocations/<int:case_id>/", manager.allocation_change, name="staff-allocation-change"),

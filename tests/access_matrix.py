@@ -197,6 +197,26 @@ TABLE: dict[str, Entry] = {
     "messages/": Entry(row(NO, survivor_a=OK, survivor_b=OK)),
     "messages/clear/": Entry(row(NO, survivor_a=OK, survivor_b=OK), method="POST"),
     "staff/cases/<int:case_id>/messages/": Entry(WSS_OWN),
+    # --- Working with the programme without a leak (issue 17, SPEC 10) ---
+    # The programme side: the monthly list (managers read it), the entry and
+    # report forms (programme workers only), the same for every man.
+    "staff/case-management/": Entry(PROGRAMME_READ),
+    "staff/participants/<int:participant_id>/case-management/": Entry(PROGRAMME_WRITE),
+    "staff/participants/<int:participant_id>/reports/": Entry(PROGRAMME_WRITE),
+    # What reached survivor A's case: only her own worker.
+    "staff/case-items/<int:item_id>/": Entry(WSS_OWN),
+    "staff/case-items/<int:item_id>/shared/": Entry(WSS_OWN, method="POST"),
+    "staff/case-items/<int:item_id>/show/": Entry(WSS_OWN, method="POST"),
+    "staff/cases/<int:case_id>/case-management/": Entry(WSS_OWN),
+    # Her notes from her worker: her own, through her session only.
+    "notes/": Entry(SURVIVOR_OWN),
+    # Information sessions: the manager sets up; WSS workers invite from their
+    # own caseload; the programme worker lists his own with a head count only.
+    "staff/info-sessions/": Entry(
+        row(NO, wss_a=OK, wss_other=OK, programme=OK, manager=OK, no_otp=OTP)
+    ),
+    "staff/info-sessions/new/": Entry(MANAGER),
+    "staff/info-sessions/<int:info_session_id>/": Entry(WSS_ANY),
     # Information pages (Wagtail serves them; readable without signing in).
     r"^pages/((?:[\w\-]+/)*)$": Entry(EVERYONE, example="/pages/"),
     "pages/_util/authenticate_with_password/<int:page_view_restriction_id>/<int:page_id>/": (

@@ -34,7 +34,15 @@ CANARY_PHONE_NATIONAL = "07700 900987"
 CANARY_USERNAME = "canary-zephyr"
 CANARY_MESSAGE = "canary message body 7431 lighthouse"
 CANARY_CODE_WORD = "marmalade-canary"
+# What the WSS side writes about items from the programme (issue 17): her
+# worker's note on sharing, her note in the portal, a disclosure's details.
+CANARY_SHARED_NOTE = "canary shared-note 5521 over the phone"
+CANARY_PORTAL_NOTE = "canary portal-note 6630 call me after"
+CANARY_DISCLOSURE = "canary disclosure 7712 she agreed on"
 CANARIES = [
+    CANARY_SHARED_NOTE,
+    CANARY_PORTAL_NOTE,
+    CANARY_DISCLOSURE,
     CANARY_NAME,
     CANARY_PHONE,
     CANARY_PHONE_NATIONAL,

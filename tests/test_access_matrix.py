@@ -9,10 +9,16 @@ import pytest
 from django.test import Client
 
 from programme.models import Attendance, AttendanceMark
-from programme.services import records
+from programme.services import casework, records
+from survivors.models import ProgrammeItem
+from survivors.services.events import programme_events_consume
+from survivors.services.programme_items import (
+    programme_item_record_shared,
+    programme_item_show_in_portal,
+)
 
 from . import access_matrix as matrix
-from .conftest import CANARIES, client_for, sign_in
+from .conftest import CANARIES, CANARY_PORTAL_NOTE, CANARY_SHARED_NOTE, client_for, sign_in
 from .figures import record
 
 MATRIX_FIGURES: dict[str, int] = {}
@@ -32,6 +38,8 @@ def _ids(world) -> dict[str, int]:
         username="matrix-target", defaults={"kind": User.Kind.STAFF}
     )
     return {
+        "item_id": _item_of_survivor_a(world).pk,
+        "info_session_id": _information_session(world).pk,
         "session_id": world.session.pk,
         "alert_id": alert.pk,
         "user_id": target.pk,
@@ -42,6 +50,47 @@ def _ids(world) -> dict[str, int]:
         "page_id": 999999,
         "restriction_id": 999999,
     }
+
+
+def _item_of_survivor_a(world):
+    """A report from the programme on survivor A's case (SPEC 10), made once."""
+    from programme.services.casework import report_attach
+    from survivors.models import ProgrammeItem
+    from survivors.services.events import programme_events_consume
+
+    item = ProgrammeItem.objects.filter(survivor=world.survivor_a).first()
+    if item is None:
+        report_attach(
+            actor=world.programme,
+            participant=world.linked_participant,
+            kind="assessment",
+            text="He was assessed.\n\nHe starts in the new year.",
+        )
+        programme_events_consume()
+        item = ProgrammeItem.objects.get(survivor=world.survivor_a)
+    return item
+
+
+def _information_session(world):
+    """An information session the programme worker attends, survivor A invited."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from survivors.models import InformationSession
+    from survivors.services.info_sessions import info_session_create, invitation_send
+
+    session = InformationSession.objects.first()
+    if session is None:
+        session = info_session_create(
+            actor=world.manager,
+            starts_at=timezone.now() + timedelta(days=7),
+            place="Room 2, the library",
+            capacity=10,
+            programme_worker=world.programme,
+        )
+        invitation_send(actor=world.wss_a, session=session, survivor=world.survivor_a)
+    return session
 
 
 def test_every_url_pattern_has_a_row_in_the_matrix() -> None:
@@ -200,12 +249,37 @@ def test_participant_pages_are_identical_with_and_without_linked_survivors(world
         records.status_change_record(
             actor=world.programme, participant=participant, status="attending", reason="started"
         )
+        # Monthly case management and a report (issue 17), then taken in on the
+        # WSS side (items on both linked women's cases, shared with one of them).
+        casework.case_entry_record(
+            actor=world.programme, participant=participant, engagement="some", end_summary="ok"
+        )
+        casework.report_attach(
+            actor=world.programme, participant=participant, kind="assessment", text="Assessed."
+        )
+    programme_events_consume()
+    for item in ProgrammeItem.objects.filter(survivor=world.survivor_a):
+        if item.report_id:
+            programme_item_show_in_portal(
+                actor=world.wss_a, item=item, paragraphs=[0], note=CANARY_PORTAL_NOTE
+            )
+        else:
+            programme_item_record_shared(
+                actor=world.wss_a,
+                item=item,
+                shared_on=item.received_at.date(),
+                note=CANARY_SHARED_NOTE,
+            )
     client = sign_in(Client(), world.programme)
-    first = client.get(f"/staff/participants/{linked.pk}/")
-    second = client.get(f"/staff/participants/{lone.pk}/")
-    assert first.status_code == second.status_code == 200
-    assert _normalise(first.content.decode(), linked) == _normalise(second.content.decode(), lone)
-    assert sorted(first.headers) == sorted(second.headers)
+    for page in ("", "case-management/", "reports/"):
+        first = client.get(f"/staff/participants/{linked.pk}/{page}")
+        second = client.get(f"/staff/participants/{lone.pk}/{page}")
+        assert first.status_code == second.status_code == 200
+        assert _normalise(first.content.decode(), linked) == _normalise(
+            second.content.decode(), lone
+        )
+        assert sorted(first.headers) == sorted(second.headers)
+        assert matrix.canary_hits(first, CANARIES) == []
 
 
 # --- The test of the test -----------------------------------------------------------

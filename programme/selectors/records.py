@@ -12,6 +12,7 @@ from programme.models import (
     RiskConcern,
     StatusChange,
 )
+from programme.selectors.casework import participant_case_entries, participant_reports
 
 
 def participant_attendance(*, participant: Participant, limit: int = 8) -> list[Attendance]:
@@ -51,6 +52,8 @@ def participant_record(*, participant_id: int) -> dict[str, object] | None:
             RiskConcern.objects.filter(participant=participant).select_related("author")[:20]
         ),
         "next_session": participant_next_session(participant=participant),
+        "case_entries": participant_case_entries(participant=participant),
+        "reports": participant_reports(participant=participant),
     }
 
 

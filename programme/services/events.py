@@ -8,7 +8,15 @@ from __future__ import annotations
 
 from django.db import transaction
 
-from programme.models import Attendance, Participant, ProgrammeEvent, RiskConcern, StatusChange
+from programme.models import (
+    Attendance,
+    CaseManagementEntry,
+    Participant,
+    ProgrammeEvent,
+    ProgrammeReport,
+    RiskConcern,
+    StatusChange,
+)
 from programme.signals import programme_events_recorded
 
 
@@ -59,3 +67,23 @@ def event_attendance_cleared(*, participant: Participant | int, session_id: int)
         session_id=session_id,
     )
     _announce_on_commit()
+
+
+def event_case_entry(*, entry: CaseManagementEntry) -> ProgrammeEvent:
+    event = ProgrammeEvent.objects.create(
+        kind=ProgrammeEvent.Kind.CASE_MANAGEMENT,
+        participant_id=entry.participant_id,
+        case_entry=entry,
+    )
+    _announce_on_commit()
+    return event
+
+
+def event_report(*, report: ProgrammeReport) -> ProgrammeEvent:
+    event = ProgrammeEvent.objects.create(
+        kind=ProgrammeEvent.Kind.REPORT,
+        participant_id=report.participant_id,
+        report=report,
+    )
+    _announce_on_commit()
+    return event

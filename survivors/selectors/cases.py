@@ -11,6 +11,7 @@ from contacts import policy
 from contacts.models import User
 from programme.selectors.records import participant_attendance, participant_next_session
 from survivors.models import Alert, Message, Survivor
+from survivors.selectors.programme_items import programme_items_for_case
 
 
 def _count(queryset: QuerySet) -> Coalesce:
@@ -99,6 +100,7 @@ def case_record(*, survivor: Survivor) -> dict[str, object]:
         ),
         "contact_log": list(survivor.contact_log.select_related("worker")[:30]),
         "disclosures": list(survivor.disclosures.select_related("worker")[:30]),
+        "programme_items": programme_items_for_case(survivor=survivor),
         "unread_messages": survivor.messages.filter(
             from_survivor=True, read_at__isnull=True
         ).count(),

@@ -18,6 +18,7 @@ from django.db.models import Exists, OuterRef
 from programme.models import ProgrammeEvent, RiskConcern
 from survivors.models import Alert, ProgrammeEventReceipt, Survivor
 from survivors.services.alerts import alert_raise
+from survivors.services.programme_items import programme_item_receive
 from survivors.signals import nudge_wanted
 
 logger = logging.getLogger(__name__)
@@ -26,7 +27,11 @@ logger = logging.getLogger(__name__)
 ALERT_KINDS = {
     ProgrammeEvent.Kind.STATUS_CHANGE: Alert.Kind.STATUS_CHANGE,
     ProgrammeEvent.Kind.RISK_CONCERN: Alert.Kind.RISK_CONCERN,
+    # Monthly case management and reports (SPEC 10): an item on her case too.
+    ProgrammeEvent.Kind.CASE_MANAGEMENT: Alert.Kind.PROGRAMME_ITEM,
+    ProgrammeEvent.Kind.REPORT: Alert.Kind.PROGRAMME_ITEM,
 }
+ITEM_KINDS = (ProgrammeEvent.Kind.CASE_MANAGEMENT, ProgrammeEvent.Kind.REPORT)
 BATCH = 200
 
 
@@ -67,6 +72,8 @@ def programme_event_take_in(*, event: ProgrammeEvent) -> int:
                 programme_event=event,
             )
             raised += 1
+            if event.kind in ITEM_KINDS:
+                programme_item_receive(survivor=survivor, event=event)
             if event.kind == ProgrammeEvent.Kind.STATUS_CHANGE:
                 nudge_wanted.send(sender=Survivor, survivor=survivor)
     logger.info("programme event %s taken in", event.pk)

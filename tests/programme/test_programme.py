@@ -171,6 +171,22 @@ def _shape(queries) -> list[str]:
             {"kind": "disclosed_abuse", "occurred_on": "2026-11-01", "urgency": "urgent"},
         ),
         ("concerns/", {"kind": "threat", "occurred_on": "not a date", "urgency": "urgent"}),
+        # Monthly case management and reports (issue 17): the same for every man.
+        ("case-management/", {}),
+        (
+            "case-management/",
+            {
+                "engagement": "some",
+                "engagement_note": "late twice",
+                "assessment_outcome": "accepted",
+                "risk_kind": "threat",
+                "risk_occurred_on": "2026-11-01",
+                "risk_urgency": "urgent",
+            },
+        ),
+        ("case-management/", {"engagement": "good", "risk_kind": "threat"}),
+        ("reports/", {"kind": "assessment", "text": "Assessed.\n\nStarts in January."}),
+        ("reports/", {"kind": "end_of_programme", "text": "   "}),
     ],
 )
 def test_status_and_concern_flows_are_identical_with_and_without_linked_survivors(
@@ -196,6 +212,13 @@ def test_status_and_concern_flows_are_identical_with_and_without_linked_survivor
         for canary in CANARIES:
             assert canary not in response.content.decode()
     assert results[0] == results[1]
+    if path in ("case-management/", "reports/"):
+        # A second visit to the form (an entry made: "already recorded"), alike too.
+        again = [
+            _normalise(client.get(f"/staff/participants/{p.pk}/{path}").content.decode(), p)
+            for p in (linked, lone)
+        ]
+        assert again[0] == again[1]
     if data.get("status") == "suspended" or data.get("kind") == "disclosed_abuse":
         # The programme recorded its events; taken in on the WSS side, they
         # raise the alerts for both linked survivors' workers.

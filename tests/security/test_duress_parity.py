@@ -13,14 +13,19 @@ marked, and the new account's own changes raised their quiet alerts (item 4).
 from __future__ import annotations
 
 import re
-from datetime import time
+from datetime import time, timedelta
 
 from django.contrib.sessions.models import Session
 from django.test import Client
+from django.utils import timezone
 
-from survivors.models import Alert, Message, SafeContactWindow
+from programme.services.casework import report_attach
+from survivors.models import Alert, Message, ProgrammeItem, SafeContactWindow
 from survivors.services import cases as cases_services
 from survivors.services import portal as portal_services
+from survivors.services.events import programme_events_consume
+from survivors.services.info_sessions import info_session_create, invitation_send
+from survivors.services.programme_items import programme_item_show_in_portal
 
 from ..factories import survivor_account
 from ..figures import record
@@ -47,12 +52,16 @@ def _settings_form(**fields: str) -> dict[str, str]:
     }
 
 
-def _steps(username: str) -> list[tuple[str, str, dict[str, str] | None]]:
+def _steps(username: str, invitation: str = "0") -> list[tuple[str, str, dict[str, str] | None]]:
     second = "/settings/second-passphrase/"
     return [
         ("POST", "/", {"username": username, "passphrase": SECOND}),
         ("GET", "/", None),
         ("GET", "/messages/", None),
+        ("GET", "/notes/", None),  # a report her worker shared with her (issue 17): not shown
+        # ...nor her invitation to an information session, which cannot be answered.
+        ("POST", "/notes/", {"invitation": invitation, "answer": "yes"}),
+        ("GET", "/notes/", None),
         ("POST", "/messages/", {"body": "   "}),
         ("POST", "/messages/", {"body": "Everything is fine, please stop calling."}),
         ("GET", "/messages/", None),
@@ -145,6 +154,23 @@ def test_a_duress_session_answers_exactly_like_a_normal_one(world) -> None:  # n
         code_word=her.code_word,
         windows=[window],
     )
+    # A report from the programme her worker shows in her portal (issue 17).
+    report_attach(actor=world.programme, participant=her.participant, kind="assessment", text="R")
+    programme_events_consume()
+    shared = ProgrammeItem.objects.get(survivor=her)
+    programme_item_show_in_portal(actor=world.wss_a, item=shared, paragraphs=[0], note="N")
+    Alert.objects.filter(survivor=her).delete()  # the item's own alert, not the session's
+    invitation = invitation_send(
+        actor=world.wss_a,
+        session=info_session_create(
+            actor=world.manager,
+            starts_at=timezone.now() + timedelta(days=7),
+            place="Room 2",
+            capacity=5,
+            programme_worker=world.programme,
+        ),
+        survivor=her,
+    )
     her.refresh_from_db()
     before = (her.safe_phone, her.code_word, her.duress_passphrase, her.contact_paused)
     # A new, ordinary account: nothing linked, nothing sent, nothing set.
@@ -155,7 +181,9 @@ def test_a_duress_session_answers_exactly_like_a_normal_one(world) -> None:  # n
     differences = []
     steps = 0
     for (method, path, data), (_, _, duress_data) in zip(
-        _steps(new.user.username), _steps(her.user.username), strict=True
+        _steps(new.user.username, str(invitation.pk)),
+        _steps(her.user.username, str(invitation.pk)),
+        strict=True,
     ):
         send = {"GET": Client.get, "POST": Client.post}[method]
         seen_normal = _seen(send(normal, path, data or {}))
@@ -172,6 +200,10 @@ def test_a_duress_session_answers_exactly_like_a_normal_one(world) -> None:  # n
     her.refresh_from_db()
     assert (her.safe_phone, her.code_word, her.duress_passphrase, her.contact_paused) == before
     assert list(SafeContactWindow.objects.filter(survivor=her).values_list("weekday")) == [(1,)]
+    shared.refresh_from_db()
+    assert shared.portal_seen_at is None  # the decoy showed nothing, so she saw nothing
+    invitation.refresh_from_db()
+    assert invitation.answer == ""  # and answered nothing
     # ...her worker was alerted once, quietly (no pause or settings alerts)...
     assert list(Alert.objects.filter(survivor=her).values_list("kind", "urgent")) == [
         ("duress", True)
