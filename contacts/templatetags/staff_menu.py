@@ -39,10 +39,13 @@ def menu_entries(user: object) -> list[tuple[str, str]]:
         entries += [
             ("Groups", reverse("staff-groups")),
             ("Participants", reverse("staff-participants")),
-            ("Monthly case management", reverse("staff-case-management")),
+            ("Monthly entries", reverse("staff-case-management")),
         ]
-    if policy.is_wss_worker(user) or policy.can_use_programme_side(user):
+    # One page, named in each side's own words (SPEC 2: one person, one side).
+    if policy.can_use_programme_side(user):
         entries.append(("Information sessions", reverse("staff-info-sessions")))
+    elif policy.is_wss_worker(user):
+        entries.append(("Information meetings", reverse("staff-info-sessions")))
     if policy.can_record_programme_data(user):
         entries.append(("Import a register", reverse("staff-register-import")))
     if policy.can_manage_accounts(user):
