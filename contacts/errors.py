@@ -173,3 +173,39 @@ class MessageError(ServiceError):
         "rate_limited": _("You have sent several messages in a short time. Wait a few minutes."),
         "not_her_worker": _("Only her current worker can reply."),
     }
+
+
+# --- Her casework (issue 16) --------------------------------------------------------
+
+
+class CaseError(ServiceError):
+    messages = {
+        "not_allowed": "A case cannot move to that stage from where it is now.",
+        "unknown_state": "Choose a stage from the list.",
+        "no_outcome": "Choose the outcome before closing the case.",
+        "unknown_outcome": "Choose an outcome from the list.",
+        "not_dormant": "Re-engagement is offered to dormant or quiet cases only.",
+        "outside_safe_window": (
+            "It is not one of her safe times now. Re-engagement can only be offered "
+            "inside her safe times."
+        ),
+        "contact_paused": "She has paused all contact. Do not contact her.",
+    }
+
+
+class RiskAssessmentError(ServiceError):
+    messages = {
+        "no_questions": (
+            "No checklist questions are loaded. The service loads its own wording "
+            "first (see the README)."
+        ),
+        "incomplete": "Answer every question: yes, no or not known.",
+        "unknown_answer": "Answer each question with yes, no or not known.",
+        "unknown_question": "One of the answers is for a question that is not on the checklist.",
+        "unknown_level": "Choose a level from the list.",
+        "cannot_lower": (
+            "Professional judgement can raise the level, never lower it below what the "
+            "answers give."
+        ),
+        "reason_required": "Give the reason for raising the level.",
+    }

@@ -90,6 +90,11 @@ class AuditAction(models.TextChoices):
     CONTACT_LOG_ADD = "contact_log.add", "Contact logged"
     DISCLOSURE_RECORD = "disclosure.record", "Disclosure recorded"
     ALERT_ACKNOWLEDGE = "alert.acknowledge", "Alert acknowledged"
+    # Her casework (SPEC 9)
+    CASE_STATE_CHANGE = "case.state_change", "Case stage changed"
+    CASE_REENGAGEMENT_OFFER = "case.reengagement_offer", "Re-engagement offered"
+    RISK_ASSESSMENT_RECORD = "risk_assessment.record", "Checklist recorded"
+    RISK_ASSESSMENT_VIEW = "risk_assessment.view", "Checklist read"
     # Check-ins and texts
     CHECKIN_PLAN_SET = "checkin_plan.set", "Check-in plan saved"
     SMS_TEXTS_UPDATE = "sms_texts.update", "Text wording saved"

@@ -18,6 +18,25 @@ from contacts.models import User
 from programme.models import Participant
 
 
+class CaseState(models.TextChoices):
+    REFERRED = "referred", "Referred"
+    FIRST_CONTACT = "first_contact", "First contact made"
+    ACTIVE = "active", "Active"
+    DORMANT = "dormant", "Dormant"
+    CLOSED = "closed", "Closed"
+
+
+class ClosureOutcome(models.TextChoices):
+    """Why a case closed: asked for on closing, counted in the manager's report."""
+
+    GOALS_MET = "goals_met", "Her goals were met"
+    PERIOD_ENDED = "period_ended", "The period after his course ended"
+    SHE_ENDED = "she_ended", "She chose to end it"
+    NO_CONTACT = "no_contact", "No contact could be made"
+    MOVED_ON = "moved_on", "Moved to another service or area"
+    OTHER = "other", "Other"
+
+
 class Survivor(models.Model):
     user = models.OneToOneField(
         User,
@@ -62,6 +81,14 @@ class Survivor(models.Model):
         default=False, help_text="She would like an interpreter when her worker speaks with her."
     )
     created_at = models.DateTimeField(default=timezone.now)
+    # Her case's lifecycle (SPEC 9): referred -> first contact -> active ->
+    # dormant -> closed. The first-contact clock runs from ``referred_at``;
+    # retention of a closed case runs from ``closed_at``.
+    case_state = models.CharField(max_length=16, choices=CaseState.choices, default="referred")
+    referred_at = models.DateTimeField(default=timezone.now)
+    first_contact_at = models.DateTimeField(null=True, blank=True)
+    closed_at = models.DateTimeField(null=True, blank=True)
+    closure_outcome = models.CharField(max_length=24, choices=ClosureOutcome.choices, blank=True)
 
     class Meta:
         db_table = "contacts_survivor"
@@ -309,3 +336,76 @@ class ProgrammeEventReceipt(models.Model):
 
     def __str__(self) -> str:
         return f"ProgrammeEventReceipt {self.pk}"
+
+
+# --- The risk checklist (SPEC 9) ------------------------------------------------
+
+
+class RiskLevel(models.TextChoices):
+    STANDARD = "standard", "Standard"
+    MEDIUM = "medium", "Medium"
+    HIGH = "high", "High"
+
+
+class RiskQuestion(models.Model):
+    """One question of the checklist. The wording is data: the demo ships
+    neutral placeholders (``survivors/fixtures/risk_questions_placeholder.json``);
+    the service loads its own licensed text over it (README)."""
+
+    number = models.PositiveSmallIntegerField(unique=True)
+    text = models.TextField()
+    active = models.BooleanField(default=True)
+
+    class Meta:
+        ordering = ["number"]
+
+    def __str__(self) -> str:
+        return f"Question {self.number}"
+
+
+class RiskAssessment(models.Model):
+    """One completed checklist, kept for good: a new one never changes an old one."""
+
+    survivor = models.ForeignKey(Survivor, on_delete=models.CASCADE, related_name="assessments")
+    assessed_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+    assessed_at = models.DateTimeField(default=timezone.now)
+    score = models.PositiveSmallIntegerField()
+    score_level = models.CharField(max_length=10, choices=RiskLevel.choices)
+    # Her worker's professional judgement may raise the level, never lower it.
+    level = models.CharField(max_length=10, choices=RiskLevel.choices)
+    judgement_reason = EncryptedTextField(blank=True)
+
+    class Meta:
+        ordering = ["-assessed_at", "-id"]
+        indexes = [models.Index(fields=["survivor", "assessed_at"], name="assessment_by_case")]
+
+    def __str__(self) -> str:
+        return f"RiskAssessment {self.pk}"
+
+    @property
+    def raised_by_judgement(self) -> bool:
+        return self.level != self.score_level
+
+
+class RiskAnswer(models.Model):
+    class Answer(models.TextChoices):
+        YES = "yes", "Yes"
+        NO = "no", "No"
+        NOT_KNOWN = "not_known", "Not known"
+
+    assessment = models.ForeignKey(RiskAssessment, on_delete=models.CASCADE, related_name="answers")
+    question = models.ForeignKey(RiskQuestion, on_delete=models.PROTECT, related_name="+")
+    answer = models.CharField(max_length=10, choices=Answer.choices)
+    # Her words: encrypted at rest.
+    note = EncryptedTextField(blank=True)
+
+    class Meta:
+        ordering = ["question__number"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["assessment", "question"], name="one_answer_per_question"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"RiskAnswer {self.pk}"

@@ -3,7 +3,7 @@ messages; the manager's allocations and disclosures), mounted at /staff/."""
 
 from django.urls import path
 
-from .views import caseload, manager
+from .views import caseload, casework, manager
 from .views import messages as message_views
 
 urlpatterns = [
@@ -18,6 +18,15 @@ urlpatterns = [
     ),
     path("cases/<int:case_id>/code/", caseload.case_activation_code, name="staff-case-code"),
     path("cases/<int:case_id>/unlock/", caseload.case_unlock, name="staff-case-unlock"),
+    # Her casework (issue 16)
+    path("cases/<int:case_id>/stage/", casework.case_state, name="staff-case-state"),
+    path("cases/<int:case_id>/reengage/", casework.case_reengage, name="staff-case-reengage"),
+    path("cases/<int:case_id>/checklist/", casework.case_checklist, name="staff-case-checklist"),
+    path(
+        "cases/<int:case_id>/checklist/<int:assessment_id>/",
+        casework.case_checklist_detail,
+        name="staff-case-checklist-detail",
+    ),
     path("alerts/<int:alert_id>/", caseload.alert_detail, name="staff-alert"),
     path("duty/", caseload.duty, name="staff-duty"),
     path("account/", caseload.account_settings, name="staff-account"),

@@ -126,6 +126,11 @@ TABLE: dict[str, Entry] = {
     "staff/cases/<int:case_id>/code/": Entry(WSS_OWN, method="POST"),
     "staff/cases/<int:case_id>/unlock/": Entry(WSS_OWN, method="POST"),
     "staff/alerts/<int:alert_id>/": Entry(WSS_OWN),
+    # Her casework (issue 16): her own worker only; never the programme side.
+    "staff/cases/<int:case_id>/stage/": Entry(WSS_OWN, method="POST"),
+    "staff/cases/<int:case_id>/reengage/": Entry(WSS_OWN, method="POST"),
+    "staff/cases/<int:case_id>/checklist/": Entry(WSS_OWN),
+    "staff/cases/<int:case_id>/checklist/<int:assessment_id>/": Entry(WSS_OWN),
     # Designated duty workers only (none among the matrix roles; tests/survivors covers one).
     "staff/duty/": Entry(row(NO, no_otp=OTP)),
     "staff/account/": Entry(STAFF_ANY),

@@ -34,7 +34,12 @@ CANARY_PHONE_NATIONAL = "07700 900987"
 CANARY_USERNAME = "canary-zephyr"
 CANARY_MESSAGE = "canary message body 7431 lighthouse"
 CANARY_CODE_WORD = "marmalade-canary"
+# Her casework (issue 16): a checklist note and a judgement reason on her case.
+CANARY_CHECKLIST_NOTE = "canary checklist note 5519 harbour"
+CANARY_JUDGEMENT = "canary judgement 8823 lantern"
 CANARIES = [
+    CANARY_CHECKLIST_NOTE,
+    CANARY_JUDGEMENT,
     CANARY_NAME,
     CANARY_PHONE,
     CANARY_PHONE_NATIONAL,
@@ -139,7 +144,8 @@ def world(db: None) -> World:
 def build_world() -> World:
     """The world as plain code, so benchmarks can build the same one."""
     from contacts.encryption import phone_hash
-    from survivors.models import Message
+    from survivors.models import Message, RiskQuestion
+    from survivors.services import casework as casework_services
 
     wss_a = staff_user(roles.WSS_WORKER, username="worker-a")
     wss_other = staff_user(roles.WSS_WORKER, username="worker-b")
@@ -166,6 +172,17 @@ def build_world() -> World:
     cases_services.survivor_link_participant(actor=manager, survivor=survivor_b, participant=linked)
     Message.objects.create(
         survivor=survivor_a, author=survivor_a.user, from_survivor=True, body=CANARY_MESSAGE
+    )
+    # A checklist on her case, raised by judgement, its note and reason canaries.
+    question, _ = RiskQuestion.objects.get_or_create(
+        number=1, defaults={"text": "Placeholder question 1."}
+    )
+    casework_services.risk_assessment_record(
+        actor=wss_a,
+        survivor=survivor_a,
+        answers={question.pk: ("yes", CANARY_CHECKLIST_NOTE)},
+        level="high",
+        reason=CANARY_JUDGEMENT,
     )
     survivor_a.refresh_from_db()
     survivor_b.refresh_from_db()

@@ -481,3 +481,12 @@ MESSAGE_RATE_LIMIT = env.int("MESSAGE_RATE_LIMIT", default=10)
 MESSAGE_RATE_WINDOW_SECONDS = env.int("MESSAGE_RATE_WINDOW_SECONDS", default=600)
 # Messages, check-in replies and outbox rows older than this are deleted nightly.
 RETENTION_DAYS = env.int("RETENTION_DAYS", default=365)
+# Her casework (SPEC 9). A closed case (her record, account and everything on
+# it) is deleted this many days after its closing date.
+CLOSED_CASE_RETENTION_DAYS = env.int("CLOSED_CASE_RETENTION_DAYS", default=365)
+# Her support continues this many weeks after his course ends (completed,
+# dropped out); the caseload shows the date.
+SUPPORT_AFTER_END_WEEKS = env.int("SUPPORT_AFTER_END_WEEKS", default=26)
+# A case with no contact logged and no message either way for this many weeks
+# is proposed as dormant on the caseload.
+CASE_DORMANT_AFTER_WEEKS = env.int("CASE_DORMANT_AFTER_WEEKS", default=12)

@@ -4,13 +4,17 @@ Service."""
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from django.db.models import Count, Exists, IntegerField, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 
 from contacts import policy
 from contacts.models import User
 from programme.selectors.records import participant_attendance, participant_next_session
-from survivors.models import Alert, Message, Survivor
+from survivors.models import Alert, ContactLogEntry, Message, RiskAssessment, Survivor
+from survivors.selectors import casework as casework_selectors
+from survivors.selectors.casework import casework_summary
 
 
 def _count(queryset: QuerySet) -> Coalesce:
@@ -56,6 +60,22 @@ def caseload_for_worker(*, worker: User) -> QuerySet[Survivor]:
             missed_checkins=_count(open_alerts.filter(kind__in=MISSED_CHECKIN_KINDS)),
             open_alerts=_count(open_alerts),
             last_alert_at=Subquery(open_alerts.order_by("-created_at").values("created_at")[:1]),
+            # Her casework (SPEC 9): the quiet spell and the latest checklist level.
+            last_contact_at=Subquery(
+                ContactLogEntry.objects.filter(survivor=OuterRef("pk"))
+                .order_by("-happened_at")
+                .values("happened_at")[:1]
+            ),
+            last_message_at=Subquery(
+                Message.objects.filter(survivor=OuterRef("pk"))
+                .order_by("-created_at")
+                .values("created_at")[:1]
+            ),
+            latest_level=Subquery(
+                RiskAssessment.objects.filter(survivor=OuterRef("pk"))
+                .order_by("-assessed_at", "-pk")
+                .values("level")[:1]
+            ),
         )
         .order_by(
             "-urgent_alerts",
@@ -65,6 +85,22 @@ def caseload_for_worker(*, worker: User) -> QuerySet[Survivor]:
             "pk",  # then by case number: her name is encrypted, not sortable in SQL
         )
     )
+
+
+def caseload_with_casework(*, worker: User, now: datetime | None = None) -> list[Survivor]:
+    """Her caseload (still one query), each case carrying ``casework``: its stage,
+    the first-contact clock, the date support ends, a dormancy proposal and the
+    latest checklist level."""
+    survivors = list(caseload_for_worker(worker=worker))
+    for survivor in survivors:
+        moments = [m for m in (survivor.last_contact_at, survivor.last_message_at) if m]
+        survivor.casework = casework_summary(
+            survivor=survivor,
+            now=now,
+            last_activity=max(moments) if moments else None,
+            level=survivor.latest_level,
+        )
+    return survivors
 
 
 def survivor_for_worker(*, worker: User, survivor_id: int) -> Survivor | None:
@@ -103,6 +139,18 @@ def case_record(*, survivor: Survivor) -> dict[str, object]:
             from_survivor=True, read_at__isnull=True
         ).count(),
     }
+    # Her casework (SPEC 9): stage, dates, latest checklist.
+    latest = casework_selectors.latest_assessment(survivor=survivor)
+    context.update(
+        latest_assessment=latest,
+        casework=casework_summary(
+            survivor=survivor,
+            last_activity=casework_selectors.last_activity_at(survivor=survivor),
+            level=latest.level if latest else None,
+        ),
+        next_states=casework_selectors.next_states(survivor=survivor),
+        in_safe_window_now=casework_selectors.in_safe_window(survivor=survivor),
+    )
     if participant is not None:
         context["attendance"] = participant_attendance(participant=participant)
         context["next_session"] = participant_next_session(participant=participant)

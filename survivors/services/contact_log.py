@@ -40,4 +40,8 @@ def contact_log_add(
             note=note.strip(),
         )
         audit_record(actor=actor, action=AuditAction.CONTACT_LOG_ADD, obj=entry, survivor=survivor)
+        # Reaching her stops the first-contact clock (SPEC 9).
+        from survivors.services.casework import case_contact_logged
+
+        case_contact_logged(actor=actor, survivor=survivor, entry=entry)
     return entry

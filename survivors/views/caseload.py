@@ -22,10 +22,12 @@ from survivors.forms import (
     CaseLanguageForm,
     ContactLogForm,
     DisclosureForm,
+    ReengagementForm,
     SafeContactForm,
     SafeContactNotesForm,
     WindowFormSet,
 )
+from survivors.models import ClosureOutcome
 from survivors.selectors import cases as cases_selectors
 from survivors.services import alerts as alerts_services
 from survivors.services import contact_log, disclosures
@@ -35,7 +37,7 @@ from survivors.views.common import own_case
 
 @staff_page(policy.is_wss_worker)
 def caseload(request: HttpRequest) -> HttpResponse:
-    survivors = list(cases_selectors.caseload_for_worker(worker=request.user))
+    survivors = cases_selectors.caseload_with_casework(worker=request.user)
     # A read of every case on it (name, pause state, counts): audited (SPEC 2).
     staff_read_record(request, AuditAction.CASELOAD_VIEW)
     return render(
@@ -51,6 +53,8 @@ def _case_page(request: HttpRequest, survivor, **forms) -> HttpResponse:
         contact_form=forms.get("contact_form") or ContactLogForm(),
         disclosure_form=forms.get("disclosure_form") or DisclosureForm(),
         ack_form=AlertAcknowledgeForm(),
+        reengage_form=ReengagementForm(),
+        closure_outcomes=ClosureOutcome.choices,
         contact_error=forms.get("contact_error", ""),
         disclosure_error=forms.get("disclosure_error", ""),
     )
