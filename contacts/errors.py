@@ -209,3 +209,13 @@ class RiskAssessmentError(ServiceError):
         ),
         "reason_required": "Give the reason for raising the level.",
     }
+
+
+class MaracError(ServiceError):
+    messages = {
+        "reason_required": (
+            "Give the reason for not referring. A task raised by high risk can only be "
+            "closed with a referral or a reason."
+        ),
+        "no_open_task": "There is no open referral task on this case.",
+    }

@@ -95,6 +95,9 @@ class AuditAction(models.TextChoices):
     CASE_REENGAGEMENT_OFFER = "case.reengagement_offer", "Re-engagement offered"
     RISK_ASSESSMENT_RECORD = "risk_assessment.record", "Checklist recorded"
     RISK_ASSESSMENT_VIEW = "risk_assessment.view", "Checklist read"
+    MARAC_TASK_RAISE = "marac_task.raise", "Referral task raised"
+    MARAC_TASK_CLOSE = "marac_task.close", "Referral task closed with a reason"
+    MARAC_REFERRAL_RECORD = "marac_referral.record", "Referral recorded"
     # Check-ins and texts
     CHECKIN_PLAN_SET = "checkin_plan.set", "Check-in plan saved"
     SMS_TEXTS_UPDATE = "sms_texts.update", "Text wording saved"

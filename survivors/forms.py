@@ -297,3 +297,22 @@ class RiskChecklistForm(forms.Form):
             )
             for question in self.questions
         }
+
+
+class MaracReferralForm(forms.Form):
+    agency = forms.CharField(max_length=200, initial="MARAC", label="Referred to")
+    details = forms.CharField(
+        max_length=2000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        label="What was shared",
+    )
+
+
+class MaracCloseForm(forms.Form):
+    reason = forms.CharField(
+        max_length=2000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        label="Reason for not referring",
+    )

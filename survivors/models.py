@@ -409,3 +409,78 @@ class RiskAnswer(models.Model):
 
     def __str__(self) -> str:
         return f"RiskAnswer {self.pk}"
+
+
+# --- The MARAC pathway (SPEC 9) ---------------------------------------------------
+
+
+class MaracTask(models.Model):
+    """The one open task telling her worker that a referral criterion is met,
+    with the evidence. At most one open task per case: a criterion met while
+    one is open adds its evidence to it (never a second task). An incident
+    (alert) counted for escalation is counted once, on one task."""
+
+    class Criterion(models.TextChoices):
+        VISIBLE_HIGH_RISK = "visible_high_risk", "Visible high risk (score 14 or more)"
+        PROFESSIONAL_JUDGEMENT = "professional_judgement", "Professional judgement"
+        POTENTIAL_ESCALATION = "potential_escalation", "Potential escalation"
+        REPEAT_REFERRAL = "repeat_referral", "Repeat referral"
+
+    class Outcome(models.TextChoices):
+        REFERRED = "referred", "Referred"
+        NOT_REFERRED = "not_referred", "Not referred, with a reason"
+
+    survivor = models.ForeignKey(Survivor, on_delete=models.CASCADE, related_name="marac_tasks")
+    created_at = models.DateTimeField(default=timezone.now)
+    # Criterion codes met, in the order they were met ("visible_high_risk,...").
+    criteria = models.CharField(max_length=200)
+    # One line per piece of evidence (dates and kinds; her words stay in the checklist).
+    evidence = EncryptedTextField()
+    assessment = models.ForeignKey(
+        RiskAssessment, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    incidents = models.ManyToManyField(Alert, blank=True, related_name="+")
+    closed_at = models.DateTimeField(null=True, blank=True)
+    closed_by = models.ForeignKey(
+        User, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    outcome = models.CharField(max_length=16, choices=Outcome.choices, blank=True)
+    close_reason = EncryptedTextField(blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["survivor"], condition=Q(closed_at__isnull=True), name="one_open_marac_task"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"MaracTask {self.pk}"
+
+    @property
+    def criteria_labels(self) -> list[str]:
+        return [self.Criterion(code).label for code in self.criteria.split(",") if code]
+
+    @property
+    def evidence_lines(self) -> list[str]:
+        return [line for line in self.evidence.splitlines() if line.strip()]
+
+
+class MaracReferral(models.Model):
+    """A referral to the MARAC, recorded with its disclosure (basis: high risk)."""
+
+    survivor = models.ForeignKey(Survivor, on_delete=models.CASCADE, related_name="marac_referrals")
+    referred_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+    referred_at = models.DateTimeField(default=timezone.now)
+    disclosure = models.OneToOneField(Disclosure, on_delete=models.PROTECT, related_name="+")
+    task = models.ForeignKey(
+        MaracTask, on_delete=models.SET_NULL, null=True, blank=True, related_name="referrals"
+    )
+    repeat = models.BooleanField(default=False)
+
+    class Meta:
+        ordering = ["-referred_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"MaracReferral {self.pk}"

@@ -27,6 +27,12 @@ urlpatterns = [
         casework.case_checklist_detail,
         name="staff-case-checklist-detail",
     ),
+    path("cases/<int:case_id>/marac/refer/", casework.case_marac_refer, name="staff-case-marac"),
+    path(
+        "cases/<int:case_id>/marac/close/",
+        casework.case_marac_close,
+        name="staff-case-marac-close",
+    ),
     path("alerts/<int:alert_id>/", caseload.alert_detail, name="staff-alert"),
     path("duty/", caseload.duty, name="staff-duty"),
     path("account/", caseload.account_settings, name="staff-account"),

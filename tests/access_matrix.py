@@ -131,6 +131,8 @@ TABLE: dict[str, Entry] = {
     "staff/cases/<int:case_id>/reengage/": Entry(WSS_OWN, method="POST"),
     "staff/cases/<int:case_id>/checklist/": Entry(WSS_OWN),
     "staff/cases/<int:case_id>/checklist/<int:assessment_id>/": Entry(WSS_OWN),
+    "staff/cases/<int:case_id>/marac/refer/": Entry(WSS_OWN, method="POST"),
+    "staff/cases/<int:case_id>/marac/close/": Entry(WSS_OWN, method="POST"),
     # Designated duty workers only (none among the matrix roles; tests/survivors covers one).
     "staff/duty/": Entry(row(NO, no_otp=OTP)),
     "staff/account/": Entry(STAFF_ANY),

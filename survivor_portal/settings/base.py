@@ -490,3 +490,12 @@ SUPPORT_AFTER_END_WEEKS = env.int("SUPPORT_AFTER_END_WEEKS", default=26)
 # A case with no contact logged and no message either way for this many weeks
 # is proposed as dormant on the caseload.
 CASE_DORMANT_AFTER_WEEKS = env.int("CASE_DORMANT_AFTER_WEEKS", default=12)
+# The MARAC pathway: this many incidents (urgent risk concern, check-in reply 3,
+# duress sign-in, order breached) within the window is potential escalation; a
+# referral within REPEAT days of an earlier one is a repeat referral.
+MARAC_ESCALATION_INCIDENTS = env.int("MARAC_ESCALATION_INCIDENTS", default=3)
+MARAC_ESCALATION_WINDOW_DAYS = env.int("MARAC_ESCALATION_WINDOW_DAYS", default=365)
+MARAC_REPEAT_WINDOW_DAYS = env.int("MARAC_REPEAT_WINDOW_DAYS", default=365)
+# A checklist falls due again this many weeks after the last one (and at once
+# when a programme event changes her risk: a status change or a risk concern).
+REASSESSMENT_WEEKS = env.int("REASSESSMENT_WEEKS", default=8)

@@ -12,7 +12,14 @@ from django.db.models.functions import Coalesce
 from contacts import policy
 from contacts.models import User
 from programme.selectors.records import participant_attendance, participant_next_session
-from survivors.models import Alert, ContactLogEntry, Message, RiskAssessment, Survivor
+from survivors.models import (
+    Alert,
+    ContactLogEntry,
+    MaracTask,
+    Message,
+    RiskAssessment,
+    Survivor,
+)
 from survivors.selectors import casework as casework_selectors
 from survivors.selectors.casework import casework_summary
 
@@ -76,6 +83,21 @@ def caseload_for_worker(*, worker: User) -> QuerySet[Survivor]:
                 .order_by("-assessed_at", "-pk")
                 .values("level")[:1]
             ),
+            latest_assessed_at=Subquery(
+                RiskAssessment.objects.filter(survivor=OuterRef("pk"))
+                .order_by("-assessed_at", "-pk")
+                .values("assessed_at")[:1]
+            ),
+            last_risk_event_at=Subquery(
+                Alert.objects.filter(
+                    survivor=OuterRef("pk"), kind__in=casework_selectors.RISK_EVENT_ALERTS
+                )
+                .order_by("-created_at")
+                .values("created_at")[:1]
+            ),
+            marac_task_open=Exists(
+                MaracTask.objects.filter(survivor=OuterRef("pk"), closed_at__isnull=True)
+            ),
         )
         .order_by(
             "-urgent_alerts",
@@ -99,6 +121,9 @@ def caseload_with_casework(*, worker: User, now: datetime | None = None) -> list
             now=now,
             last_activity=max(moments) if moments else None,
             level=survivor.latest_level,
+            latest_assessed_at=survivor.latest_assessed_at,
+            last_risk_event=survivor.last_risk_event_at,
+            marac_task_open=survivor.marac_task_open,
         )
     return survivors
 
@@ -147,7 +172,11 @@ def case_record(*, survivor: Survivor) -> dict[str, object]:
             survivor=survivor,
             last_activity=casework_selectors.last_activity_at(survivor=survivor),
             level=latest.level if latest else None,
+            latest_assessed_at=latest.assessed_at if latest else None,
+            last_risk_event=casework_selectors.last_risk_event_at(survivor=survivor),
         ),
+        marac_task=casework_selectors.open_marac_task(survivor=survivor),
+        **casework_selectors.marac_history(survivor=survivor),
         next_states=casework_selectors.next_states(survivor=survivor),
         in_safe_window_now=casework_selectors.in_safe_window(survivor=survivor),
     )

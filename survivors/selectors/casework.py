@@ -9,11 +9,14 @@ from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from programme.models import Participant, ParticipantStatus
 from survivors.models import (
+    Alert,
     CaseState,
+    MaracTask,
     RiskAssessment,
     RiskLevel,
     RiskQuestion,
@@ -95,6 +98,8 @@ class CaseworkSummary:
     last_activity: datetime | None
     level: str | None
     level_label: str
+    reassessment_due: bool = False
+    marac_task_open: bool = False
 
 
 def casework_summary(
@@ -103,6 +108,9 @@ def casework_summary(
     now: datetime | None = None,
     last_activity: datetime | None = None,
     level: str | None = None,
+    latest_assessed_at: datetime | None = None,
+    last_risk_event: datetime | None = None,
+    marac_task_open: bool = False,
 ) -> CaseworkSummary:
     """Her case's stage and dates as the caseload and her page show them.
 
@@ -135,6 +143,10 @@ def casework_summary(
         last_activity=last_activity,
         level=level,
         level_label=RiskLevel(level).label if level else "Not assessed",
+        reassessment_due=reassessment_due(
+            latest_assessed_at=latest_assessed_at, last_risk_event_at=last_risk_event, now=now
+        ),
+        marac_task_open=marac_task_open,
     )
 
 
@@ -170,5 +182,85 @@ def assessment_for_case(*, survivor: Survivor, assessment_id: int) -> RiskAssess
         RiskAssessment.objects.select_related("assessed_by")
         .prefetch_related("answers__question")
         .filter(pk=assessment_id, survivor=survivor)
+        .first()
+    )
+
+
+# --- The MARAC pathway and reassessment ----------------------------------------
+
+
+def escalation_incidents(*, survivor: Survivor, since: datetime) -> QuerySet[Alert]:
+    """Incidents that count towards potential escalation, from what this service
+    already sees: an urgent risk concern, a check-in reply 3, a duress sign-in,
+    his status changed to order breached. Each is one alert (one per event)."""
+    return Alert.objects.filter(survivor=survivor, created_at__gte=since).filter(
+        Q(kind__in=(Alert.Kind.URGENT_REPLY, Alert.Kind.DURESS))
+        | Q(kind=Alert.Kind.RISK_CONCERN, urgent=True)
+        | Q(
+            kind=Alert.Kind.STATUS_CHANGE,
+            programme_event__status_change__status=ParticipantStatus.ORDER_BREACHED,
+        )
+    )
+
+
+def is_escalation_incident(*, alert: Alert) -> bool:
+    return (
+        escalation_incidents(survivor=alert.survivor, since=alert.created_at)
+        .filter(pk=alert.pk)
+        .exists()
+    )
+
+
+def incident_line(*, alert: Alert) -> str:
+    """One line of evidence: when and what, no detail."""
+    when = timezone.localtime(alert.created_at).strftime("%d %b %Y %H:%M")
+    if alert.kind == Alert.Kind.STATUS_CHANGE:
+        what = "His status changed: order breached"
+    elif alert.kind == Alert.Kind.RISK_CONCERN:
+        what = "Urgent risk concern raised by the programme"
+    else:
+        what = alert.get_kind_display()
+    return f"{when}: {what}"
+
+
+def open_marac_task(*, survivor: Survivor) -> MaracTask | None:
+    return MaracTask.objects.filter(survivor=survivor, closed_at__isnull=True).first()
+
+
+def marac_history(*, survivor: Survivor) -> dict[str, list]:
+    return {
+        "marac_tasks": list(
+            survivor.marac_tasks.filter(closed_at__isnull=False).select_related("closed_by")[:20]
+        ),
+        "marac_referrals": list(
+            survivor.marac_referrals.select_related("referred_by", "disclosure")[:20]
+        ),
+    }
+
+
+RISK_EVENT_ALERTS = (Alert.Kind.STATUS_CHANGE, Alert.Kind.RISK_CONCERN)
+
+
+def reassessment_due(
+    *,
+    latest_assessed_at: datetime | None,
+    last_risk_event_at: datetime | None,
+    now: datetime | None = None,
+) -> bool:
+    """Due REASSESSMENT_WEEKS after the last checklist, or at once after a
+    programme event that changes her risk (his status, a risk concern)."""
+    if latest_assessed_at is None:
+        return False  # never assessed: the caseload says "Not assessed"
+    now = now or timezone.now()
+    if now - latest_assessed_at >= timedelta(weeks=settings.REASSESSMENT_WEEKS):
+        return True
+    return last_risk_event_at is not None and last_risk_event_at > latest_assessed_at
+
+
+def last_risk_event_at(*, survivor: Survivor) -> datetime | None:
+    return (
+        survivor.alerts.filter(kind__in=RISK_EVENT_ALERTS)
+        .order_by("-created_at")
+        .values_list("created_at", flat=True)
         .first()
     )

@@ -26,6 +26,7 @@ from contacts.services.audit import audit_record
 from contacts.services.queue import ALERT_EMAILS_SEND, enqueue
 from programme.models import ProgrammeEvent, RiskConcern
 from survivors.models import Alert, Survivor
+from survivors.services.marac import marac_incident_check
 
 logger = logging.getLogger(__name__)
 
@@ -52,6 +53,8 @@ def alert_raise(
         programme_event=programme_event,
     )
     enqueue(ALERT_EMAILS_SEND, alert_ids=[alert.pk])
+    # Her risk picture (SPEC 9): an incident may meet a MARAC criterion.
+    marac_incident_check(alert=alert)
     # Ids only: the kind (duress, urgent reply...) says what happened to her.
     logger.info("alert %s raised for case %s", alert.pk, survivor.pk)
     return alert

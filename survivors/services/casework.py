@@ -30,6 +30,7 @@ from survivors.selectors.casework import (
     level_rank,
 )
 from survivors.services.contact_log import contact_log_add
+from survivors.services.marac import marac_assessment_check
 
 logger = logging.getLogger(__name__)
 
@@ -180,5 +181,6 @@ def risk_assessment_record(
             obj=assessment,
             survivor=survivor,
         )
+        marac_assessment_check(survivor=survivor, assessment=assessment)
     logger.info("checklist %s recorded for case %s", assessment.pk, survivor.pk)
     return assessment

@@ -11,12 +11,25 @@ from django.urls import reverse
 from django.views.decorators.http import require_http_methods
 
 from contacts import policy
-from contacts.errors import CaseError, ContactLogError, RiskAssessmentError
+from contacts.errors import (
+    CaseError,
+    ContactLogError,
+    DisclosureError,
+    MaracError,
+    RiskAssessmentError,
+)
 from contacts.models import AuditAction
 from contacts.views.common import found, staff_page
-from survivors.forms import CaseStateForm, ReengagementForm, RiskChecklistForm
+from survivors.forms import (
+    CaseStateForm,
+    MaracCloseForm,
+    MaracReferralForm,
+    ReengagementForm,
+    RiskChecklistForm,
+)
 from survivors.selectors import casework as casework_selectors
 from survivors.services import casework as casework_services
+from survivors.services import marac as marac_services
 from survivors.views.common import own_case
 
 
@@ -122,3 +135,39 @@ def case_checklist_detail(request: HttpRequest, case_id: int, assessment_id: int
         "staff/checklist_detail.html",
         {"survivor": survivor, "assessment": assessment},
     )
+
+
+@staff_page(policy.is_wss_worker)
+@require_http_methods(["POST"])
+def case_marac_refer(request: HttpRequest, case_id: int) -> HttpResponse:
+    """Record her referral: also a disclosure with basis "high risk"."""
+    survivor = own_case(request, case_id)
+    form = MaracReferralForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "Name the agency the referral went to.")
+        return _back_to_case(case_id, "marac")
+    try:
+        marac_services.marac_referral_record(
+            actor=request.user, survivor=survivor, **form.cleaned_data
+        )
+    except DisclosureError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, "Referral recorded, with its disclosure (high risk).")
+    return _back_to_case(case_id, "marac")
+
+
+@staff_page(policy.is_wss_worker)
+@require_http_methods(["POST"])
+def case_marac_close(request: HttpRequest, case_id: int) -> HttpResponse:
+    """Close her open referral task without a referral: a reason is required."""
+    survivor = own_case(request, case_id)
+    form = MaracCloseForm(request.POST)
+    reason = form.cleaned_data["reason"] if form.is_valid() else ""
+    try:
+        marac_services.marac_task_close(actor=request.user, survivor=survivor, reason=reason)
+    except MaracError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, "Task closed with your reason.")
+    return _back_to_case(case_id, "marac")
