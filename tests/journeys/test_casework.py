@@ -1,0 +1,125 @@
+"""A Women's Support Service (WSS) worker's casework: a new referral waits on
+her caseload with its first-contact clock; she reaches the woman, completes the
+risk checklist with her (it scores 14, high), gets one task to refer her to
+the MARAC, records the referral (a disclosure with basis "high risk") and, when
+the work is done, closes the case with its outcome."""
+
+from __future__ import annotations
+
+import re
+from datetime import timedelta
+
+import pytest
+from django.core.management import call_command
+from django.utils import timezone
+from playwright.sync_api import expect
+
+from contacts import roles
+from survivors.models import (
+    CaseState,
+    ContactLogEntry,
+    Disclosure,
+    MaracReferral,
+    MaracTask,
+    RiskAssessment,
+    RiskQuestion,
+    Survivor,
+)
+from survivors.services import cases as cases_services
+from tests.factories import SurvivorFactory, staff_user
+
+from .steps import StaffMember, staff_sign_in
+
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.django_db(transaction=True),
+    pytest.mark.xdist_group("chromium"),  # under -n, one process runs them all: one Chromium
+]
+
+
+def test_wss_worker_takes_a_referral_through_the_checklist_a_marac_referral_and_closing(
+    site: str, open_browser
+) -> None:  # noqa: ANN001
+    # Set-up: Cara, a WSS worker. Dee was referred two days ago and allocated
+    # to her; nobody has reached her yet. The service's checklist is loaded.
+    call_command("loaddata", "risk_questions_placeholder", verbosity=0)
+    manager = staff_user(roles.SERVICE_MANAGER, username="manager-mo")
+    cara = staff_user(roles.WSS_WORKER, username="worker-cara")
+    dee = SurvivorFactory(known_as="Dee", referred_at=timezone.now() - timedelta(days=2, hours=3))
+    cases_services.survivor_allocate(actor=manager, survivor=dee, worker=cara)
+    questions = list(RiskQuestion.objects.order_by("number"))
+
+    page = open_browser()
+    staff_sign_in(page, site, StaffMember.of(cara))
+
+    # 1. Her caseload: Dee is referred and has waited two days for first contact.
+    page.get_by_role("link", name="My caseload").click()
+    dee_row = page.get_by_role("row").filter(has_text="Dee")
+    expect(dee_row).to_contain_text("Referred")
+    expect(dee_row).to_contain_text("waiting 2 days")
+    expect(dee_row).to_contain_text("Not assessed")
+    dee_row.get_by_role("link", name=f"Case {dee.pk}").click()
+
+    # 2. She rang Dee and they spoke: logging it stops the clock.
+    page.get_by_label(re.compile(r"^Contact:?$")).select_option("call")
+    page.get_by_label(re.compile(r"^Outcome:?$")).select_option("spoke")
+    page.get_by_label(re.compile(r"^Note:?$")).fill("Introduced the service; safe to call on Tuesdays.")
+    page.get_by_role("button", name="Log contact").click()
+    expect(page.get_by_text("Contact logged.")).to_be_visible()
+    expect(page.locator("#case-stage")).to_contain_text("First contact made")
+    expect(page.locator("#first-contact")).to_contain_text("2 days after referral")
+
+    # 3. The work is under way: she moves the case to active.
+    page.get_by_label("Move the case to").select_option("active")
+    page.get_by_role("button", name="Change stage").click()
+    expect(page.locator("#case-stage")).to_contain_text("Active")
+
+    # 4. The checklist, with Dee: 14 yes, the rest no, a note on the first.
+    page.get_by_role("link", name="Checklists").click()
+    expect(page.get_by_text("No checklist recorded yet.")).to_be_visible()
+    for index, question in enumerate(questions):
+        group = page.locator(f"#question-{question.number}")
+        group.get_by_label("Yes" if index < 14 else "No", exact=True).check()
+    page.get_by_label("Note on question 1", exact=True).fill("She said it started last spring.")
+    page.get_by_role("button", name="Record checklist").click()
+    expect(page.get_by_text("Checklist recorded: score 14, level high.")).to_be_visible()
+    expect(page.locator("#level")).to_contain_text("High")
+    expect(page.get_by_text("She said it started last spring.")).to_be_visible()
+
+    # 5. One task on her case, listing the evidence; she records the referral.
+    page.get_by_role("link", name=f"Back to case {dee.pk}").click()
+    task = page.locator("#marac-task")
+    expect(task).to_contain_text("Visible high risk (score 14 or more)")
+    expect(task).to_contain_text(re.compile(r"checklist scored 14, level high"))
+    task.get_by_label("Referred to").fill("Northside MARAC")
+    task.get_by_label("What was shared").fill("Checklist outcome and safe contact times.")
+    task.get_by_role("button", name="Record referral").click()
+    expect(page.get_by_text("Referral recorded, with its disclosure (high risk).")).to_be_visible()
+    expect(page.get_by_text("No open referral task.")).to_be_visible()
+    expect(page.locator("#disclosures + p + ul")).to_contain_text(
+        "Northside MARAC (High risk of harm)"
+    )
+
+    # 6. Months later the work is done: closing asks for the outcome.
+    page.get_by_label("Move the case to").select_option("closed")
+    page.get_by_role("button", name="Change stage").click()
+    expect(page.get_by_text("Choose the outcome before closing the case.")).to_be_visible()
+    page.get_by_label("Move the case to").select_option("closed")
+    page.get_by_label("Outcome (when closing)").select_option(label="Her goals were met")
+    page.get_by_role("button", name="Change stage").click()
+    expect(page.locator("#case-stage")).to_contain_text("Closed")
+    expect(page.locator("#case-stage")).to_contain_text("Her goals were met")
+    page.get_by_role("link", name="Back to caseload").click()
+    expect(page.get_by_role("row").filter(has_text="Dee")).to_contain_text("Closed")
+
+    # What the service holds afterwards.
+    dee = Survivor.objects.get(pk=dee.pk)
+    assert dee.case_state == CaseState.CLOSED
+    assert dee.closure_outcome == "goals_met"
+    assert dee.closed_at is not None and dee.first_contact_at is not None
+    assessment = RiskAssessment.objects.get(survivor=dee)
+    assert (assessment.score, assessment.level, assessment.assessed_by) == (14, "high", cara)
+    assert MaracTask.objects.filter(survivor=dee).count() == 1
+    referral = MaracReferral.objects.get(survivor=dee)
+    assert referral.disclosure.basis == Disclosure.Basis.HIGH_RISK
+    assert ContactLogEntry.objects.filter(survivor=dee, outcome="spoke").count() == 1
