@@ -219,3 +219,12 @@ class MaracError(ServiceError):
         ),
         "no_open_task": "There is no open referral task on this case.",
     }
+
+
+class PlanError(ServiceError):
+    """Her plan: survivor-facing, so translated."""
+
+    messages = {
+        "too_long": _("One of the parts is too long. Shorten it and save again."),
+        "unknown_heading": _("That could not be saved."),
+    }

@@ -98,6 +98,8 @@ class AuditAction(models.TextChoices):
     MARAC_TASK_RAISE = "marac_task.raise", "Referral task raised"
     MARAC_TASK_CLOSE = "marac_task.close", "Referral task closed with a reason"
     MARAC_REFERRAL_RECORD = "marac_referral.record", "Referral recorded"
+    PLAN_SAVE = "plan.save", "Her plan saved"
+    PLAN_VIEW = "plan.view", "Her plan read"
     # Check-ins and texts
     CHECKIN_PLAN_SET = "checkin_plan.set", "Check-in plan saved"
     SMS_TEXTS_UPDATE = "sms_texts.update", "Text wording saved"

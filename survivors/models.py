@@ -15,7 +15,15 @@ from django.utils.translation import gettext_lazy as _
 
 from contacts.encryption import EncryptedTextField
 from contacts.models import User
-from programme.models import Participant
+from programme.models import Participant, ParticipantStatus
+
+# His status changes that prompt a review of her plan with her (SPEC 9).
+PLAN_REVIEW_STATUSES = (
+    ParticipantStatus.COMPLETED,
+    ParticipantStatus.SUSPENDED,
+    ParticipantStatus.DROPPED_OUT,
+    ParticipantStatus.ORDER_BREACHED,
+)
 
 
 class CaseState(models.TextChoices):
@@ -248,6 +256,15 @@ class Alert(models.Model):
 
     def __str__(self) -> str:
         return f"Alert {self.pk}"
+
+    @property
+    def prompts_plan_review(self) -> bool:
+        """His status changed in a way that should prompt her worker to review
+        her plan with her (SPEC 9): completed, suspended, dropped out, breached."""
+        if self.kind != self.Kind.STATUS_CHANGE or self.programme_event is None:
+            return False
+        change = self.programme_event.status_change
+        return change is not None and change.status in PLAN_REVIEW_STATUSES
 
 
 class ContactLogEntry(models.Model):
@@ -484,3 +501,28 @@ class MaracReferral(models.Model):
 
     def __str__(self) -> str:
         return f"MaracReferral {self.pk}"
+
+
+# --- Her plan (SPEC 9: the safety plan, under neutral words) ----------------------
+
+
+class PlanVersion(models.Model):
+    """One saved version of her plan: every version kept, with who saved it and
+    which parts changed. The steps are her words: encrypted at rest. A version
+    saved from a session signed in with her second passphrase is kept apart
+    (``under_duress``): her worker sees it marked; it is never her plan."""
+
+    survivor = models.ForeignKey(Survivor, on_delete=models.CASCADE, related_name="plan_versions")
+    author = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+    # JSON object: heading key -> text (see survivors.selectors.plan.PLAN_HEADINGS).
+    steps = EncryptedTextField()
+    changed = models.CharField(max_length=200, blank=True)
+    under_duress = models.BooleanField(default=False)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["survivor", "created_at"], name="plan_version_by_case")]
+
+    def __str__(self) -> str:
+        return f"PlanVersion {self.pk}"

@@ -5,6 +5,7 @@ from django.urls import path
 
 from .views import caseload, casework, manager
 from .views import messages as message_views
+from .views import plan as plan_views
 
 urlpatterns = [
     path("caseload/", caseload.caseload, name="staff-caseload"),
@@ -33,6 +34,7 @@ urlpatterns = [
         casework.case_marac_close,
         name="staff-case-marac-close",
     ),
+    path("cases/<int:case_id>/plan/", plan_views.case_plan, name="staff-case-plan"),
     path("alerts/<int:alert_id>/", caseload.alert_detail, name="staff-alert"),
     path("duty/", caseload.duty, name="staff-duty"),
     path("account/", caseload.account_settings, name="staff-account"),

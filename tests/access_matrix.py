@@ -133,6 +133,7 @@ TABLE: dict[str, Entry] = {
     "staff/cases/<int:case_id>/checklist/<int:assessment_id>/": Entry(WSS_OWN),
     "staff/cases/<int:case_id>/marac/refer/": Entry(WSS_OWN, method="POST"),
     "staff/cases/<int:case_id>/marac/close/": Entry(WSS_OWN, method="POST"),
+    "staff/cases/<int:case_id>/plan/": Entry(WSS_OWN),
     # Designated duty workers only (none among the matrix roles; tests/survivors covers one).
     "staff/duty/": Entry(row(NO, no_otp=OTP)),
     "staff/account/": Entry(STAFF_ANY),
@@ -162,6 +163,8 @@ TABLE: dict[str, Entry] = {
     # --- The message line (issue 6): her own thread, through her session only ---
     "messages/": Entry(row(NO, survivor_a=OK, survivor_b=OK)),
     "messages/clear/": Entry(row(NO, survivor_a=OK, survivor_b=OK), method="POST"),
+    # Her plan ("My plan", issue 16): her own, through her session only.
+    "plan/": Entry(SURVIVOR_OWN),
     "staff/cases/<int:case_id>/messages/": Entry(WSS_OWN),
     # Information pages (Wagtail serves them; readable without signing in).
     r"^pages/((?:[\w\-]+/)*)$": Entry(EVERYONE, example="/pages/"),

@@ -37,7 +37,9 @@ CANARY_CODE_WORD = "marmalade-canary"
 # Her casework (issue 16): a checklist note and a judgement reason on her case.
 CANARY_CHECKLIST_NOTE = "canary checklist note 5519 harbour"
 CANARY_JUDGEMENT = "canary judgement 8823 lantern"
+CANARY_PLAN = "canary plan step 4471 meadow"
 CANARIES = [
+    CANARY_PLAN,
     CANARY_CHECKLIST_NOTE,
     CANARY_JUDGEMENT,
     CANARY_NAME,
@@ -146,6 +148,7 @@ def build_world() -> World:
     from contacts.encryption import phone_hash
     from survivors.models import Message, RiskQuestion
     from survivors.services import casework as casework_services
+    from survivors.services import plan as plan_services
 
     wss_a = staff_user(roles.WSS_WORKER, username="worker-a")
     wss_other = staff_user(roles.WSS_WORKER, username="worker-b")
@@ -184,6 +187,8 @@ def build_world() -> World:
         level="high",
         reason=CANARY_JUDGEMENT,
     )
+    # Her plan, written with her worker (a canary in it).
+    plan_services.plan_save(actor=wss_a, survivor=survivor_a, steps={"people": CANARY_PLAN})
     survivor_a.refresh_from_db()
     survivor_b.refresh_from_db()
     return World(

@@ -150,12 +150,12 @@ def case_record(*, survivor: Survivor) -> dict[str, object]:
         "windows": list(survivor.windows.all()),
         "open_alerts": list(
             survivor.alerts.filter(acknowledged_at__isnull=True)
-            .select_related("risk_concern")
+            .select_related("risk_concern", "programme_event__status_change")
             .order_by("-urgent", "-created_at")
         ),
         "past_alerts": list(
             survivor.alerts.filter(acknowledged_at__isnull=False)
-            .select_related("acknowledged_by", "risk_concern")
+            .select_related("acknowledged_by", "risk_concern", "programme_event__status_change")
             .order_by("-acknowledged_at")[:20]
         ),
         "contact_log": list(survivor.contact_log.select_related("worker")[:30]),

@@ -63,7 +63,9 @@ def test_wss_worker_takes_a_referral_through_the_checklist_a_marac_referral_and_
     # 2. She rang Dee and they spoke: logging it stops the clock.
     page.get_by_label(re.compile(r"^Contact:?$")).select_option("call")
     page.get_by_label(re.compile(r"^Outcome:?$")).select_option("spoke")
-    page.get_by_label(re.compile(r"^Note:?$")).fill("Introduced the service; safe to call on Tuesdays.")
+    page.get_by_label(re.compile(r"^Note:?$")).fill(
+        "Introduced the service; safe to call on Tuesdays."
+    )
     page.get_by_role("button", name="Log contact").click()
     expect(page.get_by_text("Contact logged.")).to_be_visible()
     expect(page.locator("#case-stage")).to_contain_text("First contact made")
