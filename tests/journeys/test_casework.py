@@ -1,4 +1,4 @@
-"""A Women's Support Service (WSS) worker's casework: a new referral waits on
+"""A Women's Support Service (WSS) worker's casework (and her plan, shared): a new referral waits on
 her caseload with its first-contact clock; she reaches the woman, completes the
 risk checklist with her (it scores 14, high), gets one task to refer her to
 the MARAC, records the referral (a disclosure with basis "high risk") and, when
@@ -21,14 +21,16 @@ from survivors.models import (
     Disclosure,
     MaracReferral,
     MaracTask,
+    PlanVersion,
     RiskAssessment,
     RiskQuestion,
     Survivor,
 )
 from survivors.services import cases as cases_services
-from tests.factories import SurvivorFactory, staff_user
+from survivors.services import plan as plan_services
+from tests.factories import SurvivorFactory, staff_user, survivor_account
 
-from .steps import StaffMember, staff_sign_in
+from .steps import StaffMember, staff_sign_in, survivor_sign_in
 
 pytestmark = [
     pytest.mark.browser,
@@ -125,3 +127,41 @@ def test_wss_worker_takes_a_referral_through_the_checklist_a_marac_referral_and_
     referral = MaracReferral.objects.get(survivor=dee)
     assert referral.disclosure.basis == Disclosure.Basis.HIGH_RISK
     assert ContactLogEntry.objects.filter(survivor=dee, outcome="spoke").count() == 1
+
+
+def test_she_edits_her_plan_on_her_phone_and_her_worker_sees_the_new_version(
+    site: str, open_browser
+) -> None:  # noqa: ANN001
+    # Set-up: Eve, on Fay's caseload, wrote a first plan with her by phone.
+    manager = staff_user(roles.SERVICE_MANAGER, username="manager-mo")
+    fay = staff_user(roles.WSS_WORKER, username="worker-fay")
+    eve = survivor_account(username="eve-garden", known_as="Eve")
+    cases_services.survivor_allocate(actor=manager, survivor=eve, worker=fay)
+    plan_services.plan_save(actor=fay, survivor=eve, steps={"people": "My sister Jo"})
+
+    # 1. On her phone (360 px), Eve opens "My plan" and adds a place she can go.
+    phone = open_browser(phone=True)
+    survivor_sign_in(phone, site, "eve-garden", "a long passphrase 42")
+    phone.get_by_role("link", name="My plan").click()
+    expect(phone.get_by_role("heading", name="My plan")).to_be_visible()
+    expect(phone.get_by_label("People I can call")).to_have_value("My sister Jo")
+    expect(phone.locator("#leave")).to_be_in_viewport()
+    phone.get_by_label("Places I can go").fill("The library on Park Road")
+    phone.get_by_role("button", name="Save").click()
+    expect(phone.get_by_text("Saved.")).to_be_visible()
+    expect(phone.get_by_label("Places I can go")).to_have_value("The library on Park Road")
+    # Nothing on the page is wider than her screen.
+    assert phone.evaluate("document.documentElement.scrollWidth") <= 360
+
+    # 2. Her worker opens the plan on her case: the new version, saved by her.
+    page = open_browser()
+    staff_sign_in(page, site, StaffMember.of(fay))
+    page.goto(site + f"/staff/cases/{eve.pk}/")
+    page.get_by_role("link", name="Her plan").click()
+    newest = page.locator(".plan-version").first
+    expect(newest).to_contain_text("saved by her")
+    expect(newest).to_contain_text("Changed: Places I can go")
+    expect(newest).to_contain_text("The library on Park Road")
+    expect(page.locator(".plan-version").nth(1)).to_contain_text("saved by worker-fay")
+
+    assert PlanVersion.objects.filter(survivor=eve).count() == 2
