@@ -228,3 +228,12 @@ class PlanError(ServiceError):
         "too_long": _("One of the parts is too long. Shorten it and save again."),
         "unknown_heading": _("That could not be saved."),
     }
+
+
+class CoverError(ServiceError):
+    messages = {
+        "not_a_wss_worker": "Only a WSS worker can be marked away.",
+        "not_allowed": "Only the worker herself or a service manager can mark her away.",
+        "ends_before_start": "The last day away must be on or after the first.",
+        "in_the_past": "The time away has already ended. Enter dates from today on.",
+    }

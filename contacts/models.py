@@ -100,6 +100,8 @@ class AuditAction(models.TextChoices):
     MARAC_REFERRAL_RECORD = "marac_referral.record", "Referral recorded"
     PLAN_SAVE = "plan.save", "Her plan saved"
     PLAN_VIEW = "plan.view", "Her plan read"
+    ABSENCE_MARK = "absence.mark", "Worker marked away"
+    ABSENCE_END = "absence.end", "Worker marked back"
     # Check-ins and texts
     CHECKIN_PLAN_SET = "checkin_plan.set", "Check-in plan saved"
     SMS_TEXTS_UPDATE = "sms_texts.update", "Text wording saved"

@@ -316,3 +316,21 @@ class MaracCloseForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 2}),
         label="Reason for not referring",
     )
+
+
+class AbsenceForm(forms.Form):
+    worker = forms.ModelChoiceField(
+        queryset=User.objects.none(), required=False, label="Worker", empty_label=None
+    )
+    starts_on = forms.DateField(
+        label="First day away", widget=forms.DateInput(attrs={"type": "date"})
+    )
+    ends_on = forms.DateField(label="Last day away", widget=forms.DateInput(attrs={"type": "date"}))
+
+    def __init__(self, *args: Any, for_manager: bool = False, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if for_manager:
+            self.fields["worker"].queryset = _wss_workers()
+            self.fields["worker"].required = True
+        else:
+            del self.fields["worker"]

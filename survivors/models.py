@@ -526,3 +526,29 @@ class PlanVersion(models.Model):
 
     def __str__(self) -> str:
         return f"PlanVersion {self.pk}"
+
+
+# --- Cover when her worker is away (SPEC 9) ------------------------------------------
+
+
+class WorkerAbsence(models.Model):
+    """A WSS worker away (leave, sickness) from ``starts_on`` to ``ends_on``
+    inclusive: meanwhile her cases' alerts, unanswered messages and open tasks
+    show on the duty view, each with a response deadline."""
+
+    worker = models.ForeignKey(User, on_delete=models.CASCADE, related_name="+")
+    starts_on = models.DateField()
+    ends_on = models.DateField()
+    marked_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-starts_on", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(ends_on__gte=models.F("starts_on")), name="absence_ends_after_start"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"WorkerAbsence {self.pk}"

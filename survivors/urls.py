@@ -3,7 +3,7 @@ messages; the manager's allocations and disclosures), mounted at /staff/."""
 
 from django.urls import path
 
-from .views import caseload, casework, manager
+from .views import caseload, casework, cover, manager
 from .views import messages as message_views
 from .views import plan as plan_views
 
@@ -37,6 +37,9 @@ urlpatterns = [
     path("cases/<int:case_id>/plan/", plan_views.case_plan, name="staff-case-plan"),
     path("alerts/<int:alert_id>/", caseload.alert_detail, name="staff-alert"),
     path("duty/", caseload.duty, name="staff-duty"),
+    path("duty/cases/<int:case_id>/", cover.duty_case, name="staff-duty-case"),
+    path("away/", cover.away, name="staff-away"),
+    path("away/<int:absence_id>/end/", cover.away_end, name="staff-away-end"),
     path("account/", caseload.account_settings, name="staff-account"),
     path("cases/<int:case_id>/messages/", message_views.case_thread, name="staff-case-messages"),
     # The manager

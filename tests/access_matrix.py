@@ -136,6 +136,13 @@ TABLE: dict[str, Entry] = {
     "staff/cases/<int:case_id>/plan/": Entry(WSS_OWN),
     # Designated duty workers only (none among the matrix roles; tests/survivors covers one).
     "staff/duty/": Entry(row(NO, no_otp=OTP)),
+    # Cover (issue 16): a covered case, for the duty worker while her worker is away
+    # (no duty worker among the matrix roles, and nobody away: refused alike).
+    "staff/duty/cases/<int:case_id>/": Entry(row(NO, no_otp=OTP)),
+    # Marking time away: any WSS worker (herself) or a manager (any WSS worker).
+    "staff/away/": Entry(row(NO, wss_a=OK, wss_other=OK, manager=OK, no_otp=OTP)),
+    # Ending one: hers only (the example id exists for nobody: refused alike).
+    "staff/away/<int:absence_id>/end/": Entry(row(NO, no_otp=OTP), method="POST"),
     "staff/account/": Entry(STAFF_ANY),
     # Service manager.
     "staff/allocations/new/": Entry(MANAGER),

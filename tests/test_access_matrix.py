@@ -39,6 +39,7 @@ def _ids(world) -> dict[str, int]:
         "session_id": world.session.pk,
         "alert_id": alert.pk,
         "assessment_id": assessment.pk,
+        "absence_id": 999999,
         "user_id": target.pk,
         "group_id": world.group.pk,
         "participant_id": world.linked_participant.pk,

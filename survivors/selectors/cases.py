@@ -22,6 +22,7 @@ from survivors.models import (
 )
 from survivors.selectors import casework as casework_selectors
 from survivors.selectors.casework import casework_summary
+from survivors.selectors.cover import alert_covered_by
 
 
 def _count(queryset: QuerySet) -> Coalesce:
@@ -193,7 +194,9 @@ def alert_for_actor(*, user: User, alert_id: int) -> Alert | None:
         .filter(pk=alert_id)
         .first()
     )
-    if alert is None or not policy.can_act_on_alert(user, alert):
+    if alert is None:
+        return None
+    if not policy.can_act_on_alert(user, alert) and not alert_covered_by(user=user, alert=alert):
         return None
     return alert
 

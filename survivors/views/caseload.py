@@ -9,6 +9,7 @@ from django.db import transaction
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
+from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
 from contacts import policy
@@ -31,6 +32,7 @@ from survivors.forms import (
 )
 from survivors.models import ClosureOutcome
 from survivors.selectors import cases as cases_selectors
+from survivors.selectors import cover as cover_selectors
 from survivors.services import alerts as alerts_services
 from survivors.services import contact_log, disclosures
 from survivors.services import portal as portal_services
@@ -45,7 +47,12 @@ def caseload(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "staff/caseload.html",
-        {"survivors": survivors, "is_duty": policy.is_duty_worker(request.user)},
+        {
+            "survivors": survivors,
+            "is_duty": policy.is_duty_worker(request.user),
+            "away_now": cover_selectors.current_absence(worker=request.user),
+            "handled": cover_selectors.handled_in_absence(worker=request.user),
+        },
     )
 
 
@@ -194,9 +201,25 @@ def alert_detail(request: HttpRequest, alert_id: int) -> HttpResponse:
 
 @staff_page(policy.is_duty_worker)
 def duty(request: HttpRequest) -> HttpResponse:
+    now = timezone.now()
     alerts = cases_selectors.duty_alerts()
+    urgent_rows = [
+        (alert, deadline, deadline < now)
+        for alert in alerts
+        for deadline in [cover_selectors.response_deadline(alert=alert)]
+    ]
+    covered = cover_selectors.cover_items(now=now)
     staff_read_record(request, AuditAction.DUTY_VIEW)
-    return render(request, "staff/duty.html", {"alerts": alerts})
+    return render(
+        request,
+        "staff/duty.html",
+        {
+            "alerts": alerts,
+            "urgent_rows": urgent_rows,
+            "covered": covered,
+            "away": cover_selectors.absences_on(timezone.localdate(now)),
+        },
+    )
 
 
 @staff_page(policy.is_staff_member)
