@@ -16,6 +16,7 @@ from playwright.sync_api import expect
 
 from contacts import roles
 from survivors.models import (
+    Alert,
     CaseState,
     ContactLogEntry,
     Disclosure,
@@ -26,6 +27,7 @@ from survivors.models import (
     RiskQuestion,
     Survivor,
 )
+from survivors.services import alerts
 from survivors.services import cases as cases_services
 from survivors.services import plan as plan_services
 from tests.factories import SurvivorFactory, staff_user, survivor_account
@@ -165,3 +167,51 @@ def test_she_edits_her_plan_on_her_phone_and_her_worker_sees_the_new_version(
     expect(page.locator(".plan-version").nth(1)).to_contain_text("saved by worker-fay")
 
     assert PlanVersion.objects.filter(survivor=eve).count() == 2
+
+
+def test_a_worker_marked_away_and_an_urgent_alert_lands_on_the_duty_view_with_its_deadline(
+    site: str, open_browser
+) -> None:  # noqa: ANN001
+    # Set-up: Gail supports Hana; Ivy is on duty this week.
+    manager = staff_user(roles.SERVICE_MANAGER, username="manager-mo")
+    gail = staff_user(roles.WSS_WORKER, username="worker-gail")
+    ivy = staff_user(roles.WSS_WORKER, username="worker-ivy", is_duty_worker=True)
+    hana = survivor_account(username="hana-garden", known_as="Hana")
+    cases_services.survivor_allocate(actor=manager, survivor=hana, worker=gail)
+
+    # 1. Gail marks herself away from today for a week.
+    page = open_browser()
+    staff_sign_in(page, site, StaffMember.of(gail))
+    page.get_by_role("link", name="My caseload").click()
+    page.get_by_role("link", name="Time away").click()
+    today = timezone.localdate()
+    page.get_by_label("First day away").fill(today.isoformat())
+    page.get_by_label("Last day away").fill((today + timedelta(days=7)).isoformat())
+    page.get_by_role("button", name="Mark away").click()
+    expect(page.get_by_text("worker-gail is marked away.")).to_be_visible()
+
+    # Meanwhile Hana replies "3" to a check-in (an urgent alert) and asks for a call.
+    urgent = alerts.alert_raise(survivor=hana, kind=Alert.Kind.URGENT_REPLY, urgent=True)
+    alerts.alert_raise(survivor=hana, kind=Alert.Kind.CALL_REQUESTED)
+    deadline = timezone.localtime(urgent.created_at + timedelta(hours=4))
+
+    # 2. Ivy, on duty, sees both, each with its response deadline.
+    duty = open_browser()
+    staff_sign_in(duty, site, StaffMember.of(ivy))
+    duty.goto(site + "/staff/duty/")
+    row = duty.get_by_role("row").filter(has_text="Urgent check-in reply")
+    expect(row).to_contain_text(f"Case {hana.pk}")
+    expect(row).to_contain_text(deadline.strftime("%H:%M"))
+    expect(duty.get_by_text("Away today: worker-gail")).to_be_visible()
+    covered = (
+        duty.locator("#cover + p + table").get_by_role("row").filter(has_text="Call requested")
+    )
+    expect(covered).to_contain_text("worker-gail (away)")
+
+    # 3. She calls Hana back and acknowledges the call request from the duty view.
+    covered.get_by_role("link", name=re.compile("Open")).click()
+    duty.get_by_label("What you did").fill("Called her back; she is safe.")
+    duty.get_by_role("button", name="Acknowledge").click()
+    expect(duty.get_by_text("Nothing is waiting on their cases.")).to_be_visible()
+
+    assert Alert.objects.get(survivor=hana, kind=Alert.Kind.CALL_REQUESTED).acknowledged_by == ivy
