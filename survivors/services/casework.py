@@ -15,7 +15,6 @@ from contacts.models import AuditAction, User
 from contacts.services.audit import audit_record
 from survivors.models import (
     CaseState,
-    ClosureOutcome,
     ContactLogEntry,
     RiskAnswer,
     RiskAssessment,
@@ -24,72 +23,15 @@ from survivors.models import (
     Survivor,
 )
 from survivors.selectors.casework import (
-    TRANSITIONS,
     in_safe_window,
     level_for_score,
     level_rank,
 )
 from survivors.services.contact_log import contact_log_add
+from survivors.services.lifecycle import REACHED_HER, case_state_change
 from survivors.services.marac import marac_assessment_check
 
 logger = logging.getLogger(__name__)
-
-# A contact that counts as reaching her (the first-contact clock stops).
-REACHED_HER = (ContactLogEntry.Outcome.SPOKE, ContactLogEntry.Outcome.MET)
-
-
-# --- The case lifecycle -----------------------------------------------------------
-
-
-def case_state_change(
-    *,
-    actor: User,
-    survivor: Survivor,
-    to_state: str,
-    outcome: str = "",
-    at: datetime | None = None,
-) -> Survivor:
-    """Move her case one step: referred → first contact → active ⇄ dormant →
-    closed (a closed case may be reopened as active). Closing needs an outcome
-    and starts the retention clock; first contact stops the first-contact clock."""
-    if to_state not in CaseState.values:
-        raise CaseError("unknown_state")
-    if to_state == CaseState.CLOSED:
-        if not outcome:
-            raise CaseError("no_outcome")
-        if outcome not in ClosureOutcome.values:
-            raise CaseError("unknown_outcome")
-    at = at or timezone.now()
-    with transaction.atomic():
-        locked = Survivor.objects.select_for_update().get(pk=survivor.pk)
-        if to_state not in TRANSITIONS[locked.case_state]:
-            raise CaseError("not_allowed")
-        fields = ["case_state"]
-        if to_state == CaseState.FIRST_CONTACT:
-            locked.first_contact_at = max(at, locked.referred_at)
-            fields.append("first_contact_at")
-        if to_state == CaseState.CLOSED:
-            locked.closed_at, locked.closure_outcome = at, outcome
-            fields += ["closed_at", "closure_outcome"]
-        elif locked.case_state == CaseState.CLOSED:  # reopened
-            locked.closed_at, locked.closure_outcome = None, ""
-            fields += ["closed_at", "closure_outcome"]
-        locked.case_state = to_state
-        locked.save(update_fields=fields)
-        audit_record(actor=actor, action=AuditAction.CASE_STATE_CHANGE, obj=locked)
-    logger.info("case %s moved to %s", locked.pk, to_state)
-    for name in fields:
-        setattr(survivor, name, getattr(locked, name))
-    return survivor
-
-
-def case_contact_logged(*, actor: User, survivor: Survivor, entry: ContactLogEntry) -> None:
-    """A contact that reached her while the case waits for first contact stops
-    the clock (at the contact's own time). Call inside the contact's transaction."""
-    if survivor.case_state == CaseState.REFERRED and entry.outcome in REACHED_HER:
-        case_state_change(
-            actor=actor, survivor=survivor, to_state=CaseState.FIRST_CONTACT, at=entry.happened_at
-        )
 
 
 def case_reengagement_offer(
