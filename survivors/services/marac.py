@@ -97,10 +97,13 @@ def marac_assessment_check(*, survivor: Survivor, assessment: RiskAssessment) ->
 
 
 def marac_incident_check(*, alert: Alert) -> MaracTask | None:
-    """After an alert is raised: potential escalation and repeat referral.
-    Call inside the alert's transaction."""
+    """After an alert is raised (a task, once its transaction commits):
+    potential escalation and repeat referral. Safe to run twice: an incident
+    already on a task is not counted again."""
     if not is_escalation_incident(alert=alert):
         return None
+    if MaracTask.incidents.through.objects.filter(alert_id=alert.pk).exists():
+        return None  # this alert was taken in already
     survivor = alert.survivor
     with transaction.atomic():
         Survivor.objects.select_for_update().filter(pk=survivor.pk).first()
@@ -208,3 +211,10 @@ def marac_task_close(*, actor: User, survivor: Survivor, reason: str) -> MaracTa
         task.save(update_fields=["closed_at", "closed_by", "outcome", "close_reason"])
         audit_record(actor=actor, action=AuditAction.MARAC_TASK_CLOSE, obj=task, survivor=survivor)
     return task
+
+
+def marac_incident_check_by_id(*, alert_id: int) -> MaracTask | None:
+    alert = Alert.objects.select_related("survivor").filter(pk=alert_id).first()
+    if alert is None:
+        return None  # purged meanwhile
+    return marac_incident_check(alert=alert)

@@ -9,7 +9,7 @@ from datetime import date, timedelta
 
 import pytest
 from django.core.management import call_command
-from django.test import Client
+from django.test import Client, TestCase
 from django.utils import timezone
 
 from contacts.errors import DisclosureError, MaracError
@@ -90,7 +90,9 @@ def test_raising_to_high_by_judgement_is_the_judgement_criterion(world, question
 
 
 def _raise(survivor, kind: str, urgent: bool = False) -> Alert:
-    return alerts.alert_raise(survivor=survivor, kind=kind, urgent=urgent)
+    """An alert, and what follows its commit (the MARAC check is a task)."""
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        return alerts.alert_raise(survivor=survivor, kind=kind, urgent=urgent)
 
 
 def test_three_incidents_in_the_window_give_one_task_each_counted_once(
@@ -136,8 +138,11 @@ def test_three_incidents_in_the_window_give_one_task_each_counted_once(
     ]
     assert task.incidents.count() == 3
     # A fourth (a duress sign-in) joins the open task: still one task.
-    _raise(survivor, Alert.Kind.DURESS, urgent=True)
+    duress = _raise(survivor, Alert.Kind.DURESS, urgent=True)
     (task,) = _tasks(survivor)
+    assert task.incidents.count() == 4
+    # Checked again (a replayed wake-up), it is not counted twice.
+    assert marac.marac_incident_check_by_id(alert_id=duress.pk) is None
     assert task.incidents.count() == 4
     # Closed with a reason, the counted incidents never count again.
     marac.marac_task_close(actor=world.wss_a, survivor=survivor, reason="Discussed with manager")
