@@ -15,6 +15,7 @@ from django.utils import timezone
 from playwright.sync_api import expect
 
 from contacts import roles
+from programme.services import records
 from survivors.models import (
     Alert,
     CaseState,
@@ -30,7 +31,7 @@ from survivors.models import (
 from survivors.services import alerts
 from survivors.services import cases as cases_services
 from survivors.services import plan as plan_services
-from tests.factories import SurvivorFactory, staff_user, survivor_account
+from tests.factories import ParticipantFactory, SurvivorFactory, staff_user, survivor_account
 
 from .steps import StaffMember, staff_sign_in, survivor_sign_in
 
@@ -215,3 +216,51 @@ def test_a_worker_marked_away_and_an_urgent_alert_lands_on_the_duty_view_with_it
     expect(duty.get_by_text("Nothing is waiting on their cases.")).to_be_visible()
 
     assert Alert.objects.get(survivor=hana, kind=Alert.Kind.CALL_REQUESTED).acknowledged_by == ivy
+
+
+def test_three_escalation_incidents_within_the_window_give_her_worker_one_task(
+    site: str, open_browser
+) -> None:  # noqa: ANN001
+    # Set-up: Jo supports Kim, whose ex-partner is on the programme. Within a
+    # few weeks the service sees an urgent risk concern about him, Kim's check-in
+    # reply "3" and his order breached; then a duress sign-in.
+    manager = staff_user(roles.SERVICE_MANAGER, username="manager-mo")
+    programme_worker = staff_user(roles.PROGRAMME_WORKER, username="prog-pat")
+    jo = staff_user(roles.WSS_WORKER, username="worker-jo")
+    him = ParticipantFactory(reference="P-9101")
+    kim = survivor_account(username="kim-garden", known_as="Kim")
+    cases_services.survivor_allocate(actor=manager, survivor=kim, worker=jo)
+    cases_services.survivor_link_participant(actor=manager, survivor=kim, participant=him)
+    records.risk_concern_raise(
+        actor=programme_worker,
+        participant=him,
+        kind="threat",
+        occurred_on=timezone.localdate(),
+        urgency="urgent",
+    )
+    alerts.alert_raise(survivor=kim, kind=Alert.Kind.URGENT_REPLY, urgent=True)
+    records.status_change_record(actor=programme_worker, participant=him, status="order_breached")
+    alerts.alert_raise(survivor=kim, kind=Alert.Kind.DURESS, urgent=True)
+
+    page = open_browser()
+    staff_sign_in(page, site, StaffMember.of(jo))
+    page.get_by_role("link", name="My caseload").click()
+    kim_row = page.get_by_role("row").filter(has_text="Kim")
+    expect(kim_row).to_contain_text("referral task open")
+    kim_row.get_by_role("link", name=f"Case {kim.pk}").click()
+    task = page.locator("#marac-task")
+    expect(task).to_contain_text("Potential escalation")
+    for evidence in (
+        "Urgent risk concern raised by the programme",
+        "Urgent check-in reply",
+        "His status changed: order breached",
+        "Signed in under duress",
+    ):
+        expect(task).to_contain_text(evidence)
+    # One task, however many incidents: she records the referral once.
+    task.get_by_label("Referred to").fill("Northside MARAC")
+    task.get_by_role("button", name="Record referral").click()
+    expect(page.get_by_text("No open referral task.")).to_be_visible()
+
+    assert MaracTask.objects.filter(survivor=kim).count() == 1
+    assert MaracReferral.objects.get(survivor=kim).disclosure.basis == Disclosure.Basis.HIGH_RISK
