@@ -177,8 +177,9 @@ def build_world() -> World:
         survivor=survivor_a, author=survivor_a.user, from_survivor=True, body=CANARY_MESSAGE
     )
     # A checklist on her case, raised by judgement, its note and reason canaries.
+    # The placeholder fixture's question 1 (same key: loading it later updates it).
     question, _ = RiskQuestion.objects.get_or_create(
-        number=1, defaults={"text": "Placeholder question 1."}
+        pk=1, defaults={"number": 1, "text": "Placeholder question 1."}
     )
     casework_services.risk_assessment_record(
         actor=wss_a,
