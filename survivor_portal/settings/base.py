@@ -499,6 +499,9 @@ MARAC_REPEAT_WINDOW_DAYS = env.int("MARAC_REPEAT_WINDOW_DAYS", default=365)
 # A checklist falls due again this many weeks after the last one (and at once
 # when a programme event changes her risk: a status change or a risk concern).
 REASSESSMENT_WEEKS = env.int("REASSESSMENT_WEEKS", default=8)
+# Her worker is prompted to review her plan with her when his group's last
+# scheduled session is this close (and he is still attending).
+PLAN_REVIEW_LAST_SESSION_DAYS = env.int("PLAN_REVIEW_LAST_SESSION_DAYS", default=14)
 # Cover: while her worker is away, the duty view shows each item with a
 # response deadline this many hours after it arrived (urgent alerts, the rest).
 COVER_URGENT_RESPONSE_HOURS = env.int("COVER_URGENT_RESPONSE_HOURS", default=4)

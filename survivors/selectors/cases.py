@@ -177,6 +177,7 @@ def case_record(*, survivor: Survivor) -> dict[str, object]:
             last_risk_event=casework_selectors.last_risk_event_at(survivor=survivor),
         ),
         marac_task=casework_selectors.open_marac_task(survivor=survivor),
+        last_session=casework_selectors.last_session_nears(participant=participant),
         **casework_selectors.marac_history(survivor=survivor),
         next_states=casework_selectors.next_states(survivor=survivor),
         in_safe_window_now=casework_selectors.in_safe_window(survivor=survivor),

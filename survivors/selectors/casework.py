@@ -12,7 +12,7 @@ from django.conf import settings
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
-from programme.models import Participant, ParticipantStatus
+from programme.models import Participant, ParticipantStatus, ProgrammeSession
 from survivors.models import (
     Alert,
     CaseState,
@@ -264,3 +264,26 @@ def last_risk_event_at(*, survivor: Survivor) -> datetime | None:
         .values_list("created_at", flat=True)
         .first()
     )
+
+
+def last_session_nears(*, participant: Participant | None, now: datetime | None = None):  # noqa: ANN201
+    """His group's last scheduled session, if it is within PLAN_REVIEW_LAST_SESSION_DAYS
+    and he is still attending: her worker reviews her plan with her before it.
+    Read from the programme's own records on this side; nothing is written there."""
+    if (
+        participant is None
+        or participant.group_id is None
+        or participant.status != ParticipantStatus.ATTENDING
+    ):
+        return None
+    now = now or timezone.now()
+    last = (
+        ProgrammeSession.objects.filter(group_id=participant.group_id)
+        .order_by("-starts_at")
+        .first()
+    )
+    if last is None or last.starts_at < now:
+        return None
+    if last.starts_at - now > timedelta(days=settings.PLAN_REVIEW_LAST_SESSION_DAYS):
+        return None
+    return last

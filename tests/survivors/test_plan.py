@@ -6,9 +6,11 @@ review."""
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import pytest
 from django.test import Client
-from django.utils import translation
+from django.utils import timezone, translation
 
 from contacts.discretion import discretion_words_in
 from contacts.errors import PlanError
@@ -19,6 +21,7 @@ from survivors.selectors.plan import PLAN_HEADINGS, plan_current, plan_steps
 from survivors.services import plan as plan_services
 
 from ..conftest import CANARY_PLAN, sign_in
+from ..factories import ProgrammeSessionFactory
 from .test_at_rest import raw_dump
 
 
@@ -136,3 +139,22 @@ def test_his_status_changes_prompt_her_worker_to_review_the_plan(
         )
     page = sign_in(Client(), world.wss_a).get(f"/staff/cases/{world.survivor_a.pk}/")
     assert ("Review her plan with her." in page.content.decode()) is prompted
+
+
+@pytest.mark.parametrize(
+    ("days_ahead", "status", "prompted"),
+    [(10, "attending", True), (20, "attending", False), (10, "suspended", False)],
+)
+def test_his_last_session_nearing_prompts_a_review(
+    world, days_ahead: int, status: str, prompted: bool
+) -> None:
+    participant = world.linked_participant
+    participant.status = status
+    participant.save(update_fields=["status"])
+    last = ProgrammeSessionFactory(
+        group=world.group, starts_at=timezone.now() + timedelta(days=days_ahead)
+    )
+    page = sign_in(Client(), world.wss_a).get(f"/staff/cases/{world.survivor_a.pk}/")
+    when = timezone.localtime(last.starts_at)
+    shown = f"His group's last session is on {when:%-d %b %Y}: review her plan"
+    assert (shown in page.content.decode()) is prompted
