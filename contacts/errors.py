@@ -222,3 +222,67 @@ class MessageError(ServiceError):
         "rate_limited": _("You have sent several messages in a short time. Wait a few minutes."),
         "not_her_worker": _("Only her current worker can reply."),
     }
+
+
+# --- Her casework (issue 16) --------------------------------------------------------
+
+
+class CaseError(ServiceError):
+    messages = {
+        "not_allowed": "A case cannot move to that stage from where it is now.",
+        "unknown_state": "Choose a stage from the list.",
+        "no_outcome": "Choose the outcome before closing the case.",
+        "unknown_outcome": "Choose an outcome from the list.",
+        "not_dormant": "Re-engagement is offered to dormant or quiet cases only.",
+        "outside_safe_window": (
+            "It is not one of her safe times now. Re-engagement can only be offered "
+            "inside her safe times."
+        ),
+        "contact_paused": "She has paused all contact. Do not contact her.",
+    }
+
+
+class RiskAssessmentError(ServiceError):
+    messages = {
+        "no_questions": (
+            "No checklist questions are loaded. The service loads its own wording "
+            "first (see the README)."
+        ),
+        "incomplete": "Answer every question: yes, no or not known.",
+        "unknown_answer": "Answer each question with yes, no or not known.",
+        "unknown_question": "One of the answers is for a question that is not on the checklist.",
+        "unknown_level": "Choose a level from the list.",
+        "cannot_lower": (
+            "Professional judgement can raise the level, never lower it below what the "
+            "answers give."
+        ),
+        "reason_required": "Give the reason for raising the level.",
+    }
+
+
+class MaracError(ServiceError):
+    messages = {
+        "reason_required": (
+            "Give the reason for not referring. A task raised by high risk can only be "
+            "closed with a referral or a reason."
+        ),
+        "no_open_task": "There is no open referral task on this case.",
+    }
+
+
+class PlanError(ServiceError):
+    """Her plan: survivor-facing, so translated."""
+
+    messages = {
+        "too_long": _("One of the parts is too long. Shorten it and save again."),
+        "unknown_heading": _("That could not be saved."),
+    }
+
+
+class CoverError(ServiceError):
+    messages = {
+        "not_a_wss_worker": "Only a WSS worker can be marked away.",
+        "not_allowed": "Only the worker herself or a service manager can mark her away.",
+        "ends_before_start": "The last day away must be on or after the first.",
+        "in_the_past": "The time away has already ended. Enter dates from today on.",
+    }

@@ -99,6 +99,18 @@ class AuditAction(models.TextChoices):
     CONTACT_LOG_ADD = "contact_log.add", "Contact logged"
     DISCLOSURE_RECORD = "disclosure.record", "Disclosure recorded"
     ALERT_ACKNOWLEDGE = "alert.acknowledge", "Alert acknowledged"
+    # Her casework (SPEC 9)
+    CASE_STATE_CHANGE = "case.state_change", "Case stage changed"
+    CASE_REENGAGEMENT_OFFER = "case.reengagement_offer", "Re-engagement offered"
+    RISK_ASSESSMENT_RECORD = "risk_assessment.record", "Checklist recorded"
+    RISK_ASSESSMENT_VIEW = "risk_assessment.view", "Checklist read"
+    MARAC_TASK_RAISE = "marac_task.raise", "Referral task raised"
+    MARAC_TASK_CLOSE = "marac_task.close", "Referral task closed with a reason"
+    MARAC_REFERRAL_RECORD = "marac_referral.record", "Referral recorded"
+    PLAN_SAVE = "plan.save", "Her plan saved"
+    PLAN_VIEW = "plan.view", "Her plan read"
+    ABSENCE_MARK = "absence.mark", "Worker marked away"
+    ABSENCE_END = "absence.end", "Worker marked back"
     # Check-ins and texts
     CHECKIN_PLAN_SET = "checkin_plan.set", "Check-in plan saved"
     SMS_TEXTS_UPDATE = "sms_texts.update", "Text wording saved"

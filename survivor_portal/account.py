@@ -27,10 +27,12 @@ from contacts.errors import PortalError
 from survivors.models import Message, ProgrammeItem, SessionInvitation, Survivor
 from survivors.selectors import info_sessions as sessions_selectors
 from survivors.selectors import messages as messages_selectors
+from survivors.selectors import plan as plan_selectors
 from survivors.selectors import portal as portal_selectors
 from survivors.selectors import programme_items as items_selectors
 from survivors.services import info_sessions as sessions_services
 from survivors.services import messages as messages_services
+from survivors.services import plan as plan_services
 from survivors.services import portal as portal_services
 from survivors.services import programme_items as items_services
 from survivors.services.portal import phone_normalise
@@ -88,10 +90,18 @@ class RealAccount:
         messages_services.thread_mark_read_by_survivor(survivor=self.survivor)
         return messages
 
+    def plan(self) -> dict[str, str]:
+        """Her plan, heading key -> text."""
+        return plan_selectors.plan_steps(plan_selectors.plan_current(survivor=self.survivor))
+
     # --- Writes -------------------------------------------------------------------
 
     def safe_contact_update(self, **fields: Any) -> None:
         portal_services.safe_contact_update(actor=self.user, survivor=self.survivor, **fields)
+        self._saved()
+
+    def plan_save(self, *, steps: dict[str, str]) -> None:
+        plan_services.plan_save(actor=self.user, survivor=self.survivor, steps=steps)
         self._saved()
 
     def pause(self, *, paused: bool) -> None:
@@ -186,7 +196,28 @@ class DecoyAccount(RealAccount):
             ).order_by("created_at", "pk")
         )
 
+    def plan(self) -> dict[str, str]:
+        """Only what this session saved (a new account's plan starts empty)."""
+        return plan_selectors.plan_steps(
+            plan_selectors.plan_version_by_id(
+                survivor=self.survivor, version_id=self._settings.get("plan")
+            )
+        )
+
     # --- Writes (nothing real changes) --------------------------------------------
+
+    def plan_save(self, *, steps: dict[str, str]) -> None:
+        """Kept apart from her plan (her worker sees it marked); this session
+        shows it back as saved."""
+        version = plan_services.plan_save_in_session(
+            actor=self.user,
+            survivor=self.survivor,
+            steps=steps,
+            previous_id=self._settings.get("plan"),
+        )
+        if version is not None:
+            self._settings["plan"] = version.pk
+        self._saved()
 
     def safe_contact_update(self, **fields: Any) -> None:
         windows = portal_services.safe_contact_windows_normalise(fields["windows"])

@@ -4,7 +4,7 @@ from wagtail import views as wagtail_views
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
-from . import ops_views, thread_views, views
+from . import ops_views, plan_views, thread_views, views
 
 urlpatterns = [
     path("", views.home, name="portal-home"),
@@ -15,6 +15,7 @@ urlpatterns = [
     path("settings/pause/", views.pause, name="portal-pause"),
     path("settings/second-passphrase/", views.second_passphrase, name="portal-second"),
     path("messages/", thread_views.thread, name="portal-messages"),
+    path("plan/", plan_views.plan, name="portal-plan"),
     path("messages/clear/", thread_views.clear, name="portal-messages-clear"),
     path("notes/", thread_views.shared_notes, name="portal-notes"),
     path("sign-out/", views.sign_out, name="portal-sign-out"),

@@ -11,7 +11,16 @@ from contacts.errors import PortalError
 from contacts.forms import DATE_INPUT
 from contacts.models import User
 from programme.models import Participant
-from survivors.models import ContactLogEntry, Disclosure, SafeContactWindow
+from survivors.models import (
+    CaseState,
+    ClosureOutcome,
+    ContactLogEntry,
+    Disclosure,
+    RiskAnswer,
+    RiskLevel,
+    RiskQuestion,
+    SafeContactWindow,
+)
 from survivors.services.portal import phone_normalise
 
 
@@ -331,3 +340,107 @@ class InvitationForm(forms.Form):
 
     def survivor(self):  # noqa: ANN201
         return self.caseload[self.cleaned_data["case"]]
+
+
+# --- Her casework (issue 16) ------------------------------------------------------
+
+
+class CaseStateForm(forms.Form):
+    to_state = forms.ChoiceField(choices=CaseState.choices, label="Move the case to")
+    outcome = forms.ChoiceField(
+        choices=[("", "Choose when closing"), *ClosureOutcome.choices],
+        required=False,
+        label="Outcome (when closing)",
+    )
+
+
+class ReengagementForm(forms.Form):
+    kind = forms.ChoiceField(choices=ContactLogEntry.Kind.choices, label="Contact")
+    outcome = forms.ChoiceField(choices=ContactLogEntry.Outcome.choices)
+    note = forms.CharField(
+        max_length=2000, required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+
+class RiskChecklistForm(forms.Form):
+    """One yes / no / not known answer and an optional note per question; her
+    worker's judgement may raise the level (the service refuses lowering it)."""
+
+    level = forms.ChoiceField(
+        choices=[("", "As the answers give"), *RiskLevel.choices],
+        required=False,
+        label="Level by professional judgement",
+        help_text="Only to raise the level the answers give; say why below.",
+    )
+    reason = forms.CharField(
+        max_length=2000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        label="Reason for raising the level",
+    )
+
+    def __init__(self, *args: Any, questions: list[RiskQuestion], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.questions = questions
+        for question in questions:
+            self.fields[f"answer_{question.pk}"] = forms.ChoiceField(
+                choices=RiskAnswer.Answer.choices,
+                widget=forms.RadioSelect,
+                label=f"{question.number}. {question.text}",
+                error_messages={"required": "Answer this question: yes, no or not known."},
+            )
+            self.fields[f"note_{question.pk}"] = forms.CharField(
+                max_length=1000, required=False, label=f"Note on question {question.number}"
+            )
+
+    def rows(self) -> list[tuple[RiskQuestion, forms.BoundField, forms.BoundField]]:
+        return [
+            (question, self[f"answer_{question.pk}"], self[f"note_{question.pk}"])
+            for question in self.questions
+        ]
+
+    def answers(self) -> dict[int, tuple[str, str]]:
+        return {
+            question.pk: (
+                self.cleaned_data[f"answer_{question.pk}"],
+                self.cleaned_data[f"note_{question.pk}"],
+            )
+            for question in self.questions
+        }
+
+
+class MaracReferralForm(forms.Form):
+    agency = forms.CharField(max_length=200, initial="MARAC", label="Referred to")
+    details = forms.CharField(
+        max_length=2000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        label="What was shared",
+    )
+
+
+class MaracCloseForm(forms.Form):
+    reason = forms.CharField(
+        max_length=2000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        label="Reason for not referring",
+    )
+
+
+class AbsenceForm(forms.Form):
+    worker = forms.ModelChoiceField(
+        queryset=User.objects.none(), required=False, label="Worker", empty_label=None
+    )
+    starts_on = forms.DateField(
+        label="First day away", widget=forms.DateInput(attrs={"type": "date"})
+    )
+    ends_on = forms.DateField(label="Last day away", widget=forms.DateInput(attrs={"type": "date"}))
+
+    def __init__(self, *args: Any, for_manager: bool = False, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if for_manager:
+            self.fields["worker"].queryset = _wss_workers()
+            self.fields["worker"].required = True
+        else:
+            del self.fields["worker"]

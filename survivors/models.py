@@ -15,7 +15,34 @@ from django.utils.translation import gettext_lazy as _
 
 from contacts.encryption import EncryptedTextField
 from contacts.models import User
-from programme.models import Participant
+from programme.models import Participant, ParticipantStatus
+
+# His status changes that prompt a review of her plan with her (SPEC 9).
+PLAN_REVIEW_STATUSES = (
+    ParticipantStatus.COMPLETED,
+    ParticipantStatus.SUSPENDED,
+    ParticipantStatus.DROPPED_OUT,
+    ParticipantStatus.ORDER_BREACHED,
+)
+
+
+class CaseState(models.TextChoices):
+    REFERRED = "referred", "Referred"
+    FIRST_CONTACT = "first_contact", "First contact made"
+    ACTIVE = "active", "Active"
+    DORMANT = "dormant", "Dormant"
+    CLOSED = "closed", "Closed"
+
+
+class ClosureOutcome(models.TextChoices):
+    """Why a case closed: asked for on closing, counted in the manager's report."""
+
+    GOALS_MET = "goals_met", "Her goals were met"
+    PERIOD_ENDED = "period_ended", "The period after his course ended"
+    SHE_ENDED = "she_ended", "She chose to end it"
+    NO_CONTACT = "no_contact", "No contact could be made"
+    MOVED_ON = "moved_on", "Moved to another service or area"
+    OTHER = "other", "Other"
 
 
 class Survivor(models.Model):
@@ -62,6 +89,14 @@ class Survivor(models.Model):
         default=False, help_text="She would like an interpreter when her worker speaks with her."
     )
     created_at = models.DateTimeField(default=timezone.now)
+    # Her case's lifecycle (SPEC 9): referred -> first contact -> active ->
+    # dormant -> closed. The first-contact clock runs from ``referred_at``;
+    # retention of a closed case runs from ``closed_at``.
+    case_state = models.CharField(max_length=16, choices=CaseState.choices, default="referred")
+    referred_at = models.DateTimeField(default=timezone.now)
+    first_contact_at = models.DateTimeField(null=True, blank=True)
+    closed_at = models.DateTimeField(null=True, blank=True)
+    closure_outcome = models.CharField(max_length=24, choices=ClosureOutcome.choices, blank=True)
 
     class Meta:
         db_table = "contacts_survivor"
@@ -224,6 +259,15 @@ class Alert(models.Model):
     def __str__(self) -> str:
         return f"Alert {self.pk}"
 
+    @property
+    def prompts_plan_review(self) -> bool:
+        """His status changed in a way that should prompt her worker to review
+        her plan with her (SPEC 9): completed, suspended, dropped out, breached."""
+        if self.kind != self.Kind.STATUS_CHANGE or self.programme_event is None:
+            return False
+        change = self.programme_event.status_change
+        return change is not None and change.status in PLAN_REVIEW_STATUSES
+
 
 class ContactLogEntry(models.Model):
     class Kind(models.TextChoices):
@@ -311,6 +355,205 @@ class ProgrammeEventReceipt(models.Model):
 
     def __str__(self) -> str:
         return f"ProgrammeEventReceipt {self.pk}"
+
+
+# --- The risk checklist (SPEC 9) ------------------------------------------------
+
+
+class RiskLevel(models.TextChoices):
+    STANDARD = "standard", "Standard"
+    MEDIUM = "medium", "Medium"
+    HIGH = "high", "High"
+
+
+class RiskQuestion(models.Model):
+    """One question of the checklist. The wording is data: the demo ships
+    neutral placeholders (``survivors/fixtures/risk_questions_placeholder.json``);
+    the service loads its own licensed text over it (README)."""
+
+    number = models.PositiveSmallIntegerField(unique=True)
+    text = models.TextField()
+    active = models.BooleanField(default=True)
+
+    class Meta:
+        ordering = ["number"]
+
+    def __str__(self) -> str:
+        return f"Question {self.number}"
+
+
+class RiskAssessment(models.Model):
+    """One completed checklist, kept for good: a new one never changes an old one."""
+
+    survivor = models.ForeignKey(Survivor, on_delete=models.CASCADE, related_name="assessments")
+    assessed_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+    assessed_at = models.DateTimeField(default=timezone.now)
+    score = models.PositiveSmallIntegerField()
+    score_level = models.CharField(max_length=10, choices=RiskLevel.choices)
+    # Her worker's professional judgement may raise the level, never lower it.
+    level = models.CharField(max_length=10, choices=RiskLevel.choices)
+    judgement_reason = EncryptedTextField(blank=True)
+
+    class Meta:
+        ordering = ["-assessed_at", "-id"]
+        indexes = [models.Index(fields=["survivor", "assessed_at"], name="assessment_by_case")]
+
+    def __str__(self) -> str:
+        return f"RiskAssessment {self.pk}"
+
+    @property
+    def raised_by_judgement(self) -> bool:
+        return self.level != self.score_level
+
+
+class RiskAnswer(models.Model):
+    class Answer(models.TextChoices):
+        YES = "yes", "Yes"
+        NO = "no", "No"
+        NOT_KNOWN = "not_known", "Not known"
+
+    assessment = models.ForeignKey(RiskAssessment, on_delete=models.CASCADE, related_name="answers")
+    question = models.ForeignKey(RiskQuestion, on_delete=models.PROTECT, related_name="+")
+    answer = models.CharField(max_length=10, choices=Answer.choices)
+    # Her words: encrypted at rest.
+    note = EncryptedTextField(blank=True)
+
+    class Meta:
+        ordering = ["question__number"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["assessment", "question"], name="one_answer_per_question"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"RiskAnswer {self.pk}"
+
+
+# --- The MARAC pathway (SPEC 9) ---------------------------------------------------
+
+
+class MaracTask(models.Model):
+    """The one open task telling her worker that a referral criterion is met,
+    with the evidence. At most one open task per case: a criterion met while
+    one is open adds its evidence to it (never a second task). An incident
+    (alert) counted for escalation is counted once, on one task."""
+
+    class Criterion(models.TextChoices):
+        VISIBLE_HIGH_RISK = "visible_high_risk", "Visible high risk (score 14 or more)"
+        PROFESSIONAL_JUDGEMENT = "professional_judgement", "Professional judgement"
+        POTENTIAL_ESCALATION = "potential_escalation", "Potential escalation"
+        REPEAT_REFERRAL = "repeat_referral", "Repeat referral"
+
+    class Outcome(models.TextChoices):
+        REFERRED = "referred", "Referred"
+        NOT_REFERRED = "not_referred", "Not referred, with a reason"
+
+    survivor = models.ForeignKey(Survivor, on_delete=models.CASCADE, related_name="marac_tasks")
+    created_at = models.DateTimeField(default=timezone.now)
+    # Criterion codes met, in the order they were met ("visible_high_risk,...").
+    criteria = models.CharField(max_length=200)
+    # One line per piece of evidence (dates and kinds; her words stay in the checklist).
+    evidence = EncryptedTextField()
+    assessment = models.ForeignKey(
+        RiskAssessment, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    incidents = models.ManyToManyField(Alert, blank=True, related_name="+")
+    closed_at = models.DateTimeField(null=True, blank=True)
+    closed_by = models.ForeignKey(
+        User, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    outcome = models.CharField(max_length=16, choices=Outcome.choices, blank=True)
+    close_reason = EncryptedTextField(blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["survivor"], condition=Q(closed_at__isnull=True), name="one_open_marac_task"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"MaracTask {self.pk}"
+
+    @property
+    def criteria_labels(self) -> list[str]:
+        return [self.Criterion(code).label for code in self.criteria.split(",") if code]
+
+    @property
+    def evidence_lines(self) -> list[str]:
+        return [line for line in self.evidence.splitlines() if line.strip()]
+
+
+class MaracReferral(models.Model):
+    """A referral to the MARAC, recorded with its disclosure (basis: high risk)."""
+
+    survivor = models.ForeignKey(Survivor, on_delete=models.CASCADE, related_name="marac_referrals")
+    referred_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+    referred_at = models.DateTimeField(default=timezone.now)
+    disclosure = models.OneToOneField(Disclosure, on_delete=models.PROTECT, related_name="+")
+    task = models.ForeignKey(
+        MaracTask, on_delete=models.SET_NULL, null=True, blank=True, related_name="referrals"
+    )
+    repeat = models.BooleanField(default=False)
+
+    class Meta:
+        ordering = ["-referred_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"MaracReferral {self.pk}"
+
+
+# --- Her plan (SPEC 9: the safety plan, under neutral words) ----------------------
+
+
+class PlanVersion(models.Model):
+    """One saved version of her plan: every version kept, with who saved it and
+    which parts changed. The steps are her words: encrypted at rest. A version
+    saved from a session signed in with her second passphrase is kept apart
+    (``under_duress``): her worker sees it marked; it is never her plan."""
+
+    survivor = models.ForeignKey(Survivor, on_delete=models.CASCADE, related_name="plan_versions")
+    author = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+    # JSON object: heading key -> text (see survivors.selectors.plan.PLAN_HEADINGS).
+    steps = EncryptedTextField()
+    changed = models.CharField(max_length=200, blank=True)
+    under_duress = models.BooleanField(default=False)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["survivor", "created_at"], name="plan_version_by_case")]
+
+    def __str__(self) -> str:
+        return f"PlanVersion {self.pk}"
+
+
+# --- Cover when her worker is away (SPEC 9) ------------------------------------------
+
+
+class WorkerAbsence(models.Model):
+    """A WSS worker away (leave, sickness) from ``starts_on`` to ``ends_on``
+    inclusive: meanwhile her cases' alerts, unanswered messages and open tasks
+    show on the duty view, each with a response deadline."""
+
+    worker = models.ForeignKey(User, on_delete=models.CASCADE, related_name="+")
+    starts_on = models.DateField()
+    ends_on = models.DateField()
+    marked_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-starts_on", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(ends_on__gte=models.F("starts_on")), name="absence_ends_after_start"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"WorkerAbsence {self.pk}"
 
 
 class ProgrammeItem(models.Model):

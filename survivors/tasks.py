@@ -21,3 +21,11 @@ def programme_events_consume() -> int:
     if len(programme_events_pending(limit=BATCH)) == BATCH:
         programme_events_consume.delay()  # more than a batch waiting: go on now
     return raised
+
+
+@shared_task(name="survivors.tasks.marac_incident_check", **TASK_OPTIONS)
+def marac_incident_check(*, alert_id: int) -> None:
+    """An alert was raised: does it meet a MARAC criterion (escalation, repeat)?"""
+    from survivors.services.marac import marac_incident_check_by_id
+
+    marac_incident_check_by_id(alert_id=alert_id)

@@ -3,8 +3,9 @@ messages; the manager's allocations and disclosures), mounted at /staff/."""
 
 from django.urls import path
 
-from .views import caseload, info_sessions, manager, programme_items
+from .views import caseload, casework, cover, info_sessions, manager, programme_items
 from .views import messages as message_views
+from .views import plan as plan_views
 
 urlpatterns = [
     path("caseload/", caseload.caseload, name="staff-caseload"),
@@ -18,6 +19,22 @@ urlpatterns = [
     ),
     path("cases/<int:case_id>/code/", caseload.case_activation_code, name="staff-case-code"),
     path("cases/<int:case_id>/unlock/", caseload.case_unlock, name="staff-case-unlock"),
+    # Her casework (issue 16)
+    path("cases/<int:case_id>/stage/", casework.case_state, name="staff-case-state"),
+    path("cases/<int:case_id>/reengage/", casework.case_reengage, name="staff-case-reengage"),
+    path("cases/<int:case_id>/checklist/", casework.case_checklist, name="staff-case-checklist"),
+    path(
+        "cases/<int:case_id>/checklist/<int:assessment_id>/",
+        casework.case_checklist_detail,
+        name="staff-case-checklist-detail",
+    ),
+    path("cases/<int:case_id>/marac/refer/", casework.case_marac_refer, name="staff-case-marac"),
+    path(
+        "cases/<int:case_id>/marac/close/",
+        casework.case_marac_close,
+        name="staff-case-marac-close",
+    ),
+    path("cases/<int:case_id>/plan/", plan_views.case_plan, name="staff-case-plan"),
     path("alerts/<int:alert_id>/", caseload.alert_detail, name="staff-alert"),
     # Items from monthly case management and reports (SPEC 10)
     path("case-items/<int:item_id>/", programme_items.item_detail, name="staff-case-item"),
@@ -35,6 +52,9 @@ urlpatterns = [
         name="staff-case-management-disclosure",
     ),
     path("duty/", caseload.duty, name="staff-duty"),
+    path("duty/cases/<int:case_id>/", cover.duty_case, name="staff-duty-case"),
+    path("away/", cover.away, name="staff-away"),
+    path("away/<int:absence_id>/end/", cover.away_end, name="staff-away-end"),
     path("account/", caseload.account_settings, name="staff-account"),
     path("cases/<int:case_id>/messages/", message_views.case_thread, name="staff-case-messages"),
     # Information sessions (SPEC 10)

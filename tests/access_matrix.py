@@ -166,8 +166,23 @@ TABLE: dict[str, Entry] = {
     "staff/cases/<int:case_id>/code/": Entry(WSS_OWN, method="POST"),
     "staff/cases/<int:case_id>/unlock/": Entry(WSS_OWN, method="POST"),
     "staff/alerts/<int:alert_id>/": Entry(WSS_OWN),
+    # Her casework (issue 16): her own worker only; never the programme side.
+    "staff/cases/<int:case_id>/stage/": Entry(WSS_OWN, method="POST"),
+    "staff/cases/<int:case_id>/reengage/": Entry(WSS_OWN, method="POST"),
+    "staff/cases/<int:case_id>/checklist/": Entry(WSS_OWN),
+    "staff/cases/<int:case_id>/checklist/<int:assessment_id>/": Entry(WSS_OWN),
+    "staff/cases/<int:case_id>/marac/refer/": Entry(WSS_OWN, method="POST"),
+    "staff/cases/<int:case_id>/marac/close/": Entry(WSS_OWN, method="POST"),
+    "staff/cases/<int:case_id>/plan/": Entry(WSS_OWN),
     # Designated duty workers only (none among the matrix roles; tests/survivors covers one).
     "staff/duty/": Entry(row(NO, no_otp=OTP), queries=DUTY_QUERIES),
+    # Cover (issue 16): a covered case, for the duty worker while her worker is away
+    # (no duty worker among the matrix roles, and nobody away: refused alike).
+    "staff/duty/cases/<int:case_id>/": Entry(row(NO, no_otp=OTP)),
+    # Marking time away: any WSS worker (herself) or a manager (any WSS worker).
+    "staff/away/": Entry(row(NO, wss_a=OK, wss_other=OK, manager=OK, no_otp=OTP)),
+    # Ending one: hers only (the example id exists for nobody: refused alike).
+    "staff/away/<int:absence_id>/end/": Entry(row(NO, no_otp=OTP), method="POST"),
     "staff/account/": Entry(STAFF_ANY),
     # Service manager.
     "staff/allocations/new/": Entry(MANAGER),
@@ -196,6 +211,8 @@ TABLE: dict[str, Entry] = {
     # --- The message line (issue 6): her own thread, through her session only ---
     "messages/": Entry(row(NO, survivor_a=OK, survivor_b=OK)),
     "messages/clear/": Entry(row(NO, survivor_a=OK, survivor_b=OK), method="POST"),
+    # Her plan ("My plan", issue 16): her own, through her session only.
+    "plan/": Entry(SURVIVOR_OWN),
     "staff/cases/<int:case_id>/messages/": Entry(WSS_OWN),
     # --- Working with the programme without a leak (issue 17, SPEC 10) ---
     # The programme side: the monthly list (managers read it), the entry and

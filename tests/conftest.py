@@ -39,10 +39,17 @@ CANARY_CODE_WORD = "marmalade-canary"
 CANARY_SHARED_NOTE = "canary shared-note 5521 over the phone"
 CANARY_PORTAL_NOTE = "canary portal-note 6630 call me after"
 CANARY_DISCLOSURE = "canary disclosure 7712 she agreed on"
+# Her casework (issue 16): a checklist note and a judgement reason on her case.
+CANARY_CHECKLIST_NOTE = "canary checklist note 5519 harbour"
+CANARY_JUDGEMENT = "canary judgement 8823 lantern"
+CANARY_PLAN = "canary plan step 4471 meadow"
 CANARIES = [
     CANARY_SHARED_NOTE,
     CANARY_PORTAL_NOTE,
     CANARY_DISCLOSURE,
+    CANARY_PLAN,
+    CANARY_CHECKLIST_NOTE,
+    CANARY_JUDGEMENT,
     CANARY_NAME,
     CANARY_PHONE,
     CANARY_PHONE_NATIONAL,
@@ -147,7 +154,9 @@ def world(db: None) -> World:
 def build_world() -> World:
     """The world as plain code, so benchmarks can build the same one."""
     from contacts.encryption import phone_hash
-    from survivors.models import Message
+    from survivors.models import Message, RiskQuestion
+    from survivors.services import casework as casework_services
+    from survivors.services import plan as plan_services
 
     wss_a = staff_user(roles.WSS_WORKER, username="worker-a")
     wss_other = staff_user(roles.WSS_WORKER, username="worker-b")
@@ -175,6 +184,20 @@ def build_world() -> World:
     Message.objects.create(
         survivor=survivor_a, author=survivor_a.user, from_survivor=True, body=CANARY_MESSAGE
     )
+    # A checklist on her case, raised by judgement, its note and reason canaries.
+    # The placeholder fixture's question 1 (same key: loading it later updates it).
+    question, _ = RiskQuestion.objects.get_or_create(
+        pk=1, defaults={"number": 1, "text": "Placeholder question 1."}
+    )
+    casework_services.risk_assessment_record(
+        actor=wss_a,
+        survivor=survivor_a,
+        answers={question.pk: ("yes", CANARY_CHECKLIST_NOTE)},
+        level="high",
+        reason=CANARY_JUDGEMENT,
+    )
+    # Her plan, written with her worker (a canary in it).
+    plan_services.plan_save(actor=wss_a, survivor=survivor_a, steps={"people": CANARY_PLAN})
     survivor_a.refresh_from_db()
     survivor_b.refresh_from_db()
     return World(

@@ -34,6 +34,10 @@ def _ids(world) -> dict[str, int]:
     alert, _ = Alert.objects.get_or_create(
         survivor=world.survivor_a, kind=Alert.Kind.OTHER_REPLY, urgent=False
     )
+    # Her casework (issue 16): the checklist on survivor A's case (the world's).
+    from survivors.models import RiskAssessment
+
+    assessment = RiskAssessment.objects.filter(survivor=world.survivor_a).first()
     target, _ = User.objects.get_or_create(
         username="matrix-target", defaults={"kind": User.Kind.STAFF}
     )
@@ -42,6 +46,8 @@ def _ids(world) -> dict[str, int]:
         "info_session_id": _information_session(world).pk,
         "session_id": world.session.pk,
         "alert_id": alert.pk,
+        "assessment_id": assessment.pk,
+        "absence_id": 999999,
         "user_id": target.pk,
         "group_id": world.group.pk,
         "participant_id": world.linked_participant.pk,

@@ -1,5 +1,6 @@
-"""Retention (SPEC 7): old messages, check-ins and their replies, and outbox
-rows are deleted after the configured period; sign-in records (django-axes)
+"""Retention (SPEC 7, 9): old messages, check-ins and their replies, and outbox
+rows are deleted after the configured period; a closed case goes whole a set
+period after its closing date; sign-in records (django-axes)
 are kept only as long as lockout needs them. The audit event carries counts only."""
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ from django.utils import timezone
 
 from checkins.models import CheckIn, InboundMessage, OutboundMessage, SmsStatusEvent
 from contacts.models import AuditAction, AuditEvent
-from survivors.models import ActivationAttempt, Message
+from survivors.models import ActivationAttempt, CaseState, Message, Survivor
 
 logger = logging.getLogger(__name__)
 
@@ -42,6 +43,21 @@ def _sign_in_records_purge(*, now: datetime, cutoff: datetime) -> int:
     return deleted
 
 
+def _closed_cases_purge(*, now: datetime) -> int:
+    """A closed case is kept for ``CLOSED_CASE_RETENTION_DAYS`` from its closing
+    date (SPEC 9), then deleted whole: her record with everything on it
+    (checklists, contact log, disclosures, messages, check-ins) and her portal
+    account. A reopened case has no closing date and is kept."""
+    from contacts.models import User
+
+    cutoff = now - timedelta(days=settings.CLOSED_CASE_RETENTION_DAYS)
+    closed = Survivor.objects.filter(case_state=CaseState.CLOSED, closed_at__lt=cutoff)
+    account_ids = list(closed.exclude(user=None).values_list("user_id", flat=True))
+    deleted = closed.delete()[1].get(Survivor._meta.label, 0)
+    User.objects.filter(pk__in=account_ids, kind=User.Kind.SURVIVOR).delete()
+    return deleted
+
+
 def retention_purge(*, now: datetime | None = None) -> dict[str, int]:
     """Delete what is older than ``RETENTION_DAYS``; returns counts per kind."""
     now = now or timezone.now()
@@ -64,9 +80,10 @@ def retention_purge(*, now: datetime | None = None) -> dict[str, int]:
             .exclude(state__in=[CheckIn.State.QUEUED, CheckIn.State.SENT])
             .delete()[0],
             "status_events": SmsStatusEvent.objects.filter(received_at__lt=cutoff).delete()[0],
+            "purged_cases": _closed_cases_purge(now=now),
             "access_records": _sign_in_records_purge(now=now, cutoff=cutoff),
         }
-        # Counts only, never content, in the event's object id: "m3 r2 t4 c1 s0 a2".
+        # Counts only, never content, in the event's object id: "m3 r2 t4 c1 s0 p0 a2".
         summary = " ".join(f"{key[0]}{value}" for key, value in counts.items())
         AuditEvent.objects.create(
             action=AuditAction.RETENTION_PURGE, object_type="counts", object_id=summary

@@ -9,6 +9,7 @@ import csv
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
+from checkins.selectors import casework_report as casework_selectors
 from checkins.selectors import reports as reports_selectors
 from contacts import policy
 from contacts.spreadsheet import csv_safe
@@ -20,7 +21,19 @@ reports_page = staff_page(policy.can_read_audit_and_reports)
 @reports_page
 def reports(request: HttpRequest) -> HttpResponse:
     report = reports_selectors.monthly_report()
-    return render(request, "staff/reports.html", {"report": report})
+    casework = casework_selectors.casework_report()
+    return render(
+        request,
+        "staff/reports.html",
+        {
+            "report": report,
+            "casework": casework,
+            "bars": casework_selectors.chart_bars(casework),
+            "chart_width": casework_selectors.CHART_WIDTH,
+            "chart_height": casework_selectors.CHART_HEIGHT,
+            "chart_bottom": casework_selectors.CHART_BOTTOM,
+        },
+    )
 
 
 @reports_page
@@ -32,4 +45,11 @@ def reports_csv(request: HttpRequest) -> HttpResponse:
     writer.writerow([csv_safe(cell) for cell in ["", *report.month_labels]])
     for row in report.rows:
         writer.writerow([csv_safe(cell) for cell in [row.label, *row.cells]])
+    # Her casework, with the same suppression as the page (issue 16).
+    casework = casework_selectors.casework_report()
+    if casework.months:
+        writer.writerow([])
+        writer.writerow([csv_safe(cell) for cell in ["Casework", *casework.column_labels]])
+        for row in casework.rows:
+            writer.writerow([csv_safe(cell) for cell in [row.label, *row.shown]])
     return response

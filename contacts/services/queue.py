@@ -17,7 +17,16 @@ ALERT_EMAILS_SEND = "contacts.services.alerts.alert_emails_send"
 INBOUND_PROCESS = "contacts.tasks.inbound_process"
 OUTBOX_DRAIN = "contacts.tasks.outbox_drain"
 PROGRAMME_EVENTS_CONSUME = "survivors.tasks.programme_events_consume"
-TASK_NAMES = frozenset({ALERT_EMAILS_SEND, INBOUND_PROCESS, OUTBOX_DRAIN, PROGRAMME_EVENTS_CONSUME})
+MARAC_INCIDENT_CHECK = "survivors.tasks.marac_incident_check"
+TASK_NAMES = frozenset(
+    {
+        ALERT_EMAILS_SEND,
+        INBOUND_PROCESS,
+        OUTBOX_DRAIN,
+        PROGRAMME_EVENTS_CONSUME,
+        MARAC_INCIDENT_CHECK,
+    }
+)
 
 
 def task_for(name: str) -> Task:

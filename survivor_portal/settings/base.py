@@ -481,3 +481,28 @@ MESSAGE_RATE_LIMIT = env.int("MESSAGE_RATE_LIMIT", default=10)
 MESSAGE_RATE_WINDOW_SECONDS = env.int("MESSAGE_RATE_WINDOW_SECONDS", default=600)
 # Messages, check-in replies and outbox rows older than this are deleted nightly.
 RETENTION_DAYS = env.int("RETENTION_DAYS", default=365)
+# Her casework (SPEC 9). A closed case (her record, account and everything on
+# it) is deleted this many days after its closing date.
+CLOSED_CASE_RETENTION_DAYS = env.int("CLOSED_CASE_RETENTION_DAYS", default=365)
+# Her support continues this many weeks after his course ends (completed,
+# dropped out); the caseload shows the date.
+SUPPORT_AFTER_END_WEEKS = env.int("SUPPORT_AFTER_END_WEEKS", default=26)
+# A case with no contact logged and no message either way for this many weeks
+# is proposed as dormant on the caseload.
+CASE_DORMANT_AFTER_WEEKS = env.int("CASE_DORMANT_AFTER_WEEKS", default=12)
+# The MARAC pathway: this many incidents (urgent risk concern, check-in reply 3,
+# duress sign-in, order breached) within the window is potential escalation; a
+# referral within REPEAT days of an earlier one is a repeat referral.
+MARAC_ESCALATION_INCIDENTS = env.int("MARAC_ESCALATION_INCIDENTS", default=3)
+MARAC_ESCALATION_WINDOW_DAYS = env.int("MARAC_ESCALATION_WINDOW_DAYS", default=365)
+MARAC_REPEAT_WINDOW_DAYS = env.int("MARAC_REPEAT_WINDOW_DAYS", default=365)
+# A checklist falls due again this many weeks after the last one (and at once
+# when a programme event changes her risk: a status change or a risk concern).
+REASSESSMENT_WEEKS = env.int("REASSESSMENT_WEEKS", default=8)
+# Her worker is prompted to review her plan with her when his group's last
+# scheduled session is this close (and he is still attending).
+PLAN_REVIEW_LAST_SESSION_DAYS = env.int("PLAN_REVIEW_LAST_SESSION_DAYS", default=14)
+# Cover: while her worker is away, the duty view shows each item with a
+# response deadline this many hours after it arrived (urgent alerts, the rest).
+COVER_URGENT_RESPONSE_HOURS = env.int("COVER_URGENT_RESPONSE_HOURS", default=4)
+COVER_RESPONSE_HOURS = env.int("COVER_RESPONSE_HOURS", default=24)

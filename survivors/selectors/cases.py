@@ -4,13 +4,25 @@ Service."""
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from django.db.models import Count, Exists, IntegerField, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 
 from contacts import policy
 from contacts.models import User
 from programme.selectors.records import participant_attendance, participant_next_session
-from survivors.models import Alert, Message, Survivor
+from survivors.models import (
+    Alert,
+    ContactLogEntry,
+    MaracTask,
+    Message,
+    RiskAssessment,
+    Survivor,
+)
+from survivors.selectors import casework as casework_selectors
+from survivors.selectors.casework import casework_summary
+from survivors.selectors.cover import alert_covered_by
 from survivors.selectors.programme_items import programme_items_for_case
 
 
@@ -57,6 +69,37 @@ def caseload_for_worker(*, worker: User) -> QuerySet[Survivor]:
             missed_checkins=_count(open_alerts.filter(kind__in=MISSED_CHECKIN_KINDS)),
             open_alerts=_count(open_alerts),
             last_alert_at=Subquery(open_alerts.order_by("-created_at").values("created_at")[:1]),
+            # Her casework (SPEC 9): the quiet spell and the latest checklist level.
+            last_contact_at=Subquery(
+                ContactLogEntry.objects.filter(survivor=OuterRef("pk"))
+                .order_by("-happened_at")
+                .values("happened_at")[:1]
+            ),
+            last_message_at=Subquery(
+                Message.objects.filter(survivor=OuterRef("pk"))
+                .order_by("-created_at")
+                .values("created_at")[:1]
+            ),
+            latest_level=Subquery(
+                RiskAssessment.objects.filter(survivor=OuterRef("pk"))
+                .order_by("-assessed_at", "-pk")
+                .values("level")[:1]
+            ),
+            latest_assessed_at=Subquery(
+                RiskAssessment.objects.filter(survivor=OuterRef("pk"))
+                .order_by("-assessed_at", "-pk")
+                .values("assessed_at")[:1]
+            ),
+            last_risk_event_at=Subquery(
+                Alert.objects.filter(
+                    survivor=OuterRef("pk"), kind__in=casework_selectors.RISK_EVENT_ALERTS
+                )
+                .order_by("-created_at")
+                .values("created_at")[:1]
+            ),
+            marac_task_open=Exists(
+                MaracTask.objects.filter(survivor=OuterRef("pk"), closed_at__isnull=True)
+            ),
         )
         .order_by(
             "-urgent_alerts",
@@ -66,6 +109,25 @@ def caseload_for_worker(*, worker: User) -> QuerySet[Survivor]:
             "pk",  # then by case number: her name is encrypted, not sortable in SQL
         )
     )
+
+
+def caseload_with_casework(*, worker: User, now: datetime | None = None) -> list[Survivor]:
+    """Her caseload (still one query), each case carrying ``casework``: its stage,
+    the first-contact clock, the date support ends, a dormancy proposal and the
+    latest checklist level."""
+    survivors = list(caseload_for_worker(worker=worker))
+    for survivor in survivors:
+        moments = [m for m in (survivor.last_contact_at, survivor.last_message_at) if m]
+        survivor.casework = casework_summary(
+            survivor=survivor,
+            now=now,
+            last_activity=max(moments) if moments else None,
+            level=survivor.latest_level,
+            latest_assessed_at=survivor.latest_assessed_at,
+            last_risk_event=survivor.last_risk_event_at,
+            marac_task_open=survivor.marac_task_open,
+        )
+    return survivors
 
 
 def survivor_for_worker(*, worker: User, survivor_id: int) -> Survivor | None:
@@ -90,12 +152,12 @@ def case_record(*, survivor: Survivor) -> dict[str, object]:
         "windows": list(survivor.windows.all()),
         "open_alerts": list(
             survivor.alerts.filter(acknowledged_at__isnull=True)
-            .select_related("risk_concern")
+            .select_related("risk_concern", "programme_event__status_change")
             .order_by("-urgent", "-created_at")
         ),
         "past_alerts": list(
             survivor.alerts.filter(acknowledged_at__isnull=False)
-            .select_related("acknowledged_by", "risk_concern")
+            .select_related("acknowledged_by", "risk_concern", "programme_event__status_change")
             .order_by("-acknowledged_at")[:20]
         ),
         "contact_log": list(survivor.contact_log.select_related("worker")[:30]),
@@ -105,6 +167,23 @@ def case_record(*, survivor: Survivor) -> dict[str, object]:
             from_survivor=True, read_at__isnull=True
         ).count(),
     }
+    # Her casework (SPEC 9): stage, dates, latest checklist.
+    latest = casework_selectors.latest_assessment(survivor=survivor)
+    context.update(
+        latest_assessment=latest,
+        casework=casework_summary(
+            survivor=survivor,
+            last_activity=casework_selectors.last_activity_at(survivor=survivor),
+            level=latest.level if latest else None,
+            latest_assessed_at=latest.assessed_at if latest else None,
+            last_risk_event=casework_selectors.last_risk_event_at(survivor=survivor),
+        ),
+        marac_task=casework_selectors.open_marac_task(survivor=survivor),
+        last_session=casework_selectors.last_session_nears(participant=participant),
+        **casework_selectors.marac_history(survivor=survivor),
+        next_states=casework_selectors.next_states(survivor=survivor),
+        in_safe_window_now=casework_selectors.in_safe_window(survivor=survivor),
+    )
     if participant is not None:
         context["attendance"] = participant_attendance(participant=participant)
         context["next_session"] = participant_next_session(participant=participant)
@@ -118,6 +197,8 @@ def alert_for_actor(*, user: User, alert_id: int) -> Alert | None:
         .filter(pk=alert_id)
         .first()
     )
-    if alert is None or not policy.can_act_on_alert(user, alert):
+    if alert is None:
+        return None
+    if not policy.can_act_on_alert(user, alert) and not alert_covered_by(user=user, alert=alert):
         return None
     return alert

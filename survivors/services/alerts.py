@@ -23,7 +23,7 @@ from contacts import roles
 from contacts.errors import AlertError
 from contacts.models import AuditAction, User
 from contacts.services.audit import audit_record
-from contacts.services.queue import ALERT_EMAILS_SEND, enqueue
+from contacts.services.queue import ALERT_EMAILS_SEND, MARAC_INCIDENT_CHECK, enqueue
 from programme.models import ProgrammeEvent, RiskConcern
 from survivors.models import Alert, Survivor
 
@@ -52,6 +52,10 @@ def alert_raise(
         programme_event=programme_event,
     )
     enqueue(ALERT_EMAILS_SEND, alert_ids=[alert.pk])
+    # Her risk picture (SPEC 9): an incident may meet a MARAC criterion. Checked
+    # after commit, by a task: a duress sign-in must do exactly the work of an
+    # ordinary one (tests/portal/test_quiet_changes.py).
+    enqueue(MARAC_INCIDENT_CHECK, alert_id=alert.pk)
     # Ids only: the kind (duress, urgent reply...) says what happened to her.
     logger.info("alert %s raised for case %s", alert.pk, survivor.pk)
     return alert

@@ -12,6 +12,7 @@ from contacts.errors import ContactLogError
 from contacts.models import AuditAction, User
 from contacts.services.audit import audit_record
 from survivors.models import ContactLogEntry, Survivor
+from survivors.services.lifecycle import case_contact_logged
 
 
 def contact_log_add(
@@ -40,4 +41,6 @@ def contact_log_add(
             note=note.strip(),
         )
         audit_record(actor=actor, action=AuditAction.CONTACT_LOG_ADD, obj=entry, survivor=survivor)
+        # Reaching her stops the first-contact clock (SPEC 9).
+        case_contact_logged(actor=actor, survivor=survivor, entry=entry)
     return entry

@@ -9,6 +9,7 @@ from django.db import transaction
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
+from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
 from contacts import policy
@@ -22,11 +23,16 @@ from survivors.forms import (
     CaseLanguageForm,
     ContactLogForm,
     DisclosureForm,
+    MaracCloseForm,
+    MaracReferralForm,
+    ReengagementForm,
     SafeContactForm,
     SafeContactNotesForm,
     WindowFormSet,
 )
+from survivors.models import ClosureOutcome
 from survivors.selectors import cases as cases_selectors
+from survivors.selectors import cover as cover_selectors
 from survivors.selectors import lists as list_selectors
 from survivors.services import alerts as alerts_services
 from survivors.services import contact_log, disclosures
@@ -36,13 +42,18 @@ from survivors.views.common import own_case
 
 @staff_page(policy.is_wss_worker)
 def caseload(request: HttpRequest) -> HttpResponse:
-    survivors = list(cases_selectors.caseload_for_worker(worker=request.user))
+    survivors = cases_selectors.caseload_with_casework(worker=request.user)
     # A read of every case on it (name, pause state, counts): audited (SPEC 2).
     staff_read_record(request, AuditAction.CASELOAD_VIEW)
     return render(
         request,
         "staff/caseload.html",
-        {"survivors": survivors, "is_duty": policy.is_duty_worker(request.user)},
+        {
+            "survivors": survivors,
+            "is_duty": policy.is_duty_worker(request.user),
+            "away_now": cover_selectors.current_absence(worker=request.user),
+            "handled": cover_selectors.handled_in_absence(worker=request.user),
+        },
     )
 
 
@@ -52,6 +63,10 @@ def _case_page(request: HttpRequest, survivor, **forms) -> HttpResponse:
         contact_form=forms.get("contact_form") or ContactLogForm(),
         disclosure_form=forms.get("disclosure_form") or DisclosureForm(),
         ack_form=AlertAcknowledgeForm(),
+        reengage_form=ReengagementForm(),
+        marac_form=MaracReferralForm(),
+        marac_close_form=MaracCloseForm(),
+        closure_outcomes=ClosureOutcome.choices,
         contact_error=forms.get("contact_error", ""),
         disclosure_error=forms.get("disclosure_error", ""),
     )
@@ -187,10 +202,25 @@ def alert_detail(request: HttpRequest, alert_id: int) -> HttpResponse:
 
 @staff_page(policy.is_duty_worker)
 def duty(request: HttpRequest) -> HttpResponse:
+    now = timezone.now()
     listing = list_selectors.duty_alerts_page(params=request.GET)
+    urgent_rows = [
+        (alert, deadline, deadline < now)
+        for alert in listing.page
+        for deadline in [cover_selectors.response_deadline(alert=alert)]
+    ]
+    covered = cover_selectors.cover_items(now=now)
     staff_read_record(request, AuditAction.DUTY_VIEW)
     return render(
-        request, "staff/duty.html", {"listing": listing}, status=400 if listing.invalid else 200
+        request,
+        "staff/duty.html",
+        {
+            "listing": listing,
+            "urgent_rows": urgent_rows,
+            "covered": covered,
+            "away": cover_selectors.absences_on(timezone.localdate(now)),
+        },
+        status=400 if listing.invalid else 200,
     )
 
 

@@ -106,6 +106,14 @@ def _steps(username: str, invitation: str = "0") -> list[tuple[str, str, dict[st
         ("POST", second, {"remove": "1", "remove-current_passphrase": SECOND}),
         ("GET", "/settings/", None),
         ("GET", second, None),
+        # Her plan ("My plan", issue 16): the decoy's starts empty and keeps
+        # what this session saves; her real plan is never shown or changed.
+        ("GET", "/plan/", None),
+        ("POST", "/plan/", {"people": "x" * 2001}),
+        ("POST", "/plan/", {"people": "Call my sister", "other": "Nothing else"}),
+        ("GET", "/plan/", None),
+        ("POST", "/plan/", {"people": "Call my sister", "other": "Nothing else"}),
+        ("GET", "/plan/", None),
         ("POST", "/sign-out/", {}),
         ("GET", "/settings/", None),
     ]
@@ -218,6 +226,18 @@ def test_a_duress_session_answers_exactly_like_a_normal_one(world) -> None:  # n
     assert "Everything is fine, please stop calling." in thread.content.decode()
     mine = sign_in(Client(), her.user).get("/messages/").content.decode()
     assert "please stop calling" not in mine
+    # Her plan is as it was; the decoy's save is kept apart, marked for her worker.
+    from survivors.models import PlanVersion
+    from survivors.selectors.plan import plan_current, plan_steps
+
+    from ..conftest import CANARY_PLAN
+
+    assert plan_steps(plan_current(survivor=her))["people"] == CANARY_PLAN
+    apart = PlanVersion.objects.get(survivor=her, under_duress=True)
+    assert plan_steps(apart)["people"] == "Call my sister"
+    plan_page = sign_in(Client(), world.wss_a).get(f"/staff/cases/{her.pk}/plan/").content.decode()
+    assert "signed in with her second passphrase: not her plan" in plan_page
+    assert plan_steps(plan_current(survivor=new))["people"] == "Call my sister"
     # The new account's own changes did happen, each with a quiet alert (item 4).
     new.refresh_from_db()
     assert new.safe_phone == "+447700900444" and new.duress_passphrase == ""

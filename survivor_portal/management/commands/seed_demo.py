@@ -81,6 +81,12 @@ class Command(BaseCommand):
                 "(the development settings that make run uses)."
             )
         accounts = self._seed()
+        # The checklist's neutral placeholder questions, only where none are
+        # loaded (the service loads its licensed wording instead; README).
+        from survivors.models import RiskQuestion
+
+        if not RiskQuestion.objects.exists():
+            call_command("loaddata", "risk_questions_placeholder", verbosity=0)
         # Information pages (issue 3); kept off stdout when it must be pure JSON.
         call_command("seed_pages", stdout=self.stderr if options["json"] else self.stdout)
         if options["json"]:
