@@ -37,7 +37,7 @@ pytestmark = [
 
 def _fill_in_entry(page: Page, reference: str) -> str:
     """From the monthly list, his entry; returns his record page as shown after."""
-    page.get_by_role("link", name="Monthly case management").click()
+    page.get_by_role("link", name="Monthly entries").click()
     page.get_by_role("row").filter(has_text=reference).get_by_role("link", name="Fill in").click()
     page.get_by_label("Engagement:", exact=True).select_option(label="Engaging in part")
     page.get_by_label("About his engagement:").fill("Late twice, joins in when there")
@@ -73,14 +73,14 @@ def test_a_monthly_entry_reaches_both_workers_and_she_reads_a_shared_report(
     # 1. The programme worker: this month's list, both men due an entry.
     page = open_browser()
     staff_sign_in(page, site, StaffMember.of(pat))
-    page.get_by_role("link", name="Monthly case management").click()
+    page.get_by_role("link", name="Monthly entries").click()
     expect(page.get_by_role("status")).to_have_text("2 of 2 entries still to fill in this month.")
     page.goto(site + "/staff/")
     linked_page = _fill_in_entry(page, "P-7001")
     lone_page = _fill_in_entry(page, "P-7002")
     # His record reads exactly the same as the man nobody is linked to.
     assert linked_page == lone_page
-    page.get_by_role("link", name="Monthly case management").click()
+    page.get_by_role("link", name="Monthly entries").click()
     expect(page.get_by_role("status")).to_have_text("All 2 entries filled in.")
 
     # ...and a short report on his assessment, in two paragraphs.

@@ -61,7 +61,7 @@ def test_invitations_answers_and_the_head_count(site: str, open_browser) -> None
     # 2. Amy's worker invites Amy.
     wss = open_browser()
     staff_sign_in(wss, site, StaffMember.of(anna))
-    wss.get_by_role("link", name="Information sessions").click()
+    wss.get_by_role("link", name="Information meetings").click()
     wss.get_by_role("link", name=f"{day:%a} {day.day} {day:%b %Y} 18:30").click()
     wss.get_by_label("Invite:").select_option(label=f"Case {amy.pk}: Amy")
     wss.get_by_role("button", name="Invite").click()
