@@ -29,3 +29,11 @@ def marac_incident_check(*, alert_id: int) -> None:
     from survivors.services.marac import marac_incident_check_by_id
 
     marac_incident_check_by_id(alert_id=alert_id)
+
+
+@shared_task(name="survivors.tasks.marac_incidents_sweep", **TASK_OPTIONS)
+def marac_incidents_sweep() -> int:
+    """Beat: run the MARAC check for recent incidents whose wake-up was lost."""
+    from survivors.services.marac import marac_incidents_sweep as sweep
+
+    return sweep()

@@ -272,6 +272,8 @@ CELERY_BEAT_SCHEDULE: dict = {
     "outbox-sweep": {"task": "contacts.tasks.outbox_sweep", "schedule": _BEAT},
     # Programme events whose wake-up was lost (a broker outage) are taken in here.
     "programme-events": {"task": "survivors.tasks.programme_events_consume", "schedule": _BEAT},
+    # MARAC checks whose wake-up was lost (a broker outage): every few minutes.
+    "marac-incidents": {"task": "survivors.tasks.marac_incidents_sweep", "schedule": 300.0},
     "checkins-missed": {"task": "contacts.tasks.checkins_mark_missed", "schedule": _BEAT},
     # Retention (SPEC 7): nightly, 03:15 UK time.
     "retention-purge": {

@@ -218,3 +218,27 @@ def marac_incident_check_by_id(*, alert_id: int) -> MaracTask | None:
     if alert is None:
         return None  # purged meanwhile
     return marac_incident_check(alert=alert)
+
+
+def marac_incidents_sweep(*, lookback_hours: int = 24) -> int:
+    """Beat's safety net for lost wake-ups: for each case with an escalation
+    incident in the last ``lookback_hours`` that no task counts yet, run the
+    check on its newest one (which counts every uncounted incident in the
+    window before it, as the lost check would have). Safe to repeat: nothing
+    is counted twice. Returns how many cases were checked."""
+    since = timezone.now() - timedelta(hours=lookback_hours)
+    counted = MaracTask.incidents.through.objects.values("alert_id")
+    checked = 0
+    seen: set[int] = set()
+    for alert in (
+        Alert.objects.filter(created_at__gte=since)
+        .exclude(pk__in=counted)
+        .select_related("survivor")
+        .order_by("survivor_id", "-created_at", "-pk")
+    ):
+        if alert.survivor_id in seen or not is_escalation_incident(alert=alert):
+            continue
+        seen.add(alert.survivor_id)
+        marac_incident_check(alert=alert)
+        checked += 1
+    return checked

@@ -155,6 +155,20 @@ def test_three_incidents_in_the_window_give_one_task_each_counted_once(
     assert tasks[1].incidents.count() == 3
 
 
+def test_beat_finds_incidents_whose_check_was_lost(world) -> None:
+    """Three incidents whose after-commit checks never ran (a lost wake-up):
+    beat's sweep raises the one task, and running it again changes nothing."""
+    survivor = _case(world, name="Nell")
+    for kind in (Alert.Kind.URGENT_REPLY, Alert.Kind.DURESS, Alert.Kind.URGENT_REPLY):
+        alerts.alert_raise(survivor=survivor, kind=kind, urgent=True)  # no commit: no check
+    assert _tasks(survivor) == []
+    assert marac.marac_incidents_sweep() == 1
+    (task,) = _tasks(survivor)
+    assert task.criteria_labels == ["Potential escalation"] and task.incidents.count() == 3
+    assert marac.marac_incidents_sweep() == 0
+    assert task.incidents.count() == 3 and len(_tasks(survivor)) == 1
+
+
 def test_incidents_outside_the_window_do_not_count(world, settings) -> None:
     settings.MARAC_ESCALATION_WINDOW_DAYS = 30
     survivor = _case(world)
