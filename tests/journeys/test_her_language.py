@@ -121,7 +121,15 @@ def _left(page: Page, weather: str) -> None:
     expect(page.get_by_role("heading", name="Weather forecast")).to_be_visible()
 
 
+def _page_settled(page: Page) -> None:
+    """The page has loaded and its ``pageshow`` handler (which clears the
+    announcement region) has run, so a key pressed now is not wiped by it."""
+    page.wait_for_load_state("load")
+    page.evaluate("() => new Promise(r => requestAnimationFrame(() => setTimeout(r, 0)))")
+
+
 def _shift_three_times(page: Page, words: dict[str, str], weather: str) -> None:
+    _page_settled(page)
     page.locator("main").focus()
     page.keyboard.press("Shift")
     expect(page.locator("#leave-status")).to_have_text(words["shift_two"])
@@ -132,6 +140,7 @@ def _shift_three_times(page: Page, words: dict[str, str], weather: str) -> None:
 
 
 def _esc_twice(page: Page, words: dict[str, str], weather: str) -> None:
+    _page_settled(page)
     page.locator("main").focus()
     page.keyboard.press("Escape")
     assert page.text_content("#leave-status") == words["esc_one"]
@@ -223,6 +232,7 @@ def test_she_switches_to_welsh_then_urdu_and_does_her_tasks_in_each(
     _check_page(page, URDU, direction="rtl")
 
     # 7. Quick exit in Urdu: the Shift announcements in Urdu, then a tap.
+    _page_settled(page)
     page.locator("main").focus()
     page.keyboard.press("Shift")
     expect(page.locator("#leave-status")).to_have_text(URDU["shift_two"])
