@@ -6,8 +6,6 @@ from django import forms
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
-from survivors.forms import SafeContactForm, WindowFormSet  # noqa: F401 - her settings page uses them too
-
 # What her phone keeps (issue 12, item 11): nothing on her forms invites the
 # browser or a password manager to remember her username or passphrase, so
 # neither is offered to the next person holding the phone. "current-password"

@@ -27,6 +27,7 @@ from contacts import policy
 from contacts.errors import PortalError
 from contacts.models import AuditAction, User
 from contacts.services import audit
+from survivors.forms import SafeContactForm, WindowFormSet
 from survivors.models import Survivor
 from survivors.selectors import portal as portal_selectors
 from survivors.services import alerts
@@ -38,10 +39,8 @@ from .forms import (
     ActivationForm,
     LanguageForm,
     RemoveSecondPassphraseForm,
-    SafeContactForm,
     SecondPassphraseForm,
     SignInForm,
-    WindowFormSet,
 )
 from .languages import SESSION_KEY as LANGUAGE_SESSION_KEY
 from .languages import language_at_sign_in, language_for_visit, language_of, language_supported
