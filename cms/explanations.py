@@ -32,6 +32,25 @@ MAX_HELD = 200
 _held: dict[str, tuple[float, str, str]] = {}
 
 
+def topic_shown(*, name: str, summary: str, page_id: int | None) -> dict[str, Any]:
+    """What the group covers next, as her page shows it (SPEC 10): the topic's
+    name and sentence and the address of the page about it ("" when that page
+    is not live or not set). Only the address is looked up, and kept as above."""
+    digest = f"topic-page:{page_id}"
+    now = time.monotonic()
+    held = _held.get(digest)
+    if held is None or held[0] <= now:
+        url = ""
+        if page_id is not None:
+            page = Page.objects.filter(pk=page_id, live=True).first()
+            url = (page.get_url() or "") if page is not None else ""
+        if len(_held) >= MAX_HELD:
+            _held.clear()
+        held = (now + LOCAL_SECONDS, "", url)
+        _held[digest] = held
+    return {"name": name, "summary": summary, "url": held[2]}
+
+
 def explanation_rendered(*, heading: str, text: str, more_page_id: int | None) -> dict[str, Any]:
     """Heading, HTML of the rich text, and the "read more" address ("" when the
     page is not live or not set)."""

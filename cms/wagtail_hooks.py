@@ -1,7 +1,11 @@
-"""Comms staff edit information pages, status explanations and the branding."""
+"""Comms staff edit information pages, status explanations, group topics and
+the branding."""
 
+from wagtail.admin.panels import FieldPanel, PageChooserPanel
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet
+
+from programme.models import ProgrammeModule
 
 from .models import StatusExplanation
 
@@ -14,4 +18,22 @@ class StatusExplanationViewSet(SnippetViewSet):
     add_to_admin_menu = True
 
 
+class GroupTopicViewSet(SnippetViewSet):
+    """What the groups work on (SPEC 10). Her status page names the next
+    session's topic and links to its page, so the words are hers to read:
+    neutral, and translated like the rest of her pages."""
+
+    model = ProgrammeModule
+    icon = "list-ul"
+    menu_label = "Group topics"
+    list_display = ["name", "summary", "locale"]
+    add_to_admin_menu = True
+    panels = [
+        FieldPanel("name"),
+        FieldPanel("summary"),
+        PageChooserPanel("page", page_type="cms.InformationPage"),
+    ]
+
+
 register_snippet(StatusExplanationViewSet)
+register_snippet(GroupTopicViewSet)

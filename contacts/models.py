@@ -120,6 +120,7 @@ class AuditAction(models.TextChoices):
     SESSION_CREATE = "session.create", "Session created"
     SESSION_REGISTER = "session.register", "Register saved"
     SESSION_MARK_CLEARED = "session.mark_cleared", "Attendance mark cleared"
+    SESSION_TOPIC = "session.topic", "Session topic set"
     REGISTER_IMPORT = "register.import", "Registers imported"
     PARTICIPANT_CREATE = "participant.create", "Participant added"
     PARTICIPANT_STATUS_CHANGE = "participant.status_change", "Participant status changed"

@@ -111,6 +111,13 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "cms.delete_statusexplanation",
         "cms.view_statusexplanation",
         "cms.change_brandingsettings",
+        # What the groups work on (SPEC 10): topics her status page names.
+        "programme.add_programmemodule",
+        "programme.change_programmemodule",
+        "programme.delete_programmemodule",
+        "programme.view_programmemodule",
+        # Her language (SPEC 11): the "Translate" action on pages and snippets.
+        "simple_translation.submit_translation",
     ],
     SERVICE_MANAGER: ["wagtailadmin.access_admin"],
 }

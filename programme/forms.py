@@ -12,6 +12,7 @@ from programme.models import (
     Participant,
     ParticipantStatus,
     ProgrammeGroup,
+    ProgrammeModule,
     ProgrammeReport,
     RiskConcern,
 )
@@ -50,6 +51,20 @@ class GroupForm(forms.Form):
     meeting_details = forms.CharField(max_length=200, required=False, label="When it meets")
 
 
+def _topic_field() -> forms.ModelChoiceField:
+    """The group topics comms staff have written, in the service's default
+    language (the translations are hers to read, not a choice here)."""
+    from wagtail.models import Locale
+
+    return forms.ModelChoiceField(
+        queryset=ProgrammeModule.objects.filter(locale=Locale.get_default()),
+        required=False,
+        label="Topic",
+        empty_label="No topic set",
+        help_text="What the group works on in this session (topics are written by the comms team).",
+    )
+
+
 class SessionForm(forms.Form):
     date = forms.DateField(widget=DATE_INPUT)
     time = forms.TimeField(widget=TIME_INPUT, label="Start time")
@@ -58,6 +73,7 @@ class SessionForm(forms.Form):
     def __init__(self, *args: Any, group: ProgrammeGroup, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.group = group
+        self.fields["module"] = _topic_field()
 
     def clean(self) -> dict[str, Any]:
         data = super().clean()
@@ -69,6 +85,14 @@ class SessionForm(forms.Form):
                 raise forms.ValidationError("This group already has a session at that time.")
             data["starts_at"] = starts_at
         return data
+
+
+class SessionTopicForm(forms.Form):
+    """Set or change the topic of a session already on the calendar."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["module"] = _topic_field()
 
 
 class ParticipantForm(forms.Form):

@@ -7,9 +7,12 @@ lived in ``contacts`` (``db_table``), so moving the code moved no data."""
 
 from __future__ import annotations
 
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
+from wagtail.models import TranslatableMixin
 
+from contacts.discretion import discretion_words_in
 from contacts.models import User
 
 
@@ -26,10 +29,64 @@ class ProgrammeGroup(models.Model):
         return self.name
 
 
+class ProgrammeModule(TranslatableMixin, models.Model):
+    """What the groups work on, one topic at a time (SPEC 10, "what he is working
+    on"). Content, not casework: comms staff write and translate it in the
+    Wagtail admin (``cms`` registers it as a snippet, "Group topics"), in
+    neutral words, because her status page shows its name as what the group
+    covers next, linked to the page about it. A session may name one; the
+    programme side picks from the default language's topics."""
+
+    name = models.CharField(
+        max_length=80,
+        help_text="Shown to her as what the group covers next: plain, neutral words.",
+    )
+    summary = models.CharField(
+        max_length=200, blank=True, help_text="One sentence shown under the name."
+    )
+    page = models.ForeignKey(
+        "wagtailcore.Page",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text="The information page about this topic.",
+    )
+
+    class Meta(TranslatableMixin.Meta):
+        ordering = ["name"]
+        verbose_name = "group topic"
+
+    def __str__(self) -> str:
+        return self.name
+
+    def clean(self) -> None:
+        super().clean()
+        language = self.locale.language_code if self.locale_id else None
+        errors = {}
+        for field in ("name", "summary"):
+            words = discretion_words_in(getattr(self, field), language=language)
+            if words:
+                errors[field] = (
+                    f"This is shown on her page, so it cannot contain “{words[0]}”. "
+                    "Use neutral words."
+                )
+        if errors:
+            raise ValidationError(errors)
+
+
 class ProgrammeSession(models.Model):
     group = models.ForeignKey(ProgrammeGroup, on_delete=models.PROTECT, related_name="sessions")
     starts_at = models.DateTimeField()
     location = models.CharField(max_length=200, blank=True)
+    module = models.ForeignKey(
+        ProgrammeModule,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name="topic",
+    )
 
     class Meta:
         db_table = "contacts_programmesession"

@@ -14,6 +14,7 @@ urlpatterns = [
         name="staff-session-create",
     ),
     path("sessions/<int:session_id>/", programme.session_register, name="staff-register"),
+    path("sessions/<int:session_id>/topic/", programme.session_topic, name="staff-session-topic"),
     path(
         "sessions/<int:session_id>/clear/",
         programme.session_register_clear,

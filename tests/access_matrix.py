@@ -156,6 +156,7 @@ TABLE: dict[str, Entry] = {
     "staff/groups/<int:group_id>/sessions/new/": Entry(PROGRAMME_WRITE, method="POST"),
     "staff/sessions/<int:session_id>/": Entry(PROGRAMME_READ),
     "staff/sessions/<int:session_id>/clear/": Entry(PROGRAMME_WRITE, method="POST"),
+    "staff/sessions/<int:session_id>/topic/": Entry(PROGRAMME_WRITE, method="POST"),
     "staff/register/import/": Entry(PROGRAMME_WRITE),
     "staff/register/import/confirm/": Entry(PROGRAMME_WRITE, method="POST"),
     "staff/participants/new/": Entry(PROGRAMME_WRITE),

@@ -85,5 +85,9 @@ class SessionFilter(StaffFilterSet):
 
 
 def sessions_page(*, group: ProgrammeGroup, params: QueryDict) -> ListPage:
-    sessions = ProgrammeSession.objects.filter(group=group).order_by("-starts_at", "-pk")
+    sessions = (
+        ProgrammeSession.objects.filter(group=group)
+        .select_related("module")
+        .order_by("-starts_at", "-pk")
+    )
     return list_page(SessionFilter, sessions, params, per_page=20)

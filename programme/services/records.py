@@ -21,6 +21,7 @@ from programme.models import (
     Participant,
     ParticipantStatus,
     ProgrammeGroup,
+    ProgrammeModule,
     ProgrammeSession,
     RiskConcern,
     StatusChange,
@@ -111,14 +112,34 @@ def group_create(*, actor: User, name: str, meeting_details: str = "") -> Progra
 
 
 def session_create(
-    *, actor: User, group: ProgrammeGroup, starts_at: datetime, location: str = ""
+    *,
+    actor: User,
+    group: ProgrammeGroup,
+    starts_at: datetime,
+    location: str = "",
+    module: ProgrammeModule | None = None,
 ) -> ProgrammeSession:
     with transaction.atomic():
         session = ProgrammeSession.objects.create(
-            group=group, starts_at=starts_at, location=location.strip()
+            group=group, starts_at=starts_at, location=location.strip(), module=module
         )
         audit_record(actor=actor, action=AuditAction.SESSION_CREATE, obj=session)
     return session
+
+
+def session_topic_set(
+    *, actor: User, session: ProgrammeSession, module: ProgrammeModule | None
+) -> bool:
+    """Name the topic a session works on (or none). Nothing is published: her
+    status page reads the next session's topic when she opens it. Returns
+    whether anything changed."""
+    if session.module_id == (module.pk if module else None):
+        return False
+    with transaction.atomic():
+        session.module = module
+        session.save(update_fields=["module"])
+        audit_record(actor=actor, action=AuditAction.SESSION_TOPIC, obj=session)
+    return True
 
 
 def participant_create(

@@ -27,6 +27,7 @@ from programme.forms import (
     RegisterImportForm,
     RiskConcernForm,
     SessionForm,
+    SessionTopicForm,
     StatusChangeForm,
 )
 from programme.models import Attendance, ProgrammeSession
@@ -90,6 +91,7 @@ def session_create(request: HttpRequest, group_id: int) -> HttpResponse:
             group=context["group"],
             starts_at=form.cleaned_data["starts_at"],
             location=form.cleaned_data["location"],
+            module=form.cleaned_data["module"],
         )
         messages.success(request, "Session added.")
         return HttpResponseRedirect(reverse("staff-register", args=[session.pk]))
@@ -102,7 +104,9 @@ def session_create(request: HttpRequest, group_id: int) -> HttpResponse:
 
 
 def _session_or_404(session_id: int) -> ProgrammeSession:
-    session = ProgrammeSession.objects.select_related("group").filter(pk=session_id).first()
+    session = (
+        ProgrammeSession.objects.select_related("group", "module").filter(pk=session_id).first()
+    )
     if session is None:
         raise Http404
     return session
@@ -161,9 +165,27 @@ def session_register(request: HttpRequest, session_id: int) -> HttpResponse:
             "can_record": can_record,
             "started": records_services.session_has_started(session=session),
             "marked": [p for p in participants if p.pk in stored],
+            "topic_form": SessionTopicForm(initial={"module": session.module_id}),
         },
         status=400 if error else 200,
     )
+
+
+@staff_page(policy.can_record_programme_data)
+@require_http_methods(["POST"])
+def session_topic(request: HttpRequest, session_id: int) -> HttpResponse:
+    """Set or change what the group works on in this session."""
+    session = _session_or_404(session_id)
+    form = SessionTopicForm(request.POST)
+    if form.is_valid():
+        module = form.cleaned_data["module"]
+        if records_services.session_topic_set(actor=request.user, session=session, module=module):
+            messages.success(request, f"Topic set: {module}." if module else "Topic removed.")
+        else:
+            messages.info(request, "The topic was already set to that; nothing changed.")
+    else:
+        messages.error(request, "That topic is no longer available. Choose one from the list.")
+    return HttpResponseRedirect(reverse("staff-register", args=[session.pk]))
 
 
 @staff_page(policy.can_record_programme_data)

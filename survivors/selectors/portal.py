@@ -18,7 +18,13 @@ from django.utils import timezone, translation
 from django.utils.dateparse import parse_datetime
 
 from contacts.models import User
-from programme.models import Attendance, Participant, ParticipantStatus, ProgrammeSession
+from programme.models import (
+    Attendance,
+    Participant,
+    ParticipantStatus,
+    ProgrammeModule,
+    ProgrammeSession,
+)
 from survivors.models import SafeContactWindow, Survivor
 
 # Only while he is attending is he expected at the group's next session; after
@@ -47,7 +53,7 @@ class HisStatus:
 
 
 # Her status page in ONE statement (issue 13): her record joined to his, the
-# next session's start and the current status explanation (first row), then
+# next session's start and topic, and the current status explanation (first row), then
 # his last 8 marks for sessions that have started (one row each). Raw SQL,
 # written once from the models' own table and column names: building and
 # compiling the equivalent ORM queries cost a third of the page's time.
@@ -67,7 +73,7 @@ def _home_sql() -> str:
         return connection.ops.quote_name(model._meta.get_field(field).column)
 
     sv, pt, ps, at, ex = Survivor, Participant, ProgrammeSession, Attendance, StatusExplanation
-    lo = Locale
+    lo, md = Locale, ProgrammeModule
     # Only quoted table and column names from the models go into the text;
     # every value is a query parameter.
     return (
@@ -76,7 +82,8 @@ def _home_sql() -> str:
         f" p.{c(pt, 'status_reason')}, p.{c(pt, 'group')},"
         f" (SELECT MIN(n.{c(ps, 'starts_at')}) FROM {t(ps)} n"
         f"  WHERE n.{c(ps, 'group')} = p.{c(pt, 'group')} AND n.{c(ps, 'starts_at')} >= %s),"
-        f" e.{c(ex, 'heading')}, e.{c(ex, 'text')}, e.{c(ex, 'more_page')}"
+        f" e.{c(ex, 'heading')}, e.{c(ex, 'text')}, e.{c(ex, 'more_page')},"
+        f" m.{c(md, 'name')}, m.{c(md, 'summary')}, m.{c(md, 'page')}"
         f" FROM {t(sv)} s"
         f" LEFT JOIN {t(pt)} p ON p.{c(pt, 'id')} = s.{c(sv, 'participant')}"
         # The explanation in her language where comms staff have translated
@@ -87,9 +94,22 @@ def _home_sql() -> str:
         f"  AND l.{c(lo, 'language_code')} IN (%s, %s)"
         f"  ORDER BY CASE WHEN l.{c(lo, 'language_code')} = %s THEN 0 ELSE 1 END"
         "  LIMIT 1)"
+        # What the group covers at that next session (SPEC 10): the topic the
+        # session names, in her language where comms staff have translated it,
+        # else the default language's, else as written.
+        f" LEFT JOIN {t(md)} m ON m.{c(md, 'id')} = (SELECT m2.{c(md, 'id')} FROM {t(md)} m2"
+        f"  JOIN {t(lo)} l2 ON l2.{c(lo, 'id')} = m2.{c(md, 'locale')}"
+        f"  WHERE m2.{c(md, 'translation_key')} = (SELECT m0.{c(md, 'translation_key')}"
+        f"   FROM {t(md)} m0 WHERE m0.{c(md, 'id')} = (SELECT n2.{c(ps, 'module')} FROM {t(ps)} n2"
+        f"    WHERE n2.{c(ps, 'group')} = p.{c(pt, 'group')} AND n2.{c(ps, 'starts_at')} >= %s"
+        f"    ORDER BY n2.{c(ps, 'starts_at')} LIMIT 1))"
+        f"  ORDER BY CASE WHEN l2.{c(lo, 'language_code')} = %s THEN 0"
+        f"   WHEN l2.{c(lo, 'language_code')} = %s THEN 1 ELSE 2 END"
+        "  LIMIT 1)"
         f" WHERE s.{c(sv, 'user')} = %s"
         " UNION ALL"
-        " SELECT 1, NULL, recent.mark, recent.starts_at, NULL, NULL, NULL, NULL, NULL, NULL"
+        " SELECT 1, NULL, recent.mark, recent.starts_at,"
+        " NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL"
         " FROM ("
         f"  SELECT a.{c(at, 'mark')} AS mark, r.{c(ps, 'starts_at')} AS starts_at"
         f"  FROM {t(at)} a JOIN {t(ps)} r ON r.{c(ps, 'id')} = a.{c(at, 'session')}"
@@ -114,7 +134,8 @@ def _when(value: Any) -> datetime | None:
 
 def portal_home(*, user: User, duress: bool = False) -> dict[str, Any]:
     """Her home page: his status (with its explanation), his last 8 sessions
-    (``(starts_at, mark)`` pairs, newest first) and the next one. Under duress:
+    (``(starts_at, mark)`` pairs, newest first), the next one and what the group
+    covers at it (``next_topic``: name, summary, page address). Under duress:
     an ordinary, empty-looking account (no query at all).
 
     One query (issue 13, ``_home_sql``). ``version`` is a digest of every row
@@ -124,12 +145,13 @@ def portal_home(*, user: User, duress: bool = False) -> dict[str, Any]:
     nothing on the programme side ever needs to know a cache exists (SPEC 2).
     The explanation's text is read fresh every time; only its rendering is
     cached, by content (``cms.explanations``)."""
-    from cms.explanations import explanation_rendered
+    from cms.explanations import explanation_rendered, topic_shown
 
     empty: dict[str, Any] = {
         "participant": None,
         "attendance": [],
         "next_session": None,
+        "next_topic": None,
         "explanation": None,
         "version": "",
     }
@@ -140,13 +162,19 @@ def portal_home(*, user: User, duress: bool = False) -> dict[str, Any]:
     with connection.cursor() as cursor:
         language = translation.get_language() or settings.LANGUAGE_CODE
         cursor.execute(
-            _home_sql(), [at, language, settings.LANGUAGE_CODE, language, user.pk, user.pk, at]
+            _home_sql(),
+            [
+                *(at, language, settings.LANGUAGE_CODE, language),
+                *(at, language, settings.LANGUAGE_CODE),
+                *(user.pk, user.pk, at),
+            ],
         )
         rows = cursor.fetchall()
     head = next((row for row in rows if row[0] == 0), None)
     if head is None or head[2] is None:  # no record, or not linked to anyone
         return empty
-    _, survivor_id, status, changed_at, reason, group_id, next_at, heading, text, more = head
+    (_, survivor_id, status, changed_at, reason, group_id, next_at, heading, text, more) = head[:10]
+    topic_name, topic_summary, topic_page = head[10:]
     # A mark for a session that has not started is a mistake: never shown.
     attendance = sorted(
         ((_when(row[3]), row[2]) for row in rows if row[0] == 1),
@@ -159,9 +187,13 @@ def portal_home(*, user: User, duress: bool = False) -> dict[str, Any]:
         status_reason=reason or "",
         group_id=group_id,
     )
-    next_session = None
+    next_session = next_topic = None
     if group_id is not None and status in EXPECTED_AT_SESSIONS and next_at is not None:
         next_session = NextSession(starts_at=_when(next_at))
+        if topic_name is not None:
+            next_topic = topic_shown(
+                name=topic_name, summary=topic_summary or "", page_id=topic_page
+            )
     explanation_shown = None
     if heading is not None:
         explanation_shown = explanation_rendered(heading=heading, text=text, more_page_id=more)
@@ -172,6 +204,7 @@ def portal_home(*, user: User, duress: bool = False) -> dict[str, Any]:
                 participant,
                 attendance,
                 next_session,
+                next_topic and sorted(next_topic.items()),
                 explanation_shown and sorted(explanation_shown.items()),
             )
         ).encode()
@@ -180,6 +213,7 @@ def portal_home(*, user: User, duress: bool = False) -> dict[str, Any]:
         "participant": participant,
         "attendance": attendance,
         "next_session": next_session,
+        "next_topic": next_topic,
         "explanation": explanation_shown,
         "version": version,
     }

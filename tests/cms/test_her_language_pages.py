@@ -124,3 +124,51 @@ def test_the_hub_is_the_site_root_in_every_language(pages) -> None:  # noqa: ANN
     client.post("/language/", {"language": "ur"})
     body = client.get("/pages/").content.decode()
     assert "<h1>معلومات</h1>" in body and 'dir="rtl"' in body
+
+
+def test_comms_staff_translate_pages_and_group_topics_with_the_translate_action(
+    world, pages
+) -> None:  # noqa: ANN001
+    """The README's promise: comms staff (not only a superuser) use Wagtail's
+    "Translate" action, then edit the copy in her language."""
+    from datetime import timedelta
+
+    from programme.models import ProgrammeModule, ProgrammeSession
+
+    comms = sign_in(Client(), world.comms)
+    welsh = Locale.objects.get(language_code="cy")
+    topic = ProgrammeModule.objects.get(name="Respect and equality")
+    url = f"/editor/translation/submit/snippet/programme/programmemodule/{topic.pk}/"
+    assert comms.get(url).status_code == 200
+    assert comms.post(url, {"locales": [welsh.pk]}).status_code == 302
+    copy = ProgrammeModule.objects.get(translation_key=topic.translation_key, locale=welsh)
+    edit = f"/editor/snippets/programme/programmemodule/edit/{copy.pk}/"
+    saved = comms.post(
+        edit, {"name": "Parch a chydraddoldeb", "summary": "", "page": topic.page_id}
+    )
+    assert saved.status_code == 302, saved.content.decode()[:2000]
+
+    # A page: first its parent, the hub (the form offers Welsh only then).
+    english = InformationPage.objects.get(slug="what-the-group-covers")
+    hub = english.get_parent()
+    hub_url = f"/editor/translation/submit/page/{hub.pk}/"
+    assert comms.post(hub_url, {"locales": [welsh.pk]}).status_code == 302
+    url = f"/editor/translation/submit/page/{english.pk}/"
+    assert comms.get(url).status_code == 200
+    assert comms.post(url, {"locales": [welsh.pk]}).status_code == 302
+    assert InformationPage.objects.filter(
+        translation_key=english.translation_key, locale=welsh
+    ).exists()
+
+    # Her page, in Welsh, names the next session's topic in Welsh.
+    ProgrammeSession.objects.create(
+        group=world.group,
+        starts_at=world.session.starts_at + timedelta(days=9),
+        module=topic,
+    )
+    records.status_change_record(
+        actor=world.programme, participant=world.linked_participant, status="attending", reason=""
+    )
+    Survivor.objects.filter(pk=world.survivor_a.pk).update(language="cy")
+    body = sign_in(Client(), world.survivor_a.user).get("/").content.decode()
+    assert "Parch a chydraddoldeb" in body

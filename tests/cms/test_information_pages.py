@@ -170,3 +170,31 @@ def test_comms_staff_edit_pages_explanations_and_branding_in_wagtail(world, page
     # The programme side and survivors never reach the editor.
     assert sign_in(Client(), world.programme).get("/editor/").status_code in (403, 404)
     assert sign_in(Client(), world.survivor_a.user).get("/editor/").status_code == 404
+
+
+def test_comms_staff_write_group_topics_in_neutral_words(world, pages) -> None:  # noqa: ANN001
+    """SPEC 10: the topics are content; her page shows their words, so the same
+    discretion rule as page titles holds, with a message saying why."""
+    from wagtail.models import Locale
+
+    from programme.models import ProgrammeModule
+
+    comms = sign_in(Client(), world.comms)
+    assert comms.get("/editor/snippets/programme/programmemodule/").status_code == 200
+    page = InformationPage.objects.get(slug="what-the-group-covers")
+    add = "/editor/snippets/programme/programmemodule/add/"
+    refused = comms.post(add, {"name": "Stopping abuse", "summary": "", "page": page.pk})
+    assert refused.status_code == 200
+    assert "This is shown on her page, so it cannot contain “abuse”" in refused.content.decode()
+    assert not ProgrammeModule.objects.filter(name="Stopping abuse").exists()
+    saved = comms.post(
+        add,
+        {"name": "Sharing the load", "summary": "Chores, money, time.", "page": page.pk},
+    )
+    assert saved.status_code == 302, saved.content.decode()[:2000]
+    topic = ProgrammeModule.objects.get(name="Sharing the load")
+    assert topic.page_id == page.pk and topic.locale == Locale.get_default()
+    # The programme side and survivors never reach the editor's topics.
+    for user in (world.programme, world.wss_a):
+        response = sign_in(Client(), user).get("/editor/snippets/programme/programmemodule/")
+        assert response.status_code in (403, 404)

@@ -14,6 +14,7 @@ from wagtail.models import Locale, Page, Site
 from wagtail.rich_text import RichText
 
 from cms.models import BrandingSettings, InformationIndexPage, InformationPage, StatusExplanation
+from programme.models import ProgrammeModule
 
 HELPLINE = {
     "name": "National Domestic Abuse Helpline",
@@ -261,6 +262,47 @@ ARTICLES: list[dict[str, Any]] = [
             ),
         ],
     },
+    {
+        "slug": "what-the-group-covers",
+        "title": "What the group works on",
+        "summary": "The topics his group goes through, and what they can mean for you.",
+        "body": [
+            _text(
+                "<p>The group works through a set of topics, usually one or two sessions "
+                "each. Your page shows the topic of his next session when the group has "
+                "planned it, so you know what he is being asked to think about.</p>"
+            ),
+            ("heading", "Respect and equality"),
+            _text(
+                "<p>Sharing decisions, money and time at home; what equal partners owe each "
+                "other.</p>"
+            ),
+            ("heading", "Handling conflict"),
+            _text(
+                "<p>Noticing warning signs in himself, stopping, and taking time out without "
+                "using it against you.</p>"
+            ),
+            ("heading", "Being a parent"),
+            _text(
+                "<p>How children are affected by what happens at home, and what they need "
+                "from both parents.</p>"
+            ),
+            _callout(
+                "A topic is not a result",
+                "<p>Talking about a topic in a group does not mean he has changed. If he uses "
+                "what he hears to blame you or to tell you what you should do, tell your "
+                "worker.</p>",
+            ),
+        ],
+    },
+]
+
+# The group topics (SPEC 10) as the service starts with them; comms staff
+# change, add and translate them in the editor ("Group topics").
+GROUP_TOPICS = [
+    ("Respect and equality", "Sharing decisions, money and time at home."),
+    ("Handling conflict", "Warning signs, stopping, and taking time out."),
+    ("Being a parent", "How children are affected, and what they need."),
 ]
 
 STATUS_EXPLANATIONS = {
@@ -401,5 +443,11 @@ def seed_pages() -> int:
             status=status,
             locale=default,
             defaults={"heading": heading, "text": text, "more_page": pages.get(slug)},
+        )
+    for name, summary in GROUP_TOPICS:
+        ProgrammeModule.objects.get_or_create(
+            name=name,
+            locale=default,
+            defaults={"summary": summary, "page": pages.get("what-the-group-covers")},
         )
     return created

@@ -16,6 +16,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.utils import timezone
 from django_otp.plugins.otp_totp.models import TOTPDevice
+from wagtail.models import Locale
 
 from contacts import roles
 from contacts.encryption import phone_hash
@@ -26,6 +27,7 @@ from programme.models import (
     Participant,
     ParticipantStatus,
     ProgrammeGroup,
+    ProgrammeModule,
     ProgrammeSession,
 )
 from programme.services import records
@@ -132,11 +134,15 @@ class Command(BaseCommand):
         )
         today = timezone.localtime().replace(hour=18, minute=30, second=0, microsecond=0)
         sessions = []
-        for weeks in (-3, -2, -1, 1, 2):
+        topics = list(ProgrammeModule.objects.filter(locale=Locale.get_default()))
+        for index, weeks in enumerate((-3, -2, -1, 1, 2)):
             session, _ = ProgrammeSession.objects.get_or_create(
                 group=group,
                 starts_at=today + timedelta(weeks=weeks),
-                defaults={"location": "Room 2"},
+                defaults={
+                    "location": "Room 2",
+                    "module": topics[index % len(topics)] if topics else None,
+                },
             )
             sessions.append(session)
         participants = {}
