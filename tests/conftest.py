@@ -110,11 +110,61 @@ def chromium_browser(transactional_db: None) -> Iterator[Browser]:
     connections.close_all()
 
 
+def _flushes_the_database(item: pytest.Item) -> bool:
+    names = getattr(item, "fixturenames", ())
+    if "transactional_db" in names or "live_server" in names:
+        return True
+    marker = item.get_closest_marker("django_db")
+    return bool(marker and (marker.kwargs.get("transaction") or (marker.args and marker.args[0])))
+
+
+def wagtail_baseline_restore() -> None:
+    """What the migrations put in an empty database and a flush takes away:
+    Wagtail's root page, its first page and the default site, and the root
+    collection (and comms staff's permissions on the new root). Django's own
+    post-migrate work (content types, permissions, roles, locales) already runs
+    after each flush."""
+    from django.contrib.contenttypes.models import ContentType
+    from wagtail.models import Collection, Locale, Page, Site
+
+    from contacts import roles
+
+    if not Page.objects.exists():
+        page_type = ContentType.objects.get_for_model(Page)
+        locale = Locale.get_default()
+        root = Page.add_root(
+            instance=Page(title="Root", slug="root", content_type=page_type, locale=locale)
+        )
+        home = root.add_child(
+            instance=Page(
+                title="Welcome to your new Wagtail site!",
+                slug="home",
+                content_type=page_type,
+                locale=locale,
+                live=True,
+            )
+        )
+        Site.objects.get_or_create(
+            hostname="localhost", port=80, defaults={"root_page": home, "is_default_site": True}
+        )
+        roles.roles_ensure()  # comms staff's page permissions need the root
+    if not Collection.objects.exists():
+        Collection.add_root(name="Root")
+
+
 @pytest.hookimpl(hookwrapper=True)
 def pytest_runtest_teardown(item: pytest.Item, nextitem: pytest.Item | None) -> Iterator[None]:
     yield  # the test's own fixtures (and database flush) first
     if nextitem is None or "chromium_browser" not in getattr(nextitem, "fixturenames", ()):
         _SHARED_CHROMIUM.stop()
+    # A test that flushed the database leaves it as the migrations would have,
+    # so the tests after it see the same database whatever order they run in
+    # (under --dist loadgroup the grouped browser tests run first).
+    if nextitem is not None and _flushes_the_database(item):
+        from pytest_django.plugin import blocking_manager_key
+
+        with item.config.stash[blocking_manager_key].unblock():
+            wagtail_baseline_restore()
 
 
 def sign_in(client: Client, user: User, *, verified: bool = True) -> Client:
@@ -250,8 +300,15 @@ def _on_postgres_and_redis() -> bool:
     ).startswith("redis://")
 
 
+# The longest single tests (10-20 s each) start first, so that under two
+# processes neither ends the run alone with one of them.
+LONG_TESTS_FIRST = ("tests/test_split_migration.py", "tests/security/test_script_name.py")
+
+
+@pytest.hookimpl(trylast=True)
 def pytest_collection_modifyitems(config, items) -> None:  # noqa: ANN001
     """Tests marked postgres_redis run only where both exist (never skipped)."""
+    items.sort(key=lambda item: not item.nodeid.startswith(LONG_TESTS_FIRST))
     if _on_postgres_and_redis():
         return
     chosen = [item for item in items if item.get_closest_marker("postgres_redis")]

@@ -15,7 +15,9 @@ from playwright.sync_api import Browser, Page
 pytestmark = [
     pytest.mark.browser,
     pytest.mark.django_db(transaction=True),
-    pytest.mark.xdist_group("chromium"),  # under -n, one process runs them all: one Chromium
+    pytest.mark.xdist_group(
+        "chromium-a"
+    ),  # browser tests in two runs, one Chromium in each process
 ]
 
 STAFF_PASSWORD = "correct-horse-battery"  # tests.factories.UserFactory's default

@@ -23,7 +23,9 @@ from .steps import SURVIVOR_PASSPHRASE, StaffMember, staff_sign_in, survivor_sig
 pytestmark = [
     pytest.mark.browser,
     pytest.mark.django_db(transaction=True),
-    pytest.mark.xdist_group("chromium"),  # under -n, one process runs them all: one Chromium
+    pytest.mark.xdist_group(
+        "chromium-a"
+    ),  # browser tests in two runs, one Chromium in each process
 ]
 
 

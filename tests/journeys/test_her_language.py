@@ -34,7 +34,9 @@ from tests.factories import (
 pytestmark = [
     pytest.mark.browser,
     pytest.mark.django_db(transaction=True),
-    pytest.mark.xdist_group("chromium"),  # under -n, one process runs them all: one Chromium
+    pytest.mark.xdist_group(
+        "chromium-a"
+    ),  # browser tests in two runs, one Chromium in each process
 ]
 
 PASSPHRASE = "kettle on the windowsill at noon"

@@ -98,7 +98,7 @@ def pages(transactional_db: None) -> None:
 
 
 @pytest.mark.browser
-@pytest.mark.xdist_group("chromium")  # under -n, one process runs them all: one Chromium
+@pytest.mark.xdist_group("chromium-a")  # browser tests in two runs, one Chromium in each process
 @pytest.mark.django_db(transaction=True)
 def test_the_admins_work_under_their_csp_in_chromium(browser, world, pages, live_server) -> None:
     from wagtail.models import Page
