@@ -2,18 +2,23 @@
 
 from __future__ import annotations
 
+import hashlib
 import logging
+import re
 import time
 from collections.abc import Callable
 from functools import wraps
+from typing import Any
 from urllib.parse import urlsplit
 
 from axes.helpers import get_client_ip_address
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import authenticate, login, logout
+from django.core.cache import caches
 from django.db import connection, transaction
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
+from django.middleware.csrf import get_token
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
@@ -184,7 +189,49 @@ def _status_page(request: HttpRequest) -> HttpResponse:
         context["status_key"] = (
             f"{context['version']}:{get_language()}:{timezone.get_current_timezone_name()}"
         )
+        if not _has_notices(request):
+            return _kept_page(request, "portal/status.html", context)
     return render(request, "portal/status.html", context)
+
+
+# The whole status page, kept per process (issue 13) under everything it is
+# made from: her record's version (which names her: a digest over her own row),
+# her language, the time zone and the branding. The only part that differs
+# from one request to the next is the CSRF token of its two forms (sign-out and
+# language): it is stored as a slot and filled with a fresh masked token from
+# ``get_token`` on every response, exactly as rendering would. A page with
+# notices to show is rendered as usual (notices are read once).
+CSRF_SLOT = "\x00csrf-token\x00"
+_CSRF_FIELD = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
+
+
+def _has_notices(request: HttpRequest) -> bool:
+    return bool(len(messages.get_messages(request)))
+
+
+def _branding_key(request: HttpRequest) -> str:
+    b = branding_for(request)
+    return repr((b.site_name, b.short_name, b.primary_colour, b.favicon, b.quick_exit_url))
+
+
+def _kept_page(request: HttpRequest, template: str, context: dict[str, Any]) -> HttpResponse:
+    fragments = caches["portal_fragments"]
+    key = (
+        "page:"
+        + hashlib.sha256(
+            f"{template}\x00{context['status_key']}\x00{_branding_key(request)}".encode()
+        ).hexdigest()
+    )
+    kept = fragments.get(key)
+    if kept is None:
+        response = render(request, template, context)
+        html = response.content.decode()
+        tokens = set(_CSRF_FIELD.findall(html))
+        if len(tokens) != 1 or CSRF_SLOT in html:
+            return response  # not the page this was written for: never kept
+        fragments.set(key, html.replace(tokens.pop(), CSRF_SLOT), 600)
+        return response
+    return HttpResponse(kept.replace(CSRF_SLOT, get_token(request)))
 
 
 @never_cache

@@ -271,7 +271,7 @@ def test_two_women_linked_to_one_man_each_get_their_own_page(world, pages) -> No
     first = sign_in(Client(), world.survivor_a.user).get("/").content.decode()
     held = len(fragments._cache)
     second = sign_in(Client(), world.survivor_b.user).get("/").content.decode()
-    assert len(fragments._cache) == held + 1
+    assert len(fragments._cache) == held + 2  # her own news, and her own whole page
     assert "Going to group sessions" in first and "Going to group sessions" in second
 
 
@@ -327,3 +327,37 @@ def test_quick_exit_ends_the_session_though_her_news_is_kept(world, pages) -> No
     replay.cookies["sessionid"] = key
     body = replay.get("/").content.decode()
     assert 'name="passphrase"' in body and "His current status" not in body
+
+
+def _token(body: str) -> str:
+    tokens = set(re.findall(r'name="csrfmiddlewaretoken" value="([^"]+)"', body))
+    assert len(tokens) == 1
+    return tokens.pop()
+
+
+def test_the_kept_page_carries_a_fresh_token_that_works(world, pages) -> None:  # noqa: ANN001
+    """Her whole page is kept (issue 13) but its forms' CSRF token is masked
+    afresh for every response, and signing out with it works."""
+    caches["portal_fragments"].clear()
+    _with_history(world, status="attending")
+    her = sign_in(Client(enforce_csrf_checks=True), world.survivor_a.user)
+    first = her.get("/").content.decode()  # rendered, then kept
+    second = her.get("/").content.decode()  # from the kept copy
+    assert "\x00" not in second
+    assert _token(first) != _token(second)
+    assert _without_csrf(first) == _without_csrf(second)
+    key = her.session.session_key
+    response = her.post("/sign-out/", {"csrfmiddlewaretoken": _token(second)})
+    assert response.status_code == 302
+    assert not Session.objects.filter(session_key=key).exists()
+
+
+def test_a_notice_still_shows_on_a_kept_page(world, pages) -> None:  # noqa: ANN001
+    _with_history(world, status="attending")
+    her = sign_in(Client(), world.survivor_a.user)
+    her.get("/")
+    her.get("/")  # kept
+    her.post("/settings/pause/", {"paused": "1"})  # its notice not yet read
+    body = her.get("/").content.decode()
+    assert "All contact is paused. Nobody will call or text you." in body
+    assert "All contact is paused" not in her.get("/").content.decode()  # read once
