@@ -13,9 +13,12 @@ it as for any other failed sign-in.
 
 from __future__ import annotations
 
+from functools import cache
+
 from django.contrib.auth.backends import BaseBackend
 from django.contrib.auth.hashers import check_password
 from django.core.exceptions import PermissionDenied
+from django.db import connection
 from django.http import HttpRequest
 
 from contacts.models import User
@@ -54,6 +57,15 @@ class PortalPassphraseBackend(BaseBackend):
         raise PermissionDenied
 
     def get_user(self, user_id: int) -> User | None:
-        """As Django's ModelBackend (sessions may name this backend)."""
-        user = User._default_manager.filter(pk=user_id).first()
+        """As Django's ModelBackend (sessions may name this backend), by one
+        statement written once from the model's table and key (issue 13: the
+        ORM built and compiled the same query for every page she opens)."""
+        user = next(iter(User._default_manager.raw(_user_sql(), [user_id])), None)
         return user if user is not None and user.is_active else None
+
+
+@cache
+def _user_sql() -> str:
+    quote = connection.ops.quote_name
+    table, key = quote(User._meta.db_table), quote(User._meta.pk.column)
+    return f"SELECT * FROM {table} WHERE {key} = %s"  # noqa: S608 - names from the model
