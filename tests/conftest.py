@@ -69,6 +69,22 @@ def django_db_modify_db_settings(
         yield
 
 
+def pytest_configure(config: pytest.Config) -> None:
+    """Under pytest-xdist the controller fills the migrated-database cache once
+    (``tests/migrated_db.py``) before its test processes start."""
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    if os.environ.get("PYTEST_XDIST_WORKER") or not getattr(config.option, "numprocesses", None):
+        return
+    root = Path(__file__).resolve().parent.parent
+    subprocess.run(  # noqa: S603 - our own module, fixed arguments
+        [sys.executable, "-m", "tests.migrated_db"], cwd=root, check=True
+    )
+
+
 @pytest.fixture(scope="session")
 def django_db_setup(django_db_setup, django_db_blocker):  # noqa: ANN001, ANN201
     """The test database, migrated (post_migrate creates the roles), with the
