@@ -104,7 +104,9 @@ def celery_via_broker(transactional_db):
     app.conf.task_always_eager = False
     app.conf.broker_url = url
     if url == "memory://":
-        app.conf.broker_transport_options = {}
+        # In-process queue: look for work every 50 ms rather than every second,
+        # so a test waits for the worker's answer, not for its next poll.
+        app.conf.broker_transport_options = {"polling_interval": 0.05}
     app._pool = None
     app.amqp._producer_pool = None
     app.control.purge()

@@ -56,7 +56,15 @@ def live_worker(celery_via_broker, settings):
         with start_worker(
             celery_via_broker, perform_ping_check=False, pool="solo", shutdown_timeout=30
         ) as running:
-            yield running
+            try:
+                yield running
+            finally:
+                # Ask it to stop, and wake its loop with a harmless task, rather
+                # than leave it to notice at its next 2-second poll of the broker.
+                from celery.worker import state
+
+                state.should_terminate = 0
+                celery_via_broker.send_task("celery.ping")
     finally:
         if connection.vendor == "sqlite":
             with connection.cursor() as cursor:
