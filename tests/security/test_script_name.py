@@ -37,6 +37,11 @@ ROOT = Path(__file__).resolve().parents[2]
 VENV = Path(sys.executable).parent
 PREFIX = "/x"
 
+# One process runs this module's tests (--dist loadgroup): its server, started
+# once for the module, runs collectstatic into the project's staticfiles/, and
+# two processes doing that at once race on the same files.
+pytestmark = pytest.mark.xdist_group("script-name")
+
 
 def _free_port() -> int:
     with socket.socket() as sock:
