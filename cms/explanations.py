@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import hashlib
 import time
+from collections.abc import Callable
 from typing import Any
 
 from django.db.models.signals import post_delete
@@ -32,43 +33,46 @@ MAX_HELD = 200
 _held: dict[str, tuple[float, str, str]] = {}
 
 
+def _kept(digest: str, make: Callable[[], tuple[str, str]]) -> tuple[str, str]:
+    """``make()`` (rendered HTML, page address), kept under ``digest`` in this
+    process for LOCAL_SECONDS."""
+    now = time.monotonic()
+    held = _held.get(digest)
+    if held is None or held[0] <= now:
+        if len(_held) >= MAX_HELD:
+            _held.clear()
+        held = (now + LOCAL_SECONDS, *make())
+        _held[digest] = held
+    return held[1], held[2]
+
+
+def _live_page_url(page_id: int | None) -> str:
+    """The page's address, "" when the page is not live or not set."""
+    if page_id is None:
+        return ""
+    page = Page.objects.filter(pk=page_id, live=True).first()
+    return (page.get_url() or "") if page is not None else ""
+
+
 def topic_shown(*, name: str, summary: str, page_id: int | None) -> dict[str, Any]:
     """What the group covers next, as her page shows it (SPEC 10): the topic's
     name and sentence and the address of the page about it ("" when that page
     is not live or not set). Only the address is looked up, and kept as above."""
-    digest = f"topic-page:{page_id}"
-    now = time.monotonic()
-    held = _held.get(digest)
-    if held is None or held[0] <= now:
-        url = ""
-        if page_id is not None:
-            page = Page.objects.filter(pk=page_id, live=True).first()
-            url = (page.get_url() or "") if page is not None else ""
-        if len(_held) >= MAX_HELD:
-            _held.clear()
-        held = (now + LOCAL_SECONDS, "", url)
-        _held[digest] = held
-    return {"name": name, "summary": summary, "url": held[2]}
+    _, url = _kept(f"topic-page:{page_id}", lambda: ("", _live_page_url(page_id)))
+    return {"name": name, "summary": summary, "url": url}
 
 
 def explanation_rendered(*, heading: str, text: str, more_page_id: int | None) -> dict[str, Any]:
     """Heading, HTML of the rich text, and the "read more" address ("" when the
     page is not live or not set)."""
-    digest = hashlib.sha256(f"{more_page_id}\x00{text}".encode()).hexdigest()
-    now = time.monotonic()
-    held = _held.get(digest)
-    if held is None or held[0] <= now:
+
+    def make() -> tuple[str, str]:
         from wagtail.templatetags.wagtailcore_tags import richtext
 
-        more_url = ""
-        if more_page_id is not None:
-            page = Page.objects.filter(pk=more_page_id, live=True).first()
-            more_url = (page.get_url() or "") if page is not None else ""
-        if len(_held) >= MAX_HELD:
-            _held.clear()
-        held = (now + LOCAL_SECONDS, str(richtext(text)), more_url)
-        _held[digest] = held
-    _, html, more_url = held
+        return str(richtext(text)), _live_page_url(more_page_id)
+
+    digest = hashlib.sha256(f"{more_page_id}\x00{text}".encode()).hexdigest()
+    html, more_url = _kept(digest, make)
     return {"heading": heading, "html": mark_safe(html), "more_url": more_url}  # noqa: S308 - Wagtail's own rich-text rendering
 
 

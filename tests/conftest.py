@@ -93,11 +93,12 @@ def django_db_setup(django_db_setup, django_db_blocker):  # noqa: ANN001, ANN201
         roles.roles_ensure()
 
 
-def _transactional(request: pytest.FixtureRequest) -> bool:
-    names = request.fixturenames
+def _transactional(item: pytest.Item) -> bool:
+    """The test runs outside a transaction, so the database is flushed after it."""
+    names = getattr(item, "fixturenames", ())
     if "transactional_db" in names or "live_server" in names:
         return True
-    marker = request.node.get_closest_marker("django_db")
+    marker = item.get_closest_marker("django_db")
     if marker is None:
         return False
     return bool(marker.kwargs.get("transaction") or (marker.args and marker.args[0]))
@@ -108,7 +109,7 @@ def _roles(request: pytest.FixtureRequest, db: None) -> None:
     """Every test starts with the four roles and their permissions. A test in a
     transaction keeps the ones made once per session (rolled back to them); a
     transactional test starts after another one's flush, so it makes them again."""
-    if _transactional(request):
+    if _transactional(request.node):
         roles.roles_ensure()
 
 
@@ -124,14 +125,6 @@ def chromium_browser(transactional_db: None) -> Iterator[Browser]:
     browser = _SHARED_CHROMIUM.get()
     yield browser
     connections.close_all()
-
-
-def _flushes_the_database(item: pytest.Item) -> bool:
-    names = getattr(item, "fixturenames", ())
-    if "transactional_db" in names or "live_server" in names:
-        return True
-    marker = item.get_closest_marker("django_db")
-    return bool(marker and (marker.kwargs.get("transaction") or (marker.args and marker.args[0])))
 
 
 def wagtail_baseline_restore() -> None:
@@ -176,7 +169,7 @@ def pytest_runtest_teardown(item: pytest.Item, nextitem: pytest.Item | None) -> 
     # A test that flushed the database leaves it as the migrations would have,
     # so the tests after it see the same database whatever order they run in
     # (under --dist loadgroup the grouped browser tests run first).
-    if nextitem is not None and _flushes_the_database(item):
+    if nextitem is not None and _transactional(item):
         from pytest_django.plugin import blocking_manager_key
 
         with item.config.stash[blocking_manager_key].unblock():
