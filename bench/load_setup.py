@@ -37,9 +37,15 @@ from survivors.services import cases as cases_services  # noqa: E402
 
 
 def session_for(user: User, *, device: TOTPDevice | None = None) -> str:
+    """A session as sign-in makes it: hers names the portal's backend (as
+    survivor_portal.views does), staff sessions Django's ModelBackend."""
     store = SessionStore()
     store[SESSION_KEY] = str(user.pk)
-    store[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
+    store[BACKEND_SESSION_KEY] = (
+        "survivor_portal.auth.PortalPassphraseBackend"
+        if user.kind == User.Kind.SURVIVOR
+        else "django.contrib.auth.backends.ModelBackend"
+    )
     store[HASH_SESSION_KEY] = user.get_session_auth_hash()
     now = int(time.time())
     store["started_at"] = now

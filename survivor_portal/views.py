@@ -57,7 +57,9 @@ SIGN_IN_FAILED = gettext_lazy(
     "That username and passphrase did not match. Check them and try again."
 )
 CLEAR_SITE_DATA = '"cache", "cookies", "storage"'
-MODEL_BACKEND = "django.contrib.auth.backends.ModelBackend"
+# Her session names the backend that signed her in, so every page she opens
+# reads her account with its one written statement (PortalPassphraseBackend.get_user).
+PORTAL_BACKEND = "survivor_portal.auth.PortalPassphraseBackend"
 
 PLAIN_STATUS = {
     "referred": gettext_lazy("Referred: he has not started yet"),
@@ -135,7 +137,7 @@ def _sign_in(request: HttpRequest, username: str, passphrase: str) -> tuple[str,
 
 
 def _start_session(request: HttpRequest, user: User, *, quiet: bool) -> None:
-    login(request, user, backend=MODEL_BACKEND)  # a new session key
+    login(request, user, backend=PORTAL_BACKEND)  # a new session key
     now = int(time.time())
     request.session["started_at"] = now
     request.session["last_seen"] = now

@@ -121,6 +121,14 @@ if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
             "timeout": 20,
         }
     )
+elif DATABASES["default"]["ENGINE"].endswith("postgresql") and env.bool(
+    "DATABASE_PREPARED_STATEMENTS", default=True
+):
+    # Statements asked for by name (contacts.db.prepared_cursor: her status
+    # page's) are planned once per connection; nothing is prepared unasked
+    # (psycopg's threshold out of reach). Off for a connection pooler that
+    # cannot carry prepared statements (PgBouncer before 1.21, transaction mode).
+    DATABASES["default"].setdefault("OPTIONS", {})["prepare_threshold"] = 2**31 - 1
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "contacts.User"

@@ -206,6 +206,27 @@ def test_leaving_ends_a_session_held_in_redis(world, pages, settings, leave) -> 
     assert 'name="passphrase"' in replay.get("/").content.decode()
 
 
+@pytest.mark.postgres_redis
+def test_her_page_is_planned_once_per_connection_on_postgresql(world, pages) -> None:  # noqa: ANN001
+    """Planning her page's statement cost PostgreSQL more than running it: it is
+    prepared once per connection (contacts.db.prepared_cursor) and reused, and
+    the page is still right and still one statement of at most four."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client = sign_in(Client(), world.survivor_a.user)
+    assert "His current status" in client.get("/").content.decode()
+    with CaptureQueriesContext(connection) as second:
+        assert "His current status" in client.get("/").content.decode()
+    assert len(second) <= 4
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT count(*) FROM pg_prepared_statements WHERE statement LIKE %s",
+            ["%UNION ALL%"],
+        )
+        assert cursor.fetchone()[0] == 1
+
+
 # --- The kept rendering of her news (issue 13): never stale, never shared ----------
 
 
