@@ -1,4 +1,4 @@
-"""A cursor for the few statements that run on every page she opens.
+"""A cursor for a statement that runs on every visit to her status page.
 
 PostgreSQL spends more time planning her status page's one statement (about
 0.9 ms on the development machine) than running it (0.2 ms). psycopg can
@@ -33,9 +33,9 @@ def prepared_cursor() -> Iterator[CursorWrapper]:
         with connection.cursor() as cursor:
             yield cursor
         return
-    # Opens (or health-checks) the connection exactly as any query would.
-    with connection.cursor():
-        pass
+    # What Django does before any cursor: the health check, then connect.
+    connection.close_if_health_check_failed()
+    connection.ensure_connection()
     with connection.wrap_database_errors:
         raw = _preparing_cursor_class()(connection.connection)
     cursor = (

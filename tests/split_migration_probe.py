@@ -47,9 +47,9 @@ SPLIT_APPS = {"contacts", "programme", "survivors", "checkins", "cms"}
 def before_the_split(graph) -> list[tuple[str, str]]:  # noqa: ANN001 - Django's MigrationGraph
     """contacts 0008 and every other app (Django's, Wagtail's, the libraries')
     at its head, as a database in use before the split had them: only the
-    split's own migrations are left for the second step, which is then the
-    step measured (and it no longer re-renders the whole project's state for
-    each of Wagtail's migrations)."""
+    split's own migrations are left for the second step, the one under test
+    (which no longer re-renders the whole project's state for each of
+    Wagtail's migrations)."""
     targets = [BEFORE]
     for leaf in graph.leaf_nodes():
         split = (
