@@ -9,6 +9,11 @@ post_migrate code (``contacts/roles.py``) and the installed apps, so any change
 to a migration, a dependency or the roles migrates afresh. A clean checkout has
 no copy, so it (and CI) always runs every migration. ``TEST_DB_CACHE=0`` turns
 the copy off. PostgreSQL is always migrated.
+
+The same migration also keeps ``<key>.before-split.sqlite3``: the database as it
+stood before the apps were split (``tests/before_split.py``), which the split's
+own test fills with rows and migrates on (``tests/test_split_migration.py``), so
+those migrations are not run a second time for it.
 """
 
 from __future__ import annotations
@@ -54,6 +59,32 @@ def _copy(source: sqlite3.Connection, target: sqlite3.Connection) -> None:
     source.backup(target)
 
 
+def _before_split_path(path: Path) -> Path:
+    return path.with_name(f"{path.stem}.before-split.sqlite3")
+
+
+def _save(connection: object, path: Path) -> None:
+    """A copy of the connection's database at ``path``, written whole or not at all."""
+    CACHE_DIR.mkdir(parents=True, exist_ok=True)
+    partial = path.with_suffix(f".{os.getpid()}.partial")
+    target = sqlite3.connect(partial)
+    try:
+        connection.ensure_connection()
+        _copy(connection.connection, target)
+    finally:
+        target.close()
+    os.replace(partial, path)
+
+
+def before_split_copy() -> Path | None:
+    """The kept database from before the split, if the test database was
+    migrated through it with the migration files there are now."""
+    if os.environ.get("TEST_DB_CACHE", "1") == "0":
+        return None
+    path = _before_split_path(CACHE_DIR / f"{_key()}.sqlite3")
+    return path if path.exists() else None
+
+
 @contextmanager
 def migrated_database_copy() -> Iterator[None]:
     """While active, the test database set-up's ``migrate`` of an in-memory
@@ -78,19 +109,21 @@ def migrated_database_copy() -> Iterator[None]:
             finally:
                 source.close()
             return None
+        # On the way, the database as it stood before the apps were split (the
+        # executor alone, as that database was left), kept for the split's own
+        # test: the same migrations run once for both.
+        from django.db.migrations.executor import MigrationExecutor
+
+        from .before_split import before_the_split
+
+        executor = MigrationExecutor(connection)
+        executor.migrate(before_the_split(executor.loader.graph))
+        _save(connection, _before_split_path(path))
         result = original(name, *args, **options)
-        CACHE_DIR.mkdir(parents=True, exist_ok=True)
-        partial = path.with_suffix(f".{os.getpid()}.partial")
-        target = sqlite3.connect(partial)
-        try:
-            connection.ensure_connection()
-            _copy(connection.connection, target)
-        finally:
-            target.close()
+        _save(connection, path)
         for old in CACHE_DIR.glob("*.sqlite3"):
-            if old != path:
+            if not old.name.startswith(path.stem):
                 old.unlink(missing_ok=True)
-        os.replace(partial, path)
         return result
 
     management.call_command = call_command

@@ -1,11 +1,14 @@
 """Run by tests/test_split_migration.py in its own process and database: build a
-database at the last migration before the apps were split (contacts 0008),
-fill every table the move touches with real-looking rows through the
-historical models, migrate to the head, and print what survived as JSON."""
+database at the last migration before the apps were split (contacts 0008; or
+copy it from ``BEFORE_SPLIT_DATABASE``, the same state kept by
+tests/migrated_db.py), fill every table the move touches with real-looking rows
+through the historical models, migrate to the head, and print what survived as JSON."""
 
 from __future__ import annotations
 
 import json
+import os
+import sqlite3
 from datetime import time, timedelta
 
 import django
@@ -17,7 +20,8 @@ from django.db import connection  # noqa: E402
 from django.db.migrations.executor import MigrationExecutor  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
-BEFORE = ("contacts", "0008_activation_limits")
+from tests.before_split import BEFORE, before_the_split  # noqa: E402
+
 MOVED_TABLES = [
     "contacts_programmegroup", "contacts_programmesession", "contacts_participant",
     "contacts_attendance", "contacts_statuschange", "contacts_riskconcern",
@@ -40,31 +44,26 @@ def counts() -> dict[str, int]:
         return result
 
 
-# The project's apps that the split touched (cms is left to the second step as well).
-SPLIT_APPS = {"contacts", "programme", "survivors", "checkins", "cms"}
-
-
-def before_the_split(graph) -> list[tuple[str, str]]:  # noqa: ANN001 - Django's MigrationGraph
-    """contacts 0008 and every other app (Django's, Wagtail's, the libraries')
-    at its head, as a database in use before the split had them: only the
-    split's own migrations are left for the second step, the one under test
-    (which no longer re-renders the whole project's state for each of
-    Wagtail's migrations)."""
-    targets = [BEFORE]
-    for leaf in graph.leaf_nodes():
-        split = (
-            (app, name)
-            for app, name in graph.forwards_plan(leaf)
-            if app in SPLIT_APPS and not (app == "contacts" and name <= BEFORE[1])
-        )
-        if leaf[0] not in SPLIT_APPS and next(split, None) is None:
-            targets.append(leaf)
-    return targets
-
-
-# The executor alone (no post_migrate handlers, which expect every app migrated).
+copy = os.environ.get("BEFORE_SPLIT_DATABASE")
+if copy:
+    # The same state, kept by tests/migrated_db.py when it migrated the test
+    # database through it with these very migration files.
+    connection.ensure_connection()
+    source = sqlite3.connect(copy)
+    try:
+        source.backup(connection.connection)
+    finally:
+        source.close()
+else:
+    # The executor alone (no post_migrate handlers, which expect every app migrated).
+    builder = MigrationExecutor(connection)
+    builder.migrate(before_the_split(builder.loader.graph))
 executor = MigrationExecutor(connection)
-executor.migrate(before_the_split(executor.loader.graph))
+graph = executor.loader.graph
+# Exactly the migrations before the split are applied, however the database came.
+expected = {node for target in before_the_split(graph) for node in graph.forwards_plan(target)}
+applied = set(executor.loader.applied_migrations) & set(graph.nodes)
+started_before_split = applied == expected
 old = executor.loader.project_state(BEFORE).apps
 M = lambda name: old.get_model("contacts", name)  # noqa: E731
 now = timezone.now()
@@ -131,6 +130,7 @@ print(
             "known_as": Survivor.objects.get().known_as,
             "text": OutboundMessage.objects.get().body,
             "alert_concern": Alert.objects.get().risk_concern.kind,
+            "started_before_split": started_before_split,
             "pending": MigrationExecutor(connection).migration_plan(
                 MigrationExecutor(connection).loader.graph.leaf_nodes()
             )

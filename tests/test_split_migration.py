@@ -10,6 +10,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+from .migrated_db import before_split_copy
+
 ROOT = Path(__file__).resolve().parents[1]
 
 
@@ -20,6 +22,11 @@ def test_a_database_from_before_the_split_migrates_with_nothing_lost(tmp_path: P
         "PYTHONPATH": str(ROOT),
         "DATABASE_URL": f"sqlite:///{tmp_path / 'before-split.sqlite3'}",
     }
+    # The database before the split, kept when the test database was migrated
+    # through it (tests/migrated_db.py); without one the probe migrates to it.
+    kept = before_split_copy()
+    if kept is not None:
+        env["BEFORE_SPLIT_DATABASE"] = str(kept)
     result = subprocess.run(  # noqa: S603 - our own probe, fixed arguments
         [sys.executable, str(ROOT / "tests" / "split_migration_probe.py")],
         cwd=ROOT,
@@ -31,6 +38,7 @@ def test_a_database_from_before_the_split_migrates_with_nothing_lost(tmp_path: P
     )
     assert result.returncode == 0, result.stderr[-3000:]
     survived = json.loads(result.stdout.strip().splitlines()[-1])
+    assert survived["started_before_split"] is True
     assert survived["before"] == survived["after"]
     assert all(count >= 1 for count in survived["before"].values())
     # Encrypted columns still decrypt through the moved models.
