@@ -266,7 +266,10 @@ def targets_for(seeded: dict) -> dict:
     return {
         BARE: (BARE_PORT, "/ping", {}),
         PING: (PORT, "/ping", {}),
-        STATUS: (PORT, "/", {"headers": {"Cookie": her}}),
+        # Her phone sends back both cookies it holds once signed in: the session
+        # and the CSRF cookie (without the latter every answer would mint a new
+        # CSRF secret and set it, which no browser of hers causes twice).
+        STATUS: (PORT, "/", {"headers": {"Cookie": f"{her}; {csrf}"}}),
         "message post": (
             PORT,
             "/messages/",

@@ -154,7 +154,17 @@ MESSAGE_STORAGE = "django.contrib.messages.storage.session.SessionStorage"
 
 # The cache: CACHE_URL (e.g. redis://127.0.0.1:6379/1) when several processes
 # or machines serve the site; without it, each process's local memory.
-CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://")}
+
+
+def cache_for(config: dict) -> dict:
+    """Django's Redis backend becomes the same backend keeping one Redis client
+    per connection pool (``contacts/cache.py``); anything else is left as it is."""
+    if config["BACKEND"] == "django.core.cache.backends.redis.RedisCache":
+        return {**config, "BACKEND": "contacts.cache.RedisCache"}
+    return config
+
+
+CACHES = {"default": cache_for(env.cache("CACHE_URL", default="locmemcache://"))}
 # Her rendered status news, in each process's own memory (issue 13). Kept under
 # a digest of everything it is made from (survivor_portal/views.py), so nothing
 # ever has to empty it: a change anywhere is a new key. Per process on purpose:

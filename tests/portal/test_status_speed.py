@@ -69,6 +69,21 @@ def test_a_per_process_cache_never_holds_sessions() -> None:
     process that served it; another process's local memory would keep it alive."""
     assert session_engine_for("django.core.cache.backends.locmem.LocMemCache").endswith(".db")
     assert session_engine_for("django.core.cache.backends.redis.RedisCache") == CACHED_DB
+    assert session_engine_for("contacts.cache.RedisCache") == CACHED_DB
+
+
+def test_a_redis_cache_url_gives_the_backend_that_keeps_its_client() -> None:
+    """CACHE_URL=redis://... is Django's Redis cache keeping one client per pool."""
+    import environ
+
+    from survivor_portal.settings.base import cache_for
+
+    config = cache_for(environ.Env.cache_url_config("redis://127.0.0.1:6379/1"))
+    assert config["BACKEND"] == "contacts.cache.RedisCache"
+    assert config["LOCATION"] == "redis://127.0.0.1:6379/1"
+    assert cache_for(environ.Env.cache_url_config("locmemcache://"))["BACKEND"].endswith(
+        "locmem.LocMemCache"
+    )
 
 
 @pytest.mark.parametrize("leave", ["quick exit", "sign out"])
@@ -178,10 +193,12 @@ def test_leaving_ends_a_session_held_in_redis(world, pages, settings, leave) -> 
 
     import redis
 
+    from survivor_portal.settings.base import cache_for
+
     url = os.environ["CELERY_BROKER_URL"]
     settings.CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            **cache_for({"BACKEND": "django.core.cache.backends.redis.RedisCache"}),
             "LOCATION": url,
             "KEY_PREFIX": "test-sessions",
         },
@@ -201,6 +218,10 @@ def test_leaving_ends_a_session_held_in_redis(world, pages, settings, leave) -> 
         client.post("/sign-out/")
     assert not other_process.exists(redis_key)
     assert not Session.objects.filter(session_key=key).exists()
+    # Every call went through one Redis client per pool (contacts/cache.py).
+    backend = caches["default"]._cache
+    assert backend.get_client() is backend.get_client()
+    assert backend.get_client(write=True) is backend.get_client(write=True)
     replay = Client()
     replay.cookies["sessionid"] = key
     assert 'name="passphrase"' in replay.get("/").content.decode()
