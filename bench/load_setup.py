@@ -32,6 +32,7 @@ from contacts.encryption import phone_hash  # noqa: E402
 from contacts.models import User  # noqa: E402
 from programme.models import Attendance, Participant, ProgrammeGroup, ProgrammeSession  # noqa: E402
 from programme.services import records  # noqa: E402
+from survivor_portal.auth import PORTAL_BACKEND  # noqa: E402
 from survivors.models import Alert, Survivor  # noqa: E402
 from survivors.services import cases as cases_services  # noqa: E402
 
@@ -42,7 +43,7 @@ def session_for(user: User, *, device: TOTPDevice | None = None) -> str:
     store = SessionStore()
     store[SESSION_KEY] = str(user.pk)
     store[BACKEND_SESSION_KEY] = (
-        "survivor_portal.auth.PortalPassphraseBackend"
+        PORTAL_BACKEND
         if user.kind == User.Kind.SURVIVOR
         else "django.contrib.auth.backends.ModelBackend"
     )

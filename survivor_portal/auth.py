@@ -64,6 +64,12 @@ class PortalPassphraseBackend(BaseBackend):
         return user if user is not None and user.is_active else None
 
 
+# The dotted path her session names (survivor_portal.views signs her in with
+# it; the load benchmark's seeded session names it too), so every page she
+# opens reads her account with its one written statement (get_user above).
+PORTAL_BACKEND = f"{PortalPassphraseBackend.__module__}.{PortalPassphraseBackend.__qualname__}"
+
+
 @cache
 def _user_sql() -> str:
     quote = connection.ops.quote_name

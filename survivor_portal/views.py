@@ -39,6 +39,7 @@ from survivors.services import alerts
 from survivors.services import portal as portal_services
 
 from .account import account_for
+from .auth import PORTAL_BACKEND
 from .context_processors import branding_for
 from .forms import (
     ActivationForm,
@@ -57,9 +58,6 @@ SIGN_IN_FAILED = gettext_lazy(
     "That username and passphrase did not match. Check them and try again."
 )
 CLEAR_SITE_DATA = '"cache", "cookies", "storage"'
-# Her session names the backend that signed her in, so every page she opens
-# reads her account with its one written statement (PortalPassphraseBackend.get_user).
-PORTAL_BACKEND = "survivor_portal.auth.PortalPassphraseBackend"
 
 PLAIN_STATUS = {
     "referred": gettext_lazy("Referred: he has not started yet"),
