@@ -59,6 +59,16 @@ def _copy(source: sqlite3.Connection, target: sqlite3.Connection) -> None:
     source.backup(target)
 
 
+def load(path: Path | str, connection: object) -> None:
+    """Copy the kept database at ``path`` into the connection's database."""
+    connection.ensure_connection()
+    source = sqlite3.connect(path)
+    try:
+        _copy(source, connection.connection)
+    finally:
+        source.close()
+
+
 def _before_split_path(path: Path) -> Path:
     return path.with_name(f"{path.stem}.before-split.sqlite3")
 
@@ -102,12 +112,7 @@ def migrated_database_copy() -> Iterator[None]:
         connection = connections[alias]
         path = CACHE_DIR / f"{_key()}.sqlite3"
         if path.exists():
-            connection.ensure_connection()
-            source = sqlite3.connect(path)
-            try:
-                _copy(source, connection.connection)
-            finally:
-                source.close()
+            load(path, connection)
             return None
         # On the way, the database as it stood before the apps were split (the
         # executor alone, as that database was left), kept for the split's own

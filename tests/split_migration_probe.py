@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import json
 import os
-import sqlite3
 from datetime import time, timedelta
 
 import django
@@ -21,6 +20,7 @@ from django.db.migrations.executor import MigrationExecutor  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
 from tests.before_split import BEFORE, before_the_split  # noqa: E402
+from tests.migrated_db import load  # noqa: E402
 
 MOVED_TABLES = [
     "contacts_programmegroup", "contacts_programmesession", "contacts_participant",
@@ -48,12 +48,7 @@ copy = os.environ.get("BEFORE_SPLIT_DATABASE")
 if copy:
     # The same state, kept by tests/migrated_db.py when it migrated the test
     # database through it with these very migration files.
-    connection.ensure_connection()
-    source = sqlite3.connect(copy)
-    try:
-        source.backup(connection.connection)
-    finally:
-        source.close()
+    load(copy, connection)
 else:
     # The executor alone (no post_migrate handlers, which expect every app migrated).
     builder = MigrationExecutor(connection)

@@ -152,9 +152,6 @@ LOGIN_URL = "staff-login"
 # "Contact has started again…" cookie on her phone, nothing outside __Host-sid.
 MESSAGE_STORAGE = "django.contrib.messages.storage.session.SessionStorage"
 
-# The cache: CACHE_URL (e.g. redis://127.0.0.1:6379/1) when several processes
-# or machines serve the site; without it, each process's local memory.
-
 
 def cache_for(config: dict) -> dict:
     """Django's Redis backend becomes the same backend keeping one Redis client
@@ -164,6 +161,8 @@ def cache_for(config: dict) -> dict:
     return config
 
 
+# The cache: CACHE_URL (e.g. redis://127.0.0.1:6379/1) when several processes
+# or machines serve the site; without it, each process's local memory.
 CACHES = {"default": cache_for(env.cache("CACHE_URL", default="locmemcache://"))}
 # Her rendered status news, in each process's own memory (issue 13). Kept under
 # a digest of everything it is made from (survivor_portal/views.py), so nothing
