@@ -8,6 +8,7 @@ import io
 import pytest
 from django.core.exceptions import ValidationError
 from django.core.management import call_command
+from django.db import transaction
 from django.test import Client
 
 from cms.management.commands.seed_pages import seed_pages
@@ -19,7 +20,9 @@ from cms.models import (
 )
 from programme.models import ParticipantStatus
 
+from .. import seeded_pages as seeded_pages_module
 from ..conftest import sign_in
+from ..seeded_pages import Recording, seeded_pages, snapshot
 
 
 def test_seeding_is_idempotent_and_covers_every_status(pages) -> None:  # noqa: ANN001
@@ -30,6 +33,45 @@ def test_seeding_is_idempotent_and_covers_every_status(pages) -> None:  # noqa: 
         ParticipantStatus.values
     )
     assert InformationIndexPage.objects.count() == 1
+
+
+def test_written_back_pages_are_row_for_row_what_seeding_wrote(db) -> None:  # noqa: ANN001
+    """The ``pages`` fixture writes back an earlier test's seeding: every table
+    must then hold exactly the rows seeding itself left."""
+    with transaction.atomic():
+        recording = Recording.of(seed_pages)
+        seeded = snapshot()
+        transaction.set_rollback(True)
+    assert InformationPage.objects.count() == 0
+    assert {"wagtailcore_page", "cms_informationpage", "cms_statusexplanation"} <= set(
+        recording.inserted
+    )
+    assert recording.matches()
+    recording.replay()
+    assert snapshot() == seeded
+    assert not recording.matches()  # the starting point is gone: nothing is written twice
+
+
+def test_the_pages_fixture_writes_back_only_onto_the_same_starting_point(db, monkeypatch) -> None:  # noqa: ANN001
+    # This process's recordings start empty here, whatever ran before (they
+    # are capped, so earlier tests could otherwise have used up the places).
+    monkeypatch.setattr(seeded_pages_module, "_recordings", [])
+    with transaction.atomic():
+        assert seeded_pages() is False  # the first: seeded for real and recorded
+        transaction.set_rollback(True)
+    with transaction.atomic():
+        assert seeded_pages() is True  # the same starting point: written back
+        assert InformationPage.objects.filter(slug="helplines").count() == 1
+        transaction.set_rollback(True)
+    # Another starting point (the pages are there, one edited): seeded for real,
+    # which keeps the edit and adds nothing twice.
+    seed_pages()
+    page = InformationPage.objects.get(slug="helplines")
+    page.title = "Numbers to call"
+    page.save_revision().publish()
+    assert seeded_pages() is False
+    assert InformationPage.objects.get(slug="helplines").title == "Numbers to call"
+    assert InformationPage.objects.filter(slug="helplines").count() == 1
 
 
 def test_seeding_keeps_what_comms_staff_edited(pages) -> None:  # noqa: ANN001

@@ -26,7 +26,9 @@ def _fresh_branding() -> Iterator[None]:
 
 @pytest.fixture
 def pages(db: None) -> None:
-    """The seeded information pages and status explanations."""
-    from cms.management.commands.seed_pages import seed_pages
+    """The seeded information pages and status explanations: seeded for real by
+    the first test in a process, written back from that by the tests after it
+    that start from the same database (``tests/seeded_pages.py``)."""
+    from tests.seeded_pages import seeded_pages
 
-    seed_pages()
+    seeded_pages()
