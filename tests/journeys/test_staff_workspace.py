@@ -42,6 +42,8 @@ def test_a_worker_makes_backup_codes_and_signs_in_with_one(site: str, open_brows
     expect(page).to_have_title("Sign-in and security · Staff")
     expect(page.get_by_text("You have no backup codes yet.")).to_be_visible()
     page.get_by_role("button", name="Make backup codes").click()
+    # Wait for the page that shows them: all_text_contents() does not wait.
+    expect(page.locator("ol.backup-codes code")).to_have_count(10)
     codes = [c.strip() for c in page.locator("ol.backup-codes code").all_text_contents()]
     assert len(codes) == 10
     page.get_by_role("link", name="Done").click()
