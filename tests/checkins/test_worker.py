@@ -5,6 +5,8 @@ broker on the SQLite run, the configured Redis on the PostgreSQL + Redis run."""
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
+from typing import TypeVar
 
 import pytest
 from celery.contrib.testing.worker import start_worker
@@ -19,6 +21,8 @@ from survivors.models import Alert
 
 from ..factories import SurvivorFactory
 from .conftest import all_day_windows, due_plan, sign
+
+T = TypeVar("T")
 
 pytestmark = [
     pytest.mark.worker,
@@ -41,6 +45,23 @@ def wait_for(condition, *, timeout: float = 30.0, poke=None, every: float = 0.5)
             last_poke = time.monotonic()
         time.sleep(0.05)
     raise AssertionError("timed out waiting for the worker")
+
+
+def while_locked(write: Callable[[], T], *, timeout: float = 30.0) -> T:
+    """Run one of the test's own writes while the worker thread writes too.
+
+    SQLite's shared in-memory test database answers "table is locked" at once
+    where a database file (production's SQLite, with its busy timeout) or
+    PostgreSQL would wait for the other writer; this waits in its place. The
+    write is atomic, so a refused attempt has left nothing behind."""
+    deadline = time.monotonic() + timeout
+    while True:
+        try:
+            return write()
+        except OperationalError as error:
+            if "locked" not in str(error) or time.monotonic() > deadline:
+                raise
+            time.sleep(0.05)
 
 
 @pytest.fixture

@@ -14,9 +14,10 @@ from contacts import roles
 from programme.models import ProgrammeEvent
 from programme.services import records
 from survivors.models import Alert, ProgrammeEventReceipt
+from survivors.tasks import programme_events_consume
 
 from ..checkins.conftest import all_day_windows, celery_via_broker  # noqa: F401 - fixture
-from ..checkins.test_worker import live_worker, wait_for  # noqa: F401 - fixture
+from ..checkins.test_worker import live_worker, wait_for, while_locked  # noqa: F401 - fixture
 from ..factories import ParticipantFactory, SurvivorFactory, staff_user
 
 pytestmark = [
@@ -39,14 +40,27 @@ def test_a_programme_write_reaches_her_worker_through_a_real_worker() -> None:
     SurvivorFactory(participant=man, worker=second)
     lone = ParticipantFactory(reference="P-8802")
 
-    records.status_change_record(actor=programme, participant=man, status="suspended")
-    records.risk_concern_raise(
-        actor=programme, participant=man, kind="threat", occurred_on=date(2026, 11, 1),
-        urgency="urgent",
+    # The worker takes in the first write while the next ones are made.
+    while_locked(
+        lambda: records.status_change_record(actor=programme, participant=man, status="suspended")
+    )
+    while_locked(
+        lambda: records.risk_concern_raise(
+            actor=programme, participant=man, kind="threat", occurred_on=date(2026, 11, 1),
+            urgency="urgent",
+        )
     )  # fmt: skip
-    records.status_change_record(actor=programme, participant=lone, status="suspended")
+    while_locked(
+        lambda: records.status_change_record(actor=programme, participant=lone, status="suspended")
+    )
     # Nothing was raised inside the programme's requests: the worker does it.
-    wait_for(lambda: ProgrammeEventReceipt.objects.count() == 3)
+    # Beat's sweep stands by, as in production, for a wake-up whose task lost
+    # the race for SQLite's in-memory test database.
+    wait_for(
+        lambda: ProgrammeEventReceipt.objects.count() == 3,
+        poke=programme_events_consume.delay,
+        every=3,
+    )
     alerts = Alert.objects.order_by("survivor__worker__username", "kind")
     assert [(a.survivor.worker.username, a.kind, a.urgent) for a in alerts] == [
         ("wss-events-1", "risk_concern", True),
