@@ -28,11 +28,14 @@ CHROMIUM_ARGS = [
     # unchanged; only how fast hot JavaScript runs.
     "--js-flags=--no-opt",
 ]
-# Chromium keeps a spare renderer process started for the next navigation or
-# tab. A test's pages live for seconds, so most spares are started for nothing:
-# about one more process per context (measured on 2026-11-24, the browser tests
-# in one process: 140 -> 119 s of CPU, all of it Chromium's). Pages behave the
-# same; only when a renderer process is started changes. Chromium takes the last
+# Processes Chromium starts for nothing here. It keeps a spare renderer process
+# started for the next navigation or tab; a test's pages live for seconds, so
+# most spares go unused (measured on 2026-11-24, the browser tests in one
+# process: 138-143 -> 110-119 s of CPU, all of it Chromium's). And every new
+# window (each page Playwright opens) preloads the address bar's suggestion
+# popup, a web page of Chromium's own in a renderer process of its own, which a
+# headless browser never shows (a context with its page: 0.38-0.49 -> 0.23-0.27
+# s of CPU). The pages under test behave the same. Chromium takes the last
 # --disable-features it is given, so the list Playwright passes (its
 # chromiumSwitches.ts, for the locked version) is repeated here with ours added;
 # tests/portal/test_browser_launch.py checks both against Playwright and Chromium.
@@ -54,7 +57,13 @@ PLAYWRIGHT_DISABLED_FEATURES = [
     "msForceBrowserSignIn",
     "msEdgeUpdateLaunchServicesPreferredVersion",
 ]
-DISABLED_FEATURES = [*PLAYWRIGHT_DISABLED_FEATURES, "SpareRendererForSitePerProcess"]
+DISABLED_FEATURES = [
+    *PLAYWRIGHT_DISABLED_FEATURES,
+    "SpareRendererForSitePerProcess",
+    "WebUIOmniboxPopup",
+    "WebUIOmniboxAimPopup",
+    "WebUIOmniboxFullPopup",
+]
 CHROMIUM_ARGS.append("--disable-features=" + ",".join(DISABLED_FEATURES))
 DESTINATION_BODY = b"<!doctype html><title>Weather</title><h1>Weather forecast</h1>"
 

@@ -1,5 +1,6 @@
-"""The browser tests' Chromium runs with the features Playwright turns off and
-the spare renderer off too (``tests/portal/browser.py``).
+"""The browser tests' Chromium runs with the features Playwright turns off, and
+without the processes it would start for nothing here: the spare renderer and
+the address bar's popup page in every window (``tests/portal/browser.py``).
 
 Chromium keeps only the last ``--disable-features`` it is given, so ours repeats
 Playwright's list. If a Playwright upgrade changed that list, ours would quietly
@@ -39,7 +40,7 @@ def _disabled_features(browser: Browser) -> set[str]:
     return set(variations["disable-features"].split(","))
 
 
-def test_chromium_keeps_playwrights_disabled_features_and_starts_no_spare_renderer(
+def test_chromium_keeps_playwrights_disabled_features_and_starts_no_idle_processes(
     chromium_browser: Browser,
 ) -> None:
     ours = [arg for arg in CHROMIUM_ARGS if not arg.startswith("--disable-features=")]
@@ -52,3 +53,14 @@ def test_chromium_keeps_playwrights_disabled_features_and_starts_no_spare_render
     tests = _disabled_features(chromium_browser)
     assert playwrights <= tests, sorted(playwrights - tests)
     assert "SpareRendererForSitePerProcess" in tests
+    # A window of its own for a page, and no page of Chromium's own beside it.
+    context = chromium_browser.new_context()
+    try:
+        context.new_page()
+        session = chromium_browser.new_browser_cdp_session()
+        targets = session.send("Target.getTargets", {"filter": [{}]})["targetInfos"]
+        session.detach()
+    finally:
+        context.close()
+    assert [t["url"] for t in targets if t["type"] == "browser_ui"] == []
+    assert [t["type"] for t in targets if t["type"] == "page"] == ["page"]
