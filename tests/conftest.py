@@ -205,9 +205,18 @@ class World:
     session: object
 
 
+# build_world() costs about 25 ms of CPU and some 300 queries, and about 350
+# tests ask for it, nearly all from the same rolled-back database: the first
+# test in a process builds it for real and records it, later ones from the same
+# starting point get its rows written back (tests/seeded_pages.py).
+_world_recordings: list = []
+
+
 @pytest.fixture
 def world(db: None) -> World:
-    return build_world()
+    from tests.seeded_pages import replayed
+
+    return replayed(build_world, _world_recordings)[0]
 
 
 def build_world() -> World:
