@@ -17,7 +17,6 @@ from contacts.models import User
 from survivors.models import Survivor
 from survivors.services import cases as cases_services
 
-from . import migrated_db
 from .factories import (
     ParticipantFactory,
     ProgrammeGroupFactory,
@@ -72,13 +71,18 @@ def django_db_modify_db_settings(
 
 def pytest_configure(config: pytest.Config) -> None:
     """Under pytest-xdist the controller fills the migrated-database cache once
-    (``tests/migrated_db.py``) while its test processes start and collect; they
-    wait for it before they make their test databases."""
+    (``tests/migrated_db.py``) before its test processes start."""
     import os
+    import subprocess
+    import sys
+    from pathlib import Path
 
     if os.environ.get("PYTEST_XDIST_WORKER") or not getattr(config.option, "numprocesses", None):
         return
-    config._preparing = migrated_db.prepare_in_background()
+    root = Path(__file__).resolve().parent.parent
+    subprocess.run(  # noqa: S603 - our own module, fixed arguments
+        [sys.executable, "-m", "tests.migrated_db"], cwd=root, check=True
+    )
 
 
 @pytest.fixture(scope="session")
@@ -333,16 +337,7 @@ def pytest_collection_modifyitems(config, items) -> None:  # noqa: ANN001
 
 
 def pytest_sessionfinish(session: pytest.Session) -> None:
-    """Under pytest-xdist each worker hands its figures to the controller; the
-    controller fails the run if migrating the test database failed."""
-    preparing = getattr(session.config, "_preparing", None)
-    if preparing is not None and preparing.wait() != 0:
-        session.config.get_terminal_writer().line(
-            "FAIL: migrating the test database (python -m tests.migrated_db) failed,"
-            f" exit code {preparing.returncode}",
-            red=True,
-        )
-        session.exitstatus = pytest.ExitCode.TESTS_FAILED
+    """Under pytest-xdist each worker hands its figures to the controller."""
     workeroutput = getattr(session.config, "workeroutput", None)
     if workeroutput is None:
         return

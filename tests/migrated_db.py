@@ -18,12 +18,9 @@ those migrations are not run a second time for it.
 
 from __future__ import annotations
 
-import fcntl
 import hashlib
 import os
 import sqlite3
-import subprocess
-import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -114,7 +111,6 @@ def migrated_database_copy() -> Iterator[None]:
 
         connection = connections[alias]
         path = CACHE_DIR / f"{_key()}.sqlite3"
-        _wait_for_prepare()
         if path.exists():
             load(path, connection)
             return None
@@ -142,42 +138,12 @@ def migrated_database_copy() -> Iterator[None]:
         management.call_command = original
 
 
-# Held by the controller's ``prepare`` process while it migrates: a test
-# process that wants the copy waits for it to end, whether it ended well or not
-# (without a copy the test process then migrates itself, as before).
-LOCK = CACHE_DIR / "prepare.lock"
-
-
-def prepare_in_background() -> subprocess.Popen:
-    """Start ``prepare()`` in a process of its own, holding ``LOCK`` from now
-    until it ends (the lock is taken here, so no test process can look first)."""
-    CACHE_DIR.mkdir(parents=True, exist_ok=True)
-    with open(LOCK, "a") as lock:
-        fcntl.flock(lock, fcntl.LOCK_EX)
-        # The child holds the same lock through the inherited descriptor.
-        return subprocess.Popen(  # noqa: S603 - our own module, fixed arguments
-            [sys.executable, "-m", "tests.migrated_db"], cwd=ROOT, pass_fds=(lock.fileno(),)
-        )
-
-
-_holding_lock = False  # True in the prepare process itself
-
-
-def _wait_for_prepare() -> None:
-    if _holding_lock or not LOCK.exists():
-        return
-    with open(LOCK) as lock:
-        fcntl.flock(lock, fcntl.LOCK_SH)  # returns once no prepare holds it
-
-
 def prepare() -> None:
     """Migrate once into the cache, before the test processes start (``make
     test`` runs several): on a clean checkout each of them would otherwise run
     every migration itself, at the same time, on the same two cores."""
     import django
 
-    global _holding_lock
-    _holding_lock = True
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "survivor_portal.settings.test")
     django.setup()
     from django.db import connection
