@@ -133,7 +133,7 @@ def wait_for_server(port: int, timeout: float = 30) -> None:
     while time.time() < deadline:
         try:
             url = f"http://127.0.0.1:{port}/ping"
-            with urllib.request.urlopen(url, timeout=2) as response:  # noqa: S310
+            with urllib.request.urlopen(url, timeout=2) as response:
                 if response.status == 200:
                     return
         except OSError:

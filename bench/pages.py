@@ -71,7 +71,7 @@ def run() -> bool:
     return True
 
 
-def _list_pages_at_scale(world) -> list[dict]:  # noqa: ANN001 - tests.conftest.World
+def _list_pages_at_scale(world) -> list[dict]:
     import time
 
     from django.db import connection

@@ -20,7 +20,7 @@ QUERY_BUDGET = 4
 BYTES_BUDGET = 40 * 1024
 
 
-def _world():  # noqa: ANN202
+def _world():
     from django.utils import timezone
 
     from cms.management.commands.seed_pages import seed_pages

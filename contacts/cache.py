@@ -22,7 +22,7 @@ class RedisCacheClient(django_redis.RedisCacheClient):
         super().__init__(*args, **kwargs)
         self._clients: dict[int, Any] = {}
 
-    def get_client(self, key: object = None, *, write: bool = False) -> Any:  # noqa: ANN401 - redis.Redis
+    def get_client(self, key: object = None, *, write: bool = False) -> Any:
         index = self._get_connection_pool_index(write)
         client = self._clients.get(index)
         if client is None:

@@ -111,7 +111,7 @@ def error_page(request: HttpRequest, status: int, kind: int | str | None = None)
             },
             request=request,
         )
-    except Exception:  # noqa: BLE001 - an error page must never fail
+    except Exception:
         logger.exception("error page %s could not be rendered", status)
         body = fallback_page()
     response = HttpResponse(body, status=status)

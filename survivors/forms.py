@@ -338,7 +338,7 @@ class InvitationForm(forms.Form):
             + [(str(s.pk), f"Case {s.pk}: {s.known_as}") for s in caseload],
         )
 
-    def survivor(self):  # noqa: ANN201
+    def survivor(self):
         return self.caseload[self.cleaned_data["case"]]
 
 

@@ -16,7 +16,7 @@ BEFORE = ("contacts", "0008_activation_limits")
 SPLIT_APPS = {"contacts", "programme", "survivors", "checkins", "cms"}
 
 
-def before_the_split(graph) -> list[tuple[str, str]]:  # noqa: ANN001 - Django's MigrationGraph
+def before_the_split(graph) -> list[tuple[str, str]]:
     """The migration targets of that state: contacts 0008, and the head of every
     app outside the split whose migrations need nothing of the split's."""
     targets = [BEFORE]

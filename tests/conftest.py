@@ -80,13 +80,11 @@ def pytest_configure(config: pytest.Config) -> None:
     if os.environ.get("PYTEST_XDIST_WORKER") or not getattr(config.option, "numprocesses", None):
         return
     root = Path(__file__).resolve().parent.parent
-    subprocess.run(  # noqa: S603 - our own module, fixed arguments
-        [sys.executable, "-m", "tests.migrated_db"], cwd=root, check=True
-    )
+    subprocess.run([sys.executable, "-m", "tests.migrated_db"], cwd=root, check=True)
 
 
 @pytest.fixture(scope="session")
-def django_db_setup(django_db_setup, django_db_blocker):  # noqa: ANN001, ANN201
+def django_db_setup(django_db_setup, django_db_blocker):
     """The test database, migrated (post_migrate creates the roles), with the
     roles completed once more now that every app's permissions exist."""
     with django_db_blocker.unblock():
@@ -324,7 +322,7 @@ LONG_TESTS_FIRST = ("tests/test_split_migration.py", "tests/security/test_script
 
 
 @pytest.hookimpl(trylast=True)
-def pytest_collection_modifyitems(config, items) -> None:  # noqa: ANN001
+def pytest_collection_modifyitems(config, items) -> None:
     """Tests marked postgres_redis run only where both exist (never skipped)."""
     items.sort(key=lambda item: not item.nodeid.startswith(LONG_TESTS_FIRST))
     if _on_postgres_and_redis():
@@ -350,7 +348,7 @@ def pytest_sessionfinish(session: pytest.Session) -> None:
 
 
 @pytest.hookimpl(optionalhook=True)
-def pytest_testnodedown(node, error) -> None:  # noqa: ANN001 - pytest-xdist's hook
+def pytest_testnodedown(node, error) -> None:
     output = getattr(node, "workeroutput", {})
     config = node.config
     # Every worker collects (and deselects) the same tests: the count is one worker's.
@@ -363,7 +361,7 @@ def pytest_testnodedown(node, error) -> None:  # noqa: ANN001 - pytest-xdist's h
     config._matrix_figures = total
 
 
-def pytest_terminal_summary(terminalreporter, exitstatus, config) -> None:  # noqa: ANN001
+def pytest_terminal_summary(terminalreporter, exitstatus, config) -> None:
     """Always print how much of the access matrix was checked."""
     from .test_access_matrix import MATRIX_FIGURES
 

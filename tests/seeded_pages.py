@@ -82,7 +82,7 @@ class Recording:
         """Run ``seed()``, record what it did; the recording and seed()'s result."""
         statements: list[str] = []
 
-        def capture(execute, sql, params, many, context):  # noqa: ANN001, ANN202
+        def capture(execute, sql, params, many, context):
             statements.append(sql)
             return execute(sql, params, many, context)
 

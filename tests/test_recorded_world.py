@@ -15,7 +15,7 @@ from .conftest import build_world
 from .seeded_pages import Recording, replayed, snapshot
 
 
-def test_a_written_back_world_is_row_for_row_the_one_built(db) -> None:  # noqa: ANN001
+def test_a_written_back_world_is_row_for_row_the_one_built(db) -> None:
     with transaction.atomic():
         recording, built = Recording.made(build_world)
         rows = snapshot()
@@ -32,7 +32,7 @@ def test_a_written_back_world_is_row_for_row_the_one_built(db) -> None:  # noqa:
     assert not recording.matches()  # the starting point is gone: nothing is written twice
 
 
-def test_the_world_is_built_for_real_on_any_other_starting_point(db) -> None:  # noqa: ANN001
+def test_the_world_is_built_for_real_on_any_other_starting_point(db) -> None:
     recordings: list[Recording] = []  # this test's own, whatever ran before
     with transaction.atomic():
         assert replayed(build_world, recordings)[1] is False  # built and recorded

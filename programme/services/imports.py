@@ -122,7 +122,7 @@ def _decode(data: bytes) -> str:
 def _parse_date(value: str) -> date | None:
     for pattern in ("%Y-%m-%d", "%d/%m/%Y"):
         try:
-            return datetime.strptime(value, pattern).date()  # noqa: DTZ007 - a date only
+            return datetime.strptime(value, pattern).date()
         except ValueError:
             continue
     return None
@@ -130,7 +130,7 @@ def _parse_date(value: str) -> date | None:
 
 def _parse_time(value: str) -> time | None:
     try:
-        return datetime.strptime(value, "%H:%M").time()  # noqa: DTZ007 - a time only
+        return datetime.strptime(value, "%H:%M").time()
     except ValueError:
         return None
 

@@ -34,7 +34,7 @@ def test_every_task_acks_late_and_is_rejected_if_its_worker_dies() -> None:
         assert task.reject_on_worker_lost is True
 
 
-def test_processing_her_reply_logs_ids_only(her, caplog) -> None:  # noqa: ANN001
+def test_processing_her_reply_logs_ids_only(her, caplog) -> None:
     """The worker logs each task's return value; a reply "3" must not show up
     there (or in any other log line) as urgent."""
     import logging

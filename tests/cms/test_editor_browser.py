@@ -35,7 +35,7 @@ def authenticator_code(device: TOTPDevice) -> str:
     return f"{totp.token():0{device.digits}d}"
 
 
-def staff_sign_in(page: Page, base_url: str, user) -> None:  # noqa: ANN001
+def staff_sign_in(page: Page, base_url: str, user) -> None:
     """Password, then the TOTP code, through the real sign-in pages."""
     page.goto(base_url + "/staff/login/")
     page.fill("#id_username", user.username)
@@ -48,9 +48,9 @@ def staff_sign_in(page: Page, base_url: str, user) -> None:  # noqa: ANN001
 
 
 def test_comms_staff_save_the_branding_in_the_editor_without_a_csrf_refusal(
-    world,  # noqa: ANN001
-    pages,  # noqa: ANN001
-    live_server,  # noqa: ANN001
+    world,
+    pages,
+    live_server,
     browser: Browser,
 ) -> None:
     from wagtail.models import Site

@@ -23,7 +23,7 @@ def _welsh(client: Client) -> Client:
     return client
 
 
-def _translate(page, code: str, **fields):  # noqa: ANN001, ANN202
+def _translate(page, code: str, **fields):
     translated = page.copy_for_translation(
         Locale.objects.get(language_code=code), copy_parents=True
     )
@@ -33,7 +33,7 @@ def _translate(page, code: str, **fields):  # noqa: ANN001, ANN202
     return translated
 
 
-def test_every_language_has_a_wagtail_locale(db) -> None:  # noqa: ANN001
+def test_every_language_has_a_wagtail_locale(db) -> None:
     assert set(Locale.objects.values_list("language_code", flat=True)) >= {
         "en-gb",
         "cy",
@@ -42,7 +42,7 @@ def test_every_language_has_a_wagtail_locale(db) -> None:  # noqa: ANN001
     }
 
 
-def test_a_page_without_a_translation_is_english_with_a_note_not_a_404(pages) -> None:  # noqa: ANN001
+def test_a_page_without_a_translation_is_english_with_a_note_not_a_404(pages) -> None:
     client = _welsh(Client())
     response = client.get("/pages/helplines/")
     body = response.content.decode()
@@ -56,7 +56,7 @@ def test_a_page_without_a_translation_is_english_with_a_note_not_a_404(pages) ->
     )
 
 
-def test_a_translated_page_is_shown_in_her_language_at_the_same_address(pages) -> None:  # noqa: ANN001
+def test_a_translated_page_is_shown_in_her_language_at_the_same_address(pages) -> None:
     english = InformationPage.objects.get(slug="helplines")
     # (Not "Llinellau cymorth": "cymorth" is on the Welsh discretion list.)
     _translate(english, "cy", title="Rhifau ffôn", summary="Rhifau i’w ffonio.")
@@ -73,7 +73,7 @@ def test_a_translated_page_is_shown_in_her_language_at_the_same_address(pages) -
     assert f"<h1>{english.title}</h1>" in Client().get("/pages/helplines/").content.decode()
 
 
-def test_a_draft_translation_is_not_shown(pages) -> None:  # noqa: ANN001
+def test_a_draft_translation_is_not_shown(pages) -> None:
     english = InformationPage.objects.get(slug="helplines")
     draft = english.copy_for_translation(Locale.objects.get(language_code="cy"), copy_parents=True)
     draft.title = "Drafft"
@@ -82,7 +82,7 @@ def test_a_draft_translation_is_not_shown(pages) -> None:  # noqa: ANN001
     assert "Drafft" not in body and NOTE_CY in body
 
 
-def test_a_welsh_page_title_is_checked_against_the_welsh_list(pages) -> None:  # noqa: ANN001
+def test_a_welsh_page_title_is_checked_against_the_welsh_list(pages) -> None:
     from django.core.exceptions import ValidationError
 
     english = InformationPage.objects.get(slug="helplines")
@@ -94,7 +94,7 @@ def test_a_welsh_page_title_is_checked_against_the_welsh_list(pages) -> None:  #
         translated.full_clean()
 
 
-def test_the_status_explanation_is_shown_in_her_language_where_translated(world, pages) -> None:  # noqa: ANN001
+def test_the_status_explanation_is_shown_in_her_language_where_translated(world, pages) -> None:
     records.status_change_record(
         actor=world.programme, participant=world.linked_participant, status="attending", reason=""
     )
@@ -115,7 +115,7 @@ def test_the_status_explanation_is_shown_in_her_language_where_translated(world,
     assert english.heading in other.get("/").content.decode()
 
 
-def test_the_hub_is_the_site_root_in_every_language(pages) -> None:  # noqa: ANN001
+def test_the_hub_is_the_site_root_in_every_language(pages) -> None:
     hub = InformationIndexPage.objects.get(locale=Locale.get_default())
     _translate(hub, "ur", title="معلومات")
     body = Client().get("/pages/").content.decode()
@@ -128,7 +128,7 @@ def test_the_hub_is_the_site_root_in_every_language(pages) -> None:  # noqa: ANN
 
 def test_comms_staff_translate_pages_and_group_topics_with_the_translate_action(
     world, pages
-) -> None:  # noqa: ANN001
+) -> None:
     """The README's promise: comms staff (not only a superuser) use Wagtail's
     "Translate" action, then edit the copy in her language."""
     from datetime import timedelta

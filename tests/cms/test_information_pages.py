@@ -25,7 +25,7 @@ from ..conftest import sign_in
 from ..seeded_pages import Recording, seeded_pages, snapshot
 
 
-def test_seeding_is_idempotent_and_covers_every_status(pages) -> None:  # noqa: ANN001
+def test_seeding_is_idempotent_and_covers_every_status(pages) -> None:
     before = (InformationPage.objects.count(), StatusExplanation.objects.count())
     assert seed_pages() == 0
     assert (InformationPage.objects.count(), StatusExplanation.objects.count()) == before
@@ -35,7 +35,7 @@ def test_seeding_is_idempotent_and_covers_every_status(pages) -> None:  # noqa: 
     assert InformationIndexPage.objects.count() == 1
 
 
-def test_written_back_pages_are_row_for_row_what_seeding_wrote(db) -> None:  # noqa: ANN001
+def test_written_back_pages_are_row_for_row_what_seeding_wrote(db) -> None:
     """The ``pages`` fixture writes back an earlier test's seeding: every table
     must then hold exactly the rows seeding itself left."""
     with transaction.atomic():
@@ -52,7 +52,7 @@ def test_written_back_pages_are_row_for_row_what_seeding_wrote(db) -> None:  # n
     assert not recording.matches()  # the starting point is gone: nothing is written twice
 
 
-def test_the_pages_fixture_writes_back_only_onto_the_same_starting_point(db, monkeypatch) -> None:  # noqa: ANN001
+def test_the_pages_fixture_writes_back_only_onto_the_same_starting_point(db, monkeypatch) -> None:
     # This process's recordings start empty here, whatever ran before (they
     # are capped, so earlier tests could otherwise have used up the places).
     monkeypatch.setattr(seeded_pages_module, "_recordings", [])
@@ -74,7 +74,7 @@ def test_the_pages_fixture_writes_back_only_onto_the_same_starting_point(db, mon
     assert InformationPage.objects.filter(slug="helplines").count() == 1
 
 
-def test_seeding_keeps_what_comms_staff_edited(pages) -> None:  # noqa: ANN001
+def test_seeding_keeps_what_comms_staff_edited(pages) -> None:
     page = InformationPage.objects.get(slug="helplines")
     page.title = "Numbers to call"
     page.save_revision().publish()
@@ -84,7 +84,7 @@ def test_seeding_keeps_what_comms_staff_edited(pages) -> None:  # noqa: ANN001
     assert StatusExplanation.objects.get(status="attending").heading == "Ours"
 
 
-def test_demo_seed_creates_the_information_pages(settings) -> None:  # noqa: ANN001
+def test_demo_seed_creates_the_information_pages(settings) -> None:
     settings.DEMO_DATA = True
     call_command("seed_demo", stdout=io.StringIO())
     assert InformationPage.objects.filter(slug="your-phone-and-browser").exists()
@@ -92,7 +92,7 @@ def test_demo_seed_creates_the_information_pages(settings) -> None:  # noqa: ANN
     assert InformationPage.objects.filter(slug="your-phone-and-browser").count() == 1
 
 
-def test_helplines_page_has_the_real_uk_numbers(pages) -> None:  # noqa: ANN001
+def test_helplines_page_has_the_real_uk_numbers(pages) -> None:
     body = Client().get("/pages/helplines/").content.decode()
     assert "National Domestic Abuse Helpline" in body
     assert 'href="tel:08082000247"' in body and "24 hours" in body
@@ -101,20 +101,20 @@ def test_helplines_page_has_the_real_uk_numbers(pages) -> None:  # noqa: ANN001
     assert "<title>Garden Club</title>" in body
 
 
-def test_staying_safe_online_is_honest_about_its_limits(pages) -> None:  # noqa: ANN001
+def test_staying_safe_online_is_honest_about_its_limits(pages) -> None:
     body = Client().get("/pages/your-phone-and-browser/").content.decode()
     assert "Private browsing" in body and "does <b>not</b> hide" in body
     assert "Clearing your history" in body and "does not remove" in body
     assert "Spying apps" in body
 
 
-def test_hub_lists_articles_readable_without_signing_in(pages) -> None:  # noqa: ANN001
+def test_hub_lists_articles_readable_without_signing_in(pages) -> None:
     body = Client().get("/pages/").content.decode()
     for page in InformationPage.objects.live():
         assert f'href="{page.url}"' in body
 
 
-def test_a_signed_in_only_page_is_hidden_from_visitors(world, pages) -> None:  # noqa: ANN001
+def test_a_signed_in_only_page_is_hidden_from_visitors(world, pages) -> None:
     page = InformationPage.objects.get(slug="your-rights")
     page.signed_in_only = True
     page.save_revision().publish()
@@ -127,7 +127,7 @@ def test_a_signed_in_only_page_is_hidden_from_visitors(world, pages) -> None:  #
 
 
 @pytest.mark.parametrize("slug", ["domestic-abuse-help", "partner-support", "our-programme"])
-def test_a_page_address_that_names_the_service_is_refused(pages, slug: str) -> None:  # noqa: ANN001
+def test_a_page_address_that_names_the_service_is_refused(pages, slug: str) -> None:
     hub = InformationIndexPage.objects.get()
     page = InformationPage(title="Anything", slug=slug)
     with pytest.raises(ValidationError) as error:
@@ -146,7 +146,7 @@ def test_a_page_address_that_names_the_service_is_refused(pages, slug: str) -> N
     ],
 )
 def test_page_titles_and_addresses_are_checked_against_the_one_discretion_list(
-    pages,  # noqa: ANN001
+    pages,
     title: str,
     slug: str,
 ) -> None:
@@ -156,7 +156,7 @@ def test_page_titles_and_addresses_are_checked_against_the_one_discretion_list(
     assert "cannot contain" in str(error.value)
 
 
-def test_seeded_page_titles_and_addresses_pass_the_discretion_list(pages) -> None:  # noqa: ANN001
+def test_seeded_page_titles_and_addresses_pass_the_discretion_list(pages) -> None:
     from contacts.discretion import discretion_words_in
 
     for page in InformationPage.objects.live():
@@ -167,7 +167,7 @@ def test_seeded_page_titles_and_addresses_pass_the_discretion_list(pages) -> Non
     ).exists()
 
 
-def test_seeding_renames_pages_seeded_under_the_old_addresses(pages) -> None:  # noqa: ANN001
+def test_seeding_renames_pages_seeded_under_the_old_addresses(pages) -> None:
     """A site seeded before the rename: the pages keep their id (links from the
     status explanations still work) and get the neutral address and title."""
     from django.db.models import Value
@@ -190,14 +190,14 @@ def test_seeding_renames_pages_seeded_under_the_old_addresses(pages) -> None:  #
     assert explanation.more_page_id == page.pk
 
 
-def test_branding_names_must_stay_neutral(pages) -> None:  # noqa: ANN001
+def test_branding_names_must_stay_neutral(pages) -> None:
     branding = BrandingSettings.objects.get()
     branding.site_name = "Abuse Support Portal"
     with pytest.raises(ValidationError):
         branding.full_clean()
 
 
-def test_comms_staff_edit_pages_explanations_and_branding_in_wagtail(world, pages) -> None:  # noqa: ANN001
+def test_comms_staff_edit_pages_explanations_and_branding_in_wagtail(world, pages) -> None:
     comms = sign_in(Client(), world.comms)
     assert comms.get("/editor/snippets/cms/statusexplanation/").status_code == 200
     explanation = StatusExplanation.objects.get(status="completed")
@@ -214,7 +214,7 @@ def test_comms_staff_edit_pages_explanations_and_branding_in_wagtail(world, page
     assert sign_in(Client(), world.survivor_a.user).get("/editor/").status_code == 404
 
 
-def test_comms_staff_write_group_topics_in_neutral_words(world, pages) -> None:  # noqa: ANN001
+def test_comms_staff_write_group_topics_in_neutral_words(world, pages) -> None:
     """SPEC 10: the topics are content; her page shows their words, so the same
     discretion rule as page titles holds, with a message saying why."""
     from wagtail.models import Locale

@@ -21,7 +21,7 @@ def event(db: None) -> AuditEvent:
     return audit_record(actor=None, action=AuditAction.AUDIT_VIEW)
 
 
-def _refused(statement) -> None:  # noqa: ANN001 - a callable that writes
+def _refused(statement) -> None:
     with pytest.raises(DatabaseError, match="append-only"), transaction.atomic():
         statement()
 

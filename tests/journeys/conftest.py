@@ -69,7 +69,7 @@ def weather(pages: None) -> Iterator[str]:
 
 
 @pytest.fixture
-def site(live_server, transactional_db: None) -> str:  # noqa: ANN001
+def site(live_server, transactional_db: None) -> str:
     """The running service's address."""
     return live_server.url
 
@@ -91,7 +91,7 @@ def open_browser(chromium_browser: Browser) -> Iterator[Callable[..., Page]]:
         page = context.new_page()
         page.outside_requests = []  # type: ignore[attr-defined]
 
-        def refuse(route, request) -> None:  # noqa: ANN001
+        def refuse(route, request) -> None:
             page.outside_requests.append(request.url)  # type: ignore[attr-defined]
             route.abort()
 

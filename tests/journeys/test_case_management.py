@@ -56,7 +56,7 @@ def _fill_in_entry(page: Page, reference: str) -> str:
 
 def test_a_monthly_entry_reaches_both_workers_and_she_reads_a_shared_report(
     site: str, open_browser
-) -> None:  # noqa: ANN001
+) -> None:
     pat = staff_user(roles.PROGRAMME_WORKER, username="prog-pat")
     manager = staff_user(roles.SERVICE_MANAGER, username="manager-mo")
     anna = staff_user(roles.WSS_WORKER, username="worker-anna")

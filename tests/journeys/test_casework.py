@@ -46,7 +46,7 @@ pytestmark = [
 
 def test_wss_worker_takes_a_referral_through_the_checklist_a_marac_referral_and_closing(
     site: str, open_browser
-) -> None:  # noqa: ANN001
+) -> None:
     # Set-up: Cara, a WSS worker. Dee was referred two days ago and allocated
     # to her; nobody has reached her yet. The service's checklist is loaded.
     call_command("loaddata", "risk_questions_placeholder", verbosity=0)
@@ -136,7 +136,7 @@ def test_wss_worker_takes_a_referral_through_the_checklist_a_marac_referral_and_
 
 def test_she_edits_her_plan_on_her_phone_and_her_worker_sees_the_new_version(
     site: str, open_browser
-) -> None:  # noqa: ANN001
+) -> None:
     # Set-up: Eve, on Fay's caseload, wrote a first plan with her by phone.
     manager = staff_user(roles.SERVICE_MANAGER, username="manager-mo")
     fay = staff_user(roles.WSS_WORKER, username="worker-fay")
@@ -174,7 +174,7 @@ def test_she_edits_her_plan_on_her_phone_and_her_worker_sees_the_new_version(
 
 def test_a_worker_marked_away_and_an_urgent_alert_lands_on_the_duty_view_with_its_deadline(
     site: str, open_browser
-) -> None:  # noqa: ANN001
+) -> None:
     # Set-up: Gail supports Hana; Ivy is on duty this week.
     manager = staff_user(roles.SERVICE_MANAGER, username="manager-mo")
     gail = staff_user(roles.WSS_WORKER, username="worker-gail")
@@ -222,7 +222,7 @@ def test_a_worker_marked_away_and_an_urgent_alert_lands_on_the_duty_view_with_it
 
 def test_three_escalation_incidents_within_the_window_give_her_worker_one_task(
     site: str, open_browser
-) -> None:  # noqa: ANN001
+) -> None:
     # Set-up: Jo supports Kim, whose ex-partner is on the programme. Within a
     # few weeks the service sees an urgent risk concern about him, Kim's check-in
     # reply "3" and his order breached; then a duress sign-in.

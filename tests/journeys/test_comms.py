@@ -31,7 +31,7 @@ pytestmark = [
 
 def test_comms_edits_a_page_the_site_name_and_a_status_explanation_and_she_sees_all_three(
     site: str, pages: None, open_browser
-) -> None:  # noqa: ANN001
+) -> None:
     # Set-up: a comms officer; a woman with an account whose ex-partner is
     # attending the course (so her page shows the "attending" explanation).
     comms = StaffMember.of(staff_user(roles.COMMS_STAFF, username="comms-cass"))

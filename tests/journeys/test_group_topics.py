@@ -43,7 +43,7 @@ SUMMARY = "Chores, money and time: who decides, and how."
 
 def test_comms_write_a_topic_the_programme_names_it_and_she_sees_what_comes_next(
     site: str, pages: None, open_browser
-) -> None:  # noqa: ANN001
+) -> None:
     # Set-up: the Thursday group meets in three days; P-7001 is attending and
     # linked to Robin.
     comms = StaffMember.of(staff_user(roles.COMMS_STAFF, username="comms-cass"))

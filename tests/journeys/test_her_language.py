@@ -152,7 +152,7 @@ def _esc_twice(page: Page, words: dict[str, str], weather: str) -> None:
 
 def test_she_switches_to_welsh_then_urdu_and_does_her_tasks_in_each(
     site: str, weather: str, open_browser
-) -> None:  # noqa: ANN001
+) -> None:
     # Set-up: Robin's case is with Anna and linked to P-7001, who attends.
     pat = staff_user(roles.PROGRAMME_WORKER, username="prog-pat")
     manager = staff_user(roles.SERVICE_MANAGER, username="manager-mo")

@@ -30,7 +30,7 @@ pytestmark = [
 ]
 
 
-def test_invitations_answers_and_the_head_count(site: str, open_browser) -> None:  # noqa: ANN001
+def test_invitations_answers_and_the_head_count(site: str, open_browser) -> None:
     pat = staff_user(roles.PROGRAMME_WORKER, username="prog-pat")
     manager = staff_user(roles.SERVICE_MANAGER, username="manager-mo")
     anna = staff_user(roles.WSS_WORKER, username="worker-anna")

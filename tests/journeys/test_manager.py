@@ -31,7 +31,7 @@ pytestmark = [
 
 def test_manager_creates_a_worker_opens_a_case_allocates_it_and_reads_the_audit_log(
     site: str, open_browser
-) -> None:  # noqa: ANN001
+) -> None:
     # Set-up: a manager, one WSS worker who already supports Amy, and the man
     # Amy is linked to (P-8001), whose ex-partner Beth is about to be referred.
     manager = staff_user(roles.SERVICE_MANAGER, username="manager-mo", first_name="Mo")

@@ -64,7 +64,7 @@ def _sees_risk_concern(page: Page, *, case: int, day: date) -> None:
 
 def test_programme_worker_records_attendance_status_and_a_concern_and_the_wss_side_is_told(
     site: str, open_browser
-) -> None:  # noqa: ANN001
+) -> None:
     # Set-up: the Thursday group, whose session began two hours ago; P-7001
     # (two ex-partners, Amy and Beth, each with her own WSS worker) and
     # P-7002 (nobody linked). A third worker, Cleo, supports someone else.

@@ -25,7 +25,7 @@ pytestmark = [
 ]
 
 
-def test_a_worker_makes_backup_codes_and_signs_in_with_one(site: str, open_browser) -> None:  # noqa: ANN001
+def test_a_worker_makes_backup_codes_and_signs_in_with_one(site: str, open_browser) -> None:
     bea = staff_user(roles.WSS_WORKER, username="worker-bea", first_name="Bea")
     page = open_browser()
     staff_sign_in(page, site, StaffMember.of(bea))
@@ -70,7 +70,7 @@ def test_a_worker_makes_backup_codes_and_signs_in_with_one(site: str, open_brows
 
 def test_a_manager_looks_up_a_participant_and_pages_through_disclosures(
     site: str, open_browser
-) -> None:  # noqa: ANN001
+) -> None:
     mo = staff_user(roles.SERVICE_MANAGER, username="manager-mo", first_name="Mo")
     populate(Scale(participants=140, survivors=30, staff=3, audit_events=0, disclosures=130))
     page = open_browser()

@@ -44,7 +44,7 @@ def _leave_button_in_view(page: Page) -> None:
 
 def test_survivor_activates_reads_writes_sets_safe_contact_pauses_and_leaves_without_a_trace(
     site: str, weather: str, open_browser
-) -> None:  # noqa: ANN001
+) -> None:
     # Set-up: the manager opened Robin's case, gave it to Anna and linked it
     # to P-7001, who attended last week's session; Anna read Robin the
     # one-time code over the phone.

@@ -34,7 +34,7 @@ pytestmark = [
 
 def test_wss_worker_replies_sets_check_ins_acknowledges_an_alert_and_sees_the_duty_view(
     site: str, open_browser
-) -> None:  # noqa: ANN001
+) -> None:
     # Set-up: Anna, a WSS worker on duty today. Amy is on her caseload: safe
     # to contact on Thursdays 14:00-16:00, she has written, and asked for a
     # call. Beth, supported by Bea, replied "3" (urgent) to a check-in.

@@ -69,13 +69,13 @@ DESTINATION_BODY = b"<!doctype html><title>Weather</title><h1>Weather forecast</
 
 
 class _Weather(BaseHTTPRequestHandler):
-    def do_GET(self) -> None:  # noqa: N802 - the standard library's name
+    def do_GET(self) -> None:
         self.send_response(200)
         self.send_header("Content-Type", "text/html")
         self.end_headers()
         self.wfile.write(DESTINATION_BODY)
 
-    def log_message(self, format: str, *args: object) -> None:  # noqa: A002
+    def log_message(self, format: str, *args: object) -> None:
         return
 
 
@@ -162,7 +162,7 @@ def new_context(browser: Browser, *, javascript: bool = True) -> BrowserContext:
     )
     context.outside_requests = []  # type: ignore[attr-defined]
 
-    def outside(route, request) -> None:  # noqa: ANN001
+    def outside(route, request) -> None:
         context.outside_requests.append(request.url)  # type: ignore[attr-defined]
         route.abort()
 

@@ -17,14 +17,14 @@ from survivors.services import portal as portal_services
 GOOD = "orange kettle river seven"
 
 
-def _newcomer(world):  # noqa: ANN001, ANN202
+def _newcomer(world):
     survivor = world.survivor_b
     survivor.user = None
     survivor.save()
     return survivor, portal_services.activation_code_issue(actor=world.wss_other, survivor=survivor)
 
 
-def _try(client: Client, code: str, username: str, passphrase: str = GOOD):  # noqa: ANN202
+def _try(client: Client, code: str, username: str, passphrase: str = GOOD):
     return client.post(
         "/start/",
         {
@@ -41,7 +41,7 @@ def _masked(body: str, username: str) -> str:
     return body.replace(f'value="{username}"', 'value="…"')
 
 
-def test_a_taken_username_gets_the_same_answer_as_a_name_no_account_has(world) -> None:  # noqa: ANN001
+def test_a_taken_username_gets_the_same_answer_as_a_name_no_account_has(world) -> None:
     _, code = _newcomer(world)
     client = Client(REMOTE_ADDR="10.20.0.1")
     answers = {}
@@ -55,7 +55,7 @@ def test_a_taken_username_gets_the_same_answer_as_a_name_no_account_has(world) -
     assert "taken" not in answers["admin"] and "in use" not in answers["admin"]
 
 
-def test_a_survivors_username_is_answered_like_a_reserved_one(world) -> None:  # noqa: ANN001
+def test_a_survivors_username_is_answered_like_a_reserved_one(world) -> None:
     _, code = _newcomer(world)
     client = Client(REMOTE_ADDR="10.20.0.2")
     taken = world.survivor_a.user.username
@@ -64,7 +64,7 @@ def test_a_survivors_username_is_answered_like_a_reserved_one(world) -> None:  #
     assert first == second
 
 
-def test_one_code_cannot_test_more_than_a_few_usernames(world) -> None:  # noqa: ANN001
+def test_one_code_cannot_test_more_than_a_few_usernames(world) -> None:
     survivor, code = _newcomer(world)
     client = Client(REMOTE_ADDR="10.20.0.3")
     for username in (world.wss_a.username, world.survivor_a.user.username, "staff"):
@@ -81,7 +81,7 @@ def test_one_code_cannot_test_more_than_a_few_usernames(world) -> None:  # noqa:
     assert _try(client, fresh, "wren-free").status_code == 303
 
 
-def test_a_weak_passphrase_does_not_use_up_the_code(world) -> None:  # noqa: ANN001
+def test_a_weak_passphrase_does_not_use_up_the_code(world) -> None:
     _, code = _newcomer(world)
     client = Client(REMOTE_ADDR="10.20.0.4")
     for _ in range(3):
@@ -90,7 +90,7 @@ def test_a_weak_passphrase_does_not_use_up_the_code(world) -> None:  # noqa: ANN
     assert _try(client, code, "wren").status_code == 303
 
 
-def test_tries_are_limited_per_address_with_a_neutral_answer(world, settings) -> None:  # noqa: ANN001
+def test_tries_are_limited_per_address_with_a_neutral_answer(world, settings) -> None:
     _, code = _newcomer(world)
     client = Client(REMOTE_ADDR="10.20.0.5")
     for n in range(settings.ACTIVATION_TRIES_PER_ADDRESS):
@@ -102,7 +102,7 @@ def test_tries_are_limited_per_address_with_a_neutral_answer(world, settings) ->
     assert _try(Client(REMOTE_ADDR="10.20.0.6"), code, "wren").status_code == 303
 
 
-def test_tries_are_limited_per_code_from_any_address(world, settings) -> None:  # noqa: ANN001
+def test_tries_are_limited_per_code_from_any_address(world, settings) -> None:
     _, code = _newcomer(world)
     for n in range(settings.ACTIVATION_TRIES_PER_CODE):
         client = Client(REMOTE_ADDR=f"10.21.0.{n + 1}")

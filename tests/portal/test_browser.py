@@ -36,7 +36,7 @@ def browser(chromium_browser: Browser) -> Browser:
 
 
 @pytest.fixture
-def destination(pages) -> Iterator[str]:  # noqa: ANN001
+def destination(pages) -> Iterator[str]:
     """Comms staff's quick-exit destination, pointed at a local stand-in."""
     from wagtail.models import Site
 
@@ -50,7 +50,7 @@ def destination(pages) -> Iterator[str]:  # noqa: ANN001
 
 
 @pytest.fixture
-def site(world, pages, destination, live_server) -> str:  # noqa: ANN001
+def site(world, pages, destination, live_server) -> str:
     Attendance.objects.create(
         session=world.session,
         participant=world.linked_participant,
@@ -95,7 +95,7 @@ def _assert_left(page: Page, base: str, session_key: str | None) -> None:
 
 def test_clicking_leave_cloaks_then_lands_on_the_destination_with_no_portal_history(
     page: Page, site: str, world
-) -> None:  # noqa: ANN001
+) -> None:
     sign_in(page, site, world.survivor_a.user.username, PASSPHRASE)
     page.click("a[href='/settings/']")
     page.wait_for_selector("h1:has-text('Contact settings')")
@@ -104,7 +104,7 @@ def test_clicking_leave_cloaks_then_lands_on_the_destination_with_no_portal_hist
     _assert_left(page, site, key)
 
 
-def test_shift_three_times_leaves(page: Page, site: str, world) -> None:  # noqa: ANN001
+def test_shift_three_times_leaves(page: Page, site: str, world) -> None:
     sign_in(page, site, world.survivor_a.user.username, PASSPHRASE)
     key = _session_key(page)
     page.keyboard.press("Shift")
@@ -115,7 +115,7 @@ def test_shift_three_times_leaves(page: Page, site: str, world) -> None:  # noqa
     _assert_left(page, site, key)
 
 
-def test_escape_twice_leaves_but_not_while_typing(page: Page, site: str, world) -> None:  # noqa: ANN001
+def test_escape_twice_leaves_but_not_while_typing(page: Page, site: str, world) -> None:
     page.goto(site + "/")
     page.focus("#id_username")
     page.keyboard.press("Escape")
@@ -180,7 +180,7 @@ def test_shift_presses_expire_after_five_seconds(page: Page, site: str) -> None:
     assert page.url.startswith(site)
 
 
-def test_leave_link_works_without_javascript(browser: Browser, site: str, world) -> None:  # noqa: ANN001
+def test_leave_link_works_without_javascript(browser: Browser, site: str, world) -> None:
     context = new_context(browser, javascript=False)
     page = context.new_page()
     try:
@@ -213,7 +213,7 @@ def test_pageshow_removes_the_cloak(page: Page, site: str) -> None:
     assert page.title() == "Garden Club"
 
 
-def test_a_visit_leaves_one_history_entry(page: Page, site: str, world) -> None:  # noqa: ANN001
+def test_a_visit_leaves_one_history_entry(page: Page, site: str, world) -> None:
     sign_in(page, site, world.survivor_a.user.username, PASSPHRASE)
     page.click("a[href='/settings/']")
     page.wait_for_selector("h1:has-text('Contact settings')")
@@ -232,7 +232,7 @@ def test_a_visit_leaves_one_history_entry(page: Page, site: str, world) -> None:
     assert world.survivor_a.safe_phone == "+447700900456"
 
 
-def test_form_errors_are_shown_in_place_and_focused(page: Page, site: str, world) -> None:  # noqa: ANN001
+def test_form_errors_are_shown_in_place_and_focused(page: Page, site: str, world) -> None:
     sign_in(page, site, world.survivor_a.user.username, PASSPHRASE)
     page.click("nav >> text=Contact settings")
     page.wait_for_selector("h1:has-text('Contact settings')")
@@ -244,7 +244,7 @@ def test_form_errors_are_shown_in_place_and_focused(page: Page, site: str, world
     assert len([u for u in navigation_entries(page) if u.startswith(site)]) == 1
 
 
-def test_wrong_passphrase_then_duress_sign_in(page: Page, site: str, world) -> None:  # noqa: ANN001
+def test_wrong_passphrase_then_duress_sign_in(page: Page, site: str, world) -> None:
     survivor = world.survivor_a
     portal_services.duress_passphrase_set(
         survivor=survivor, passphrase="blue kettle morning", current_passphrase=PASSPHRASE
@@ -281,7 +281,7 @@ def _axe(page: Page) -> list[str]:
     ]
 
 
-def test_axe_finds_no_violations_on_any_portal_page(page: Page, site: str, world) -> None:  # noqa: ANN001
+def test_axe_finds_no_violations_on_any_portal_page(page: Page, site: str, world) -> None:
     from cms.models import InformationPage
 
     problems: list[str] = []
@@ -334,7 +334,7 @@ def test_axe_finds_no_violations_on_any_portal_page(page: Page, site: str, world
     assert outside == []
 
 
-def test_sign_out_ends_the_session_and_she_can_sign_in_again(page: Page, site: str, world) -> None:  # noqa: ANN001
+def test_sign_out_ends_the_session_and_she_can_sign_in_again(page: Page, site: str, world) -> None:
     sign_in(page, site, world.survivor_a.user.username, PASSPHRASE)
     key = _session_key(page)
     page.click("nav >> text=Sign out")
@@ -347,7 +347,7 @@ def test_sign_out_ends_the_session_and_she_can_sign_in_again(page: Page, site: s
 def test_tabbing_backwards_never_hides_the_focused_control_under_the_leave_bar(
     page: Page,
     site: str,
-    world,  # noqa: ANN001
+    world,
 ) -> None:
     """Issue 11, item 8 (WCAG 2.2 SC 2.4.11): at 360×640, Shift+Tab up the
     settings page left "Pause all contact" under the sticky leave bar."""

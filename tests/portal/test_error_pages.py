@@ -23,7 +23,7 @@ ROOT = Path(__file__).resolve().parents[2]
 NEVER_ON_A_PORTAL_ERROR = ("URLconf", "staff/", "editor/", "ops/", "sms/", "Django", "DEBUG")
 
 
-def _assert_neutral_portal_page(response, status: int) -> None:  # noqa: ANN001
+def _assert_neutral_portal_page(response, status: int) -> None:
     body = response.content.decode()
     assert response.status_code == status
     assert response["Cache-Control"] == "no-store"
@@ -35,17 +35,17 @@ def _assert_neutral_portal_page(response, status: int) -> None:  # noqa: ANN001
     assert "Forbidden" not in body
 
 
-def test_a_mistyped_portal_address_gets_a_neutral_page_with_quick_exit(db) -> None:  # noqa: ANN001
+def test_a_mistyped_portal_address_gets_a_neutral_page_with_quick_exit(db) -> None:
     _assert_neutral_portal_page(Client().get("/no-such-page/"), 404)
 
 
-def test_a_signed_in_survivor_gets_the_neutral_page_even_under_staff(world) -> None:  # noqa: ANN001
+def test_a_signed_in_survivor_gets_the_neutral_page_even_under_staff(world) -> None:
     survivor = sign_in(Client(), world.survivor_a.user)
     _assert_neutral_portal_page(survivor.get("/no-such-page/"), 404)
     _assert_neutral_portal_page(survivor.get("/staff/caseload/"), 404)
 
 
-def test_a_refused_form_post_is_neutral_on_the_portal(db) -> None:  # noqa: ANN001
+def test_a_refused_form_post_is_neutral_on_the_portal(db) -> None:
     response = Client(enforce_csrf_checks=True).post("/", {"username": "x", "passphrase": "y"})
     _assert_neutral_portal_page(response, 403)
     assert "The form had expired" in response.content.decode()
@@ -53,7 +53,7 @@ def test_a_refused_form_post_is_neutral_on_the_portal(db) -> None:  # noqa: ANN0
 
 
 @pytest.mark.parametrize(("handler", "status"), [(400, 400), (403, 403), (404, 404), (500, 500)])
-def test_every_error_handler_is_ours_and_neutral(db, handler, status) -> None:  # noqa: ANN001
+def test_every_error_handler_is_ours_and_neutral(db, handler, status) -> None:
     view = get_resolver().resolve_error_handler(handler)
     assert view.__module__ == "survivor_portal.error_views"
     request = RequestFactory().get("/somewhere/")
@@ -64,7 +64,7 @@ def test_every_error_handler_is_ours_and_neutral(db, handler, status) -> None:  
     _assert_neutral_portal_page(response, status)
 
 
-def test_a_500_page_still_renders_when_its_template_cannot(db, settings) -> None:  # noqa: ANN001
+def test_a_500_page_still_renders_when_its_template_cannot(db, settings) -> None:
     settings.TEMPLATES = [
         {**settings.TEMPLATES[0], "OPTIONS": {"context_processors": ["no.such.processor"]}}
     ]
@@ -74,7 +74,7 @@ def test_a_500_page_still_renders_when_its_template_cannot(db, settings) -> None
     assert 'href="/leave/"' in response.content.decode()
 
 
-def test_a_wrong_role_page_explains_and_offers_a_way_back(world) -> None:  # noqa: ANN001
+def test_a_wrong_role_page_explains_and_offers_a_way_back(world) -> None:
     programme = sign_in(Client(), world.programme)
     response = programme.get("/staff/caseload/")
     body = response.content.decode()
@@ -88,7 +88,7 @@ def test_a_wrong_role_page_explains_and_offers_a_way_back(world) -> None:  # noq
     assert 'href="/staff/">Back to the staff home page' in missing.content.decode()
 
 
-def test_a_refused_staff_form_post_offers_a_way_back(db) -> None:  # noqa: ANN001
+def test_a_refused_staff_form_post_offers_a_way_back(db) -> None:
     response = Client(enforce_csrf_checks=True).post(
         "/staff/login/", {"username": "x", "password": "y"}
     )
@@ -98,7 +98,7 @@ def test_a_refused_staff_form_post_offers_a_way_back(db) -> None:  # noqa: ANN00
     assert 'href="/staff/">Back to the staff home page' in body
 
 
-def test_static_files_are_served_with_debug_off(db) -> None:  # noqa: ANN001
+def test_static_files_are_served_with_debug_off(db) -> None:
     from django.conf import settings
 
     assert settings.DEBUG is False

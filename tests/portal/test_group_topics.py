@@ -28,7 +28,7 @@ def _topic(name: str = "Respect and equality") -> ProgrammeModule:
     return ProgrammeModule.objects.get(name=name, locale=Locale.get_default())
 
 
-def _next_sessions(world, *topics: ProgrammeModule | None) -> list[ProgrammeSession]:  # noqa: ANN001
+def _next_sessions(world, *topics: ProgrammeModule | None) -> list[ProgrammeSession]:
     """Upcoming sessions of his group, a week apart, each naming its topic."""
     return [
         ProgrammeSessionFactory(
@@ -38,7 +38,7 @@ def _next_sessions(world, *topics: ProgrammeModule | None) -> list[ProgrammeSess
     ]
 
 
-def test_her_page_says_what_the_group_covers_next_with_a_link(world, pages) -> None:  # noqa: ANN001
+def test_her_page_says_what_the_group_covers_next_with_a_link(world, pages) -> None:
     _next_sessions(world, _topic("Handling conflict"), _topic("Being a parent"))
     _with_history(world, status="attending")
     body = sign_in(Client(), world.survivor_a.user).get("/").content.decode()
@@ -49,7 +49,7 @@ def test_her_page_says_what_the_group_covers_next_with_a_link(world, pages) -> N
     assert "Being a parent" not in body
 
 
-def test_no_topic_line_when_the_next_session_names_none(world, pages) -> None:  # noqa: ANN001
+def test_no_topic_line_when_the_next_session_names_none(world, pages) -> None:
     _next_sessions(world, None, _topic())
     _with_history(world, status="attending")
     body = sign_in(Client(), world.survivor_a.user).get("/").content.decode()
@@ -58,14 +58,14 @@ def test_no_topic_line_when_the_next_session_names_none(world, pages) -> None:  
 
 
 @pytest.mark.parametrize("status", ["suspended", "dropped_out", "completed"])
-def test_no_topic_when_he_is_not_expected_at_sessions(world, pages, status) -> None:  # noqa: ANN001
+def test_no_topic_when_he_is_not_expected_at_sessions(world, pages, status) -> None:
     _next_sessions(world, _topic())
     _with_history(world, status=status)
     body = sign_in(Client(), world.survivor_a.user).get("/").content.decode()
     assert HEADING not in body and "Respect and equality" not in body
 
 
-def test_a_topic_set_or_changed_shows_on_her_next_visit(world, pages) -> None:  # noqa: ANN001
+def test_a_topic_set_or_changed_shows_on_her_next_visit(world, pages) -> None:
     """Her page's rendered news is cached by everything it is made from: the
     topic is part of that, so a change shows at once."""
     (upcoming,) = _next_sessions(world, None)
@@ -81,7 +81,7 @@ def test_a_topic_set_or_changed_shows_on_her_next_visit(world, pages) -> None:  
     assert "Being a parent" in body and "Respect and equality" not in body
 
 
-def test_a_topic_unpublished_page_leaves_the_name_without_a_link(world, pages) -> None:  # noqa: ANN001
+def test_a_topic_unpublished_page_leaves_the_name_without_a_link(world, pages) -> None:
     topic = _topic()
     _next_sessions(world, topic)
     _with_history(world, status="attending")
@@ -91,7 +91,7 @@ def test_a_topic_unpublished_page_leaves_the_name_without_a_link(world, pages) -
     assert "/pages/what-the-group-covers/" not in body
 
 
-def test_the_topic_in_her_language_or_else_the_default(world, pages) -> None:  # noqa: ANN001
+def test_the_topic_in_her_language_or_else_the_default(world, pages) -> None:
     topic = _topic()
     _next_sessions(world, topic)
     _with_history(world, status="attending")
@@ -112,7 +112,7 @@ def test_the_topic_in_her_language_or_else_the_default(world, pages) -> None:  #
 
 def test_the_page_with_a_topic_stays_within_its_queries(
     world, pages, django_assert_max_num_queries
-) -> None:  # noqa: ANN001
+) -> None:
     _next_sessions(world, _topic())
     _with_history(world, status="attending")
     client = sign_in(Client(), world.survivor_a.user)
@@ -122,7 +122,7 @@ def test_the_page_with_a_topic_stays_within_its_queries(
     assert "Respect and equality" in body
 
 
-def test_the_programme_worker_sets_and_changes_a_sessions_topic(world, pages) -> None:  # noqa: ANN001
+def test_the_programme_worker_sets_and_changes_a_sessions_topic(world, pages) -> None:
     worker = sign_in(Client(), world.programme)
     day = (timezone.localtime() + timedelta(days=5)).date()
     response = worker.post(
@@ -148,7 +148,7 @@ def test_the_programme_worker_sets_and_changes_a_sessions_topic(world, pages) ->
     assert "Topic removed." in page and "Topic: none set" in page
 
 
-def test_a_topic_that_is_not_offered_is_refused_and_nothing_changes(world, pages) -> None:  # noqa: ANN001
+def test_a_topic_that_is_not_offered_is_refused_and_nothing_changes(world, pages) -> None:
     (session,) = _next_sessions(world, _topic())
     welsh = _topic().copy_for_translation(Locale.objects.get(language_code="cy"))
     welsh.save()
@@ -162,7 +162,7 @@ def test_a_topic_that_is_not_offered_is_refused_and_nothing_changes(world, pages
     assert session.module == _topic()
 
 
-def test_only_the_programme_worker_sets_topics(world, pages) -> None:  # noqa: ANN001
+def test_only_the_programme_worker_sets_topics(world, pages) -> None:
     (session,) = _next_sessions(world, None)
     for user in (world.wss_a, world.comms, world.manager):
         response = sign_in(Client(), user).post(

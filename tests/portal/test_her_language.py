@@ -20,7 +20,7 @@ from ..conftest import sign_in
 PASSPHRASE = "a long passphrase 42"
 
 
-def _sign_in_page(client: Client, world, **headers) -> object:  # noqa: ANN001
+def _sign_in_page(client: Client, world, **headers) -> object:
     username = world.survivor_a.user.username
     return client.post("/", {"username": username, "passphrase": PASSPHRASE}, **headers)
 
@@ -31,7 +31,7 @@ def _lang(body: str) -> tuple[str, str]:
     return match.group(1), match.group(2)
 
 
-def test_her_stored_language_beats_accept_language(world) -> None:  # noqa: ANN001
+def test_her_stored_language_beats_accept_language(world) -> None:
     Survivor.objects.filter(pk=world.survivor_a.pk).update(language="cy")
     client = Client(HTTP_ACCEPT_LANGUAGE="pl,ur;q=0.9,en;q=0.5")
     assert _sign_in_page(client, world).status_code == 303
@@ -41,7 +41,7 @@ def test_her_stored_language_beats_accept_language(world) -> None:  # noqa: ANN0
     assert "Gadael y wefan hon" in body  # quick exit, in Welsh
 
 
-def test_the_browser_language_is_never_used(world) -> None:  # noqa: ANN001
+def test_the_browser_language_is_never_used(world) -> None:
     for accept in ("cy", "ur", "pl-PL,pl;q=0.9"):
         body = Client(HTTP_ACCEPT_LANGUAGE=accept).get("/").content.decode()
         assert _lang(body) == ("en-gb", "ltr")
@@ -51,14 +51,14 @@ def test_the_browser_language_is_never_used(world) -> None:  # noqa: ANN001
     assert _lang(client.get("/").content.decode()) == ("en-gb", "ltr")
 
 
-def test_the_sign_in_switch_names_each_language_in_its_own_script(db) -> None:  # noqa: ANN001
+def test_the_sign_in_switch_names_each_language_in_its_own_script(db) -> None:
     body = Client().get("/").content.decode()
     for code, name in (("cy", "Cymraeg"), ("pl", "Polski"), ("ur", "اردو")):
         assert f'value="{code}"' in body and f">{name}<" in body
     assert 'lang="ur" dir="rtl">اردو<' in body
 
 
-def test_the_switch_lasts_for_this_visit_only(world) -> None:  # noqa: ANN001
+def test_the_switch_lasts_for_this_visit_only(world) -> None:
     client = Client()
     response = client.post(
         "/language/", {"language": "cy"}, HTTP_REFERER="http://testserver/start/"
@@ -73,7 +73,7 @@ def test_the_switch_lasts_for_this_visit_only(world) -> None:  # noqa: ANN001
     assert world.survivor_a.language == ""
 
 
-def test_signing_in_replaces_the_visit_language_with_hers(world) -> None:  # noqa: ANN001
+def test_signing_in_replaces_the_visit_language_with_hers(world) -> None:
     Survivor.objects.filter(pk=world.survivor_a.pk).update(language="ur")
     client = Client()
     client.post("/language/", {"language": "cy"})
@@ -83,7 +83,7 @@ def test_signing_in_replaces_the_visit_language_with_hers(world) -> None:  # noq
     assert "تازہ ترین خبریں" in body  # "Latest news"
 
 
-def test_the_switch_never_leads_to_another_site(db) -> None:  # noqa: ANN001
+def test_the_switch_never_leads_to_another_site(db) -> None:
     client = Client()
     for referer in ("https://elsewhere.example/", "//elsewhere.example/x"):
         response = client.post("/language/", {"language": "pl"}, HTTP_REFERER=referer)
@@ -96,7 +96,7 @@ def test_the_switch_never_leads_to_another_site(db) -> None:  # noqa: ANN001
     assert _lang(client.get("/").content.decode())[0] == "pl"
 
 
-def test_she_chooses_her_language_and_interpreter_in_her_settings(world) -> None:  # noqa: ANN001
+def test_she_chooses_her_language_and_interpreter_in_her_settings(world) -> None:
     client = sign_in(Client(), world.survivor_a.user)
     page = client.get("/settings/").content.decode()
     assert 'name="language"' in page and 'name="needs_interpreter"' in page
@@ -121,7 +121,7 @@ def test_she_chooses_her_language_and_interpreter_in_her_settings(world) -> None
     assert world.survivor_a.language == "pl" and world.survivor_a.needs_interpreter
 
 
-def test_the_decoy_changes_no_real_language(world) -> None:  # noqa: ANN001
+def test_the_decoy_changes_no_real_language(world) -> None:
     usual, second = PASSPHRASE, "another long passphrase 7"
     portal_services.duress_passphrase_set(
         survivor=world.survivor_a, passphrase=second, current_passphrase=usual
@@ -145,7 +145,7 @@ def test_the_decoy_changes_no_real_language(world) -> None:  # noqa: ANN001
         ("ur", ["پیغامات", "رابطے کی ترتیبات", "سائن آؤٹ", "اس کی موجودہ صورتحال"]),
     ],
 )
-def test_her_status_page_in_her_language(world, pages, language, words) -> None:  # noqa: ANN001
+def test_her_status_page_in_her_language(world, pages, language, words) -> None:
     records.status_change_record(
         actor=world.programme, participant=world.linked_participant, status="suspended", reason=""
     )
@@ -158,7 +158,7 @@ def test_her_status_page_in_her_language(world, pages, language, words) -> None:
     assert "Suspended: he cannot go" not in body
 
 
-def test_quick_exit_announcements_come_from_the_page_in_her_language(world) -> None:  # noqa: ANN001
+def test_quick_exit_announcements_come_from_the_page_in_her_language(world) -> None:
     Survivor.objects.filter(pk=world.survivor_a.pk).update(language="ur")
     client = Client()
     _sign_in_page(client, world)
@@ -170,7 +170,7 @@ def test_quick_exit_announcements_come_from_the_page_in_her_language(world) -> N
     assert body.index('id="leave"') < body.index('class="site-header"')
 
 
-def test_each_message_finds_its_own_direction(world) -> None:  # noqa: ANN001
+def test_each_message_finds_its_own_direction(world) -> None:
     client = sign_in(Client(), world.survivor_a.user)
     client.post("/messages/", {"body": "سلام، کیا آپ کل بات کر سکتی ہیں؟"})
     body = client.get("/messages/").content.decode()
@@ -178,7 +178,7 @@ def test_each_message_finds_its_own_direction(world) -> None:  # noqa: ANN001
     assert '<p dir="auto">سلام، کیا آپ کل بات کر سکتی ہیں؟</p>' in body
 
 
-def test_form_and_domain_errors_in_her_language(world, db) -> None:  # noqa: ANN001
+def test_form_and_domain_errors_in_her_language(world, db) -> None:
     client = Client()
     client.post("/language/", {"language": "cy"})
     response = client.post("/start/", {"code": "", "username": "", "passphrase": ""})
@@ -201,7 +201,7 @@ def test_form_and_domain_errors_in_her_language(world, db) -> None:  # noqa: ANN
     )
 
 
-def test_error_pages_in_her_language(db) -> None:  # noqa: ANN001
+def test_error_pages_in_her_language(db) -> None:
     client = Client()
     client.post("/language/", {"language": "pl"})
     response = client.get("/no-such-page/")
@@ -211,7 +211,7 @@ def test_error_pages_in_her_language(db) -> None:  # noqa: ANN001
     assert "no-such-page" not in body
 
 
-def test_activation_stores_the_language_she_chose_for_the_visit(world) -> None:  # noqa: ANN001
+def test_activation_stores_the_language_she_chose_for_the_visit(world) -> None:
     survivor, code = cases_services.survivor_open(
         actor=world.manager, known_as="New Person", worker=world.wss_a
     )
@@ -233,7 +233,7 @@ def test_activation_stores_the_language_she_chose_for_the_visit(world) -> None: 
     assert _lang(client.get("/").content.decode()) == ("ur", "rtl")
 
 
-def test_her_worker_sees_and_sets_her_language_and_interpreter(world) -> None:  # noqa: ANN001
+def test_her_worker_sees_and_sets_her_language_and_interpreter(world) -> None:
     worker = sign_in(Client(), world.wss_a)
     case = f"/staff/cases/{world.survivor_a.pk}/"
     assert "Not chosen (English)" in worker.get(case).content.decode()
@@ -263,7 +263,7 @@ def test_her_worker_sees_and_sets_her_language_and_interpreter(world) -> None:  
     assert _lang(case_page) == ("en-gb", "ltr")
 
 
-def test_a_language_that_is_not_offered_is_refused(world) -> None:  # noqa: ANN001
+def test_a_language_that_is_not_offered_is_refused(world) -> None:
     from contacts.errors import PortalError
 
     with pytest.raises(PortalError) as refused:

@@ -23,7 +23,7 @@ PORTAL_PATHS_SIGNED_IN = ["/", "/settings/", "/settings/second-passphrase/"]
 PORTAL_PATHS_ANONYMOUS = ["/", "/start/", "/pages/"]
 
 
-def _with_history(world, *, sessions: int = 10, status: str = "suspended") -> None:  # noqa: ANN001
+def _with_history(world, *, sessions: int = 10, status: str = "suspended") -> None:
     marks = [AttendanceMark.ATTENDED, AttendanceMark.LATE, AttendanceMark.MISSED]
     marks.append(AttendanceMark.EXCUSED)
     for week in range(sessions):
@@ -44,7 +44,7 @@ def _with_history(world, *, sessions: int = 10, status: str = "suspended") -> No
     )
 
 
-def test_status_page_shows_his_status_history_and_explanation(world, pages) -> None:  # noqa: ANN001
+def test_status_page_shows_his_status_history_and_explanation(world, pages) -> None:
     _with_history(world)
     body = sign_in(Client(), world.survivor_a.user).get("/").content.decode()
     assert "Suspended: he cannot go to sessions for now" in body
@@ -63,7 +63,7 @@ def test_status_page_shows_his_status_history_and_explanation(world, pages) -> N
     assert "not a promise of change" in body and "best judge" in body
 
 
-def test_status_page_shows_the_next_session_while_he_is_attending(world, pages) -> None:  # noqa: ANN001
+def test_status_page_shows_the_next_session_while_he_is_attending(world, pages) -> None:
     upcoming = ProgrammeSessionFactory(
         group=world.group, starts_at=timezone.now() + timedelta(days=3)
     )
@@ -82,7 +82,7 @@ def test_status_page_shows_the_next_session_while_he_is_attending(world, pages) 
         ("order_breached", "not expected at group sessions at the moment"),
     ],
 )
-def test_no_next_session_when_he_is_not_expected_there(world, pages, status, instead) -> None:  # noqa: ANN001
+def test_no_next_session_when_he_is_not_expected_there(world, pages, status, instead) -> None:
     """Issue 11, item 4: after "suspended" her page still said "Next session: …"."""
     upcoming = ProgrammeSessionFactory(
         group=world.group, starts_at=timezone.now() + timedelta(days=3)
@@ -94,7 +94,7 @@ def test_no_next_session_when_he_is_not_expected_there(world, pages, status, ins
     assert instead in body
 
 
-def test_a_mark_for_a_session_not_yet_started_is_never_shown_to_her(world, pages) -> None:  # noqa: ANN001
+def test_a_mark_for_a_session_not_yet_started_is_never_shown_to_her(world, pages) -> None:
     """Issue 11, item 2: she saw "Attended" for a session that had not happened."""
     _with_history(world, sessions=2, status="attending")
     upcoming = ProgrammeSessionFactory(
@@ -115,7 +115,7 @@ def test_a_mark_for_a_session_not_yet_started_is_never_shown_to_her(world, pages
     ]
 
 
-def test_status_explanations_are_comms_content(world, pages) -> None:  # noqa: ANN001
+def test_status_explanations_are_comms_content(world, pages) -> None:
     from cms.models import StatusExplanation
 
     StatusExplanation.objects.filter(status="referred").update(heading="Edited by comms")
@@ -123,7 +123,7 @@ def test_status_explanations_are_comms_content(world, pages) -> None:  # noqa: A
     assert "Edited by comms" in body
 
 
-def test_not_linked_yet_shows_a_calm_empty_state(world) -> None:  # noqa: ANN001
+def test_not_linked_yet_shows_a_calm_empty_state(world) -> None:
     world.survivor_b.participant = None
     world.survivor_b.save()
     body = sign_in(Client(), world.survivor_b.user).get("/").content.decode()
@@ -131,7 +131,7 @@ def test_not_linked_yet_shows_a_calm_empty_state(world) -> None:  # noqa: ANN001
     assert "His current status" not in body
 
 
-def test_each_survivor_sees_only_her_own_man_and_her_own_settings(world) -> None:  # noqa: ANN001
+def test_each_survivor_sees_only_her_own_man_and_her_own_settings(world) -> None:
     other_man = ParticipantFactory(reference="P-7999", group=world.group)
     records.status_change_record(
         actor=world.programme, participant=other_man, status="completed", reason="Finished"
@@ -160,7 +160,7 @@ def test_each_survivor_sees_only_her_own_man_and_her_own_settings(world) -> None
 
 
 @pytest.mark.parametrize("role", ["wss_a", "manager", "programme", "comms"])
-def test_staff_never_see_her_portal_pages(world, role: str) -> None:  # noqa: ANN001
+def test_staff_never_see_her_portal_pages(world, role: str) -> None:
     client = sign_in(Client(), getattr(world, role))
     for path in ["/settings/", "/settings/second-passphrase/"]:
         assert client.get(path)["Location"] == "/"
@@ -171,7 +171,7 @@ def test_staff_never_see_her_portal_pages(world, role: str) -> None:  # noqa: AN
     assert not world.survivor_a.contact_paused
 
 
-def _portal_responses(world) -> list:  # noqa: ANN001
+def _portal_responses(world) -> list:
     from cms.models import InformationPage
 
     anonymous = Client()
@@ -183,7 +183,7 @@ def _portal_responses(world) -> list:  # noqa: ANN001
     return responses
 
 
-def test_every_portal_page_is_neutral_private_and_free_of_inline_code(world, pages) -> None:  # noqa: ANN001
+def test_every_portal_page_is_neutral_private_and_free_of_inline_code(world, pages) -> None:
     for response in _portal_responses(world):
         assert response.status_code in (200, 400), response
         body = response.content.decode()
@@ -213,7 +213,7 @@ def test_every_portal_page_is_neutral_private_and_free_of_inline_code(world, pag
         assert 'rel="nofollow noreferrer"' in links[1]
 
 
-def test_no_portal_address_or_static_file_name_says_what_the_site_is(world, pages) -> None:  # noqa: ANN001
+def test_no_portal_address_or_static_file_name_says_what_the_site_is(world, pages) -> None:
     from django.urls import get_resolver
 
     from cms.models import InformationPage
@@ -229,7 +229,7 @@ def test_no_portal_address_or_static_file_name_says_what_the_site_is(world, page
         assert discretion_words_in(name) == [], name  # the one list (DISCRETION_WORDS)
 
 
-def test_site_name_and_colour_come_from_the_branding_settings(world, pages) -> None:  # noqa: ANN001
+def test_site_name_and_colour_come_from_the_branding_settings(world, pages) -> None:
     from wagtail.models import Site
 
     from cms.models import BrandingSettings
@@ -271,7 +271,7 @@ def _settings_form(**overrides: str) -> dict[str, str]:
     return data
 
 
-def test_she_saves_her_safe_contact_settings_and_sees_them_confirmed(world) -> None:  # noqa: ANN001
+def test_she_saves_her_safe_contact_settings_and_sees_them_confirmed(world) -> None:
     client = sign_in(Client(), world.survivor_b.user)
     response = client.post("/settings/", _settings_form(), follow=True)
     body = response.content.decode()
@@ -307,7 +307,7 @@ def test_she_saves_her_safe_contact_settings_and_sees_them_confirmed(world) -> N
         ({"window-0-starts_at": "9 o'clock"}, "Enter a time, like 09:30 or 18:00."),
     ],
 )
-def test_bad_settings_are_explained_and_nothing_is_saved(world, overrides, message) -> None:  # noqa: ANN001
+def test_bad_settings_are_explained_and_nothing_is_saved(world, overrides, message) -> None:
     client = sign_in(Client(), world.survivor_b.user)
     response = client.post("/settings/", _settings_form(**overrides))
     assert response.status_code == 400
@@ -318,7 +318,7 @@ def test_bad_settings_are_explained_and_nothing_is_saved(world, overrides, messa
     assert not SafeContactWindow.objects.filter(survivor=world.survivor_b).exists()
 
 
-def test_one_tap_pause_and_resume(world) -> None:  # noqa: ANN001
+def test_one_tap_pause_and_resume(world) -> None:
     client = sign_in(Client(), world.survivor_a.user)
     body = client.post("/settings/pause/", {"paused": "1"}, follow=True).content.decode()
     assert "All contact is paused. Nobody will call or text you." in body
@@ -332,7 +332,7 @@ def test_one_tap_pause_and_resume(world) -> None:  # noqa: ANN001
     assert AuditEvent.objects.filter(action="safe_contact.pause").count() == 1
 
 
-def test_she_sets_and_removes_a_second_passphrase(world) -> None:  # noqa: ANN001
+def test_she_sets_and_removes_a_second_passphrase(world) -> None:
     client = sign_in(Client(), world.survivor_a.user)
     wrong = client.post(
         "/settings/second-passphrase/",
@@ -384,7 +384,7 @@ def _described_by_problems(body: str) -> list[str]:
     return problems
 
 
-def test_each_field_error_is_linked_to_its_field(world) -> None:  # noqa: ANN001
+def test_each_field_error_is_linked_to_its_field(world) -> None:
     """Issue 11, item 8: Django names "id_X_error"; the template said "id_X-error"."""
     client = sign_in(Client(), world.survivor_b.user)
     response = client.post(
@@ -406,7 +406,7 @@ def test_each_field_error_is_linked_to_its_field(world) -> None:  # noqa: ANN001
     assert _described_by_problems(activation_body) == []
 
 
-def test_a_forged_request_for_a_thousand_safe_times_gets_a_clear_error(world) -> None:  # noqa: ANN001
+def test_a_forged_request_for_a_thousand_safe_times_gets_a_clear_error(world) -> None:
     """Her settings form has at most 21 safe times; a forged management form
     asking for 1,000 rows is refused with a message and renders 21 rows, not 1,000."""
     client = sign_in(Client(), world.survivor_a.user)

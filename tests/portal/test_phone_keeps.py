@@ -29,7 +29,7 @@ def _inputs(body: str) -> dict[str, str]:
     }
 
 
-def test_her_forms_do_not_invite_the_browser_to_remember_her(world) -> None:  # noqa: ANN001
+def test_her_forms_do_not_invite_the_browser_to_remember_her(world) -> None:
     pages = {
         "/": Client().get("/").content.decode(),
         "/start/": Client().get("/start/").content.decode(),
@@ -51,7 +51,7 @@ def test_her_forms_do_not_invite_the_browser_to_remember_her(world) -> None:  # 
     assert response.status_code == 303
 
 
-def test_her_name_is_encrypted_at_rest_and_existing_names_are_encrypted(world) -> None:  # noqa: ANN001
+def test_her_name_is_encrypted_at_rest_and_existing_names_are_encrypted(world) -> None:
     from tests.survivors.test_at_rest import raw_dump
 
     survivor = world.survivor_a
@@ -73,7 +73,7 @@ def test_her_name_is_encrypted_at_rest_and_existing_names_are_encrypted(world) -
     assert survivor.known_as == "Plain Ivy"
 
 
-def test_log_lines_carry_ids_not_alert_kinds_usernames_or_addresses(world, caplog) -> None:  # noqa: ANN001
+def test_log_lines_carry_ids_not_alert_kinds_usernames_or_addresses(world, caplog) -> None:
     caplog.set_level(logging.DEBUG)
     alert = alerts.alert_raise(survivor=world.survivor_a, kind=Alert.Kind.DURESS, urgent=True)
     username = world.survivor_a.user.username

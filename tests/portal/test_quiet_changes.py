@@ -30,11 +30,11 @@ class CountingHasher(MD5PasswordHasher):
         return super().encode(password, salt)
 
 
-def _kinds(survivor) -> list[str]:  # noqa: ANN001
+def _kinds(survivor) -> list[str]:
     return sorted(Alert.objects.filter(survivor=survivor).values_list("kind", flat=True))
 
 
-def test_pausing_from_her_account_alerts_her_worker_once(world) -> None:  # noqa: ANN001
+def test_pausing_from_her_account_alerts_her_worker_once(world) -> None:
     client = sign_in(Client(), world.survivor_a.user)
     client.post("/settings/pause/", {"paused": "1"})
     client.post("/settings/pause/", {"paused": "1"})  # already paused: nothing new
@@ -46,7 +46,7 @@ def test_pausing_from_her_account_alerts_her_worker_once(world) -> None:  # noqa
         assert "paused from her account" not in client.get(path).content.decode()
 
 
-def test_a_new_safe_number_from_her_account_alerts_her_worker(world) -> None:  # noqa: ANN001
+def test_a_new_safe_number_from_her_account_alerts_her_worker(world) -> None:
     her = world.survivor_a
     same = {"voicemail_safe": False, "code_word": "x", "windows": []}
     portal_services.safe_contact_update(
@@ -64,7 +64,7 @@ def test_a_new_safe_number_from_her_account_alerts_her_worker(world) -> None:  #
     assert _kinds(her) == ["safe_phone_changed"]
 
 
-def test_changing_or_removing_her_second_passphrase_needs_her_passphrase_and_alerts(world) -> None:  # noqa: ANN001
+def test_changing_or_removing_her_second_passphrase_needs_her_passphrase_and_alerts(world) -> None:
     her = world.survivor_a
     portal_services.duress_passphrase_set(survivor=her, passphrase=SECOND, current_passphrase=USUAL)
     assert _kinds(her) == []  # setting one for the first time is hers to do
@@ -95,7 +95,7 @@ def _normalised(queries: list[dict]) -> list[str]:
 
 
 @override_settings(PASSWORD_HASHERS=["tests.portal.test_quiet_changes.CountingHasher"])
-def test_a_duress_sign_in_does_the_same_work_as_a_normal_one(world) -> None:  # noqa: ANN001
+def test_a_duress_sign_in_does_the_same_work_as_a_normal_one(world) -> None:
     for survivor in (world.survivor_a, world.survivor_b):
         survivor.user.set_password(USUAL)
         survivor.user.save()

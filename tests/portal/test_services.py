@@ -24,7 +24,7 @@ GOOD = "orange kettle river seven"
 
 
 @pytest.fixture
-def newcomer(world):  # noqa: ANN001
+def newcomer(world):
     """A survivor her worker has just added: no account yet."""
     survivor = SurvivorFactory(known_as="New Person")
     cases_services.survivor_allocate(actor=world.manager, survivor=survivor, worker=world.wss_a)
@@ -35,7 +35,7 @@ def newcomer(world):  # noqa: ANN001
 # --- Activation codes ---------------------------------------------------------------
 
 
-def test_her_worker_gets_a_readable_code_and_only_its_hash_is_stored(world, newcomer) -> None:  # noqa: ANN001
+def test_her_worker_gets_a_readable_code_and_only_its_hash_is_stored(world, newcomer) -> None:
     code = portal_services.activation_code_issue(actor=world.wss_a, survivor=newcomer)
     assert len(code.replace("-", "")) == 12
     stored = ActivationCode.objects.get(survivor=newcomer)
@@ -48,7 +48,7 @@ def test_her_worker_gets_a_readable_code_and_only_its_hash_is_stored(world, newc
     assert AuditEvent.objects.filter(action="activation_code.issue", survivor_id=newcomer.pk)
 
 
-def test_a_manager_may_issue_a_code_but_other_staff_may_not(world, newcomer) -> None:  # noqa: ANN001
+def test_a_manager_may_issue_a_code_but_other_staff_may_not(world, newcomer) -> None:
     assert portal_services.activation_code_issue(actor=world.manager, survivor=newcomer)
     for actor in (world.wss_other, world.programme, world.comms):
         with pytest.raises(PortalError) as error:
@@ -56,7 +56,7 @@ def test_a_manager_may_issue_a_code_but_other_staff_may_not(world, newcomer) -> 
         assert error.value.code == "not_allowed"
 
 
-def test_activation_creates_her_account_and_the_code_works_once(world, newcomer) -> None:  # noqa: ANN001
+def test_activation_creates_her_account_and_the_code_works_once(world, newcomer) -> None:
     code = portal_services.activation_code_issue(actor=world.wss_a, survivor=newcomer)
     user = portal_services.survivor_activate(
         code=code.lower(), username="bluebird", passphrase=GOOD
@@ -71,7 +71,7 @@ def test_activation_creates_her_account_and_the_code_works_once(world, newcomer)
     assert "expired or been used" in error.value.message
 
 
-def test_an_expired_code_is_refused(world, newcomer) -> None:  # noqa: ANN001
+def test_an_expired_code_is_refused(world, newcomer) -> None:
     code = portal_services.activation_code_issue(actor=world.wss_a, survivor=newcomer)
     ActivationCode.objects.update(expires_at=timezone.now() - timedelta(seconds=1))
     with pytest.raises(PortalError) as error:
@@ -80,7 +80,7 @@ def test_an_expired_code_is_refused(world, newcomer) -> None:  # noqa: ANN001
     assert not User.objects.filter(username="bluebird").exists()
 
 
-def test_a_new_code_cancels_the_older_unused_one(world, newcomer) -> None:  # noqa: ANN001
+def test_a_new_code_cancels_the_older_unused_one(world, newcomer) -> None:
     first = portal_services.activation_code_issue(actor=world.wss_a, survivor=newcomer)
     second = portal_services.activation_code_issue(actor=world.wss_a, survivor=newcomer)
     with pytest.raises(PortalError):
@@ -89,8 +89,8 @@ def test_a_new_code_cancels_the_older_unused_one(world, newcomer) -> None:  # no
 
 
 def test_weak_passphrase_and_taken_username_are_explained_and_change_nothing(
-    world,  # noqa: ANN001
-    newcomer,  # noqa: ANN001
+    world,
+    newcomer,
 ) -> None:
     code = portal_services.activation_code_issue(actor=world.wss_a, survivor=newcomer)
     with pytest.raises(PortalError) as error:
@@ -108,7 +108,7 @@ def test_weak_passphrase_and_taken_username_are_explained_and_change_nothing(
     assert ActivationCode.objects.get().used_at is None  # still usable
 
 
-def test_a_code_for_an_existing_account_resets_it_and_signs_out_old_devices(world) -> None:  # noqa: ANN001
+def test_a_code_for_an_existing_account_resets_it_and_signs_out_old_devices(world) -> None:
     survivor = world.survivor_a
     old_device = Client()
     old_device.force_login(survivor.user)
@@ -121,7 +121,7 @@ def test_a_code_for_an_existing_account_resets_it_and_signs_out_old_devices(worl
 # --- Lockout ------------------------------------------------------------------------
 
 
-def test_her_worker_lifts_a_lockout(world) -> None:  # noqa: ANN001
+def test_her_worker_lifts_a_lockout(world) -> None:
     username = world.survivor_a.user.username
     client = Client()
     for _ in range(5):
@@ -144,7 +144,7 @@ def test_her_worker_lifts_a_lockout(world) -> None:  # noqa: ANN001
 # --- Safe contact -------------------------------------------------------------------
 
 
-def test_safe_contact_update_stores_e164_windows_and_an_audit_event(world) -> None:  # noqa: ANN001
+def test_safe_contact_update_stores_e164_windows_and_an_audit_event(world) -> None:
     survivor = world.survivor_b
     portal_services.safe_contact_update(
         actor=survivor.user,
@@ -167,7 +167,7 @@ def test_safe_contact_update_stores_e164_windows_and_an_audit_event(world) -> No
     assert AuditEvent.objects.filter(action="safe_contact.update", survivor_id=survivor.pk)
 
 
-def test_bad_phone_or_window_changes_nothing(world) -> None:  # noqa: ANN001
+def test_bad_phone_or_window_changes_nothing(world) -> None:
     survivor = world.survivor_a
     before = survivor.safe_phone
     for phone, windows in (
@@ -187,7 +187,7 @@ def test_bad_phone_or_window_changes_nothing(world) -> None:  # noqa: ANN001
     assert survivor.safe_phone == before
 
 
-def test_nobody_else_may_change_her_safe_contact(world) -> None:  # noqa: ANN001
+def test_nobody_else_may_change_her_safe_contact(world) -> None:
     for actor in (world.survivor_b.user, world.wss_other, world.programme, world.manager):
         with pytest.raises(PortalError):
             portal_services.safe_contact_update(
@@ -211,7 +211,7 @@ def test_nobody_else_may_change_her_safe_contact(world) -> None:  # noqa: ANN001
     assert world.survivor_a.safe_contact_notes == "Only after 6pm"
 
 
-def test_pause_and_resume_are_audited(world) -> None:  # noqa: ANN001
+def test_pause_and_resume_are_audited(world) -> None:
     portal_services.contact_pause(survivor=world.survivor_a, paused=True)
     world.survivor_a.refresh_from_db()
     assert world.survivor_a.contact_paused
@@ -224,7 +224,7 @@ def test_pause_and_resume_are_audited(world) -> None:  # noqa: ANN001
     assert "safe_contact.pause" in actions and "safe_contact.resume" in actions
 
 
-def test_second_passphrase_needs_her_passphrase_and_must_differ(world) -> None:  # noqa: ANN001
+def test_second_passphrase_needs_her_passphrase_and_must_differ(world) -> None:
     survivor = world.survivor_a
     with pytest.raises(PortalError) as error:
         portal_services.duress_passphrase_set(

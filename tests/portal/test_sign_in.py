@@ -43,7 +43,7 @@ def _normalise(body: str, username: str) -> str:
     return body.replace(f'value="{username}"', 'value="USERNAME"')
 
 
-def test_a_wrong_passphrase_looks_the_same_whether_or_not_the_username_exists(world) -> None:  # noqa: ANN001
+def test_a_wrong_passphrase_looks_the_same_whether_or_not_the_username_exists(world) -> None:
     real = world.survivor_a.user.username
     known = Client().post("/", {"username": real, "passphrase": "wrong guess"})
     unknown = Client().post("/", {"username": "nobody-at-all", "passphrase": "wrong guess"})
@@ -55,7 +55,7 @@ def test_a_wrong_passphrase_looks_the_same_whether_or_not_the_username_exists(wo
     assert sorted(known.headers) == sorted(unknown.headers)
 
 
-def test_staff_cannot_sign_in_to_the_portal(world) -> None:  # noqa: ANN001
+def test_staff_cannot_sign_in_to_the_portal(world) -> None:
     response = Client().post(
         "/", {"username": world.wss_a.username, "passphrase": "correct-horse-battery"}
     )
@@ -64,7 +64,7 @@ def test_staff_cannot_sign_in_to_the_portal(world) -> None:  # noqa: ANN001
 
 
 @override_settings(PASSWORD_HASHERS=[COUNTING_HASHER])
-def test_sign_in_does_the_same_hashing_for_existing_and_unknown_usernames(world) -> None:  # noqa: ANN001
+def test_sign_in_does_the_same_hashing_for_existing_and_unknown_usernames(world) -> None:
     """Same timing by construction (SPEC 8): every failed attempt computes the same
     number of password hashes, whether the username exists (with or without a
     second passphrase), belongs to staff, or does not exist at all: one for the
@@ -98,7 +98,7 @@ def test_sign_in_does_the_same_hashing_for_existing_and_unknown_usernames(world)
     assert counts == dict.fromkeys(names, {2}), counts
 
 
-def test_signing_in_starts_a_new_session(world) -> None:  # noqa: ANN001
+def test_signing_in_starts_a_new_session(world) -> None:
     client = Client()
     client.get("/")
     client.cookies["sessionid"] = "planted-by-someone-else"
@@ -111,7 +111,7 @@ def test_signing_in_starts_a_new_session(world) -> None:  # noqa: ANN001
     assert AuditEvent.objects.filter(action="portal.sign_in", survivor_id=world.survivor_a.pk)
 
 
-def test_lockout_by_username_and_address_with_a_cool_off(world) -> None:  # noqa: ANN001
+def test_lockout_by_username_and_address_with_a_cool_off(world) -> None:
     username = world.survivor_a.user.username
     client = Client(REMOTE_ADDR="10.1.1.1")
     for _ in range(4):
@@ -140,7 +140,7 @@ def test_lockout_by_username_and_address_with_a_cool_off(world) -> None:  # noqa
     assert client.post("/", {"username": username, "passphrase": PASSPHRASE}).status_code == 303
 
 
-def test_the_second_passphrase_shows_an_empty_account_and_alerts_her_worker(world) -> None:  # noqa: ANN001
+def test_the_second_passphrase_shows_an_empty_account_and_alerts_her_worker(world) -> None:
     survivor = world.survivor_a
     portal_services.duress_passphrase_set(
         survivor=survivor, passphrase=SECOND, current_passphrase=PASSPHRASE
@@ -192,7 +192,7 @@ def test_the_second_passphrase_shows_an_empty_account_and_alerts_her_worker(worl
     assert Message.objects.filter(survivor=survivor).count() == 1
 
 
-def test_her_usual_passphrase_does_not_raise_an_alert(world) -> None:  # noqa: ANN001
+def test_her_usual_passphrase_does_not_raise_an_alert(world) -> None:
     survivor = world.survivor_a
     portal_services.duress_passphrase_set(
         survivor=survivor, passphrase=SECOND, current_passphrase=PASSPHRASE
@@ -203,7 +203,7 @@ def test_her_usual_passphrase_does_not_raise_an_alert(world) -> None:  # noqa: A
     assert not Alert.objects.filter(survivor=survivor).exists()
 
 
-def test_activation_page_sets_up_her_account_and_signs_her_in(world) -> None:  # noqa: ANN001
+def test_activation_page_sets_up_her_account_and_signs_her_in(world) -> None:
     survivor = world.survivor_b
     survivor.user = None
     survivor.save()
@@ -228,7 +228,7 @@ def test_activation_page_sets_up_her_account_and_signs_her_in(world) -> None:  #
     assert "expired or been used" in again.content.decode()
 
 
-def test_idle_timeout_ends_her_session(world, settings) -> None:  # noqa: ANN001
+def test_idle_timeout_ends_her_session(world, settings) -> None:
     client = sign_in(Client(), world.survivor_a.user)
     assert client.get("/settings/").status_code == 200
     session = client.session
@@ -238,7 +238,7 @@ def test_idle_timeout_ends_her_session(world, settings) -> None:  # noqa: ANN001
     assert client.get("/settings/")["Location"] == "/"  # still signed out
 
 
-def test_absolute_timeout_ends_her_session_even_when_active(world, settings) -> None:  # noqa: ANN001
+def test_absolute_timeout_ends_her_session_even_when_active(world, settings) -> None:
     client = sign_in(Client(), world.survivor_a.user)
     client.get("/")
     session = client.session
@@ -248,12 +248,12 @@ def test_absolute_timeout_ends_her_session_even_when_active(world, settings) -> 
     assert client.get("/settings/")["Location"] == "/"
 
 
-def test_idle_timeout_defaults_to_fifteen_minutes(settings) -> None:  # noqa: ANN001
+def test_idle_timeout_defaults_to_fifteen_minutes(settings) -> None:
     assert settings.SESSION_IDLE_TIMEOUT == 15 * 60
 
 
 @pytest.mark.parametrize("path", ["/leave/"])
-def test_quick_exit_ends_the_session_and_clears_site_data(world, path: str) -> None:  # noqa: ANN001
+def test_quick_exit_ends_the_session_and_clears_site_data(world, path: str) -> None:
     client = sign_in(Client(), world.survivor_a.user)
     key = client.session.session_key
     response = client.get(path)
@@ -266,7 +266,7 @@ def test_quick_exit_ends_the_session_and_clears_site_data(world, path: str) -> N
     assert not Session.objects.filter(session_key=key).exists()
 
 
-def test_sign_out_ends_the_session_and_clears_site_data(world) -> None:  # noqa: ANN001
+def test_sign_out_ends_the_session_and_clears_site_data(world) -> None:
     client = sign_in(Client(), world.survivor_a.user)
     response = client.post("/sign-out/")
     assert response["Location"] == "/"
@@ -274,7 +274,7 @@ def test_sign_out_ends_the_session_and_clears_site_data(world) -> None:  # noqa:
     assert client.get("/settings/")["Location"] == "/"
 
 
-def test_quick_exit_goes_where_comms_staff_chose(world, pages) -> None:  # noqa: ANN001
+def test_quick_exit_goes_where_comms_staff_chose(world, pages) -> None:
     from wagtail.models import Site
 
     from cms.models import BrandingSettings

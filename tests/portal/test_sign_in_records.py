@@ -16,7 +16,7 @@ from .test_sign_in import PASSPHRASE
 BROWSER = "Mozilla/5.0 (Linux; Android 14; SM-A145R) Chrome/130.0 Mobile Safari/537.36"
 
 
-def test_her_successful_sign_ins_and_sign_outs_leave_no_access_log(world) -> None:  # noqa: ANN001
+def test_her_successful_sign_ins_and_sign_outs_leave_no_access_log(world) -> None:
     username = world.survivor_a.user.username
     for address in ("10.3.3.3", "10.4.4.4"):
         client = Client(REMOTE_ADDR=address, HTTP_USER_AGENT=BROWSER)
@@ -28,7 +28,7 @@ def test_her_successful_sign_ins_and_sign_outs_leave_no_access_log(world) -> Non
     assert AuditEvent.objects.filter(action="portal.sign_in", survivor_id=world.survivor_a.pk)
 
 
-def test_a_failed_sign_in_keeps_what_lockout_needs_and_not_her_browser(world) -> None:  # noqa: ANN001
+def test_a_failed_sign_in_keeps_what_lockout_needs_and_not_her_browser(world) -> None:
     username = world.survivor_a.user.username
     client = Client(REMOTE_ADDR="10.5.5.5", HTTP_USER_AGENT=BROWSER)
     assert client.post("/", {"username": username, "passphrase": "wrong"}).status_code == 400
@@ -42,7 +42,7 @@ def test_a_failed_sign_in_keeps_what_lockout_needs_and_not_her_browser(world) ->
     assert AccessLog.objects.count() == 0
 
 
-def test_the_retention_run_purges_expired_failures_and_old_sign_in_history(world) -> None:  # noqa: ANN001
+def test_the_retention_run_purges_expired_failures_and_old_sign_in_history(world) -> None:
     from checkins.tasks import retention_purge_nightly
 
     now = timezone.now()

@@ -30,7 +30,7 @@ CACHED_SESSION_PREFIX = "django.contrib.sessions.cached_db"
 
 
 @pytest.fixture
-def cached_sessions(settings):  # noqa: ANN001, ANN201
+def cached_sessions(settings):
     """Sessions read from the cache, as with CACHE_URL on Redis (one test
     process: its local-memory cache stands in for the shared one)."""
     settings.SESSION_ENGINE = CACHED_DB
@@ -41,7 +41,7 @@ def cached_sessions(settings):  # noqa: ANN001, ANN201
 
 def test_status_page_needs_at_most_four_queries(
     world, pages, django_assert_max_num_queries
-) -> None:  # noqa: ANN001
+) -> None:
     # Attending, so every part of the page is there: status, explanation,
     # attendance and the next session (which he is expected at).
     _with_history(world, status="attending")
@@ -55,7 +55,7 @@ def test_status_page_needs_at_most_four_queries(
 
 def test_with_a_shared_cache_the_session_costs_no_query(
     world, pages, cached_sessions, django_assert_max_num_queries
-) -> None:  # noqa: ANN001
+) -> None:
     _with_history(world)
     client = sign_in(Client(), world.survivor_a.user)
     client.get("/")
@@ -87,7 +87,7 @@ def test_a_redis_cache_url_gives_the_backend_that_keeps_its_client() -> None:
 
 
 @pytest.mark.parametrize("leave", ["quick exit", "sign out"])
-def test_leaving_ends_a_cached_session_server_side(world, pages, cached_sessions, leave) -> None:  # noqa: ANN001
+def test_leaving_ends_a_cached_session_server_side(world, pages, cached_sessions, leave) -> None:
     client = sign_in(Client(), world.survivor_a.user)
     assert "His current status" in client.get("/").content.decode()
     key = client.session.session_key
@@ -106,7 +106,7 @@ def test_leaving_ends_a_cached_session_server_side(world, pages, cached_sessions
 
 
 @pytest.mark.parametrize("timeout", ["idle", "absolute"])
-def test_timeouts_end_a_cached_session(world, pages, cached_sessions, settings, timeout) -> None:  # noqa: ANN001
+def test_timeouts_end_a_cached_session(world, pages, cached_sessions, settings, timeout) -> None:
     client = sign_in(Client(), world.survivor_a.user)
     client.get("/")
     session = client.session
@@ -135,7 +135,7 @@ def _draftail(text: str) -> str:
     return json.dumps({"blocks": [block], "entityMap": {}})
 
 
-def test_a_newly_published_explanation_shows_on_her_page_at_once(world, pages) -> None:  # noqa: ANN001
+def test_a_newly_published_explanation_shows_on_her_page_at_once(world, pages) -> None:
     from cms.models import StatusExplanation
 
     her = sign_in(Client(), world.survivor_a.user)
@@ -157,7 +157,7 @@ def test_a_newly_published_explanation_shows_on_her_page_at_once(world, pages) -
     assert "Read more about this" not in body
 
 
-def test_an_unpublished_page_leaves_her_explanation_at_once(world, pages) -> None:  # noqa: ANN001
+def test_an_unpublished_page_leaves_her_explanation_at_once(world, pages) -> None:
     from cms.models import StatusExplanation
 
     explanation = StatusExplanation.objects.select_related("more_page").get(
@@ -170,7 +170,7 @@ def test_an_unpublished_page_leaves_her_explanation_at_once(world, pages) -> Non
     assert "Read more about this" not in her.get("/").content.decode()
 
 
-def test_her_pages_are_compressed_and_staff_pages_never(world, pages) -> None:  # noqa: ANN001
+def test_her_pages_are_compressed_and_staff_pages_never(world, pages) -> None:
     her = sign_in(Client(), world.survivor_a.user)
     response = her.get("/", headers={"accept-encoding": "gzip"})
     assert response["Content-Encoding"] == "gzip"
@@ -185,7 +185,7 @@ def test_her_pages_are_compressed_and_staff_pages_never(world, pages) -> None:  
 
 @pytest.mark.postgres_redis
 @pytest.mark.parametrize("leave", ["quick exit", "sign out"])
-def test_leaving_ends_a_session_held_in_redis(world, pages, settings, leave) -> None:  # noqa: ANN001
+def test_leaving_ends_a_session_held_in_redis(world, pages, settings, leave) -> None:
     """The deployed shape: sessions read from Redis, shared by every process.
     After she leaves, no process can find the session: not in Redis (checked
     with a separate client, as another process would), not in the database."""
@@ -228,7 +228,7 @@ def test_leaving_ends_a_session_held_in_redis(world, pages, settings, leave) -> 
 
 
 @pytest.mark.postgres_redis
-def test_her_page_is_planned_once_per_connection_on_postgresql(world, pages) -> None:  # noqa: ANN001
+def test_her_page_is_planned_once_per_connection_on_postgresql(world, pages) -> None:
     """Planning her page's statement cost PostgreSQL more than running it: it is
     prepared once per connection (contacts.db.prepared_cursor) and reused, and
     the page is still right and still one statement of at most four."""
@@ -251,7 +251,7 @@ def test_her_page_is_planned_once_per_connection_on_postgresql(world, pages) -> 
 # --- The kept rendering of her news (issue 13): never stale, never shared ----------
 
 
-def test_her_page_shows_a_new_mark_and_a_corrected_one_at_once(world, pages) -> None:  # noqa: ANN001
+def test_her_page_shows_a_new_mark_and_a_corrected_one_at_once(world, pages) -> None:
     records.status_change_record(
         actor=world.programme, participant=world.linked_participant, status="attending"
     )
@@ -269,7 +269,7 @@ def test_her_page_shows_a_new_mark_and_a_corrected_one_at_once(world, pages) -> 
     assert "<td>Missed</td>" in body and "<td>Attended</td>" not in body
 
 
-def test_her_page_shows_a_status_change_at_once(world, pages) -> None:  # noqa: ANN001
+def test_her_page_shows_a_status_change_at_once(world, pages) -> None:
     her = sign_in(Client(), world.survivor_a.user)
     her.get("/")
     programme = sign_in(Client(), world.programme)
@@ -290,7 +290,7 @@ def test_her_page_shows_a_status_change_at_once(world, pages) -> None:  # noqa: 
     assert "Back at group" in body and "Next session" in body
 
 
-def test_her_page_shows_a_moved_next_session_at_once(world, pages) -> None:  # noqa: ANN001
+def test_her_page_shows_a_moved_next_session_at_once(world, pages) -> None:
     _with_history(world, sessions=1, status="attending")
     soon = timezone.localtime() + timedelta(days=3)
     soon = soon.replace(hour=18, minute=30, second=0, microsecond=0)
@@ -304,7 +304,7 @@ def test_her_page_shows_a_moved_next_session_at_once(world, pages) -> None:  # n
     assert f"{moved:%A %-d %B %Y}" in body and f"{soon:%A %-d %B %Y}" not in body
 
 
-def test_two_women_linked_to_one_man_each_get_their_own_page(world, pages) -> None:  # noqa: ANN001
+def test_two_women_linked_to_one_man_each_get_their_own_page(world, pages) -> None:
     """His news is the same for both, but nothing is served from one woman's
     page to the other: the kept rendering is hers alone (keyed by her record)."""
     fragments = caches["portal_fragments"]
@@ -317,7 +317,7 @@ def test_two_women_linked_to_one_man_each_get_their_own_page(world, pages) -> No
     assert "Going to group sessions" in first and "Going to group sessions" in second
 
 
-def test_her_page_follows_her_language(world, pages) -> None:  # noqa: ANN001
+def test_her_page_follows_her_language(world, pages) -> None:
     """Dates are written in the active language; the kept rendering of one
     language is never served in another."""
     _with_history(world, status="attending")
@@ -339,7 +339,7 @@ def _without_csrf(body: str) -> str:
     return re.sub(r'name="csrfmiddlewaretoken" value="[^"]+"', "", body)
 
 
-def test_the_decoy_never_shows_his_news_after_her_real_page_was_kept(world, pages) -> None:  # noqa: ANN001
+def test_the_decoy_never_shows_his_news_after_her_real_page_was_kept(world, pages) -> None:
     _with_history(world, status="attending")
     her = world.survivor_a
     portal_services.duress_passphrase_set(
@@ -358,7 +358,7 @@ def test_the_decoy_never_shows_his_news_after_her_real_page_was_kept(world, page
     assert "Going to group sessions" in real.get("/").content.decode()
 
 
-def test_quick_exit_ends_the_session_though_her_news_is_kept(world, pages) -> None:  # noqa: ANN001
+def test_quick_exit_ends_the_session_though_her_news_is_kept(world, pages) -> None:
     _with_history(world, status="attending")
     her = sign_in(Client(), world.survivor_a.user)
     assert "His current status" in her.get("/").content.decode()
@@ -377,7 +377,7 @@ def _token(body: str) -> str:
     return tokens.pop()
 
 
-def test_the_kept_page_carries_a_fresh_token_that_works(world, pages) -> None:  # noqa: ANN001
+def test_the_kept_page_carries_a_fresh_token_that_works(world, pages) -> None:
     """Her whole page is kept (issue 13) but its forms' CSRF token is masked
     afresh for every response, and signing out with it works."""
     caches["portal_fragments"].clear()
@@ -394,7 +394,7 @@ def test_the_kept_page_carries_a_fresh_token_that_works(world, pages) -> None:  
     assert not Session.objects.filter(session_key=key).exists()
 
 
-def test_a_notice_still_shows_on_a_kept_page(world, pages) -> None:  # noqa: ANN001
+def test_a_notice_still_shows_on_a_kept_page(world, pages) -> None:
     _with_history(world, status="attending")
     her = sign_in(Client(), world.survivor_a.user)
     her.get("/")

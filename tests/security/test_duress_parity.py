@@ -119,7 +119,7 @@ def _steps(username: str, invitation: str = "0") -> list[tuple[str, str, dict[st
     ]
 
 
-def _cookies(response) -> dict[str, str]:  # noqa: ANN001
+def _cookies(response) -> dict[str, str]:
     shown = {}
     for name, morsel in response.cookies.items():
         value = morsel.value
@@ -132,14 +132,14 @@ def _cookies(response) -> dict[str, str]:  # noqa: ANN001
     return shown
 
 
-def _body(response) -> str:  # noqa: ANN001
+def _body(response) -> str:
     text = response.content.decode()
     text = re.sub(r'name="csrfmiddlewaretoken" value="[^"]+"', "CSRF", text)
     text = re.sub(r"\b\d{1,2} [A-Z][a-z]{2}, \d{2}:\d{2}\b", "WHEN", text)  # message times
     return text
 
 
-def _seen(response) -> dict[str, object]:  # noqa: ANN001
+def _seen(response) -> dict[str, object]:
     return {
         "status": response.status_code,
         "headers": {
@@ -150,7 +150,7 @@ def _seen(response) -> dict[str, object]:  # noqa: ANN001
     }
 
 
-def test_a_duress_session_answers_exactly_like_a_normal_one(world) -> None:  # noqa: ANN001
+def test_a_duress_session_answers_exactly_like_a_normal_one(world) -> None:
     her = world.survivor_a  # his status, a message, a safe number, a code word
     portal_services.duress_passphrase_set(survivor=her, passphrase=SECOND, current_passphrase=USUAL)
     window = portal_services.Window(weekday=1, starts_at=time(9), ends_at=time(10))
@@ -249,7 +249,7 @@ def test_a_duress_session_answers_exactly_like_a_normal_one(world) -> None:  # n
     ]
 
 
-def test_the_session_table_does_not_say_which_session_is_under_duress(world) -> None:  # noqa: ANN001
+def test_the_session_table_does_not_say_which_session_is_under_duress(world) -> None:
     her = world.survivor_a
     portal_services.duress_passphrase_set(survivor=her, passphrase=SECOND, current_passphrase=USUAL)
     normal, duress = Client(), Client()
@@ -273,7 +273,7 @@ def test_the_session_table_does_not_say_which_session_is_under_duress(world) -> 
         assert "quiet" not in raw and "duress" not in raw and "paused" not in raw
 
 
-def test_a_session_marked_the_old_way_stays_the_decoy_and_loses_the_clear_marker(world) -> None:  # noqa: ANN001
+def test_a_session_marked_the_old_way_stays_the_decoy_and_loses_the_clear_marker(world) -> None:
     """Sessions signed in before this change said "portal_quiet": true in clear."""
     from ..conftest import sign_in
 

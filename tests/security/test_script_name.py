@@ -50,7 +50,7 @@ def _free_port() -> int:
 
 
 @pytest.fixture(scope="module")
-def scratch_database(django_db_setup, django_db_blocker, tmp_path_factory) -> Iterator[str]:  # noqa: ANN001
+def scratch_database(django_db_setup, django_db_blocker, tmp_path_factory) -> Iterator[str]:
     """A copy of the migrated test database that a separate process can open."""
     with django_db_blocker.unblock():
         settings_dict = connection.settings_dict
@@ -162,7 +162,7 @@ def _production_env(database: str, tmp: Path) -> dict[str, str]:
 
 
 @pytest.fixture(scope="module")
-def server(scratch_database: str, tmp_path_factory) -> Iterator[Server]:  # noqa: ANN001
+def server(scratch_database: str, tmp_path_factory) -> Iterator[Server]:
     tmp = tmp_path_factory.mktemp("gunicorn-run")
     env = _production_env(scratch_database, tmp)
     python = str(VENV / "python")
