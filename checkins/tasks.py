@@ -8,12 +8,10 @@ from __future__ import annotations
 
 from celery import shared_task
 
-# Tasks defined beside their service (the alert email) register with the worker here.
-
-TASK_OPTIONS = {"acks_late": True, "reject_on_worker_lost": True, "ignore_result": True}
+from survivors.tasks import TASK_OPTIONS
 
 
-@shared_task(name="contacts.tasks.outbox_drain", **TASK_OPTIONS)
+@shared_task(**TASK_OPTIONS)
 def outbox_drain() -> int:
     from checkins.services import outbox
 
@@ -25,7 +23,7 @@ def outbox_drain() -> int:
     return handled
 
 
-@shared_task(name="contacts.tasks.outbox_sweep", **TASK_OPTIONS)
+@shared_task(**TASK_OPTIONS)
 def outbox_sweep() -> dict[str, int]:
     from checkins.services import inbound, outbox
 
@@ -36,21 +34,21 @@ def outbox_sweep() -> dict[str, int]:
     return result
 
 
-@shared_task(name="contacts.tasks.checkins_dispatch", **TASK_OPTIONS)
+@shared_task(**TASK_OPTIONS)
 def checkins_dispatch() -> dict[str, int]:
     from checkins.services import checkins
 
     return checkins.checkins_dispatch_due()
 
 
-@shared_task(name="contacts.tasks.checkins_mark_missed", **TASK_OPTIONS)
+@shared_task(**TASK_OPTIONS)
 def checkins_mark_missed() -> int:
     from checkins.services import checkins
 
     return checkins.checkins_mark_missed()
 
 
-@shared_task(name="contacts.tasks.inbound_process", **TASK_OPTIONS)
+@shared_task(**TASK_OPTIONS)
 def inbound_process(inbound_id: int) -> None:
     from checkins.services import inbound
 
@@ -59,19 +57,9 @@ def inbound_process(inbound_id: int) -> None:
     inbound.inbound_process(inbound_id=inbound_id)
 
 
-@shared_task(name="contacts.tasks.retention_purge_nightly", **TASK_OPTIONS)
+@shared_task(**TASK_OPTIONS)
 def retention_purge_nightly() -> dict[str, int]:
     """Delete messages, check-in replies and outbox rows past the retention period."""
     from checkins.services.retention import retention_purge
 
     return retention_purge()
-
-
-@shared_task(name="contacts.tasks.status_change_nudges", **TASK_OPTIONS)
-def status_change_nudges(participant_id: int) -> int:
-    """After a status change: neutral nudges to linked survivors who opted in.
-    Nothing queues this any more (programme events do it now); it stays
-    registered under its name for messages queued before the change."""
-    from checkins.services.checkins import status_change_nudges_queue
-
-    return status_change_nudges_queue(participant_id=participant_id)

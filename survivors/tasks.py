@@ -4,26 +4,41 @@ beside its service and registers with the worker here."""
 
 from __future__ import annotations
 
+from typing import TypedDict
+
 from celery import shared_task
 
 from survivors.services.alerts import alert_emails_send  # noqa: F401 - registers the task
 
-TASK_OPTIONS = {"acks_late": True, "reject_on_worker_lost": True, "ignore_result": True}
+
+class TaskOptions(TypedDict):
+    """What every task of the project is declared with (``checkins.tasks`` too)."""
+
+    acks_late: bool
+    reject_on_worker_lost: bool
+    ignore_result: bool
 
 
-@shared_task(name="survivors.tasks.programme_events_consume", **TASK_OPTIONS)
+TASK_OPTIONS: TaskOptions = {
+    "acks_late": True,
+    "reject_on_worker_lost": True,
+    "ignore_result": True,
+}
+
+
+@shared_task(**TASK_OPTIONS)
 def programme_events_consume() -> int:
     """Take in the programme's new events: alerts for her worker, her nudge.
     Woken after each programme write commits, and swept by beat."""
-    from survivors.services.events import BATCH, programme_events_consume, programme_events_pending
+    from survivors.services import events
 
-    raised = programme_events_consume()
-    if len(programme_events_pending(limit=BATCH)) == BATCH:
+    raised = events.programme_events_consume()
+    if len(events.programme_events_pending(limit=events.BATCH)) == events.BATCH:
         programme_events_consume.delay()  # more than a batch waiting: go on now
     return raised
 
 
-@shared_task(name="survivors.tasks.marac_incident_check", **TASK_OPTIONS)
+@shared_task(**TASK_OPTIONS)
 def marac_incident_check(*, alert_id: int) -> None:
     """An alert was raised: does it meet a MARAC criterion (escalation, repeat)?"""
     from survivors.services.marac import marac_incident_check_by_id
@@ -31,7 +46,7 @@ def marac_incident_check(*, alert_id: int) -> None:
     marac_incident_check_by_id(alert_id=alert_id)
 
 
-@shared_task(name="survivors.tasks.marac_incidents_sweep", **TASK_OPTIONS)
+@shared_task(**TASK_OPTIONS)
 def marac_incidents_sweep() -> int:
     """Beat: run the MARAC check for recent incidents whose wake-up was lost."""
     from survivors.services.marac import marac_incidents_sweep as sweep

@@ -1,21 +1,18 @@
 """The one way a service queues a Celery task: by its registered name, once the
 caller's transaction commits (Django-Styleguide). Services never import the
 task modules, so the tasks (which call services) sit above them, not in a
-circle with them; a rolled-back cause queues nothing.
-
-Task names never change (queued messages and the beat schedule outlive a
-deploy): tasks that moved when the apps were split keep their old names."""
+circle with them; a rolled-back cause queues nothing. Each task is registered
+under its module path, Celery's default name."""
 
 from __future__ import annotations
 
 from celery import Task, current_app
 from django.db import transaction
 
-# Every task a service may queue, by its registered name (some keep the names
-# they had before the apps were split, for messages already queued).
-ALERT_EMAILS_SEND = "contacts.services.alerts.alert_emails_send"
-INBOUND_PROCESS = "contacts.tasks.inbound_process"
-OUTBOX_DRAIN = "contacts.tasks.outbox_drain"
+# Every task a service may queue, by its registered name.
+ALERT_EMAILS_SEND = "survivors.services.alerts.alert_emails_send"
+INBOUND_PROCESS = "checkins.tasks.inbound_process"
+OUTBOX_DRAIN = "checkins.tasks.outbox_drain"
 PROGRAMME_EVENTS_CONSUME = "survivors.tasks.programme_events_consume"
 MARAC_INCIDENT_CHECK = "survivors.tasks.marac_incident_check"
 TASK_NAMES = frozenset(
