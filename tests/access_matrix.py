@@ -20,9 +20,15 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.http import HttpResponse
+
+if TYPE_CHECKING:
+    # What Django's test client returns: a response with the request attached
+    # (django-stubs' name for it).
+    from django.test.client import _MonkeyPatchedWSGIResponse as TestResponse
 from django.urls import URLPattern, URLResolver, get_resolver
 
 OK, NO, OTP, EXIT, DELEGATED = "OK", "NO", "OTP", "EXIT", "DELEGATED"
@@ -58,7 +64,7 @@ WSS_OWN = row(NO, wss_a=OK, no_otp=OTP)  # object of survivor A: only her worker
 WSS_ANY = row(NO, wss_a=OK, wss_other=OK, no_otp=OTP)
 MANAGER = row(NO, manager=OK, no_otp=OTP)
 PRE_OTP = row(NO, wss_a=OK, wss_other=OK, programme=OK, comms=OK, manager=OK, no_otp=OK)
-# A survivor's own pages (issue 3): only a signed-in survivor, her own data.
+# A survivor's own pages (SPEC 4): only a signed-in survivor, her own data.
 SURVIVOR_OWN = row(NO, survivor_a=OK, survivor_b=OK)
 # Staff sign-in page: survivors never reach the staff area at all.
 STAFF_SIGN_IN = row(OK, survivor_a=NO, survivor_b=NO)
@@ -76,7 +82,7 @@ class Entry:
     queries: tuple[str, ...] = ()
 
 
-# The lists' query strings (issue 15): a search, each filter, each sort order,
+# The lists' query strings (SPEC 2, SPEC 8): a search, each filter, each sort order,
 # a page past the end and nonsense; none may change who gets what.
 PROGRAMME_LIST_QUERIES = (
     "q=7001",
@@ -116,7 +122,7 @@ TABLE: dict[str, Entry] = {
     "leave/": Entry(row(EXIT), logs_out=True),
     "healthz": Entry(EVERYONE),
     "ping": Entry(EVERYONE),
-    # --- Survivor portal (issue 3) -------------------------------------------------
+    # --- Survivor portal (SPEC 4) --------------------------------------------------
     # Her pages carry no ids: each survivor reaches only her own record through her
     # session, so survivor B can never name survivor A's objects. Everyone else is
     # sent to the portal sign-in ("/"), which counts as NO. Staff never act as her.
@@ -135,9 +141,9 @@ TABLE: dict[str, Entry] = {
     # Staff who have an authenticator enter a code; those without set one up.
     "staff/otp/verify/": Entry({**PRE_OTP, "no_otp": OTP}),
     "staff/otp/setup/": Entry(row(OTP, anonymous=NO, survivor_a=NO, survivor_b=NO, no_otp=OK)),
-    # Change my password (issue 12 item 5): any staff member, after TOTP.
+    # Change my password (SPEC 8): any staff member, after TOTP.
     "staff/password/": Entry(STAFF_ANY),
-    # Her own backup codes and sign-in (issue 15): any staff member, after TOTP.
+    # Her own backup codes and sign-in (SPEC 8): any staff member, after TOTP.
     "staff/security/": Entry(STAFF_ANY),
     "staff/groups/": Entry(PROGRAMME_READ, queries=GROUP_QUERIES),
     "staff/groups/<int:group_id>/": Entry(PROGRAMME_READ, queries=SESSION_QUERIES),
@@ -148,9 +154,9 @@ TABLE: dict[str, Entry] = {
     "staff/caseload/": Entry(WSS_ANY),
     "staff/cases/<int:case_id>/": Entry(WSS_OWN),
     "staff/allocations/": Entry(MANAGER, queries=ALLOCATION_QUERIES),
-    # One case's allocation page (issue 15): one worker list, the link by reference.
+    # One case's allocation page (SPEC 2): one worker list, the link by reference.
     "staff/allocations/<int:case_id>/": Entry(MANAGER),
-    # --- Staff side (issue 4) ---
+    # --- Staff side (SPEC 3, SPEC 6) ---
     # Programme side: programme workers record; managers read.
     "staff/groups/new/": Entry(PROGRAMME_WRITE),
     "staff/groups/<int:group_id>/sessions/new/": Entry(PROGRAMME_WRITE, method="POST"),
@@ -167,7 +173,7 @@ TABLE: dict[str, Entry] = {
     "staff/cases/<int:case_id>/code/": Entry(WSS_OWN, method="POST"),
     "staff/cases/<int:case_id>/unlock/": Entry(WSS_OWN, method="POST"),
     "staff/alerts/<int:alert_id>/": Entry(WSS_OWN),
-    # Her casework (issue 16): her own worker only; never the programme side.
+    # Her casework (SPEC 9): her own worker only; never the programme side.
     "staff/cases/<int:case_id>/stage/": Entry(WSS_OWN, method="POST"),
     "staff/cases/<int:case_id>/reengage/": Entry(WSS_OWN, method="POST"),
     "staff/cases/<int:case_id>/checklist/": Entry(WSS_OWN),
@@ -177,7 +183,7 @@ TABLE: dict[str, Entry] = {
     "staff/cases/<int:case_id>/plan/": Entry(WSS_OWN),
     # Designated duty workers only (none among the matrix roles; tests/survivors covers one).
     "staff/duty/": Entry(row(NO, no_otp=OTP), queries=DUTY_QUERIES),
-    # Cover (issue 16): a covered case, for the duty worker while her worker is away
+    # Cover (SPEC 9): a covered case, for the duty worker while her worker is away
     # (no duty worker among the matrix roles, and nobody away: refused alike).
     "staff/duty/cases/<int:case_id>/": Entry(row(NO, no_otp=OTP)),
     # Marking time away: any WSS worker (herself) or a manager (any WSS worker).
@@ -202,20 +208,20 @@ TABLE: dict[str, Entry] = {
     "staff/disclosures/": Entry(MANAGER, queries=DISCLOSURE_QUERIES),
     "staff/reports/": Entry(MANAGER),
     "staff/reports/monthly.csv": Entry(MANAGER),
-    # --- Check-ins and SMS (issue 5) ---
+    # --- Check-ins and SMS (SPEC 5) ---
     # Her own worker sets her plan; the manager words the texts.
     "staff/cases/<int:case_id>/check-ins/": Entry(WSS_OWN),
     "staff/texts/": Entry(MANAGER),
     # Twilio's webhooks: reachable by anyone, but unsigned requests get 403.
     "sms/inbound/": Entry(row(NO), method="POST"),
     "sms/status/": Entry(row(NO), method="POST"),
-    # --- The message line (issue 6): her own thread, through her session only ---
+    # --- The message line (SPEC 4): her own thread, through her session only ---
     "messages/": Entry(row(NO, survivor_a=OK, survivor_b=OK)),
     "messages/clear/": Entry(row(NO, survivor_a=OK, survivor_b=OK), method="POST"),
-    # Her plan ("My plan", issue 16): her own, through her session only.
+    # Her plan ("My plan", SPEC 9): her own, through her session only.
     "plan/": Entry(SURVIVOR_OWN),
     "staff/cases/<int:case_id>/messages/": Entry(WSS_OWN),
-    # --- Working with the programme without a leak (issue 17, SPEC 10) ---
+    # --- Working with the programme without a leak (SPEC 10) ---
     # The programme side: the monthly list (managers read it), the entry and
     # report forms (programme workers only), the same for every man.
     "staff/case-management/": Entry(PROGRAMME_READ),
@@ -294,7 +300,7 @@ def example_path(route: str, entry: Entry, ids: dict[str, int]) -> str:
     return "/" + path
 
 
-def classify(response: HttpResponse) -> str:
+def classify(response: HttpResponse | TestResponse) -> str:
     status = response.status_code
     if status in (301, 302, 303, 307, 308):
         location = response["Location"]
@@ -304,8 +310,6 @@ def classify(response: HttpResponse) -> str:
             return OTP
         if location.startswith("/staff/login/"):
             return NO
-        if location == "/" or location.startswith("/?"):
-            return NO  # the portal's sign-in page (issue 3)
         if location == "/" or location.startswith("/?"):
             return NO  # sent to the portal sign-in: her pages need her session
         return OK
@@ -333,7 +337,7 @@ def links_in(body: str) -> list[str]:
     return parser.links
 
 
-def canary_hits(response: HttpResponse, canaries: list[str]) -> list[str]:
+def canary_hits(response: HttpResponse | TestResponse, canaries: list[str]) -> list[str]:
     text = response.content.decode("utf-8", "replace")
     headers = "\n".join(f"{key}: {value}" for key, value in response.items())
     return [canary for canary in canaries if canary in text or canary in headers]

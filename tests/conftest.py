@@ -3,14 +3,19 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from datetime import timedelta
+from typing import Any
 
 import pytest
+from django.core.cache import cache
 from django.db import connections
+from django.db.models import Model
 from django.test import Client
 from django.utils import timezone
 from django_otp import DEVICE_ID_SESSION_KEY
+from django_otp.plugins.otp_totp.models import TOTPDevice
+from playwright.sync_api import Browser, sync_playwright
 
 from contacts import roles
 from contacts.models import User
@@ -24,8 +29,8 @@ from .factories import (
     staff_user,
     survivor_account,
 )
-from .migrated_db import migrated_database_copy
-from .portal.browser import Browser, SharedChromium
+
+CHROMIUM = "/usr/bin/chromium"  # Debian's package (`make browser` installs it)
 
 # Values that must never appear on the programme side (SPEC 2).
 CANARY_NAME = "Canarywoman Zephyrine"
@@ -34,12 +39,12 @@ CANARY_PHONE_NATIONAL = "07700 900987"
 CANARY_USERNAME = "canary-zephyr"
 CANARY_MESSAGE = "canary message body 7431 lighthouse"
 CANARY_CODE_WORD = "marmalade-canary"
-# What the WSS side writes about items from the programme (issue 17): her
+# What the WSS side writes about items from the programme (SPEC 10): her
 # worker's note on sharing, her note in the portal, a disclosure's details.
 CANARY_SHARED_NOTE = "canary shared-note 5521 over the phone"
 CANARY_PORTAL_NOTE = "canary portal-note 6630 call me after"
 CANARY_DISCLOSURE = "canary disclosure 7712 she agreed on"
-# Her casework (issue 16): a checklist note and a judgement reason on her case.
+# Her casework (SPEC 9): a checklist note and a judgement reason on her case.
 CANARY_CHECKLIST_NOTE = "canary checklist note 5519 harbour"
 CANARY_JUDGEMENT = "canary judgement 8823 lantern"
 CANARY_PLAN = "canary plan step 4471 meadow"
@@ -59,36 +64,91 @@ CANARIES = [
 ]
 
 
-@pytest.fixture(scope="session")
-def django_db_modify_db_settings(
-    django_db_modify_db_settings_parallel_suffix: None,
-) -> Iterator[None]:
-    """The SQLite test database's migrations are copied from an identical
-    earlier run when nothing that shapes them changed (tests/migrated_db.py)."""
-    with migrated_database_copy():
-        yield
-
-
 def pytest_configure(config: pytest.Config) -> None:
-    """Under pytest-xdist the controller fills the migrated-database cache once
-    (``tests/migrated_db.py``) before its test processes start."""
-    import os
-    import subprocess
-    import sys
-    from pathlib import Path
-
-    if os.environ.get("PYTEST_XDIST_WORKER") or not getattr(config.option, "numprocesses", None):
-        return
-    root = Path(__file__).resolve().parent.parent
-    subprocess.run([sys.executable, "-m", "tests.migrated_db"], cwd=root, check=True)
+    # pytest-xdist registers this mark; named here too so that the suite also
+    # runs in one process without it (`pytest -p no:xdist`).
+    config.addinivalue_line(
+        "markers", "xdist_group(name): run in one process with --dist loadgroup"
+    )
 
 
 @pytest.fixture(scope="session")
 def django_db_setup(django_db_setup, django_db_blocker):
-    """The test database, migrated (post_migrate creates the roles), with the
-    roles completed once more now that every app's permissions exist."""
+    """The test database, migrated, then seeded once for the whole session
+    (STYLE.md, "Seed once, read many"): every test reads the same roles,
+    information pages and small world, and a test in a transaction is rolled
+    back to them."""
     with django_db_blocker.unblock():
-        roles.roles_ensure()
+        seed_test_database()
+
+
+def seed_test_database(*, people: bool = True) -> None:
+    """What every test starts from: the roles with every app's permissions, the
+    information pages and status explanations (``seed_pages``, as ``seed_demo``
+    makes them) and, unless ``people`` is off, ``build_world()``, whose rows'
+    keys are kept for ``world``."""
+    from cms.management.commands.seed_pages import seed_pages
+
+    _put_back_what_the_migrations_made()
+    seed_pages()
+    roles.roles_ensure()  # after the pages: comms staff's page permissions need the root
+    if not people:
+        return
+    world = build_world()
+    for field in fields(World):
+        row = getattr(world, field.name)
+        _WORLD_ROWS[field.name] = (type(row), row.pk)
+
+
+# The world's rows, by field of World: (model, primary key).
+_WORLD_ROWS: dict[str, tuple[type[Model], object]] = {}
+
+
+@pytest.fixture
+def world(db: None) -> World:
+    """The session's world, each row fetched afresh for this test, so no test
+    sees another one's changes to it in memory."""
+    rows: dict[str, Any] = {
+        name: model._default_manager.get(pk=pk) for name, (model, pk) in _WORLD_ROWS.items()
+    }
+    return World(**rows)
+
+
+@pytest.fixture
+def pages(db: None) -> None:
+    """The information pages and status explanations. They are seeded once per
+    session with everything else (``seed_test_database``); a test that reads
+    them asks for this fixture to say so."""
+
+
+@pytest.fixture(autouse=True)
+def _database_and_empty_cache(db: None) -> Iterator[None]:
+    """Every test may read the seeded database, and starts with an empty cache:
+    what a rolled-back test cached (the branding, Wagtail's site root paths)
+    must not outlive its rows."""
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture
+def chromium_browser(transactional_db: None, monkeypatch: pytest.MonkeyPatch) -> Iterator[Browser]:
+    """Debian's Chromium (``/usr/bin/chromium``, never a downloaded browser),
+    headless, started for this test with Playwright's own launch options and no
+    more: they already leave out Chromium's sandbox, which cannot start as root
+    (these tests run as root). A browser that cannot start fails the test.
+
+    Playwright's sync API runs an event loop in this thread, so Django sees
+    its ORM called from async code: allowed here (the calls are still plain
+    synchronous ones), and the database connections are closed around the
+    browser's life so none is shared across that boundary."""
+    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+    connections.close_all()
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM)
+        yield browser
+        browser.close()
+    connections.close_all()
 
 
 def _transactional(item: pytest.Item) -> bool:
@@ -102,83 +162,41 @@ def _transactional(item: pytest.Item) -> bool:
     return bool(marker.kwargs.get("transaction") or (marker.args and marker.args[0]))
 
 
-@pytest.fixture(autouse=True)
-def _roles(request: pytest.FixtureRequest, db: None) -> None:
-    """Every test starts with the four roles and their permissions. A test in a
-    transaction keeps the ones made once per session (rolled back to them); a
-    transactional test starts after another one's flush, so it makes them again."""
-    if _transactional(request.node):
-        roles.roles_ensure()
-
-
-_SHARED_CHROMIUM = SharedChromium()
-
-
-@pytest.fixture
-def chromium_browser(transactional_db: None) -> Iterator[Browser]:
-    """The shared headless Chromium (``tests/portal/browser.py``): one process
-    for each run of consecutive tests that use it, stopped as soon as the next
-    test does not. Give every test its own context (``new_context``)."""
-    connections.close_all()
-    browser = _SHARED_CHROMIUM.get()
-    yield browser
-    connections.close_all()
-
-
-def wagtail_baseline_restore() -> None:
-    """What the migrations put in an empty database and a flush takes away:
-    Wagtail's root page, its first page and the default site, and the root
-    collection (and comms staff's permissions on the new root). Django's own
-    post-migrate work (content types, permissions, roles, locales) already runs
-    after each flush."""
-    from django.contrib.contenttypes.models import ContentType
-    from wagtail.models import Collection, Locale, Page, Site
-
-    from contacts import roles
-
-    if not Page.objects.exists():
-        page_type = ContentType.objects.get_for_model(Page)
-        locale = Locale.get_default()
-        root = Page.add_root(
-            instance=Page(title="Root", slug="root", content_type=page_type, locale=locale)
-        )
-        home = root.add_child(
-            instance=Page(
-                title="Welcome to your new Wagtail site!",
-                slug="home",
-                content_type=page_type,
-                locale=locale,
-                live=True,
-            )
-        )
-        Site.objects.get_or_create(
-            hostname="localhost", port=80, defaults={"root_page": home, "is_default_site": True}
-        )
-        roles.roles_ensure()  # comms staff's page permissions need the root
-    if not Collection.objects.exists():
-        Collection.add_root(name="Root")
-
-
 @pytest.hookimpl(hookwrapper=True)
 def pytest_runtest_teardown(item: pytest.Item, nextitem: pytest.Item | None) -> Iterator[None]:
-    yield  # the test's own fixtures (and database flush) first
-    if nextitem is None or "chromium_browser" not in getattr(nextitem, "fixturenames", ()):
-        _SHARED_CHROMIUM.stop()
-    # A test that flushed the database leaves it as the migrations would have,
-    # so the tests after it see the same database whatever order they run in
-    # (under --dist loadgroup the grouped browser tests run first).
+    """A test outside a transaction ends with a flush that empties every table:
+    the same seed is made again, so every test starts from the same database
+    whatever order they run in."""
+    yield  # the test's own fixtures (and the flush) first
     if nextitem is not None and _transactional(item):
         from pytest_django.plugin import blocking_manager_key
 
         with item.config.stash[blocking_manager_key].unblock():
-            wagtail_baseline_restore()
+            seed_test_database()
+
+
+def _put_back_what_the_migrations_made() -> None:
+    """Wagtail's migrations make its root page, a first page under it, the
+    default site and the root collection; a flush takes them away (Django's own
+    post-migrate work, such as content types and the roles, runs again after
+    it). In a freshly migrated database this does nothing."""
+    from wagtail.models import Collection, Page, Site
+
+    if not Page.objects.exists():
+        root = Page.add_root(instance=Page(title="Root", slug="root"))
+        home = root.add_child(
+            instance=Page(title="Welcome to your new Wagtail site!", slug="home", live=True)
+        )
+        Site.objects.create(hostname="localhost", port=80, root_page=home, is_default_site=True)
+    if not Collection.objects.exists():
+        Collection.add_root(name="Root")
 
 
 def sign_in(client: Client, user: User, *, verified: bool = True) -> Client:
     """Sign a user in; staff get a verified TOTP session unless ``verified`` is off."""
     client.force_login(user)
     if verified and user.kind == User.Kind.STAFF:
-        device = user.totpdevice_set.filter(confirmed=True).first()
+        device = TOTPDevice.objects.filter(user=user, confirmed=True).first()
         session = client.session
         session[DEVICE_ID_SESSION_KEY] = device.persistent_id
         session.save()
@@ -203,20 +221,6 @@ class World:
     session: object
 
 
-# build_world() costs about 25 ms of CPU and some 300 queries, and about 350
-# tests ask for it, nearly all from the same rolled-back database: the first
-# test in a process builds it for real and records it, later ones from the same
-# starting point get its rows written back (tests/seeded_pages.py).
-_world_recordings: list = []
-
-
-@pytest.fixture
-def world(db: None) -> World:
-    from tests.seeded_pages import replayed
-
-    return replayed(build_world, _world_recordings)[0]
-
-
 def build_world() -> World:
     """The world as plain code, so benchmarks can build the same one."""
     from contacts.encryption import phone_hash
@@ -231,11 +235,13 @@ def build_world() -> World:
     manager = staff_user(roles.SERVICE_MANAGER, username="service-manager")
     no_otp = staff_user(roles.WSS_WORKER, username="no-otp-worker", otp=False)
 
-    group = ProgrammeGroupFactory(name="Thursday group")
+    group = ProgrammeGroupFactory.create(name="Thursday group")
     # A session that has started (attendance can only be recorded from then).
-    session = ProgrammeSessionFactory(group=group, starts_at=timezone.now() - timedelta(days=2))
-    linked = ParticipantFactory(reference="P-7001", group=group)
-    lone = ParticipantFactory(reference="P-7002", group=group)
+    session = ProgrammeSessionFactory.create(
+        group=group, starts_at=timezone.now() - timedelta(days=2)
+    )
+    linked = ParticipantFactory.create(reference="P-7001", group=group)
+    lone = ParticipantFactory.create(reference="P-7002", group=group)
 
     survivor_a = survivor_account(username=CANARY_USERNAME, known_as=CANARY_NAME)
     survivor_a.safe_phone = CANARY_PHONE
@@ -282,19 +288,6 @@ def build_world() -> World:
     )
 
 
-ROLE_NAMES = [
-    "anonymous",
-    "survivor_a",
-    "survivor_b",
-    "wss_a",
-    "wss_other",
-    "programme",
-    "comms",
-    "manager",
-    "no_otp",
-]
-
-
 def client_for(role: str, world: World) -> Client:
     client = Client()
     if role == "anonymous":
@@ -316,15 +309,9 @@ def _on_postgres_and_redis() -> bool:
     ).startswith("redis://")
 
 
-# The longest single tests (10-20 s each) start first, so that under two
-# processes neither ends the run alone with one of them.
-LONG_TESTS_FIRST = ("tests/test_split_migration.py", "tests/security/test_script_name.py")
-
-
 @pytest.hookimpl(trylast=True)
 def pytest_collection_modifyitems(config, items) -> None:
     """Tests marked postgres_redis run only where both exist (never skipped)."""
-    items.sort(key=lambda item: not item.nodeid.startswith(LONG_TESTS_FIRST))
     if _on_postgres_and_redis():
         return
     chosen = [item for item in items if item.get_closest_marker("postgres_redis")]

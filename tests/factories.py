@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from datetime import timedelta
+from typing import cast
 
 import factory
 from django.contrib.auth.models import Group
@@ -13,7 +14,7 @@ from programme.models import Participant, ProgrammeGroup, ProgrammeSession
 from survivors.models import Survivor
 
 
-class UserFactory(factory.django.DjangoModelFactory):
+class UserFactory(factory.django.DjangoModelFactory[User]):
     class Meta:
         model = User
         django_get_or_create = ("username",)
@@ -25,7 +26,9 @@ class UserFactory(factory.django.DjangoModelFactory):
 
 
 def staff_user(role: str | None, *, username: str | None = None, otp: bool = True, **kw) -> User:
-    user = UserFactory(kind=User.Kind.STAFF, **({"username": username} if username else {}), **kw)
+    user = UserFactory.create(
+        kind=User.Kind.STAFF, **({"username": username} if username else {}), **kw
+    )
     if role:
         # The roles exist already (tests/conftest.py makes them per session and
         # after every flush), so no role set-up per staff user.
@@ -35,7 +38,7 @@ def staff_user(role: str | None, *, username: str | None = None, otp: bool = Tru
     return user
 
 
-class ProgrammeGroupFactory(factory.django.DjangoModelFactory):
+class ProgrammeGroupFactory(factory.django.DjangoModelFactory[ProgrammeGroup]):
     class Meta:
         model = ProgrammeGroup
 
@@ -43,7 +46,7 @@ class ProgrammeGroupFactory(factory.django.DjangoModelFactory):
     meeting_details = "Tuesdays 18:30"
 
 
-class ProgrammeSessionFactory(factory.django.DjangoModelFactory):
+class ProgrammeSessionFactory(factory.django.DjangoModelFactory[ProgrammeSession]):
     class Meta:
         model = ProgrammeSession
 
@@ -52,7 +55,7 @@ class ProgrammeSessionFactory(factory.django.DjangoModelFactory):
     location = "Room 2"
 
 
-class ParticipantFactory(factory.django.DjangoModelFactory):
+class ParticipantFactory(factory.django.DjangoModelFactory[Participant]):
     class Meta:
         model = Participant
 
@@ -60,7 +63,7 @@ class ParticipantFactory(factory.django.DjangoModelFactory):
     group = factory.SubFactory(ProgrammeGroupFactory)
 
 
-class SurvivorFactory(factory.django.DjangoModelFactory):
+class SurvivorFactory(factory.django.DjangoModelFactory[Survivor]):
     class Meta:
         model = Survivor
         skip_postgeneration_save = True
@@ -69,12 +72,13 @@ class SurvivorFactory(factory.django.DjangoModelFactory):
 
     @factory.post_generation
     def phone(self, create: bool, extracted: str | None, **kwargs: object) -> None:
+        survivor = cast(Survivor, self)  # factory_boy passes the new Survivor as self
         if extracted:
-            self.safe_phone = extracted
-            self.safe_phone_hash = phone_hash(extracted)
-            self.save()
+            survivor.safe_phone = extracted
+            survivor.safe_phone_hash = phone_hash(extracted)
+            survivor.save()
 
 
 def survivor_account(*, username: str, password: str = "a long passphrase 42", **kw) -> Survivor:
-    user = UserFactory(username=username, kind=User.Kind.SURVIVOR, password=password)
-    return SurvivorFactory(user=user, **kw)
+    user = UserFactory.create(username=username, kind=User.Kind.SURVIVOR, password=password)
+    return SurvivorFactory.create(user=user, **kw)

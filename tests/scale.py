@@ -139,6 +139,7 @@ LIST_PAGES: list[tuple[str, str, str]] = [
     ("programme", "/staff/participants/", "q=0&sort=-status&page=2"),
     ("programme", "/staff/groups/", "q=group&sort=-size&page=2"),
     ("programme", "/staff/groups/{group}/", "date_from=2020-01-01&sort=date&page=2"),
+    ("programme", "/staff/case-management/", "entry=due&sort=-status&page=2"),
     ("manager", "/staff/allocations/", "allocation=unlinked&sort=-worker&page=2"),
     ("manager", "/staff/people/", "role=WSS+worker&sort=-last_sign_in&page=2"),
     ("manager", "/staff/disclosures/", "basis=consent&sort=case&page=2"),

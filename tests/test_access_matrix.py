@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from collections import deque
+from typing import TYPE_CHECKING
 
 import pytest
 from django.test import Client
@@ -21,11 +22,14 @@ from . import access_matrix as matrix
 from .conftest import CANARIES, CANARY_PORTAL_NOTE, CANARY_SHARED_NOTE, client_for, sign_in
 from .figures import record
 
+if TYPE_CHECKING:
+    from .access_matrix import TestResponse
+
 MATRIX_FIGURES: dict[str, int] = {}
 
 
 def _ids(world) -> dict[str, int]:
-    # Staff side (issue 4): an alert on survivor A's case, a staff account for the
+    # Staff side (SPEC 3): an alert on survivor A's case, a staff account for the
     # manager's screens to act on (never one of the matrix roles: a reset must not
     # sign a role out mid-matrix). get_or_create: _ids() is called more than once.
     from contacts.models import User
@@ -34,7 +38,7 @@ def _ids(world) -> dict[str, int]:
     alert, _ = Alert.objects.get_or_create(
         survivor=world.survivor_a, kind=Alert.Kind.OTHER_REPLY, urgent=False
     )
-    # Her casework (issue 16): the checklist on survivor A's case (the world's).
+    # Her casework (SPEC 9): the checklist on survivor A's case (the world's).
     from survivors.models import RiskAssessment
 
     assessment = RiskAssessment.objects.filter(survivor=world.survivor_a).first()
@@ -180,8 +184,8 @@ def test_the_matrix_covers_every_role_on_most_urls() -> None:
     assert answered > len(routes) * 5
 
 
-def _crawl(client: Client, start: list[str], limit: int = 400) -> dict[str, object]:
-    seen: dict[str, object] = {}
+def _crawl(client: Client, start: list[str], limit: int = 400) -> dict[str, TestResponse]:
+    seen: dict[str, TestResponse] = {}
     queue = deque(start)
     while queue and len(seen) < limit:
         path = queue.popleft()
@@ -255,7 +259,7 @@ def test_participant_pages_are_identical_with_and_without_linked_survivors(world
         records.status_change_record(
             actor=world.programme, participant=participant, status="attending", reason="started"
         )
-        # Monthly case management and a report (issue 17), then taken in on the
+        # Monthly case management and a report (SPEC 10), then taken in on the
         # WSS side (items on both linked women's cases, shared with one of them).
         casework.case_entry_record(
             actor=world.programme, participant=participant, engagement="some", end_summary="ok"

@@ -93,7 +93,7 @@ def test_every_task_a_service_queues_keeps_its_registered_name() -> None:
         assert queue.task_for(name).name == name
         assert name in app.tasks
     with pytest.raises(LookupError):
-        queue.task_for("contacts.tasks.no_such_task")
+        queue.task_for("checkins.tasks.no_such_task")
 
 
 def test_a_task_is_queued_only_when_the_cause_commits(

@@ -1,8 +1,8 @@
-"""The suite's own promise (issue 13): under ``make test``'s two processes the
-tests that must share one process do (``--dist loadgroup``): the browser tests
-of a group reuse one Chromium, and only one process talks to the broker at a
-time. pytest 9.2 silently broke this with pytest-xdist 3.8 (its issue #1386),
-which is why pytest is held below 9.2 in pyproject.toml."""
+"""The suite's own promise: under ``make test``'s several processes the tests
+that must share one process do (``--dist loadgroup``): only one process talks
+to the broker at a time. pytest 9.2 silently broke this with pytest-xdist 3.8
+(https://github.com/pytest-dev/pytest-xdist/issues/1386), which is why pytest
+is held below 9.2 in pyproject.toml."""
 
 from __future__ import annotations
 

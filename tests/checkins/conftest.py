@@ -66,7 +66,7 @@ def worker(db):
 
 @pytest.fixture
 def her(db, worker) -> Survivor:
-    survivor = SurvivorFactory(phone=HER_NUMBER, worker=worker, known_as="Checkin Person")
+    survivor = SurvivorFactory.create(phone=HER_NUMBER, worker=worker, known_as="Checkin Person")
     all_day_windows(survivor)
     return survivor
 
@@ -102,20 +102,22 @@ def celery_via_broker(transactional_db):
     saved_options = app.conf.broker_transport_options
     url = broker_url()
     app.conf.task_always_eager = False
-    app.conf.broker_url = url
+    app.conf.update(broker_url=url)
     if url == "memory://":
         # In-process queue: look for work every 50 ms rather than every second,
         # so a test waits for the worker's answer, not for its next poll.
         app.conf.broker_transport_options = {"polling_interval": 0.05}
-    app._pool = None
-    app.amqp._producer_pool = None
+    # Celery's private connection pools, dropped so the next connection uses the
+    # new broker URL (they are not in Celery's types).
+    app._pool = None  # type: ignore[attr-defined]
+    app.amqp._producer_pool = None  # type: ignore[attr-defined]
     app.control.purge()
     try:
         yield app
     finally:
         app.control.purge()
         app.conf.task_always_eager = saved["task_always_eager"]
-        app.conf.broker_url = saved["broker_url"]
+        app.conf.update(broker_url=saved["broker_url"])
         app.conf.broker_transport_options = saved_options
-        app._pool = None
-        app.amqp._producer_pool = None
+        app._pool = None  # type: ignore[attr-defined]
+        app.amqp._producer_pool = None  # type: ignore[attr-defined]

@@ -20,6 +20,7 @@ import uuid
 from contextlib import contextmanager
 from email.utils import format_datetime
 from pathlib import Path
+from typing import Any
 
 import requests
 from twilio.http import HttpClient
@@ -96,7 +97,7 @@ class FakeTwilio(HttpClient):
         allow_redirects: bool = False,
     ) -> Response:
         with self._locked():
-            record = {
+            record: dict[str, Any] = {
                 "method": method.upper(),
                 "url": url,
                 "params": dict(params or {}),

@@ -1,4 +1,4 @@
-"""Check-in and nudge texts in her language (SPEC 11, issue 18): one SMS
+"""Check-in and nudge texts in her language (SPEC 11): one SMS
 segment by the real encoding rules, the replies 1/2/3, and each language's own
 discretion list on top of the English one."""
 
@@ -9,12 +9,12 @@ from django.conf import settings
 from django.test import Client
 from django.utils import translation
 
+from checkins.errors import CheckInError
 from checkins.models import OutboundMessage, SmsTexts
 from checkins.services.checkins import (
     DEFAULT_TEXTS,
     LONGEST_NAME,
     SAFE_CHECKIN_TEXT,
-    CheckInError,
     checkins_dispatch_due,
     sms_nudge_queue,
     sms_texts_update,

@@ -50,6 +50,8 @@ def test_twilio_backend_sends_the_check_in_with_the_right_form_fields(twilio, he
         f"https://api.twilio.com/2010-04-01/Accounts/{ACCOUNT_SID}/Messages.json"
     )
     assert request["auth"] == [ACCOUNT_SID, AUTH_TOKEN]
+    # It expires at Twilio when her safe window ends (test_validity_period.py).
+    assert 1 <= int(request["data"].pop("ValidityPeriod")) <= 36_000
     assert request["data"] == {
         "To": HER_NUMBER,
         "From": FROM_NUMBER,
@@ -91,7 +93,7 @@ def test_the_sender_name_comes_from_the_site_settings(twilio, her, worker):
 def test_number_and_text_are_encrypted_at_rest(her):
     outbox_enqueue(survivor=her, kind="nudge", body="Hi there", idempotency_key="n1", wake=False)
     with connection.cursor() as cursor:
-        cursor.execute("SELECT to_number, body FROM contacts_outboundmessage")
+        cursor.execute("SELECT to_number, body FROM checkins_outboundmessage")
         number, body = cursor.fetchone()
     assert HER_NUMBER not in number and "Hi there" not in body
 

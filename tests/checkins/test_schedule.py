@@ -106,7 +106,7 @@ def test_fortnightly_plan_skips_every_other_week(her, worker) -> None:
 
 
 def test_no_windows_means_nothing_is_ever_due(worker) -> None:
-    survivor = SurvivorFactory(phone=HER_NUMBER, worker=worker)
+    survivor = SurvivorFactory.create(phone=HER_NUMBER, worker=worker)
     plan = _plan(survivor, worker)
     assert plan.next_due_at is None
 

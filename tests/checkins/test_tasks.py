@@ -2,19 +2,24 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, Any
+
 from django.conf import settings
 
 from checkins import tasks
 from survivor_portal.celery import app
+
+if TYPE_CHECKING:
+    from celery import Task
 
 
 def test_beat_wakes_the_dispatcher_the_sweeper_and_the_missed_check_every_minute() -> None:
     schedule = settings.CELERY_BEAT_SCHEDULE
     names = {entry["task"] for entry in schedule.values()}
     assert {
-        "contacts.tasks.checkins_dispatch",
-        "contacts.tasks.outbox_sweep",
-        "contacts.tasks.checkins_mark_missed",
+        "checkins.tasks.checkins_dispatch",
+        "checkins.tasks.outbox_sweep",
+        "checkins.tasks.checkins_mark_missed",
     } <= names
     for entry in schedule.values():
         assert entry["task"] in app.tasks
@@ -23,13 +28,14 @@ def test_beat_wakes_the_dispatcher_the_sweeper_and_the_missed_check_every_minute
 
 
 def test_every_task_acks_late_and_is_rejected_if_its_worker_dies() -> None:
-    for task in [
+    every_task: list[Task[Any, Any]] = [
         tasks.outbox_drain,
         tasks.outbox_sweep,
         tasks.checkins_dispatch,
         tasks.checkins_mark_missed,
         tasks.inbound_process,
-    ]:
+    ]
+    for task in every_task:
         assert task.acks_late is True
         assert task.reject_on_worker_lost is True
 
@@ -46,13 +52,13 @@ def test_processing_her_reply_logs_ids_only(her, caplog) -> None:
 
     caplog.set_level(logging.DEBUG)
     inbound = inbound_store(message_sid="SM" + "3" * 32, from_number=HER_NUMBER, body="3")
-    result = tasks.inbound_process.apply(args=[inbound.pk])
+    result = tasks.inbound_process.apply(args=(inbound.pk,))
     assert result.result is None
     logged = "\n".join(
         record.getMessage() for record in caplog.records if record.levelno >= logging.INFO
     )
     assert f"inbound text {inbound.pk} processed" in logged
-    assert "contacts.tasks.inbound_process" in logged  # the worker's own success line
+    assert "checkins.tasks.inbound_process" in logged  # the worker's own success line
     for word in ("urgent", "call", "well", "other", HER_NUMBER):
         assert word not in logged.lower(), word
     assert Alert.objects.filter(survivor=her).exists()

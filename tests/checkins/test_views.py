@@ -179,7 +179,7 @@ def test_a_plain_neutral_text_is_still_accepted(world) -> None:
     assert SmsTexts.load().checkin_text == text
 
 
-# --- Issue 11, item 5: her windows on the plan page, and why nothing is due
+# --- SPEC 5 (only inside her safe windows): her windows on the plan page, and why nothing is due
 
 
 def test_a_plan_outside_her_safe_times_says_why_nothing_is_due(world, windows) -> None:

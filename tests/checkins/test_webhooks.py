@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
 import pytest
 from django.db import connection
 from django.test import Client
@@ -40,12 +43,12 @@ def _status(sid: str = "SM" + "b" * 32, status: str = "delivered") -> dict:
     return {"MessageSid": sid, "MessageStatus": status, "AccountSid": "AC" + "0" * 32}
 
 
-def _post(client: Client, path: str, params: dict, signature: str | None, **extra):
-    headers = {} if signature is None else {"HTTP_X_TWILIO_SIGNATURE": signature}
+def _post(client: Client, path: str, params: dict, signature: str | None, **extra: Any):
+    headers: dict[str, Any] = {} if signature is None else {"HTTP_X_TWILIO_SIGNATURE": signature}
     return client.post(path, params, **headers, **extra)
 
 
-def _forgeries(path: str, params: dict) -> dict[str, callable]:
+def _forgeries(path: str, params: dict) -> dict[str, Callable[[Client], Any]]:
     other = STATUS if path == INBOUND else INBOUND
     good = sign(path, params)
     tampered = {**params, next(iter(params)): params[next(iter(params))] + "x"}
@@ -202,7 +205,7 @@ def test_any_other_reply_is_kept_encrypted_for_her_worker_to_read(
     inbound = InboundMessage.objects.get()
     assert inbound.body == "can you ring after 6 tomorrow"
     with connection.cursor() as cursor:
-        cursor.execute("SELECT body, from_hash FROM contacts_inboundmessage")
+        cursor.execute("SELECT body, from_hash FROM checkins_inboundmessage")
         raw_body, raw_from = cursor.fetchone()
     assert "ring" not in raw_body and HER_NUMBER not in raw_from
 

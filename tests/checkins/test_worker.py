@@ -84,7 +84,7 @@ def live_worker(celery_via_broker, settings):
                 # than leave it to notice at its next 2-second poll of the broker.
                 from celery.worker import state
 
-                state.should_terminate = 0
+                state.should_terminate = 0  # type: ignore[assignment]  # any value but None stops it
                 celery_via_broker.send_task("celery.ping")
     finally:
         if connection.vendor == "sqlite":
@@ -98,7 +98,7 @@ def test_a_real_worker_delivers_due_check_ins_and_handles_the_reply(
     numbers = ["+447700900601", "+447700900602", "+447700900603"]
     people = []
     for number in numbers:
-        survivor = SurvivorFactory(phone=number, worker=worker)
+        survivor = SurvivorFactory.create(phone=number, worker=worker)
         all_day_windows(survivor)
         due_plan(survivor, worker)
         people.append(survivor)
@@ -136,7 +136,7 @@ def test_a_twilio_outage_then_recovery_sends_each_text_exactly_once(
 ) -> None:
     others = []
     for number in ["+447700900701", "+447700900702"]:
-        survivor = SurvivorFactory(phone=number, worker=worker)
+        survivor = SurvivorFactory.create(phone=number, worker=worker)
         all_day_windows(survivor)
         others.append(survivor)
     for survivor in [her, *others]:

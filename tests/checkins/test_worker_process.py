@@ -110,7 +110,7 @@ def test_a_worker_killed_mid_send_loses_nothing_and_sends_nothing_twice(
     log = tmp_path / "workers.log"
     people = []
     for n in range(5):
-        survivor = SurvivorFactory(phone=f"+4477009008{n:02d}", worker=worker)
+        survivor = SurvivorFactory.create(phone=f"+4477009008{n:02d}", worker=worker)
         all_day_windows(survivor)
         people.append(survivor)
         outbox_enqueue(

@@ -1,4 +1,5 @@
-"""Comms staff save in the Wagtail admin from a real browser (issue 11, item 1).
+"""Comms staff save in the Wagtail admin from a real browser (SPEC 8: same-origin
+posts keep a real Origin).
 
 The test client sends no Origin header, so it could not see that
 ``Referrer-Policy: no-referrer`` made Chromium send ``Origin: null`` on every

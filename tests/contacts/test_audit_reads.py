@@ -1,5 +1,5 @@
 """Every staff read of survivor data is audited, whichever page or admin it is in
-(issue 12 item 10; SPEC 2): the caseload, and her portal account or the audit
+(SPEC 2: every staff read is audited): the caseload, and her portal account or the audit
 log opened by an operations superuser in the Django admin (/ops/)."""
 
 from __future__ import annotations

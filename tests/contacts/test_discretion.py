@@ -48,7 +48,7 @@ def test_staff_page_titles_are_neutral(world) -> None:
 
 
 def test_every_staff_page_has_its_own_descriptive_title(world) -> None:
-    """Issue 11, item 8 (WCAG SC 2.4.2): every staff page was titled "Staff".
+    """WCAG 2.2 SC 2.4.2 (page titled): every staff page was titled "Staff".
     Each now says what it is; none names her (her case number only)."""
     alert = alerts.alert_raise(survivor=world.survivor_a, kind=Alert.Kind.DURESS, urgent=True)
     case = world.survivor_a.pk

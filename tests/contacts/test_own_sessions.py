@@ -1,4 +1,4 @@
-"""Issue 15, item 4: a staff member sees where she is signed in (browser, when
+"""SPEC 8 (sessions revocable): a staff member sees where she is signed in (browser, when
 it began, last used) and can end any of those sessions herself."""
 
 from __future__ import annotations

@@ -1,5 +1,5 @@
-"""Staff change their own password (issue 12 item 5): any time, with the old one
-and Django's password validators; before anything else after a manager set or
+"""Staff change their own password (SPEC 8): any time, with the old one, a
+current code and Django's password validators; before anything else after a manager set or
 reset it, so the manager never knows a password in use; and the session key
 changes when the TOTP step succeeds."""
 
@@ -32,11 +32,18 @@ def _sign_in_with_totp(client: Client, username: str, password: str, *, step: in
         client.get("/staff/otp/setup/")
         device = TOTPDevice.objects.get(user__username=username, confirmed=False)
         url = "/staff/otp/setup/"
+        data = {"password": password}
     else:
         device = TOTPDevice.objects.get(user__username=username, confirmed=True)
         url = "/staff/otp/verify/"
+        data = {}
     key = base64.b32encode(device.bin_key).decode()
-    assert client.post(url, {"token": code_for(key, step)}).status_code == 302
+    assert client.post(url, {**data, "token": code_for(key, step)}).status_code == 302
+
+
+def _current_code(username: str, *, step: int) -> str:
+    device = TOTPDevice.objects.get(user__username=username, confirmed=True)
+    return code_for(base64.b32encode(device.bin_key).decode(), step)
 
 
 def test_a_password_set_by_a_manager_must_be_changed_before_anything_else(world) -> None:
@@ -53,15 +60,27 @@ def test_a_password_set_by_a_manager_must_be_changed_before_anything_else(world)
     assert page.status_code == 200
     assert "Choose your own before you continue" in page.content.decode()
 
+    # The code she signed in with is spent; the app's next one is asked for.
+    code = _current_code("new.worker", step=1)
     wrong_old = client.post(
         "/staff/password/",
-        {"old_password": "not it", "new_password1": NEW_PASSWORD, "new_password2": NEW_PASSWORD},
+        {
+            "password": "not it",
+            "new_password1": NEW_PASSWORD,
+            "new_password2": NEW_PASSWORD,
+            "code": code,
+        },
     )
     assert wrong_old.status_code == 400
-    assert "old password was entered incorrectly" in wrong_old.content.decode()
+    assert "That password or code did not work" in wrong_old.content.decode()
     weak = client.post(
         "/staff/password/",
-        {"old_password": temporary, "new_password1": "password1", "new_password2": "password1"},
+        {
+            "password": temporary,
+            "new_password1": "password1",
+            "new_password2": "password1",
+            "code": code,
+        },
     )
     assert weak.status_code == 400
     assert "too short" in weak.content.decode() or "too common" in weak.content.decode()
@@ -69,7 +88,12 @@ def test_a_password_set_by_a_manager_must_be_changed_before_anything_else(world)
 
     done = client.post(
         "/staff/password/",
-        {"old_password": temporary, "new_password1": NEW_PASSWORD, "new_password2": NEW_PASSWORD},
+        {
+            "password": temporary,
+            "new_password1": NEW_PASSWORD,
+            "new_password2": NEW_PASSWORD,
+            "code": code,
+        },
         follow=True,
     )
     assert "Your password has been changed." in done.content.decode()
@@ -82,7 +106,9 @@ def test_a_password_set_by_a_manager_must_be_changed_before_anything_else(world)
     # A manager's reset asks for a new choice again.
     again = accounts.staff_password_reset(actor=world.manager, user=user)
     fresh = Client()
-    _sign_in_with_totp(fresh, "new.worker", again, step=1)
+    # The next day: no code of hers has been spent yet.
+    TOTPDevice.objects.filter(user=user).update(last_t=-1)
+    _sign_in_with_totp(fresh, "new.worker", again)
     assert fresh.get("/staff/caseload/")["Location"] == "/staff/password/"
 
 
@@ -93,9 +119,10 @@ def test_staff_change_their_password_any_time_and_other_sessions_end(world) -> N
     response = here.post(
         "/staff/password/",
         {
-            "old_password": "correct-horse-battery",
+            "password": "correct-horse-battery",
             "new_password1": NEW_PASSWORD,
             "new_password2": NEW_PASSWORD,
+            "code": _current_code(world.wss_a.username, step=0),
         },
     )
     assert response.status_code == 302

@@ -6,8 +6,8 @@ import pytest
 from django.db import IntegrityError, connection, transaction
 from django.test import Client
 
-from contacts.errors import AllocationError
 from contacts.models import AuditEvent
+from survivors.errors import AllocationError
 from survivors.models import Allocation, Survivor
 from survivors.services import cases as cases_services
 
@@ -32,7 +32,7 @@ def test_the_database_refuses_a_shared_worker_even_past_the_service(world) -> No
 
 
 def test_linking_refuses_a_man_whose_other_ex_partner_has_the_same_worker(world) -> None:
-    third = SurvivorFactory(known_as="Third")
+    third = SurvivorFactory.create(known_as="Third")
     cases_services.survivor_allocate(actor=world.manager, survivor=third, worker=world.wss_a)
     with pytest.raises(AllocationError):
         cases_services.survivor_link_participant(
@@ -102,7 +102,7 @@ def test_the_audit_log_is_append_only(world) -> None:
 
 def test_phone_numbers_and_code_words_are_not_stored_in_clear(world) -> None:
     with connection.cursor() as cursor:
-        cursor.execute("SELECT safe_phone, code_word, safe_phone_hash FROM contacts_survivor")
+        cursor.execute("SELECT safe_phone, code_word, safe_phone_hash FROM survivors_survivor")
         rows = cursor.fetchall()
     dump = repr(rows)
     assert CANARY_PHONE not in dump and CANARY_CODE_WORD not in dump

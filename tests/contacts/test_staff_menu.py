@@ -1,4 +1,4 @@
-"""Issue 15, item 1: every staff page has a persistent menu for the signed-in
+"""SPEC 2 (one person, one side): every staff page has a persistent menu for the signed-in
 person's role, says who is signed in, and keeps feedback in one place. A
 programme worker's menu never names a Women's Support Service (WSS) thing,
 and a WSS worker's never names a programme thing (SPEC 2: one person, one side)."""

@@ -102,7 +102,10 @@ def test_staff_without_a_device_is_taken_through_setting_one_up() -> None:
     key = page.context["key"]
     assert b"<svg" in page.content  # QR code, drawn inline: no third-party request
     assert client.get("/staff/caseload/")["Location"].startswith("/staff/otp/setup/")
-    done = client.post("/staff/otp/setup/", {"token": code_for(key), "next": "/staff/"})
+    done = client.post(
+        "/staff/otp/setup/",
+        {"password": "correct-horse-battery", "token": code_for(key), "next": "/staff/"},
+    )
     assert done.status_code == 302
     assert TOTPDevice.objects.get(user=user).confirmed
     assert client.get("/staff/caseload/").status_code == 200

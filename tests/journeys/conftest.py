@@ -1,6 +1,4 @@
-"""What every journey needs: the run's shared Chromium (``chromium_browser`` in
-``tests/conftest.py``, started once for consecutive browser tests) and a fresh
-browser context per person.
+"""What every journey needs: the running service and a fresh browser per person.
 
 A journey is a person's task through the real pages of the running service
 (pytest-django's ``live_server``), from signing in to what they look for on
@@ -16,13 +14,13 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 
 import pytest
-from django.core.cache import cache
+from django.core.management import call_command
 from playwright.sync_api import Browser, BrowserContext, Page, expect
 
-from tests.portal.browser import neutral_destination
+from tests.conftest import seed_test_database
+from tests.portal.browser import PHONE_SCREEN, neutral_destination, new_context
 
 STAFF_SCREEN = {"width": 1280, "height": 800}
-PHONE_SCREEN = {"width": 360, "height": 640}
 # A bail-out for a page that never comes, not a speed target: auto-waiting
 # returns as soon as the page is there, however slow the machine.
 PATIENCE_MS = 30_000
@@ -31,30 +29,16 @@ expect.set_options(timeout=PATIENCE_MS)
 
 
 @pytest.fixture(autouse=True)
-def _fresh_branding() -> Iterator[None]:
-    """The branding is cached; one journey's site name must not leak into the next."""
-    from survivor_portal.context_processors import CACHE_KEY
-
-    cache.delete(CACHE_KEY)
-    yield
-    cache.delete(CACHE_KEY)
-
-
-@pytest.fixture
-def pages(transactional_db: None) -> None:
-    """The seeded information pages and status explanations."""
-    from cms.management.commands.seed_pages import seed_pages
-    from contacts import roles
-
-    seed_pages()
-    # After another transactional test's flush, seeding re-creates Wagtail's
-    # root page, which did not exist when the roles were made for this test:
-    # grant comms staff their page permissions on it again.
-    roles.roles_ensure()
+def _nobody_in_the_service_yet(transactional_db: None) -> None:
+    """A journey brings its own people (factories, with their own names and
+    numbers): it starts from the service with its roles and information pages
+    but without the session's small world, which comes back after it."""
+    call_command("flush", interactive=False, verbosity=0)
+    seed_test_database(people=False)
 
 
 @pytest.fixture
-def weather(pages: None) -> Iterator[str]:
+def weather(pages: None, transactional_db: None) -> Iterator[str]:
     """Comms staff's quick-exit destination, pointed at a local stand-in for
     a weather site on another origin (no network needed)."""
     from wagtail.models import Site
@@ -83,20 +67,13 @@ def open_browser(chromium_browser: Browser) -> Iterator[Callable[..., Page]]:
     contexts: list[BrowserContext] = []
 
     def open_(*, phone: bool = False) -> Page:
-        context = chromium_browser.new_context(
-            viewport=PHONE_SCREEN if phone else STAFF_SCREEN, is_mobile=phone
+        context = new_context(
+            chromium_browser, viewport=PHONE_SCREEN if phone else STAFF_SCREEN, is_mobile=phone
         )
         context.set_default_timeout(PATIENCE_MS)
         contexts.append(context)
         page = context.new_page()
-        page.outside_requests = []  # type: ignore[attr-defined]
-
-        def refuse(route, request) -> None:
-            page.outside_requests.append(request.url)  # type: ignore[attr-defined]
-            route.abort()
-
-        local = ("http://localhost:", "http://127.0.0.1:")
-        context.route(lambda url: not url.startswith(local), refuse)
+        page.outside_requests = context.outside_requests  # type: ignore[attr-defined]
         return page
 
     yield open_

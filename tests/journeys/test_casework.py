@@ -52,7 +52,9 @@ def test_wss_worker_takes_a_referral_through_the_checklist_a_marac_referral_and_
     call_command("loaddata", "risk_questions_placeholder", verbosity=0)
     manager = staff_user(roles.SERVICE_MANAGER, username="manager-mo")
     cara = staff_user(roles.WSS_WORKER, username="worker-cara")
-    dee = SurvivorFactory(known_as="Dee", referred_at=timezone.now() - timedelta(days=2, hours=3))
+    dee = SurvivorFactory.create(
+        known_as="Dee", referred_at=timezone.now() - timedelta(days=2, hours=3)
+    )
     cases_services.survivor_allocate(actor=manager, survivor=dee, worker=cara)
     questions = list(RiskQuestion.objects.order_by("number"))
 
@@ -229,7 +231,7 @@ def test_three_escalation_incidents_within_the_window_give_her_worker_one_task(
     manager = staff_user(roles.SERVICE_MANAGER, username="manager-mo")
     programme_worker = staff_user(roles.PROGRAMME_WORKER, username="prog-pat")
     jo = staff_user(roles.WSS_WORKER, username="worker-jo")
-    him = ParticipantFactory(reference="P-9101")
+    him = ParticipantFactory.create(reference="P-9101")
     kim = survivor_account(username="kim-garden", known_as="Kim")
     cases_services.survivor_allocate(actor=manager, survivor=kim, worker=jo)
     cases_services.survivor_link_participant(actor=manager, survivor=kim, participant=him)

@@ -36,7 +36,7 @@ def test_comms_edits_a_page_the_site_name_and_a_status_explanation_and_she_sees_
     # attending the course (so her page shows the "attending" explanation).
     comms = StaffMember.of(staff_user(roles.COMMS_STAFF, username="comms-cass"))
     manager = staff_user(roles.SERVICE_MANAGER, username="manager-mo")
-    him = ParticipantFactory(reference="P-9001")
+    him = ParticipantFactory.create(reference="P-9001")
     records.status_change_record(
         actor=staff_user(roles.PROGRAMME_WORKER, username="prog-pat"),
         participant=him,

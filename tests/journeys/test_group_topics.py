@@ -1,4 +1,4 @@
-"""What he is working on (SPEC 10, issue 17 part 4), from three screens.
+"""What he is working on (SPEC 10), from three screens.
 
 Comms staff write a group topic in the editor and link it to the page about
 it; the programme worker names it as the topic of the group's next session;
@@ -50,9 +50,11 @@ def test_comms_write_a_topic_the_programme_names_it_and_she_sees_what_comes_next
     programme_worker = staff_user(roles.PROGRAMME_WORKER, username="prog-pat")
     pat = StaffMember.of(programme_worker)
     manager = staff_user(roles.SERVICE_MANAGER, username="manager-mo")
-    group = ProgrammeGroupFactory(name="Thursday group")
-    upcoming = ProgrammeSessionFactory(group=group, starts_at=timezone.now() + timedelta(days=3))
-    him = ParticipantFactory(reference="P-7001", group=group)
+    group = ProgrammeGroupFactory.create(name="Thursday group")
+    upcoming = ProgrammeSessionFactory.create(
+        group=group, starts_at=timezone.now() + timedelta(days=3)
+    )
+    him = ParticipantFactory.create(reference="P-7001", group=group)
     records.status_change_record(
         actor=programme_worker, participant=him, status=ParticipantStatus.ATTENDING, reason=""
     )

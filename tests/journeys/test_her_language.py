@@ -157,9 +157,11 @@ def test_she_switches_to_welsh_then_urdu_and_does_her_tasks_in_each(
     pat = staff_user(roles.PROGRAMME_WORKER, username="prog-pat")
     manager = staff_user(roles.SERVICE_MANAGER, username="manager-mo")
     anna = staff_user(roles.WSS_WORKER, username="worker-anna")
-    group = ProgrammeGroupFactory(name="Thursday group")
-    him = ParticipantFactory(reference="P-7001", group=group)
-    last_week = ProgrammeSessionFactory(group=group, starts_at=timezone.now() - timedelta(days=7))
+    group = ProgrammeGroupFactory.create(name="Thursday group")
+    him = ParticipantFactory.create(reference="P-7001", group=group)
+    last_week = ProgrammeSessionFactory.create(
+        group=group, starts_at=timezone.now() - timedelta(days=7)
+    )
     Attendance.objects.create(
         session=last_week, participant=him, mark=AttendanceMark.ATTENDED, recorded_by=pat
     )
@@ -254,4 +256,4 @@ def test_she_switches_to_welsh_then_urdu_and_does_her_tasks_in_each(
     assert (robin.language, robin.needs_interpreter) == ("ur", True)
     assert Message.objects.filter(survivor=robin, from_survivor=True).count() == 2
     assert not Survivor.objects.filter(pk=robin.pk, language="cy").exists()
-    assert page.outside_requests == [], page.outside_requests  # type: ignore[attr-defined]
+    assert page.outside_requests == [], page.outside_requests

@@ -36,7 +36,7 @@ def test_manager_creates_a_worker_opens_a_case_allocates_it_and_reads_the_audit_
     # Amy is linked to (P-8001), whose ex-partner Beth is about to be referred.
     manager = staff_user(roles.SERVICE_MANAGER, username="manager-mo", first_name="Mo")
     anna = staff_user(roles.WSS_WORKER, username="worker-anna", first_name="Anna")
-    him = ParticipantFactory(reference="P-8001")
+    him = ParticipantFactory.create(reference="P-8001")
     cases_services.survivor_open(
         actor=manager, known_as="Amy", worker=anna, participant=him, issue_code=False
     )

@@ -73,10 +73,12 @@ def test_programme_worker_records_attendance_status_and_a_concern_and_the_wss_si
     anna = staff_user(roles.WSS_WORKER, username="worker-anna")
     bea = staff_user(roles.WSS_WORKER, username="worker-bea")
     cleo = staff_user(roles.WSS_WORKER, username="worker-cleo")
-    group = ProgrammeGroupFactory(name="Thursday group")
-    tonight = ProgrammeSessionFactory(group=group, starts_at=timezone.now() - timedelta(hours=2))
-    him = ParticipantFactory(reference="P-7001", group=group)
-    ParticipantFactory(reference="P-7002", group=group)
+    group = ProgrammeGroupFactory.create(name="Thursday group")
+    tonight = ProgrammeSessionFactory.create(
+        group=group, starts_at=timezone.now() - timedelta(hours=2)
+    )
+    him = ParticipantFactory.create(reference="P-7001", group=group)
+    ParticipantFactory.create(reference="P-7002", group=group)
     amy = survivor_account(username="amy-garden")
     beth = survivor_account(username="beth-garden")
     other = survivor_account(username="cleo-case")
@@ -111,11 +113,9 @@ def test_programme_worker_records_attendance_status_and_a_concern_and_the_wss_si
     )
     page.get_by_role("button", name="Check file").click()
     expect(page.get_by_role("heading", name="Check before importing")).to_be_visible()
-    page.get_by_role("button", name="Import 2 row(s)").click()
+    page.get_by_role("button", name="Import 2 rows").click()
     expect(
-        page.get_by_text(
-            "Imported: 2 new mark(s), 0 changed, 0 already recorded, 1 new session(s)."
-        )
+        page.get_by_text("Imported: 2 new marks, 0 changed, 0 already recorded, 1 new session.")
     ).to_be_visible()
 
     # ...then a broken file: an unknown man and a mark that is not one. She is
@@ -134,7 +134,7 @@ def test_programme_worker_records_attendance_status_and_a_concern_and_the_wss_si
     expect(page.get_by_role("button", name=re.compile("^Import"))).to_have_count(0)
 
     # 3. P-7001 is suspended. The form warns her the reason goes to the women
-    #    linked to him word for word (issue 11, defect 6), so she writes it plainly.
+    #    linked to him word for word (SPEC 3: his status with its reason), so she writes it plainly.
     page.goto(site + "/staff/")
     page.get_by_role("link", name="Participants").click()
     page.get_by_role("link", name="P-7001").click()

@@ -51,9 +51,11 @@ def test_survivor_activates_reads_writes_sets_safe_contact_pauses_and_leaves_wit
     pat = staff_user(roles.PROGRAMME_WORKER, username="prog-pat")
     manager = staff_user(roles.SERVICE_MANAGER, username="manager-mo")
     anna = staff_user(roles.WSS_WORKER, username="worker-anna")
-    group = ProgrammeGroupFactory(name="Thursday group")
-    him = ParticipantFactory(reference="P-7001", group=group)
-    last_week = ProgrammeSessionFactory(group=group, starts_at=timezone.now() - timedelta(days=7))
+    group = ProgrammeGroupFactory.create(name="Thursday group")
+    him = ParticipantFactory.create(reference="P-7001", group=group)
+    last_week = ProgrammeSessionFactory.create(
+        group=group, starts_at=timezone.now() - timedelta(days=7)
+    )
     Attendance.objects.create(
         session=last_week, participant=him, mark=AttendanceMark.ATTENDED, recorded_by=pat
     )
@@ -124,7 +126,7 @@ def test_survivor_activates_reads_writes_sets_safe_contact_pauses_and_leaves_wit
     page.go_back()
     assert not page.url.startswith(site)
     expect(page.locator("body")).not_to_contain_text("Latest news")
-    assert page.outside_requests == []  # type: ignore[attr-defined]
+    assert page.outside_requests == []
 
     # What the service holds afterwards.
     assert not Session.objects.filter(session_key=session_key).exists()

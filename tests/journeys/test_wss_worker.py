@@ -18,7 +18,7 @@ from survivors.models import Alert, Message
 from survivors.services import alerts
 from survivors.services import cases as cases_services
 from survivors.services import messages as messages_services
-from survivors.services import portal as portal_services
+from survivors.services.safe_contact import Window, safe_contact_update
 from tests.factories import staff_user, survivor_account
 
 from .steps import StaffMember, staff_sign_in
@@ -47,13 +47,13 @@ def test_wss_worker_replies_sets_check_ins_acknowledges_an_alert_and_sees_the_du
     cases_services.survivor_allocate(actor=manager, survivor=beth, worker=bea)
     amy.refresh_from_db()
     # Her worker records the safe-contact details Amy gave her on the phone.
-    portal_services.safe_contact_update(
+    safe_contact_update(
         actor=anna,
         survivor=amy,
         safe_phone="07700 900123",
         voicemail_safe=False,
         code_word="bluebell",
-        windows=[portal_services.Window(weekday=3, starts_at=time(14), ends_at=time(16))],
+        windows=[Window(weekday=3, starts_at=time(14), ends_at=time(16))],
     )
     messages_services.message_send_from_survivor(
         survivor=amy, body="Could you ring me on Thursday?"
@@ -75,7 +75,7 @@ def test_wss_worker_replies_sets_check_ins_acknowledges_an_alert_and_sees_the_du
     expect(page.get_by_text("Could you ring me on Thursday?")).to_be_visible()
     page.get_by_label("Reply").fill("Yes, I will call at 2 on Thursday and say bluebell.")
     page.get_by_role("button", name="Send reply").click()
-    expect(page.locator(".message.mine")).to_contain_text("Yes, I will call at 2 on Thursday")
+    expect(page.locator(".message.from-staff")).to_contain_text("Yes, I will call at 2 on Thursday")
 
     # 3. A weekly check-in text on Thursdays at 14:30, inside Amy's safe times.
     page.get_by_role("link", name=f"Back to case {amy.pk}").click()

@@ -1,4 +1,4 @@
-"""The activation page is not a username oracle (issue 12, item 8): one answer
+"""The activation page is not a username oracle (SPEC 8): one answer
 for a taken name (staff or survivor) and a reserved one, a few refused names
 per code, and tries limited per address and per code."""
 
@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from contacts.models import AuditEvent
 from survivors.models import ActivationAttempt, ActivationCode
-from survivors.services import portal as portal_services
+from survivors.services.activation import activation_code_issue
 
 GOOD = "orange kettle river seven"
 
@@ -21,7 +21,7 @@ def _newcomer(world):
     survivor = world.survivor_b
     survivor.user = None
     survivor.save()
-    return survivor, portal_services.activation_code_issue(actor=world.wss_other, survivor=survivor)
+    return survivor, activation_code_issue(actor=world.wss_other, survivor=survivor)
 
 
 def _try(client: Client, code: str, username: str, passphrase: str = GOOD):
@@ -77,7 +77,7 @@ def test_one_code_cannot_test_more_than_a_few_usernames(world) -> None:
     assert survivor.user is None
     assert AuditEvent.objects.filter(action="activation_code.spent", survivor_id=survivor.pk)
     # Her worker issues a new one and she carries on.
-    fresh = portal_services.activation_code_issue(actor=world.wss_other, survivor=survivor)
+    fresh = activation_code_issue(actor=world.wss_other, survivor=survivor)
     assert _try(client, fresh, "wren-free").status_code == 303
 
 

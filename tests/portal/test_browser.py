@@ -12,7 +12,7 @@ from playwright.sync_api import Browser, Page
 from programme.models import Attendance, AttendanceMark
 from programme.services import records
 from survivors.models import Alert
-from survivors.services import portal as portal_services
+from survivors.services.second_passphrase import duress_passphrase_set
 
 from .browser import navigation_entries, neutral_destination, new_context, sign_in
 
@@ -246,7 +246,7 @@ def test_form_errors_are_shown_in_place_and_focused(page: Page, site: str, world
 
 def test_wrong_passphrase_then_duress_sign_in(page: Page, site: str, world) -> None:
     survivor = world.survivor_a
-    portal_services.duress_passphrase_set(
+    duress_passphrase_set(
         survivor=survivor, passphrase="blue kettle morning", current_passphrase=PASSPHRASE
     )
     page.goto(site + "/")
@@ -349,7 +349,7 @@ def test_tabbing_backwards_never_hides_the_focused_control_under_the_leave_bar(
     site: str,
     world,
 ) -> None:
-    """Issue 11, item 8 (WCAG 2.2 SC 2.4.11): at 360×640, Shift+Tab up the
+    """WCAG 2.2 SC 2.4.11 (focus not obscured): at 360×640, Shift+Tab up the
     settings page left "Pause all contact" under the sticky leave bar."""
     sign_in(page, site, world.survivor_a.user.username, PASSPHRASE)
     page.goto(site + "/settings/")

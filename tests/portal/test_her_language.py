@@ -1,10 +1,11 @@
-"""Her language (SPEC 11, issue 18): stored on her account, never taken from the
+"""Her language (SPEC 11): stored on her account, never taken from the
 browser; a switch that lasts one visit before sign-in; every page she sees in
 her language, right to left for Urdu; her worker sees and sets it."""
 
 from __future__ import annotations
 
 import re
+from typing import TYPE_CHECKING
 
 import pytest
 from django.test import Client
@@ -13,14 +14,21 @@ from contacts.models import AuditEvent
 from programme.services import records
 from survivors.models import Survivor
 from survivors.services import cases as cases_services
-from survivors.services import portal as portal_services
+from survivors.services.safe_contact import survivor_language_set
+from survivors.services.second_passphrase import duress_passphrase_set
 
 from ..conftest import sign_in
+
+if TYPE_CHECKING:
+    from ..access_matrix import TestResponse
+
+if TYPE_CHECKING:
+    from ..access_matrix import TestResponse
 
 PASSPHRASE = "a long passphrase 42"
 
 
-def _sign_in_page(client: Client, world, **headers) -> object:
+def _sign_in_page(client: Client, world, **headers) -> TestResponse:
     username = world.survivor_a.user.username
     return client.post("/", {"username": username, "passphrase": PASSPHRASE}, **headers)
 
@@ -123,9 +131,7 @@ def test_she_chooses_her_language_and_interpreter_in_her_settings(world) -> None
 
 def test_the_decoy_changes_no_real_language(world) -> None:
     usual, second = PASSPHRASE, "another long passphrase 7"
-    portal_services.duress_passphrase_set(
-        survivor=world.survivor_a, passphrase=second, current_passphrase=usual
-    )
+    duress_passphrase_set(survivor=world.survivor_a, passphrase=second, current_passphrase=usual)
     Survivor.objects.filter(pk=world.survivor_a.pk).update(language="cy")
     client = Client()
     client.post("/", {"username": world.survivor_a.user.username, "passphrase": second})
@@ -264,16 +270,12 @@ def test_her_worker_sees_and_sets_her_language_and_interpreter(world) -> None:
 
 
 def test_a_language_that_is_not_offered_is_refused(world) -> None:
-    from contacts.errors import PortalError
+    from survivors.errors import PortalError
 
     with pytest.raises(PortalError) as refused:
-        portal_services.survivor_language_set(
-            actor=world.wss_a, survivor=world.survivor_a, language="xx"
-        )
+        survivor_language_set(actor=world.wss_a, survivor=world.survivor_a, language="xx")
     assert refused.value.code == "unknown_language"
     with pytest.raises(PortalError):
-        portal_services.survivor_language_set(
-            actor=world.wss_other, survivor=world.survivor_a, language="cy"
-        )
+        survivor_language_set(actor=world.wss_other, survivor=world.survivor_a, language="cy")
     world.survivor_a.refresh_from_db()
     assert world.survivor_a.language == ""

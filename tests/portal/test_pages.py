@@ -27,7 +27,7 @@ def _with_history(world, *, sessions: int = 10, status: str = "suspended") -> No
     marks = [AttendanceMark.ATTENDED, AttendanceMark.LATE, AttendanceMark.MISSED]
     marks.append(AttendanceMark.EXCUSED)
     for week in range(sessions):
-        session = ProgrammeSessionFactory(
+        session = ProgrammeSessionFactory.create(
             group=world.group, starts_at=timezone.now() - timedelta(weeks=week + 1)
         )
         Attendance.objects.create(
@@ -64,7 +64,7 @@ def test_status_page_shows_his_status_history_and_explanation(world, pages) -> N
 
 
 def test_status_page_shows_the_next_session_while_he_is_attending(world, pages) -> None:
-    upcoming = ProgrammeSessionFactory(
+    upcoming = ProgrammeSessionFactory.create(
         group=world.group, starts_at=timezone.now() + timedelta(days=3)
     )
     _with_history(world, status="attending")
@@ -83,8 +83,8 @@ def test_status_page_shows_the_next_session_while_he_is_attending(world, pages) 
     ],
 )
 def test_no_next_session_when_he_is_not_expected_there(world, pages, status, instead) -> None:
-    """Issue 11, item 4: after "suspended" her page still said "Next session: …"."""
-    upcoming = ProgrammeSessionFactory(
+    """SPEC 4 (the next session): after "suspended" her page still said "Next session: …"."""
+    upcoming = ProgrammeSessionFactory.create(
         group=world.group, starts_at=timezone.now() + timedelta(days=3)
     )
     _with_history(world, status=status)
@@ -95,9 +95,9 @@ def test_no_next_session_when_he_is_not_expected_there(world, pages, status, ins
 
 
 def test_a_mark_for_a_session_not_yet_started_is_never_shown_to_her(world, pages) -> None:
-    """Issue 11, item 2: she saw "Attended" for a session that had not happened."""
+    """SPEC 4 (recent attendance): she saw "Attended" for a session that had not happened."""
     _with_history(world, sessions=2, status="attending")
-    upcoming = ProgrammeSessionFactory(
+    upcoming = ProgrammeSessionFactory.create(
         group=world.group, starts_at=timezone.now() + timedelta(days=3)
     )
     # Written straight to the table, as the old register (now refused) could.
@@ -132,7 +132,7 @@ def test_not_linked_yet_shows_a_calm_empty_state(world) -> None:
 
 
 def test_each_survivor_sees_only_her_own_man_and_her_own_settings(world) -> None:
-    other_man = ParticipantFactory(reference="P-7999", group=world.group)
+    other_man = ParticipantFactory.create(reference="P-7999", group=world.group)
     records.status_change_record(
         actor=world.programme, participant=other_man, status="completed", reason="Finished"
     )
@@ -347,7 +347,7 @@ def test_she_sets_and_removes_a_second_passphrase(world) -> None:
     )
     assert "Your second passphrase is saved." in ok.content.decode()
     assert "You have a second passphrase." in ok.content.decode()
-    # Removing it needs her usual passphrase (issue 12): one tap is not enough.
+    # Removing it needs her usual passphrase (SPEC 4, duress): one tap is not enough.
     for attempt in ({}, {"remove-current_passphrase": "blue kettle morning"}):
         refused = client.post("/settings/second-passphrase/", {"remove": "1", **attempt})
         assert refused.status_code == 400
@@ -385,7 +385,8 @@ def _described_by_problems(body: str) -> list[str]:
 
 
 def test_each_field_error_is_linked_to_its_field(world) -> None:
-    """Issue 11, item 8: Django names "id_X_error"; the template said "id_X-error"."""
+    """WCAG 2.2 SC 3.3.1 (error identification): Django names "id_X_error"; the
+    template said "id_X-error"."""
     client = sign_in(Client(), world.survivor_b.user)
     response = client.post(
         "/settings/",

@@ -1,18 +1,15 @@
-"""What her phone, the database and the logs keep (issue 12, item 11): the
+"""What her phone, the database and the logs keep (SPEC 7, SPEC 8): the
 browser is not invited to remember her, her name is encrypted at rest, and log
 lines carry ids, never the kind of an alert, her username or her address."""
 
 from __future__ import annotations
 
-import importlib
 import logging
 import re
-from types import SimpleNamespace
 
-from django.db import connection
 from django.test import Client
 
-from survivors.models import Alert, Survivor
+from survivors.models import Alert
 from survivors.services import alerts
 
 from ..conftest import sign_in
@@ -51,26 +48,13 @@ def test_her_forms_do_not_invite_the_browser_to_remember_her(world) -> None:
     assert response.status_code == 303
 
 
-def test_her_name_is_encrypted_at_rest_and_existing_names_are_encrypted(world) -> None:
+def test_her_name_is_encrypted_at_rest(world) -> None:
     from tests.survivors.test_at_rest import raw_dump
 
     survivor = world.survivor_a
     assert survivor.known_as not in raw_dump()
-    # A row from before the change, holding her name in clear...
-    table = connection.ops.quote_name(Survivor._meta.db_table)
-    with connection.cursor() as cursor:
-        sql = f"UPDATE {table} SET known_as = %s WHERE id = %s"  # noqa: S608
-        cursor.execute(sql, ["Plain Ivy", survivor.pk])
-    assert "Plain Ivy" in raw_dump()
-    # ...is encrypted by the migration, and still reads as her name.
-    migration = importlib.import_module("contacts.migrations.0007_encrypt_known_as")
-    migration.encrypt_names(None, SimpleNamespace(connection=connection))
-    assert "Plain Ivy" not in raw_dump()
     survivor.refresh_from_db()
-    assert survivor.known_as == "Plain Ivy"
-    migration.encrypt_names(None, SimpleNamespace(connection=connection))  # idempotent
-    survivor.refresh_from_db()
-    assert survivor.known_as == "Plain Ivy"
+    assert survivor.known_as == world.survivor_a.known_as
 
 
 def test_log_lines_carry_ids_not_alert_kinds_usernames_or_addresses(world, caplog) -> None:

@@ -1,9 +1,10 @@
-"""Issue 12: changes from her unlocked phone alert her worker quietly (item 4),
-and a duress sign-in does the same work as a normal one (item 2)."""
+"""SPEC 4 and 8: changes from her unlocked phone alert her worker quietly,
+and a duress sign-in does the same work as a normal one."""
 
 from __future__ import annotations
 
 import re
+from typing import Any
 
 import pytest
 from django.contrib.auth.hashers import MD5PasswordHasher
@@ -11,9 +12,10 @@ from django.db import connection
 from django.test import Client, override_settings
 from django.test.utils import CaptureQueriesContext
 
-from contacts.errors import PortalError
+from survivors.errors import PortalError
 from survivors.models import Alert
-from survivors.services import portal as portal_services
+from survivors.services.safe_contact import safe_contact_update
+from survivors.services.second_passphrase import duress_passphrase_clear, duress_passphrase_set
 
 from ..conftest import sign_in
 
@@ -48,36 +50,30 @@ def test_pausing_from_her_account_alerts_her_worker_once(world) -> None:
 
 def test_a_new_safe_number_from_her_account_alerts_her_worker(world) -> None:
     her = world.survivor_a
-    same = {"voicemail_safe": False, "code_word": "x", "windows": []}
-    portal_services.safe_contact_update(
-        actor=her.user, survivor=her, safe_phone=her.safe_phone, **same
-    )
+    same: dict[str, Any] = {"voicemail_safe": False, "code_word": "x", "windows": []}
+    safe_contact_update(actor=her.user, survivor=her, safe_phone=her.safe_phone, **same)
     assert _kinds(her) == []  # the same number again: nothing to tell
-    portal_services.safe_contact_update(
-        actor=her.user, survivor=her, safe_phone="07700 900111", **same
-    )
+    safe_contact_update(actor=her.user, survivor=her, safe_phone="07700 900111", **same)
     assert _kinds(her) == ["safe_phone_changed"]
     # Her worker changing it is not an alert for her worker.
-    portal_services.safe_contact_update(
-        actor=world.wss_a, survivor=her, safe_phone="07700 900222", **same
-    )
+    safe_contact_update(actor=world.wss_a, survivor=her, safe_phone="07700 900222", **same)
     assert _kinds(her) == ["safe_phone_changed"]
 
 
 def test_changing_or_removing_her_second_passphrase_needs_her_passphrase_and_alerts(world) -> None:
     her = world.survivor_a
-    portal_services.duress_passphrase_set(survivor=her, passphrase=SECOND, current_passphrase=USUAL)
+    duress_passphrase_set(survivor=her, passphrase=SECOND, current_passphrase=USUAL)
     assert _kinds(her) == []  # setting one for the first time is hers to do
-    portal_services.duress_passphrase_set(
+    duress_passphrase_set(
         survivor=her, passphrase="seven orange lanterns", current_passphrase=USUAL
     )
     assert _kinds(her) == ["second_changed"]
     with pytest.raises(PortalError) as refused:
-        portal_services.duress_passphrase_clear(survivor=her, actor=her.user)
+        duress_passphrase_clear(survivor=her, actor=her.user)
     assert refused.value.code == "wrong_passphrase"
     her.refresh_from_db()
     assert her.duress_passphrase
-    portal_services.duress_passphrase_clear(survivor=her, actor=her.user, current_passphrase=USUAL)
+    duress_passphrase_clear(survivor=her, actor=her.user, current_passphrase=USUAL)
     her.refresh_from_db()
     assert her.duress_passphrase == ""
     assert _kinds(her) == ["second_changed", "second_removed"]
@@ -99,12 +95,8 @@ def test_a_duress_sign_in_does_the_same_work_as_a_normal_one(world) -> None:
     for survivor in (world.survivor_a, world.survivor_b):
         survivor.user.set_password(USUAL)
         survivor.user.save()
-    portal_services.duress_passphrase_set(
-        survivor=world.survivor_a, passphrase=SECOND, current_passphrase=USUAL
-    )
-    portal_services.duress_passphrase_set(
-        survivor=world.survivor_b, passphrase=SECOND, current_passphrase=USUAL
-    )
+    duress_passphrase_set(survivor=world.survivor_a, passphrase=SECOND, current_passphrase=USUAL)
+    duress_passphrase_set(survivor=world.survivor_b, passphrase=SECOND, current_passphrase=USUAL)
     runs = {}
     for name, username, passphrase in (
         ("normal", world.survivor_b.user.username, USUAL),
@@ -120,6 +112,6 @@ def test_a_duress_sign_in_does_the_same_work_as_a_normal_one(world) -> None:
     # Two hashes on every path: her usual passphrase and her second one.
     assert {name: run[1] for name, run in runs.items()} == dict.fromkeys(runs, 2)
     # The same queries, except the one alert her worker gets.
-    alert_insert = [q for q in runs["duress"][2] if 'INSERT INTO "contacts_alert"' in q]
+    alert_insert = [q for q in runs["duress"][2] if 'INSERT INTO "survivors_alert"' in q]
     assert len(alert_insert) == 1
     assert [q for q in runs["duress"][2] if q not in alert_insert] == runs["normal"][2]

@@ -10,13 +10,19 @@ from axes.models import AccessAttempt
 from django.test import Client
 from django.utils import timezone
 
-from contacts.errors import PortalError
 from contacts.models import AuditEvent, User
+from survivors.errors import PortalError
 from survivors.models import ActivationCode, SafeContactWindow
 from survivors.selectors import portal as portal_selectors
 from survivors.services import cases as cases_services
-from survivors.services import portal as portal_services
-from survivors.services.portal import Window, code_hash
+from survivors.services.activation import (
+    activation_code_issue,
+    code_hash,
+    survivor_activate,
+    survivor_lockout_lift,
+)
+from survivors.services.safe_contact import Window, contact_pause, safe_contact_update
+from survivors.services.second_passphrase import duress_passphrase_clear, duress_passphrase_set
 
 from ..factories import SurvivorFactory
 
@@ -26,7 +32,7 @@ GOOD = "orange kettle river seven"
 @pytest.fixture
 def newcomer(world):
     """A survivor her worker has just added: no account yet."""
-    survivor = SurvivorFactory(known_as="New Person")
+    survivor = SurvivorFactory.create(known_as="New Person")
     cases_services.survivor_allocate(actor=world.manager, survivor=survivor, worker=world.wss_a)
     survivor.refresh_from_db()
     return survivor
@@ -36,7 +42,7 @@ def newcomer(world):
 
 
 def test_her_worker_gets_a_readable_code_and_only_its_hash_is_stored(world, newcomer) -> None:
-    code = portal_services.activation_code_issue(actor=world.wss_a, survivor=newcomer)
+    code = activation_code_issue(actor=world.wss_a, survivor=newcomer)
     assert len(code.replace("-", "")) == 12
     stored = ActivationCode.objects.get(survivor=newcomer)
     state = portal_selectors.portal_account_state(survivor=newcomer)
@@ -49,59 +55,57 @@ def test_her_worker_gets_a_readable_code_and_only_its_hash_is_stored(world, newc
 
 
 def test_a_manager_may_issue_a_code_but_other_staff_may_not(world, newcomer) -> None:
-    assert portal_services.activation_code_issue(actor=world.manager, survivor=newcomer)
+    assert activation_code_issue(actor=world.manager, survivor=newcomer)
     for actor in (world.wss_other, world.programme, world.comms):
         with pytest.raises(PortalError) as error:
-            portal_services.activation_code_issue(actor=actor, survivor=newcomer)
+            activation_code_issue(actor=actor, survivor=newcomer)
         assert error.value.code == "not_allowed"
 
 
 def test_activation_creates_her_account_and_the_code_works_once(world, newcomer) -> None:
-    code = portal_services.activation_code_issue(actor=world.wss_a, survivor=newcomer)
-    user = portal_services.survivor_activate(
-        code=code.lower(), username="bluebird", passphrase=GOOD
-    )
+    code = activation_code_issue(actor=world.wss_a, survivor=newcomer)
+    user = survivor_activate(code=code.lower(), username="bluebird", passphrase=GOOD)
     newcomer.refresh_from_db()
     assert newcomer.user == user
     assert user.kind == User.Kind.SURVIVOR and user.check_password(GOOD)
     assert not user.groups.exists() and not user.is_staff
     with pytest.raises(PortalError) as error:
-        portal_services.survivor_activate(code=code, username="bluebird2", passphrase=GOOD)
+        survivor_activate(code=code, username="bluebird2", passphrase=GOOD)
     assert error.value.code == "invalid_code"
     assert "expired or been used" in error.value.message
 
 
 def test_an_expired_code_is_refused(world, newcomer) -> None:
-    code = portal_services.activation_code_issue(actor=world.wss_a, survivor=newcomer)
+    code = activation_code_issue(actor=world.wss_a, survivor=newcomer)
     ActivationCode.objects.update(expires_at=timezone.now() - timedelta(seconds=1))
     with pytest.raises(PortalError) as error:
-        portal_services.survivor_activate(code=code, username="bluebird", passphrase=GOOD)
+        survivor_activate(code=code, username="bluebird", passphrase=GOOD)
     assert error.value.code == "invalid_code"
     assert not User.objects.filter(username="bluebird").exists()
 
 
 def test_a_new_code_cancels_the_older_unused_one(world, newcomer) -> None:
-    first = portal_services.activation_code_issue(actor=world.wss_a, survivor=newcomer)
-    second = portal_services.activation_code_issue(actor=world.wss_a, survivor=newcomer)
+    first = activation_code_issue(actor=world.wss_a, survivor=newcomer)
+    second = activation_code_issue(actor=world.wss_a, survivor=newcomer)
     with pytest.raises(PortalError):
-        portal_services.survivor_activate(code=first, username="bluebird", passphrase=GOOD)
-    assert portal_services.survivor_activate(code=second, username="bluebird", passphrase=GOOD)
+        survivor_activate(code=first, username="bluebird", passphrase=GOOD)
+    assert survivor_activate(code=second, username="bluebird", passphrase=GOOD)
 
 
 def test_weak_passphrase_and_taken_username_are_explained_and_change_nothing(
     world,
     newcomer,
 ) -> None:
-    code = portal_services.activation_code_issue(actor=world.wss_a, survivor=newcomer)
+    code = activation_code_issue(actor=world.wss_a, survivor=newcomer)
     with pytest.raises(PortalError) as error:
-        portal_services.survivor_activate(code=code, username="bluebird", passphrase="short")
+        survivor_activate(code=code, username="bluebird", passphrase="short")
     assert error.value.code == "weak_passphrase"
     assert "too short" in error.value.message
     with pytest.raises(PortalError) as error:
-        portal_services.survivor_activate(code=code, username=world.wss_a.username, passphrase=GOOD)
+        survivor_activate(code=code, username=world.wss_a.username, passphrase=GOOD)
     assert error.value.code == "username_unavailable"
     with pytest.raises(PortalError) as error:
-        portal_services.survivor_activate(code=code, username="a b", passphrase=GOOD)
+        survivor_activate(code=code, username="a b", passphrase=GOOD)
     assert error.value.code == "username_invalid"
     newcomer.refresh_from_db()
     assert newcomer.user is None
@@ -112,8 +116,8 @@ def test_a_code_for_an_existing_account_resets_it_and_signs_out_old_devices(worl
     survivor = world.survivor_a
     old_device = Client()
     old_device.force_login(survivor.user)
-    code = portal_services.activation_code_issue(actor=world.wss_a, survivor=survivor)
-    user = portal_services.survivor_activate(code=code, username="newname", passphrase=GOOD)
+    code = activation_code_issue(actor=world.wss_a, survivor=survivor)
+    user = survivor_activate(code=code, username="newname", passphrase=GOOD)
     assert user.pk == survivor.user_id and user.username == "newname"
     assert old_device.get("/settings/").status_code == 302  # signed out
 
@@ -133,8 +137,8 @@ def test_her_worker_lifts_a_lockout(world) -> None:
         == 429
     )
     with pytest.raises(PortalError):
-        portal_services.survivor_lockout_lift(actor=world.wss_other, survivor=world.survivor_a)
-    portal_services.survivor_lockout_lift(actor=world.wss_a, survivor=world.survivor_a)
+        survivor_lockout_lift(actor=world.wss_other, survivor=world.survivor_a)
+    survivor_lockout_lift(actor=world.wss_a, survivor=world.survivor_a)
     assert not portal_selectors.portal_account_state(survivor=world.survivor_a)["locked_out"]
     response = client.post("/", {"username": username, "passphrase": "a long passphrase 42"})
     assert response.status_code == 303
@@ -146,7 +150,7 @@ def test_her_worker_lifts_a_lockout(world) -> None:
 
 def test_safe_contact_update_stores_e164_windows_and_an_audit_event(world) -> None:
     survivor = world.survivor_b
-    portal_services.safe_contact_update(
+    safe_contact_update(
         actor=survivor.user,
         survivor=survivor,
         safe_phone="07911 123456",
@@ -175,7 +179,7 @@ def test_bad_phone_or_window_changes_nothing(world) -> None:
         ("07911 123456", [Window(weekday=1, starts_at=time(10), ends_at=time(9))]),
     ):
         with pytest.raises(PortalError):
-            portal_services.safe_contact_update(
+            safe_contact_update(
                 actor=survivor.user,
                 survivor=survivor,
                 safe_phone=phone,
@@ -190,7 +194,7 @@ def test_bad_phone_or_window_changes_nothing(world) -> None:
 def test_nobody_else_may_change_her_safe_contact(world) -> None:
     for actor in (world.survivor_b.user, world.wss_other, world.programme, world.manager):
         with pytest.raises(PortalError):
-            portal_services.safe_contact_update(
+            safe_contact_update(
                 actor=actor,
                 survivor=world.survivor_a,
                 safe_phone="",
@@ -198,7 +202,7 @@ def test_nobody_else_may_change_her_safe_contact(world) -> None:
                 code_word="",
                 windows=[],
             )
-    portal_services.safe_contact_update(
+    safe_contact_update(
         actor=world.wss_a,
         survivor=world.survivor_a,
         safe_phone="",
@@ -212,10 +216,10 @@ def test_nobody_else_may_change_her_safe_contact(world) -> None:
 
 
 def test_pause_and_resume_are_audited(world) -> None:
-    portal_services.contact_pause(survivor=world.survivor_a, paused=True)
+    contact_pause(survivor=world.survivor_a, paused=True)
     world.survivor_a.refresh_from_db()
     assert world.survivor_a.contact_paused
-    portal_services.contact_pause(survivor=world.survivor_a, paused=False, actor=world.wss_a)
+    contact_pause(survivor=world.survivor_a, paused=False, actor=world.wss_a)
     world.survivor_a.refresh_from_db()
     assert not world.survivor_a.contact_paused
     actions = list(
@@ -227,22 +231,22 @@ def test_pause_and_resume_are_audited(world) -> None:
 def test_second_passphrase_needs_her_passphrase_and_must_differ(world) -> None:
     survivor = world.survivor_a
     with pytest.raises(PortalError) as error:
-        portal_services.duress_passphrase_set(
+        duress_passphrase_set(
             survivor=survivor, passphrase=GOOD, current_passphrase="not mine at all"
         )
     assert error.value.code == "wrong_passphrase"
     with pytest.raises(PortalError) as error:
-        portal_services.duress_passphrase_set(
+        duress_passphrase_set(
             survivor=survivor,
             passphrase="a long passphrase 42",
             current_passphrase="a long passphrase 42",
         )
     assert error.value.code == "same_as_passphrase"
-    portal_services.duress_passphrase_set(
+    duress_passphrase_set(
         survivor=survivor, passphrase=GOOD, current_passphrase="a long passphrase 42"
     )
     survivor.refresh_from_db()
     assert survivor.duress_passphrase and GOOD not in survivor.duress_passphrase
-    portal_services.duress_passphrase_clear(survivor=survivor, actor=world.wss_a)
+    duress_passphrase_clear(survivor=survivor, actor=world.wss_a)
     survivor.refresh_from_db()
     assert survivor.duress_passphrase == ""

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 import time
+from datetime import time as time_of_day
 from datetime import timedelta
 
 import pytest
@@ -15,7 +16,9 @@ from django.utils import timezone
 
 from contacts.models import AuditEvent
 from survivors.models import Alert, Message, SafeContactWindow
-from survivors.services import portal as portal_services
+from survivors.services.activation import activation_code_issue
+from survivors.services.safe_contact import Window, safe_contact_update
+from survivors.services.second_passphrase import duress_passphrase_set
 
 from ..conftest import sign_in
 
@@ -75,7 +78,7 @@ def test_sign_in_does_the_same_hashing_for_existing_and_unknown_usernames(world)
     user = world.survivor_a.user
     user.set_password(PASSPHRASE)
     user.save()
-    portal_services.duress_passphrase_set(
+    duress_passphrase_set(
         survivor=world.survivor_a, passphrase=SECOND, current_passphrase=PASSPHRASE
     )
     world.survivor_b.user.set_password(PASSPHRASE)
@@ -142,20 +145,18 @@ def test_lockout_by_username_and_address_with_a_cool_off(world) -> None:
 
 def test_the_second_passphrase_shows_an_empty_account_and_alerts_her_worker(world) -> None:
     survivor = world.survivor_a
-    portal_services.duress_passphrase_set(
-        survivor=survivor, passphrase=SECOND, current_passphrase=PASSPHRASE
-    )
-    portal_services.safe_contact_update(
+    duress_passphrase_set(survivor=survivor, passphrase=SECOND, current_passphrase=PASSPHRASE)
+    safe_contact_update(
         actor=survivor.user,
         survivor=survivor,
         safe_phone="07911 123456",
         voicemail_safe=True,
         code_word="bluebell",
         windows=[
-            portal_services.Window(
+            Window(
                 weekday=1,
-                starts_at=timezone.datetime(2026, 1, 1, 9).time(),
-                ends_at=timezone.datetime(2026, 1, 1, 10).time(),
+                starts_at=time_of_day(9),
+                ends_at=time_of_day(10),
             )
         ],
     )
@@ -194,9 +195,7 @@ def test_the_second_passphrase_shows_an_empty_account_and_alerts_her_worker(worl
 
 def test_her_usual_passphrase_does_not_raise_an_alert(world) -> None:
     survivor = world.survivor_a
-    portal_services.duress_passphrase_set(
-        survivor=survivor, passphrase=SECOND, current_passphrase=PASSPHRASE
-    )
+    duress_passphrase_set(survivor=survivor, passphrase=SECOND, current_passphrase=PASSPHRASE)
     client = Client()
     client.post("/", {"username": survivor.user.username, "passphrase": PASSPHRASE})
     assert "His current status" in client.get("/").content.decode()
@@ -207,7 +206,7 @@ def test_activation_page_sets_up_her_account_and_signs_her_in(world) -> None:
     survivor = world.survivor_b
     survivor.user = None
     survivor.save()
-    code = portal_services.activation_code_issue(actor=world.wss_other, survivor=survivor)
+    code = activation_code_issue(actor=world.wss_other, survivor=survivor)
     client = Client()
     form = {
         "code": code,

@@ -1,4 +1,4 @@
-"""What django-axes keeps of her sign-ins (issue 12, item 6): only failures,
+"""What django-axes keeps of her sign-ins (SPEC 8): only failures,
 without her browser's user agent, and only for the lockout cool-off."""
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""The translation catalogues (SPEC 11, issue 18): every survivor-facing string
+"""The translation catalogues (SPEC 11): every survivor-facing string
 has a Welsh translation (and a Polish and an Urdu one), none fuzzy; the
 committed .mo files are the compiled .po files; extracting the strings from the
 code again finds nothing untranslated; a new language is a .po file and a

@@ -8,8 +8,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.utils import timezone
 
-from contacts.errors import RegisterImportError
 from contacts.models import AuditEvent
+from programme.errors import RegisterImportError
 from programme.models import Attendance, ProgrammeSession
 from programme.services import imports
 
@@ -36,7 +36,7 @@ def test_good_file_previews_then_imports(world) -> None:
     assert preview.status_code == 200
     body = preview.content.decode()
     assert "Nothing has been saved yet" in body
-    assert "add 3 new mark(s)" in body and "2 new session(s)" in body
+    assert "add 3 new marks" in body and "2 new sessions" in body
     assert Attendance.objects.count() == 0  # a dry run saves nothing
     assert ProgrammeSession.objects.filter(group=world.group).count() == 1
 
@@ -120,7 +120,7 @@ def test_bad_file_is_refused_whole_with_row_by_row_errors(world) -> None:
 def test_participant_from_another_group_is_refused(world) -> None:
     from ..factories import ParticipantFactory
 
-    ParticipantFactory(reference="P-8000")  # in some other group
+    ParticipantFactory.create(reference="P-8000")  # in some other group
     with pytest.raises(RegisterImportError) as caught:
         imports.register_import_plan(
             data=b"group,date,time,reference,mark\nThursday group,2026-11-05,18:30,P-8000,late\n"
@@ -179,7 +179,7 @@ def test_no_file_chosen(world) -> None:
 
 
 def test_a_row_for_a_session_not_yet_started_is_refused(world) -> None:
-    """Issue 11, item 2: a row dated next year was imported as attended."""
+    """SPEC 6 (attendance): a row dated next year was imported as attended."""
     next_year = timezone.localdate().year + 1
     text = (
         "group,date,time,reference,mark\n"

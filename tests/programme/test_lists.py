@@ -1,4 +1,4 @@
-"""Issue 15, item 2, programme side: participants, groups and a group's
+"""Staff lists, programme side: participants, groups and a group's
 sessions are searchable, filterable, sortable and paged; and no search here can
 reach a survivor (SPEC 2: no shared person index)."""
 
@@ -26,8 +26,8 @@ def test_participants_are_found_by_reference_status_and_group(world) -> None:
     Participant.objects.filter(reference="P-7002").update(status="suspended")
     body = client.get("/staff/participants/?status=suspended").content.decode()
     assert _references(body) == ["P-7002"]
-    body = client.get(f"/staff/participants/?group={world.group.pk}&sort=-reference")
-    assert _references(body.content.decode()) == ["P-7002", "P-7001"]
+    sorted_page = client.get(f"/staff/participants/?group={world.group.pk}&sort=-reference")
+    assert _references(sorted_page.content.decode()) == ["P-7002", "P-7001"]
 
 
 def test_participants_come_fifty_to_a_page_with_the_filters_kept(world) -> None:

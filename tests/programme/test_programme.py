@@ -81,7 +81,7 @@ def test_register_refuses_an_unknown_mark(world) -> None:
 
 
 def test_men_who_left_are_not_on_a_new_register(world) -> None:
-    gone = ParticipantFactory(reference="P-7999", group=world.group, status="dropped_out")
+    gone = ParticipantFactory.create(reference="P-7999", group=world.group, status="dropped_out")
     client = sign_in(Client(), world.programme)
     body = client.get(f"/staff/sessions/{world.session.pk}/").content.decode()
     assert gone.reference not in body
@@ -171,7 +171,7 @@ def _shape(queries) -> list[str]:
             {"kind": "disclosed_abuse", "occurred_on": "2026-11-01", "urgency": "urgent"},
         ),
         ("concerns/", {"kind": "threat", "occurred_on": "not a date", "urgency": "urgent"}),
-        # Monthly case management and reports (issue 17): the same for every man.
+        # Monthly case management and reports (SPEC 10): the same for every man.
         ("case-management/", {}),
         (
             "case-management/",
@@ -228,9 +228,11 @@ def test_status_and_concern_flows_are_identical_with_and_without_linked_survivor
 
 def test_register_page_and_submit_are_identical_with_and_without_linked_survivors(world) -> None:
     other_group = ProgrammeGroup.objects.create(name="Other group")
-    twin_session = ProgrammeSessionFactory(group=other_group, starts_at=world.session.starts_at)
-    twin_a = ParticipantFactory(reference="P-7101", group=other_group)
-    twin_b = ParticipantFactory(reference="P-7102", group=other_group)
+    twin_session = ProgrammeSessionFactory.create(
+        group=other_group, starts_at=world.session.starts_at
+    )
+    twin_a = ParticipantFactory.create(reference="P-7101", group=other_group)
+    twin_b = ParticipantFactory.create(reference="P-7102", group=other_group)
     client = sign_in(Client(), world.programme)
 
     def run(session, people):
@@ -311,14 +313,16 @@ def test_programme_worker_crawl_after_register_import_and_concern_finds_nothing(
     raised = Alert.objects.filter(
         survivor__participant=linked, kind__in=[Alert.Kind.STATUS_CHANGE, Alert.Kind.RISK_CONCERN]
     )
-    assert raised.count() == 4  # raised for both women's workers all the same
+    # His start (his first mark, SPEC 6), the breach and the concern, raised
+    # for both women's workers all the same.
+    assert raised.count() == 6
 
 
-# --- Issue 11, item 2: no attendance before a session starts; a mistaken mark can be cleared
+# --- SPEC 6 (attendance): no attendance before a session starts; a mistaken mark can be cleared
 
 
 def test_register_refuses_marks_before_the_session_starts(world) -> None:
-    later_today = ProgrammeSessionFactory(
+    later_today = ProgrammeSessionFactory.create(
         group=world.group, starts_at=timezone.now() + timedelta(hours=2)
     )
     client = sign_in(Client(), world.programme)
@@ -336,9 +340,9 @@ def test_register_refuses_marks_before_the_session_starts(world) -> None:
 
 
 def test_the_service_refuses_marks_before_the_session_starts(world) -> None:
-    from contacts.errors import RegisterError
+    from programme.errors import RegisterError
 
-    upcoming = ProgrammeSessionFactory(
+    upcoming = ProgrammeSessionFactory.create(
         group=world.group, starts_at=timezone.now() + timedelta(days=1)
     )
     with pytest.raises(RegisterError) as refused:
@@ -376,7 +380,7 @@ def test_a_mistaken_mark_is_cleared_from_the_register(world) -> None:
 
 
 def test_a_mark_recorded_too_early_can_be_cleared_and_a_manager_cannot_clear(world) -> None:
-    upcoming = ProgrammeSessionFactory(
+    upcoming = ProgrammeSessionFactory.create(
         group=world.group, starts_at=timezone.now() + timedelta(days=1)
     )
     # As the register used to allow before the fix.
@@ -401,8 +405,8 @@ def test_a_mark_recorded_too_early_can_be_cleared_and_a_manager_cannot_clear(wor
 
 
 def test_the_status_reason_field_warns_that_it_is_shown_word_for_word(world) -> None:
-    """Issue 11, item 6: the reason reaches others verbatim; the form now says so,
-    next to the field, in the same words for every man (linked or not: SPEC 2)."""
+    """SPEC 3 (his status, with the reason): the reason reaches others verbatim; the form
+    now says so, next to the field, in the same words for every man (linked or not: SPEC 2)."""
     client = sign_in(Client(), world.programme)
     pages = [
         client.get(f"/staff/participants/{p.pk}/").content.decode()

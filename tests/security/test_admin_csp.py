@@ -1,4 +1,4 @@
-"""Headers and cookies (issue 12 item 7): the Wagtail admin (/editor/) and the
+"""Headers and cookies (SPEC 8): the Wagtail admin (/editor/) and the
 Django admin (/ops/) carry a Content Security Policy they work under, the
 portal keeps its strict one, and flash messages live in the session, so no
 readable `messages` cookie reaches her phone."""
@@ -87,14 +87,6 @@ document.addEventListener('securitypolicyviolation', (event) => {
 def browser(chromium_browser: Browser) -> Browser:
     """The run's shared Chromium (``tests/conftest.py``)."""
     return chromium_browser
-
-
-@pytest.fixture
-def pages(transactional_db: None) -> None:
-    """The seeded information pages, so the page editor has a page to open."""
-    from cms.management.commands.seed_pages import seed_pages
-
-    seed_pages()
 
 
 @pytest.mark.browser

@@ -1,5 +1,5 @@
 """The decoy behind her second ("duress") passphrase must behave exactly like an
-ordinary account for whoever holds the phone (issue 12, item 2).
+ordinary account for whoever holds the phone (SPEC 4, sign-in).
 
 One sequence of actions runs in two sessions, step by step: a normal session of
 a new, empty account, and a session of a real account (his status, messages,
@@ -22,10 +22,11 @@ from django.utils import timezone
 from programme.services.casework import report_attach
 from survivors.models import Alert, Message, ProgrammeItem, SafeContactWindow
 from survivors.services import cases as cases_services
-from survivors.services import portal as portal_services
 from survivors.services.events import programme_events_consume
 from survivors.services.info_sessions import info_session_create, invitation_send
 from survivors.services.programme_items import programme_item_show_in_portal
+from survivors.services.safe_contact import Window, safe_contact_update
+from survivors.services.second_passphrase import duress_passphrase_set
 
 from ..factories import survivor_account
 from ..figures import record
@@ -58,7 +59,7 @@ def _steps(username: str, invitation: str = "0") -> list[tuple[str, str, dict[st
         ("POST", "/", {"username": username, "passphrase": SECOND}),
         ("GET", "/", None),
         ("GET", "/messages/", None),
-        ("GET", "/notes/", None),  # a report her worker shared with her (issue 17): not shown
+        ("GET", "/notes/", None),  # a report her worker shared with her (SPEC 10): not shown
         # ...nor her invitation to an information session, which cannot be answered.
         ("POST", "/notes/", {"invitation": invitation, "answer": "yes"}),
         ("GET", "/notes/", None),
@@ -106,7 +107,7 @@ def _steps(username: str, invitation: str = "0") -> list[tuple[str, str, dict[st
         ("POST", second, {"remove": "1", "remove-current_passphrase": SECOND}),
         ("GET", "/settings/", None),
         ("GET", second, None),
-        # Her plan ("My plan", issue 16): the decoy's starts empty and keeps
+        # Her plan ("My plan", SPEC 9): the decoy's starts empty and keeps
         # what this session saves; her real plan is never shown or changed.
         ("GET", "/plan/", None),
         ("POST", "/plan/", {"people": "x" * 2001}),
@@ -152,9 +153,9 @@ def _seen(response) -> dict[str, object]:
 
 def test_a_duress_session_answers_exactly_like_a_normal_one(world) -> None:
     her = world.survivor_a  # his status, a message, a safe number, a code word
-    portal_services.duress_passphrase_set(survivor=her, passphrase=SECOND, current_passphrase=USUAL)
-    window = portal_services.Window(weekday=1, starts_at=time(9), ends_at=time(10))
-    portal_services.safe_contact_update(
+    duress_passphrase_set(survivor=her, passphrase=SECOND, current_passphrase=USUAL)
+    window = Window(weekday=1, starts_at=time(9), ends_at=time(10))
+    safe_contact_update(
         actor=world.wss_a,
         survivor=her,
         safe_phone=her.safe_phone,
@@ -162,7 +163,7 @@ def test_a_duress_session_answers_exactly_like_a_normal_one(world) -> None:
         code_word=her.code_word,
         windows=[window],
     )
-    # A report from the programme her worker shows in her portal (issue 17).
+    # A report from the programme her worker shows in her portal (SPEC 10).
     report_attach(actor=world.programme, participant=her.participant, kind="assessment", text="R")
     programme_events_consume()
     shared = ProgrammeItem.objects.get(survivor=her)
@@ -193,9 +194,10 @@ def test_a_duress_session_answers_exactly_like_a_normal_one(world) -> None:
         _steps(her.user.username, str(invitation.pk)),
         strict=True,
     ):
-        send = {"GET": Client.get, "POST": Client.post}[method]
-        seen_normal = _seen(send(normal, path, data or {}))
-        seen_duress = _seen(send(duress, path, duress_data or {}))
+        send = normal.get if method == "GET" else normal.post
+        seen_normal = _seen(send(path, data or {}))
+        send = duress.get if method == "GET" else duress.post
+        seen_duress = _seen(send(path, duress_data or {}))
         steps += 1
         if seen_normal != seen_duress:
             differences.append((method, path, seen_normal, seen_duress))
@@ -251,7 +253,7 @@ def test_a_duress_session_answers_exactly_like_a_normal_one(world) -> None:
 
 def test_the_session_table_does_not_say_which_session_is_under_duress(world) -> None:
     her = world.survivor_a
-    portal_services.duress_passphrase_set(survivor=her, passphrase=SECOND, current_passphrase=USUAL)
+    duress_passphrase_set(survivor=her, passphrase=SECOND, current_passphrase=USUAL)
     normal, duress = Client(), Client()
     for client, passphrase in ((normal, USUAL), (duress, SECOND)):
         signed_in = client.post("/", {"username": her.user.username, "passphrase": passphrase})
@@ -271,20 +273,3 @@ def test_the_session_table_does_not_say_which_session_is_under_duress(world) -> 
     for row in rows.values():
         raw = row.session_data + str(row.get_decoded())
         assert "quiet" not in raw and "duress" not in raw and "paused" not in raw
-
-
-def test_a_session_marked_the_old_way_stays_the_decoy_and_loses_the_clear_marker(world) -> None:
-    """Sessions signed in before this change said "portal_quiet": true in clear."""
-    from ..conftest import sign_in
-
-    client = sign_in(Client(), world.survivor_a.user)
-    session = client.session
-    session["portal_quiet"] = True
-    session["portal_quiet_settings"] = {"code_word": "typed-by-him"}
-    session.save()
-    page = client.get("/settings/").content.decode()
-    assert "typed-by-him" in page and "marmalade-canary" not in page
-    assert "His current status" not in client.get("/").content.decode()
-    row = Session.objects.get(session_key=client.cookies["sessionid"].value)
-    assert "portal_quiet" not in row.get_decoded()
-    assert "portal_view" in row.get_decoded()

@@ -177,7 +177,8 @@ def test_no_form_answers_500_whatever_it_is_sent(world, shard: int) -> None:
     forms = _fuzzable_forms(world)
     assert len(forms) >= 5
     assert len(forms) >= SHARDS  # so no shard is empty
-    fuzzed, fewest, errors = 0, None, []
+    fuzzed, fewest = 0, None
+    errors: list[str] = []
     for role, action, fields in forms[shard::SHARDS]:
         runs = _fuzz(world, role, action, fields, errors)
         fuzzed += 1

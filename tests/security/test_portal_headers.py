@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections import deque
 from html.parser import HTMLParser
+from typing import Any
 
 from django.test import Client
 
@@ -54,14 +55,16 @@ def _third_party(url: str) -> bool:
     )
 
 
-def crawl_portal(client: Client) -> dict[str, object]:
-    seen = {}
+def crawl_portal(client: Client) -> dict[str, Any]:
+    """Each portal page by path: the test client's response, with ``parsed``
+    (its links, fetches and inline code) added to each HTML page."""
+    seen: dict[str, Any] = {}
     queue = deque(["/", "/pages/"])
     while queue and len(seen) < 200:
         path = queue.popleft()
         if path in seen or path.startswith(("/leave/", "/sign-out/", "/static/", "/staff/")):
             continue
-        response = client.get(path)
+        response: Any = client.get(path)
         seen[path] = response
         if "text/html" in response.get("Content-Type", ""):
             parser = _Parser()

@@ -1,4 +1,4 @@
-"""Roles kept apart (issue 12 item 3; SPEC 2 "one person, one side", SPEC 3 "reading
+"""Roles kept apart (SPEC 2 "one person, one side", SPEC 3 "reading
 her messages is never a manager's right"): the services refuse every account that
 would break the rule, nobody changes their own roles, a WSS worker keeps her role
 while she holds cases, and the role is read again at the time of every use.
@@ -16,10 +16,11 @@ from django.core.management import call_command
 from django.test import Client
 
 from contacts import roles
-from contacts.errors import AccountError, AllocationError
+from contacts.errors import AccountError
 from contacts.models import User
 from contacts.services import accounts
 from programme.services import records
+from survivors.errors import AllocationError
 from survivors.models import Survivor
 from survivors.services import cases as cases_services
 

@@ -1,4 +1,4 @@
-"""The staff TOTP gate under the real production stack (issue 12, item 1).
+"""The staff TOTP gate under the real production stack (SPEC 8).
 
 gunicorn copies a client's ``SCRIPT_NAME:`` header into the WSGI environ when
 the request comes from a trusted forwarder (its default ``forwarded_allow_ips``
@@ -25,10 +25,12 @@ import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 from urllib.parse import urlencode
 
 import pytest
 from django.db import connection
+from django.db.models import Model
 
 from ..figures import record
 from .gunicorn_seed import PASSWORD
@@ -237,9 +239,10 @@ def _state(server: Server) -> dict[str, object]:
     from programme.models import ProgrammeGroup
     from survivors.models import ActivationCode, Alert, Message, Survivor
 
-    def table(model: type) -> str:
+    def table(model: type[Model]) -> str:
         return connection.ops.quote_name(model._meta.db_table)
 
+    db: Any
     if server.database.startswith("sqlite:///"):
         db = sqlite3.connect(server.database.removeprefix("sqlite:///"))
     else:
@@ -336,7 +339,9 @@ def _attempts(ids: dict[str, int]) -> list[tuple[str, str, str, dict[str, str] |
         ("programme", "/staff/groups/new/", {"name": "Got through"}),
         ("programme", f"/staff/participants/{participant}/status/", {"status": "suspended"}),
     ]
-    attempts = [(who, "GET", path, None) for who, paths in gets.items() for path in paths]
+    attempts: list[tuple[str, str, str, dict[str, str] | None]] = [
+        (who, "GET", path, None) for who, paths in gets.items() for path in paths
+    ]
     attempts += [(who, "POST", path, form) for who, path, form in posts]
     return attempts
 

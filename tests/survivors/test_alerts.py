@@ -16,8 +16,8 @@ from programme.models import ProgrammeEvent, RiskConcern, StatusChange
 from programme.services import records
 from survivors.models import Alert, ProgrammeEventReceipt
 from survivors.services import alerts as alerts_services
-from survivors.services import portal as portal_services
 from survivors.services.events import programme_event_take_in, programme_events_consume
+from survivors.services.second_passphrase import duress_passphrase_set
 
 from ..conftest import CANARIES, sign_in
 from ..factories import staff_user
@@ -159,7 +159,7 @@ def test_a_failing_alert_loses_no_event(world, monkeypatch) -> None:
     real_execute = connection.cursor().__class__.execute
 
     def failing_execute(self, sql, params=None):
-        if "INSERT INTO" in sql and "contacts_alert" in sql:
+        if "INSERT INTO" in sql and "survivors_alert" in sql:
             raise RuntimeError("disk full")
         return real_execute(self, sql, params)
 
@@ -194,7 +194,7 @@ def test_opted_in_worker_gets_a_neutral_email_after_commit(
     message = mail.outbox[0]
     assert message.subject == "New alert"
     assert message.body == "You have a new alert \N{EM DASH} sign in to view."
-    text = message.subject + message.body
+    text = f"{message.subject}{message.body}"
     for secret in [*CANARIES, "P-7001", "suspended", "status", str(world.survivor_a.pk)]:
         assert secret not in text
 
@@ -298,7 +298,7 @@ def test_duty_worker_sees_and_acknowledges_urgent_alerts_across_the_service(worl
 
 def test_duress_sign_in_alerts_her_worker_urgently_and_the_duty_view(world) -> None:
     """The real cause, end to end: she signs in with her second passphrase."""
-    portal_services.duress_passphrase_set(
+    duress_passphrase_set(
         survivor=world.survivor_a,
         passphrase="another long phrase 77",
         current_passphrase="a long passphrase 42",
@@ -320,7 +320,7 @@ def test_duress_sign_in_alerts_her_worker_urgently_and_the_duty_view(world) -> N
 def test_her_worker_sees_the_risk_concerns_kind_date_and_urgency(
     world, django_capture_on_commit_callbacks
 ) -> None:
-    """Issue 11, item 3: the alert said only "Risk concern raised"."""
+    """SPEC 5 (risk concerns alert her worker): the alert said only "Risk concern raised"."""
     duty = staff_user("WSS worker", username="duty-worker", is_duty_worker=True)
     client = sign_in(Client(), world.programme)
     with django_capture_on_commit_callbacks(execute=True):

@@ -1,4 +1,4 @@
-"""Encryption at rest, key rotation and retention (issue 6, SPEC 7)."""
+"""Encryption at rest, key rotation and retention (SPEC 7)."""
 
 from __future__ import annotations
 

@@ -9,9 +9,9 @@ import pytest
 from django.test import Client
 from django.utils import timezone
 
-from contacts.errors import DisclosureError
 from contacts.models import AuditEvent
 from programme.services import records
+from survivors.errors import DisclosureError
 from survivors.models import Alert, ContactLogEntry, Disclosure, Message
 from survivors.services import alerts, disclosures
 from survivors.services import cases as cases_services
@@ -21,7 +21,7 @@ from ..factories import SurvivorFactory
 
 
 def _case(world, name: str):
-    survivor = SurvivorFactory(known_as=name)
+    survivor = SurvivorFactory.create(known_as=name)
     cases_services.survivor_allocate(actor=world.manager, survivor=survivor, worker=world.wss_a)
     return survivor
 

@@ -1,4 +1,4 @@
-"""Her casework (issue 16, SPEC 9): the case lifecycle (stages, the first-contact
+"""Her casework (SPEC 9): the case lifecycle (stages, the first-contact
 clock, the date support ends, dormancy, re-engagement inside her safe times,
 closing with an outcome, retention from the closing date)."""
 
@@ -12,9 +12,9 @@ from django.test import Client
 from django.utils import timezone
 
 from checkins.services.retention import retention_purge
-from contacts.errors import CaseError
 from contacts.models import AuditAction, AuditEvent, User
 from programme.services import records
+from survivors.errors import CaseError
 from survivors.models import (
     CaseState,
     ContactLogEntry,
@@ -30,7 +30,7 @@ from ..factories import SurvivorFactory, survivor_account
 
 
 def _case(world, name: str = "Ruth", **fields) -> Survivor:
-    survivor = SurvivorFactory(known_as=name, **fields)
+    survivor = SurvivorFactory.create(known_as=name, **fields)
     cases_services.survivor_allocate(actor=world.manager, survivor=survivor, worker=world.wss_a)
     survivor.refresh_from_db()
     return survivor

@@ -1,4 +1,4 @@
-"""The risk checklist (issue 16, SPEC 9): questions as data, yes / no / not
+"""The risk checklist (SPEC 9): questions as data, yes / no / not
 known, score = number of yes, levels 1–9 / 10–13 / 14+, judgement raises and
 never lowers (with a reason), every assessment kept, notes encrypted at rest,
 every read audited, nothing on the programme side."""
@@ -14,8 +14,8 @@ from django.core.management import call_command
 from django.test import Client
 
 from contacts.discretion import discretion_words_in
-from contacts.errors import RiskAssessmentError
 from contacts.models import AuditAction, AuditEvent
+from survivors.errors import RiskAssessmentError
 from survivors.models import RiskAnswer, RiskAssessment, RiskQuestion
 from survivors.selectors.casework import level_for_score
 from survivors.services import casework

@@ -1,4 +1,4 @@
-"""Cover when her worker is away (issue 16, SPEC 9): she or her manager marks
+"""Cover when her worker is away (SPEC 9): she or her manager marks
 the dates; meanwhile her cases' alerts, unanswered messages and open tasks are
 on the duty view with response deadlines (overdue marked) and the duty worker
 can act on them; on her return her caseload lists what was handled."""
@@ -12,8 +12,8 @@ from django.test import Client
 from django.utils import timezone
 
 from contacts import roles
-from contacts.errors import CoverError
 from contacts.models import AuditAction, AuditEvent
+from survivors.errors import CoverError
 from survivors.models import Alert, Message, WorkerAbsence
 from survivors.services import alerts, cover
 

@@ -1,7 +1,7 @@
 """With a real Celery worker running, a programme write reaches the worker of
 every survivor linked to the man as an alert, through the programme's events:
 the programme's commit wakes the WSS side's consumer through the broker, and
-her optional text is queued in her safe windows (issue 14)."""
+her optional text is queued in her safe windows (SPEC 2, SPEC 5)."""
 
 from __future__ import annotations
 
@@ -32,13 +32,13 @@ def test_a_programme_write_reaches_her_worker_through_a_real_worker() -> None:
     programme = staff_user(roles.PROGRAMME_WORKER, username="programme-events")
     first = staff_user(roles.WSS_WORKER, username="wss-events-1")
     second = staff_user(roles.WSS_WORKER, username="wss-events-2")
-    man = ParticipantFactory(reference="P-8801")
-    opted_in = SurvivorFactory(participant=man, worker=first, phone="+447700900801")
+    man = ParticipantFactory.create(reference="P-8801")
+    opted_in = SurvivorFactory.create(participant=man, worker=first, phone="+447700900801")
     opted_in.sms_nudges = True
     opted_in.save()
     all_day_windows(opted_in)
-    SurvivorFactory(participant=man, worker=second)
-    lone = ParticipantFactory(reference="P-8802")
+    SurvivorFactory.create(participant=man, worker=second)
+    lone = ParticipantFactory.create(reference="P-8802")
 
     # The worker takes in the first write while the next ones are made.
     while_locked(

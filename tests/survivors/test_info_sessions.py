@@ -1,4 +1,4 @@
-"""Information sessions (issue 17, SPEC 10): the manager sets one up; each
+"""Information sessions (SPEC 10): the manager sets one up; each
 worker invites women on her own caseload through their account (and the
 optional neutral text); two partners of the same man are never invited to the
 same session; she answers in her account; the programme worker attending sees
@@ -15,7 +15,7 @@ from django.utils import timezone
 
 from checkins.models import OutboundMessage
 from contacts import roles
-from contacts.errors import InformationSessionError
+from survivors.errors import InformationSessionError
 from survivors.models import InformationSession, SafeContactWindow, SessionInvitation
 from survivors.services import cases as cases_services
 from survivors.services import info_sessions
@@ -180,12 +180,12 @@ def test_the_programme_worker_sees_fewer_than_5_then_the_head_count_and_never_na
     info_sessions.invitation_answer(
         survivor=women[4], invitation_id=women[4].invitations.get().pk, coming=True
     )
-    page = client.get("/staff/info-sessions/")
-    body = page.content.decode()
+    response = client.get("/staff/info-sessions/")
+    body = response.content.decode()
     assert "5 women are coming." in body
     for her in [*women, world.survivor_a]:
         assert her.known_as not in body
-    assert matrix.canary_hits(page, CANARIES) == []
+    assert matrix.canary_hits(response, CANARIES) == []
     assert "declin" not in body.lower() and "not coming" not in body.lower()
     assert client.get(f"/staff/info-sessions/{session.pk}/").status_code == 403
 

@@ -1,4 +1,4 @@
-"""Issue 15, item 2, the manager's side: cases and allocations, disclosures and
+"""Staff lists, the manager's side: cases and allocations, disclosures and
 staff accounts in pages with search and filters; allocation changes on one
 case's page with one list of workers (the old page repeated every worker and
 every participant in two dropdowns per case: 2.3 MB at 203 cases)."""

@@ -1,4 +1,4 @@
-"""The MARAC pathway (issue 16, SPEC 9): four criteria, exactly one task per
+"""The MARAC pathway (SPEC 9): four criteria, exactly one task per
 case listing the evidence, each incident counted once, the referral recorded
 as a high-risk disclosure, closing without a referral only with a reason, and
 reassessment falling due on time and on programme events."""
@@ -12,9 +12,9 @@ from django.core.management import call_command
 from django.test import Client, TestCase
 from django.utils import timezone
 
-from contacts.errors import DisclosureError, MaracError
 from contacts.models import AuditAction, AuditEvent
 from programme.services import records
+from survivors.errors import DisclosureError, MaracError
 from survivors.models import Alert, Disclosure, MaracReferral, MaracTask, RiskAssessment, Survivor
 from survivors.services import alerts, casework, marac
 from survivors.services import cases as cases_services
@@ -32,7 +32,7 @@ def questions(world) -> list:
 
 
 def _case(world, name: str = "Ruth", participant=None) -> Survivor:
-    survivor = SurvivorFactory(known_as=name)
+    survivor = SurvivorFactory.create(known_as=name)
     cases_services.survivor_allocate(actor=world.manager, survivor=survivor, worker=world.wss_a)
     if participant is not None:
         cases_services.survivor_link_participant(
@@ -98,7 +98,7 @@ def _raise(survivor, kind: str, urgent: bool = False) -> Alert:
 def test_three_incidents_in_the_window_give_one_task_each_counted_once(
     world, django_capture_on_commit_callbacks
 ) -> None:
-    participant = ParticipantFactory(reference="P-8801")
+    participant = ParticipantFactory.create(reference="P-8801")
     survivor = _case(world, participant=participant)
     # Not incidents: a routine concern, an ordinary status change, a call request.
     with django_capture_on_commit_callbacks(execute=True):
@@ -293,7 +293,7 @@ def test_another_worker_cannot_refer_or_close(world) -> None:
 def test_reassessment_falls_due_after_eight_weeks_and_on_a_programme_event(
     world, questions, django_capture_on_commit_callbacks
 ) -> None:
-    participant = ParticipantFactory(reference="P-8802")
+    participant = ParticipantFactory.create(reference="P-8802")
     survivor = _case(world, participant=participant)
     client = sign_in(Client(), world.wss_a)
 

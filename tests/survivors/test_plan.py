@@ -1,4 +1,4 @@
-"""Her plan (issue 16, SPEC 9): steps under neutral headings that she edits in
+"""Her plan (SPEC 9): steps under neutral headings that she edits in
 the portal ("My plan") and her worker edits on her case; every version kept
 with who changed what; encrypted at rest; each staff read audited; quick exit,
 no-store and plain forms as on every portal page; programme events prompt a
@@ -13,9 +13,9 @@ from django.test import Client
 from django.utils import timezone, translation
 
 from contacts.discretion import discretion_words_in
-from contacts.errors import PlanError
 from contacts.models import AuditAction, AuditEvent
 from programme.services import records
+from survivors.errors import PlanError
 from survivors.models import PlanVersion
 from survivors.selectors.plan import PLAN_HEADINGS, plan_current, plan_steps
 from survivors.services import plan as plan_services
@@ -151,7 +151,7 @@ def test_his_last_session_nearing_prompts_a_review(
     participant = world.linked_participant
     participant.status = status
     participant.save(update_fields=["status"])
-    last = ProgrammeSessionFactory(
+    last = ProgrammeSessionFactory.create(
         group=world.group, starts_at=timezone.now() + timedelta(days=days_ahead)
     )
     page = sign_in(Client(), world.wss_a).get(f"/staff/cases/{world.survivor_a.pk}/")

@@ -1,4 +1,4 @@
-"""Items from the programme on her case (issue 17, SPEC 10): monthly entries and
+"""Items from the programme on her case (SPEC 10): monthly entries and
 reports reach each linked survivor's worker once, as an item and an alert; her
 worker records sharing them, may show a report (or part) in her portal with a
 note, and records what she told the programme as a disclosure with its basis.

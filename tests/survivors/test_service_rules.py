@@ -10,15 +10,17 @@ import pytest
 from django.utils import timezone
 
 from contacts import roles
-from contacts.errors import AccountError, ContactLogError, PortalError, ProgrammeError
+from contacts.errors import AccountError
 from contacts.models import AuditEvent
 from contacts.services import accounts
+from programme.errors import ProgrammeError
 from programme.models import Participant, ProgrammeGroup, RiskConcern, StatusChange
 from programme.services import records
+from survivors.errors import ContactLogError, PortalError
 from survivors.models import ContactLogEntry
 from survivors.services import cases as cases_services
 from survivors.services import contact_log
-from survivors.services import portal as portal_services
+from survivors.services.activation import activation_code_issue, survivor_activate
 
 from ..factories import SurvivorFactory
 
@@ -112,12 +114,12 @@ def test_staff_usernames_are_unique_whatever_their_case(world) -> None:
 
 
 def test_her_username_cannot_differ_from_a_taken_one_only_by_case(world) -> None:
-    newcomer = SurvivorFactory(known_as="New Person")
+    newcomer = SurvivorFactory.create(known_as="New Person")
     cases_services.survivor_allocate(actor=world.manager, survivor=newcomer, worker=world.wss_a)
     newcomer.refresh_from_db()
-    code = portal_services.activation_code_issue(actor=world.wss_a, survivor=newcomer)
+    code = activation_code_issue(actor=world.wss_a, survivor=newcomer)
     with pytest.raises(PortalError) as caught:
-        portal_services.survivor_activate(
+        survivor_activate(
             code=code,
             username=world.wss_other.username.upper(),
             passphrase="orange kettle river seven",

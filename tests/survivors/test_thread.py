@@ -1,4 +1,4 @@
-"""The private message line between her and her current worker (issue 6)."""
+"""The private message line between her and her current worker (SPEC 4: messages)."""
 
 from __future__ import annotations
 
@@ -13,8 +13,8 @@ from hypothesis import settings as hypothesis_settings
 from hypothesis import strategies as st
 
 from checkins.models import OutboundMessage
-from contacts.errors import MessageError
 from contacts.models import AuditEvent
+from survivors.errors import MessageError
 from survivors.models import Message, SafeContactWindow
 from survivors.selectors import messages as messages_selectors
 from survivors.services import cases as cases_services

@@ -1,0 +1,65 @@
+"""Focus after a form post, in real headless Chromium (SPEC 4: quick exit first
+in the tab order after the skip link, on every page, including the page a form
+post leads to)."""
+
+from __future__ import annotations
+
+import pytest
+from playwright.sync_api import Page
+
+from .browser import sign_in
+from .test_browser import PASSPHRASE, browser, destination, page, site  # noqa: F401 (fixtures)
+
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.django_db(transaction=True),
+    pytest.mark.xdist_group("chromium-a"),
+]
+
+FOCUSED = "document.activeElement.id || document.activeElement.className"
+
+
+def _tab_until_leave(page: Page, presses: int) -> list[str]:
+    reached = []
+    for _ in range(presses):
+        page.keyboard.press("Tab")
+        reached.append(page.evaluate(FOCUSED))
+        if reached[-1] == "leave":
+            break
+    return reached
+
+
+def test_after_a_saved_form_focus_is_on_the_confirmation_and_tab_reaches_quick_exit(
+    page: Page,
+    site: str,
+    world,
+) -> None:
+    sign_in(page, site, world.survivor_a.user.username, PASSPHRASE)
+    page.click("nav >> text=Contact settings")
+    page.wait_for_selector("h1:has-text('Contact settings')")
+    page.fill("#id_safe_phone", "07700 900456")
+    page.click("form[action='/settings/'] button[type=submit]")
+    page.wait_for_selector("text=Saved.")
+    # A screen reader reads the confirmation, not the whole page.
+    assert page.evaluate("document.activeElement.textContent").strip().startswith("Saved.")
+    assert page.evaluate("document.activeElement.tagName") != "MAIN"
+    # The next Tab starts from the top: the skip link, then quick exit.
+    assert _tab_until_leave(page, 2) == ["skip-link", "leave"]
+
+
+def test_after_a_refused_form_focus_is_on_the_errors_and_tab_reaches_quick_exit(
+    page: Page,
+    site: str,
+    world,
+) -> None:
+    sign_in(page, site, world.survivor_a.user.username, PASSPHRASE)
+    page.click("nav >> text=Contact settings")
+    page.wait_for_selector("h1:has-text('Contact settings')")
+    page.fill("#id_safe_phone", "not a number")
+    page.click("form[action='/settings/'] button[type=submit]")
+    page.wait_for_selector(".error-summary")
+    assert page.evaluate("document.activeElement.classList.contains('error-summary')")
+    assert _tab_until_leave(page, 2) == ["skip-link", "leave"]
+    # Shift+Tab from quick exit goes back to the skip link: the order is the page's own.
+    page.keyboard.press("Shift+Tab")
+    assert page.evaluate(FOCUSED) == "skip-link"
