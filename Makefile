@@ -69,7 +69,7 @@ gettext:
 	  fi; }
 
 # After changing a marked string: refresh every catalogue, translate the new
-# entries (README, "Her language"), then compile; commit the .po and .mo files.
+# entries (docs/using.md, "Her language"), then compile; commit the .po and .mo files.
 messages: setup gettext
 	DJANGO_SETTINGS_MODULE=survivor_portal.settings.dev $(PY) manage.py makemessages --all --no-obsolete \
 	  --ignore=.venv --ignore=.uv --ignore=tests --ignore=bench --ignore=fault --ignore=security \
@@ -77,9 +77,13 @@ messages: setup gettext
 	DJANGO_SETTINGS_MODULE=survivor_portal.settings.dev $(PY) manage.py compilemessages \
 	  --ignore=.venv --ignore=.uv
 
+# Quiet set-up (the demo seed's log goes to var/seed-demo.log, shown if it
+# fails), so the start-up output ends with the demo accounts (bin/run-all).
 run: setup
-	DJANGO_SETTINGS_MODULE=survivor_portal.settings.dev $(PY) manage.py migrate --noinput
-	DJANGO_SETTINGS_MODULE=survivor_portal.settings.dev $(PY) manage.py seed_demo
+	mkdir -p var
+	DJANGO_SETTINGS_MODULE=survivor_portal.settings.dev $(PY) manage.py migrate --noinput -v 0
+	DJANGO_SETTINGS_MODULE=survivor_portal.settings.dev $(PY) manage.py seed_demo > var/seed-demo.log 2>&1 \
+	  || { cat var/seed-demo.log; exit 1; }
 	DJANGO_SETTINGS_MODULE=survivor_portal.settings.dev bin/run-all
 
 # The suite in TEST_WORKERS processes (pytest-xdist; TEST_WORKERS=0 runs it in
@@ -112,10 +116,15 @@ fault: setup
 security: setup browser
 	$(PY) security/report.py
 
-# ruff, then the import contracts in pyproject.toml (import-linter).
+# ruff, the types (mypy with django-stubs, [tool.mypy] in pyproject.toml), then
+# the import contracts (import-linter). CI runs this first; .pre-commit-config.yaml
+# runs the same steps before a commit. fault/run.py is checked on its own: it
+# shares the module name `run` with bench/run.py (both are scripts run by path).
 lint: setup
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/mypy
+	$(VENV)/bin/mypy fault/run.py
 	$(VENV)/bin/lint-imports --no-cache
 
 format: setup

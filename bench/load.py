@@ -19,15 +19,16 @@ both medians and their ratio are printed and must agree within 20 %. (Once
 would do on a quiet machine; on a shared one two 10 s windows can differ by
 more than that, so the pair is repeated like everything else.)
 
-Budgets: zero errors; scripted /ping within 20 % of plain wrk; status page
-throughput >= 1/8 of bare Django's in the same run (ratio <= 8); status page
-p95 <= 100 ms.
+Budgets: zero errors; scripted /ping within 20 % of plain wrk; her status
+page's throughput at least 1/10 of bare Django's in the same run (ratio
+bare/status <= 10); her status page's p95 <= 100 ms with BENCH_CONNECTIONS
+(50) connections.
 
 Environment: LOAD_DATABASE_URL (default: a scratch database on the local
 PostgreSQL, dropped and re-created), BENCH_ROUNDS, BENCH_SECONDS,
 BENCH_CONNECTIONS, BENCH_THREADS (wrk threads, default 2),
 BENCH_GUNICORN_THREADS (threads per gunicorn worker for both servers, default
-1: sync workers, as the README's production command), BENCH_SIDE_BY_SIDE_ONLY=1
+1: sync workers, as docs/operations.md's production command), BENCH_SIDE_BY_SIDE_ONLY=1
 (measure only bare Django, /ping and the status page), BENCH_PORT,
 BENCH_BROKER_URL, BENCH_CACHE_URL (the project's CACHE_URL; default: none,
 i.e. the per-process local-memory cache).
@@ -68,7 +69,7 @@ ONLY_SIDE_BY_SIDE = os.environ.get("BENCH_SIDE_BY_SIDE_ONLY", "") == "1"
 TOKEN = "bench-auth-token-0123456789"
 # What a browser sends; GZipMiddleware only compresses when asked.
 BROWSER = {"Accept-Encoding": "gzip, deflate, br"}
-STATUS_RATIO_BUDGET = 8
+STATUS_RATIO_BUDGET = 10
 STATUS_P95_BUDGET_MS = 100
 RECONCILE_TOLERANCE = 0.20
 

@@ -39,7 +39,7 @@ from survivors.services import cases as cases_services  # noqa: E402
 
 def session_for(user: User, *, device: TOTPDevice | None = None) -> str:
     """A session as sign-in makes it: hers names the portal's backend (as
-    survivor_portal.views does), staff sessions Django's ModelBackend."""
+    survivor_portal.views.common does), staff sessions Django's ModelBackend."""
     store = SessionStore()
     store[SESSION_KEY] = str(user.pk)
     store[BACKEND_SESSION_KEY] = (
@@ -54,6 +54,7 @@ def session_for(user: User, *, device: TOTPDevice | None = None) -> str:
     if device is not None:
         store[DEVICE_ID_SESSION_KEY] = device.persistent_id
     store.create()
+    assert store.session_key is not None
     return store.session_key
 
 

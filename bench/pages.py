@@ -5,7 +5,7 @@ first role the matrix allows). Budgets: her status page <= 4 queries and
 the caseload dashboard <= 10 (bench/staff_dashboard.py at 60 cases and 2,000
 alerts); every other page <= 25 queries, a guard against an N+1 creeping in.
 
-Then the staff lists at a national service's size (issue 15; ``tests/scale.py``:
+Then the staff lists at a national service's size (SPEC 8: staff lists; ``tests/scale.py``:
 10,000 participants, 10,000 survivors, 200 staff, 100,000 audit events, 5,000
 disclosures, 2,000 urgent alerts): every list page, bare and with its search,
 filters, sort and a later page, <= 12 queries and <= 100 KB of HTML, and the
@@ -47,6 +47,7 @@ def run() -> bool:
         if route.startswith(("editor/", "ops/", "files/", "sms/", "leave/", "healthz", "ping")):
             continue
         entry = matrix.entry_for(route)
+        assert entry is not None, route
         if entry.method != "GET":
             continue
         role = next((r for r in ROLES if entry.expected[r] == matrix.OK), None)
@@ -57,7 +58,7 @@ def run() -> bool:
         with CaptureQueriesContext(connection) as queries:
             response = clients[role].get(path)
             # A streamed download runs its queries as it is read.
-            body = b"".join(response.streaming_content) if response.streaming else response.content
+            body = response.getvalue()
         if response.status_code != 200:
             continue
         budget = BUDGETS.get(route, DEFAULT_BUDGET)
@@ -102,6 +103,7 @@ def _list_pages_at_scale(world) -> list[dict]:
         """(role, URL, name): each list bare and with its query; a group's
         sessions on the group with the most sessions."""
         group = ProgrammeGroup.objects.filter(name__endswith=" group 0").order_by("pk").last()
+        assert group is not None
         found = []
         for role, path, query in LIST_PAGES:
             bare = path.format(group=group.pk)

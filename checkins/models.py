@@ -1,7 +1,6 @@
 """Check-ins and texts: plans, check-ins, the outbox, inbound replies, status
 callbacks, opt-outs and the wording of the texts. The database is the source of
-truth; the broker only carries wake-ups (SPEC 5). Tables keep their
-``contacts_*`` names (``db_table``)."""
+truth; the broker only carries wake-ups (SPEC 5)."""
 
 from __future__ import annotations
 
@@ -43,7 +42,6 @@ class CheckInPlan(models.Model):
     )
 
     class Meta:
-        db_table = "contacts_checkinplan"
         indexes = [
             # Partial: only plans that can fall due are in it, so finding the
             # due ones touches the due rows only.
@@ -88,7 +86,6 @@ class CheckIn(models.Model):
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
-        db_table = "contacts_checkin"
         ordering = ["-due_at", "-id"]
         constraints = [
             models.UniqueConstraint(fields=["plan", "due_at"], name="one_checkin_per_due_time")
@@ -148,7 +145,6 @@ class OutboundMessage(models.Model):
     state_changed_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
-        db_table = "contacts_outboundmessage"
         ordering = ["next_attempt_at", "id"]
         indexes = [
             models.Index(
@@ -184,7 +180,6 @@ class InboundMessage(models.Model):
     meaning = models.CharField(max_length=10, blank=True)
 
     class Meta:
-        db_table = "contacts_inboundmessage"
         ordering = ["-received_at", "-id"]
         indexes = [
             models.Index(
@@ -207,7 +202,6 @@ class SmsStatusEvent(models.Model):
     received_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
-        db_table = "contacts_smsstatusevent"
         constraints = [
             models.UniqueConstraint(fields=["message_sid", "status"], name="one_event_per_status")
         ]
@@ -229,7 +223,6 @@ class SmsOptOut(models.Model):
     )
 
     class Meta:
-        db_table = "contacts_smsoptout"
         ordering = ["-created_at", "-id"]
         constraints = [
             models.UniqueConstraint(
@@ -263,7 +256,6 @@ class SmsTexts(models.Model):
     )
 
     class Meta:
-        db_table = "contacts_smstexts"
         verbose_name_plural = "SMS texts"
 
     def __str__(self) -> str:

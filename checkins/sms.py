@@ -12,6 +12,10 @@ Twilio has no idempotency key on its Messages API, so when an earlier attempt
 may have reached it (a worker killed mid-send, a timeout) the outbox asks
 ``find_sent`` before sending again.
 
+Every text carries a validity period (SPEC 5): the seconds left in her safe
+window, so a text Twilio cannot hand on in time is dropped rather than
+arriving when it is no longer safe. Twilio accepts 1 to 36,000 seconds.
+
 Logs carry ids only: never a number or a message body. Twilio's own logger
 writes numbers at INFO, so it is held at WARNING here as well as in settings.
 """
@@ -45,6 +49,8 @@ PERMANENT_CODES = {
     30006,  # landline or unreachable carrier
 }
 OPTED_OUT_CODE = "21610"
+# The longest ValidityPeriod Twilio accepts (and its default).
+MAX_VALIDITY_SECONDS = 36_000
 
 
 @dataclass(frozen=True)
@@ -69,7 +75,9 @@ class PermanentSendError(SendError):
 
 
 class SmsBackend(Protocol):
-    def send(self, *, message_id: int, to: str, body: str) -> SendResult: ...
+    def send(
+        self, *, message_id: int, to: str, body: str, validity_seconds: int = MAX_VALIDITY_SECONDS
+    ) -> SendResult: ...
 
     def find_sent(self, *, message_id: int, to: str, body: str, since: datetime) -> str | None: ...
 
@@ -83,7 +91,9 @@ class OutboxBackend:
 
     has_status_callbacks = False
 
-    def send(self, *, message_id: int, to: str, body: str) -> SendResult:
+    def send(
+        self, *, message_id: int, to: str, body: str, validity_seconds: int = MAX_VALIDITY_SECONDS
+    ) -> SendResult:
         logger.info("text %s sent by the outbox backend", message_id)
         return SendResult(sid=f"OB{uuid.uuid4().hex}", status="sent")
 
@@ -116,7 +126,9 @@ class TwilioBackend:
         self.from_number = from_number
         self.messaging_service_sid = messaging_service_sid
 
-    def send(self, *, message_id: int, to: str, body: str) -> SendResult:
+    def send(
+        self, *, message_id: int, to: str, body: str, validity_seconds: int = MAX_VALIDITY_SECONDS
+    ) -> SendResult:
         sender = (
             {"messaging_service_sid": self.messaging_service_sid}
             if self.messaging_service_sid
@@ -124,7 +136,11 @@ class TwilioBackend:
         )
         try:
             message = self.client.messages.create(
-                to=to, body=body, status_callback=status_callback_url(), **sender
+                to=to,
+                body=body,
+                status_callback=status_callback_url(),
+                validity_period=max(1, min(validity_seconds, MAX_VALIDITY_SECONDS)),
+                **sender,
             )
         except Exception as error:  # classified below, never swallowed
             raise _classify(error) from error

@@ -10,9 +10,6 @@ class CmsConfig(AppConfig):
     def ready(self) -> None:
         from django.db.models.signals import post_migrate
 
-        from . import explanations
-
-        explanations.connect_page_deletes()
         post_migrate.connect(locales_ensure, sender=self)
 
 

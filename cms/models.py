@@ -68,11 +68,15 @@ class BrandingSettings(BaseSiteSetting):
     primary_colour = models.CharField(max_length=7, default="#2f6b3b", choices=COLOUR_CHOICES)
     favicon = models.CharField("tab icon", max_length=10, default="leaf", choices=FAVICON_CHOICES)
     quick_exit_url = models.URLField(
+        "quick exit address",
         default="https://www.bbc.co.uk/weather",
         help_text="Neutral page that quick exit goes to. Not personalised.",
     )
     sms_sender_name = models.CharField(
-        max_length=11, default="Sam", help_text="The first name used in texts."
+        "text message sender name",
+        max_length=11,
+        default="Sam",
+        help_text="The first name used in texts.",
     )
 
     panels = [
@@ -126,7 +130,7 @@ class LanguageFallbackMixin:
         try:
             return super().route(request, path_components)  # type: ignore[misc]
         except Http404:
-            default = self.get_default_locale_version()  # type: ignore[attr-defined]
+            default = self.get_default_locale_version()
             if not path_components or default is None or default.pk == self.pk:  # type: ignore[attr-defined]
                 raise
             return default.specific.route(request, path_components)
@@ -134,12 +138,12 @@ class LanguageFallbackMixin:
     def get_default_locale_version(self) -> Page | None:
         locale = Locale.get_default()
         if self.locale_id == locale.pk:  # type: ignore[attr-defined]
-            return self  # type: ignore[return-value]
+            return self
         return self.get_translation_or_none(locale)  # type: ignore[attr-defined]
 
     def get_context(self, request: HttpRequest, *args: Any, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context(request, *args, **kwargs)  # type: ignore[misc]
-        context["not_translated"] = shown_in_other_language(self)  # type: ignore[arg-type]
+        context["not_translated"] = shown_in_other_language(self)
         return context
 
 

@@ -9,23 +9,35 @@ role rules of the staff pages hold here too (``services.staff_roles_check``)."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any, cast
 
 from django import forms
 from django.contrib import admin
+from django.contrib.admin.utils import unquote
 from django.contrib.auth.admin import UserAdmin
 from django.core.exceptions import ObjectDoesNotExist
 from django.db.models import Model
 from django.http import HttpRequest, HttpResponse
 
 from contacts.errors import AccountError
+from contacts.http import AuthenticatedHttpRequest
 from contacts.models import AuditAction, AuditEvent, User
 from contacts.roles import staff_roles_check
 from contacts.views.common import staff_read_record
 
+if TYPE_CHECKING:
+    # The mixin sits in front of a ModelAdmin; the type checker needs to know
+    # which methods ``super()`` reaches.
+    _ModelAdminBase = admin.ModelAdmin[Any]
+else:
+    _ModelAdminBase = object
 
-class AuditedReadsMixin:
-    """Write an audit event for each list, view or history page served."""
+
+class AuditedReadsMixin(_ModelAdminBase):
+    """Write an audit event for each list, view or history page served.
+
+    The admin site serves signed-in operations superusers only, so the request's
+    user is always a ``User`` (``AuthenticatedHttpRequest``)."""
 
     # What each page's read is recorded as: {"list": ..., "view": ..., "history": ...}.
     audit_actions: dict[str, AuditAction] = {}
@@ -33,7 +45,7 @@ class AuditedReadsMixin:
     def changelist_view(self, request: HttpRequest, extra_context: Any = None) -> HttpResponse:
         response = super().changelist_view(request, extra_context)
         if response.status_code == 200:
-            staff_read_record(request, self.audit_actions["list"])
+            staff_read_record(cast(AuthenticatedHttpRequest, request), self.audit_actions["list"])
         return response
 
     def change_view(
@@ -51,11 +63,14 @@ class AuditedReadsMixin:
         return response
 
     def _audit_object(self, request: HttpRequest, object_id: str, what: str) -> None:
-        obj = self.get_object(request, admin.utils.unquote(object_id))
+        obj = self.get_object(request, unquote(object_id))
         if obj is None:
             return
         staff_read_record(
-            request, self.audit_actions[what], obj=obj, survivor=self.survivor_of(obj)
+            cast(AuthenticatedHttpRequest, request),
+            self.audit_actions[what],
+            obj=obj,
+            survivor=self.survivor_of(obj),
         )
 
     def survivor_of(self, obj: Any) -> Model | None:
@@ -68,7 +83,8 @@ class RoleRulesForm(forms.ModelForm):
     actor: User | None = None
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         groups = data.get("groups")
         if groups is None or self.actor is None:
             return data
@@ -95,7 +111,7 @@ class StaffUserAdmin(AuditedReadsMixin, UserAdmin):
     list_display = ("username", "kind", "is_active", "is_superuser")
     list_filter = ("kind", "is_active", "is_superuser", "groups")
     fieldsets = (
-        *UserAdmin.fieldsets,
+        *(UserAdmin.fieldsets or ()),
         ("Service", {"fields": ("kind", "is_duty_worker", "alert_emails")}),
     )
 

@@ -1,4 +1,4 @@
-"""django-axes, keeping only what lockout needs (issue 12, item 6).
+"""django-axes, keeping only what lockout needs (SPEC 8).
 
 Lockout counts failures by username and address for the cool-off window; it
 does not need her browser's user agent, and it does not need a record of every
@@ -36,8 +36,10 @@ class FailuresOnlyHandler(AxesDatabaseHandler):
         self, sender: Any, credentials: dict, request: HttpRequest | None = None, **kwargs: Any
     ) -> None:
         if request is not None:
-            request.axes_user_agent = ""
-            request.axes_http_accept = ""
+            # Attributes django-axes itself sets on the request and then stores;
+            # they are not part of HttpRequest's type.
+            request.axes_user_agent = ""  # type: ignore[attr-defined]
+            request.axes_http_accept = ""  # type: ignore[attr-defined]
         return super().user_login_failed(sender, credentials, request, **kwargs)
 
     def user_logged_in(self, sender: Any, request: HttpRequest, user: Any, **kwargs: Any) -> None:

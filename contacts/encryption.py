@@ -56,13 +56,15 @@ def phone_hash(e164: str) -> str:
 class EncryptedTextField(models.TextField):
     """A text field stored as a Fernet token; the empty string stays empty."""
 
-    def from_db_value(self, value: str | None, expression: object, connection: object) -> str:
+    def from_db_value(
+        self, value: str | None, expression: object, connection: object
+    ) -> str | None:
         if value is None or value == "":
             return value
         return decrypt(value)
 
     def get_prep_value(self, value: object) -> str | None:
-        value = super().get_prep_value(value)
-        if value is None or value == "":
-            return value
-        return encrypt(str(value))
+        prepared = super().get_prep_value(value)
+        if prepared is None or prepared == "":
+            return prepared
+        return encrypt(str(prepared))

@@ -1,9 +1,11 @@
-from typing import Any
+from typing import Any, cast
 
 from django import forms
+from django.contrib.auth.forms import SetPasswordForm
 
 from contacts import roles as role_names
 from contacts.models import User
+from contacts.selectors.listing import NO_RECORD, IdField, RecordChoiceField
 
 DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
@@ -32,7 +34,50 @@ class TokenForm(forms.Form):
     )
 
 
-# --- Staff side (issue 4) ---------------------------------------------------------
+def current_password_field() -> forms.CharField:
+    return forms.CharField(
+        max_length=200,
+        strip=False,
+        label="Your current password",
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+    )
+
+
+class ReauthenticationForm(forms.Form):
+    """Her password and a current code, asked again before any change to how she
+    signs in (SPEC 8; OWASP ASVS level 2: full re-authentication before a change
+    of authentication factors). The shapes only: ``contacts.services.sign_in``
+    checks them."""
+
+    password = current_password_field()
+    code = forms.RegexField(
+        regex=r"^\s*(\d{6}|[\sA-Za-z2-7-]{16,40})\s*$",
+        max_length=40,
+        label="A code from your authenticator app, or one of your backup codes",
+        error_messages={
+            "invalid": "Enter the 6-digit code from your authenticator app, or a backup code."
+        },
+        widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "spellcheck": "false"}),
+    )
+
+
+class StaffPasswordChangeForm(SetPasswordForm, ReauthenticationForm):
+    """A new password (twice, through Django's password validators), with her
+    current password and a current code."""
+
+    field_order = ["password", "new_password1", "new_password2", "code"]
+
+
+class AuthenticatorSetupForm(TokenForm):
+    """The first code from the new authenticator app, with her password again:
+    whoever holds the browser after the password step cannot add their own
+    phone (SPEC 8)."""
+
+    password = current_password_field()
+    field_order = ["password", "token"]
+
+
+# --- Staff side (SPEC 3) ----------------------------------------------------------
 # Forms only validate shapes; the rules live in contacts.services.
 
 
@@ -69,23 +114,32 @@ class StaffAccountEditForm(forms.Form):
 
 
 class AuditFilterForm(forms.Form):
-    actor = forms.ModelChoiceField(
+    """The audit log's filters. Ids as on every staff list: a bad one finds
+    nothing (``contacts.selectors.listing``)."""
+
+    actor = RecordChoiceField(
         queryset=User.objects.filter(kind=User.Kind.STAFF).order_by("username"),
         required=False,
         empty_label="Anyone",
         label="Who",
     )
-    case = forms.IntegerField(required=False, min_value=1, label="Case number")
+    case = IdField(required=False, label="Case number")
     action = forms.ChoiceField(required=False, label="Action")
     date_from = forms.DateField(required=False, widget=DATE_INPUT, label="From")
     date_to = forms.DateField(required=False, widget=DATE_INPUT, label="To")
 
     def __init__(self, *args: Any, actions: list[tuple[str, str]], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["action"].choices = [("", "Any action"), *actions]
+        cast(forms.ChoiceField, self.fields["action"]).choices = [("", "Any action"), *actions]
+
+    def clean_actor(self) -> int | None:
+        """Her id (the log holds ids), ``NO_RECORD`` for one nobody has."""
+        actor = self.cleaned_data["actor"]
+        return actor if actor in (None, NO_RECORD) else actor.pk
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         if data.get("date_from") and data.get("date_to") and data["date_from"] > data["date_to"]:
             raise forms.ValidationError("The start date is after the end date.")
         return data

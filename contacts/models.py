@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+from typing import Any
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser
@@ -15,7 +16,9 @@ from django.utils import timezone
 from django_otp.models import Device, ThrottlingMixin, TimestampMixin
 
 
-class User(AbstractUser):
+# django-otp ships no types, so django-stubs cannot type the reverse manager of
+# BackupCodeDevice (a django-otp Device) that it adds here.
+class User(AbstractUser):  # type: ignore[django-manager-missing]
     class Kind(models.TextChoices):
         STAFF = "staff", "Staff"
         SURVIVOR = "survivor", "Portal user"
@@ -24,7 +27,7 @@ class User(AbstractUser):
     is_duty_worker = models.BooleanField(
         default=False, help_text="Sees urgent alerts across the service (WSS workers only)."
     )
-    # Staff side (issue 4): an optional neutral email when an alert is raised.
+    # Staff side (SPEC 5): an optional neutral email when an alert is raised.
     alert_emails = models.BooleanField(
         default=False,
         help_text='Email "You have a new alert" (no name, no detail) to this address.',
@@ -32,6 +35,13 @@ class User(AbstractUser):
     # Set when a manager sets or resets the password (the manager knows it): no
     # staff page opens until she has chosen her own.
     must_change_password = models.BooleanField(default=False)
+
+    # Plain attributes, not fields. Her role names, cached on this instance for
+    # one request by ``contacts.policy.role_names``; and, on the user the
+    # portal's sign-in backend returns, whether she signed in with her second
+    # passphrase (``survivor_portal.auth``).
+    _role_names: frozenset[str]
+    portal_quiet: bool
 
     @property
     def is_survivor(self) -> bool:
@@ -70,6 +80,7 @@ class AuditAction(models.TextChoices):
     THREAD_VIEW = "thread.view", "Messages read"
     CHECKINS_VIEW = "checkins.view", "Check-ins read"
     ALLOCATIONS_VIEW = "allocations.view", "Allocations read"
+    ALLOCATION_VIEW = "allocation.view", "A case's allocation read"
     AUDIT_VIEW = "audit.view", "Audit log read"
     AUDIT_EXPORT = "audit.export", "Audit log downloaded"
     DISCLOSURES_VIEW = "disclosures.view", "Disclosures read"
@@ -111,6 +122,11 @@ class AuditAction(models.TextChoices):
     PLAN_VIEW = "plan.view", "Her plan read"
     ABSENCE_MARK = "absence.mark", "Worker marked away"
     ABSENCE_END = "absence.end", "Worker marked back"
+    # The duty worker acting on a case while its worker is away (SPEC 9); the
+    # record names whom she covered for.
+    MESSAGE_SEND_IN_COVER = "message.send_in_cover", "Reply sent in cover for her away worker"
+    CONTACT_LOG_ADD_IN_COVER = "contact_log.add_in_cover", "Contact logged in cover"
+    ALERT_ACKNOWLEDGE_IN_COVER = "alert.acknowledge_in_cover", "Alert acknowledged in cover"
     # Check-ins and texts
     CHECKIN_PLAN_SET = "checkin_plan.set", "Check-in plan saved"
     SMS_TEXTS_UPDATE = "sms_texts.update", "Text wording saved"
@@ -169,7 +185,7 @@ class AuditEvent(models.Model):
     def __str__(self) -> str:
         return f"AuditEvent {self.pk}"
 
-    def save(self, *args: object, **kwargs: object) -> None:
+    def save(self, *args: Any, **kwargs: Any) -> None:
         if not self._state.adding:
             raise PermissionError("The audit log is append-only.")
         super().save(*args, **kwargs)

@@ -8,7 +8,7 @@ messages.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Protocol
+from typing import TYPE_CHECKING, Protocol, TypeGuard
 
 from contacts import roles
 
@@ -25,10 +25,13 @@ class Case(Protocol):
 
 
 class CaseAlert(Protocol):
-    """An alert on her case (``survivors.Alert``)."""
+    """An alert on her case (``survivors.Alert``); read-only here."""
 
-    survivor: Case
-    urgent: bool
+    @property
+    def survivor(self) -> Case: ...
+
+    @property
+    def urgent(self) -> bool: ...
 
 
 def role_names(user: User | AnonymousUser) -> frozenset[str]:
@@ -41,11 +44,11 @@ def role_names(user: User | AnonymousUser) -> frozenset[str]:
     return cached
 
 
-def is_survivor(user: User | AnonymousUser) -> bool:
+def is_survivor(user: User | AnonymousUser) -> TypeGuard[User]:
     return bool(user.is_authenticated and user.is_active and user.kind == "survivor")
 
 
-def is_staff_member(user: User | AnonymousUser) -> bool:
+def is_staff_member(user: User | AnonymousUser) -> TypeGuard[User]:
     return bool(user.is_authenticated and user.is_active and user.kind == "staff")
 
 
@@ -53,7 +56,7 @@ def has_role(user: User | AnonymousUser, role: str) -> bool:
     return is_staff_member(user) and role in role_names(user)
 
 
-def is_wss_worker(user: User | AnonymousUser) -> bool:
+def is_wss_worker(user: User | AnonymousUser) -> TypeGuard[User]:
     """A WSS worker now, and nothing that may not sit beside it (SPEC 2, 3).
 
     Read at the time of use, on every request: an account that was switched to
@@ -101,7 +104,7 @@ def can_use_editor(user: User | AnonymousUser) -> bool:
     return is_comms(user) or is_manager(user) or bool(user.is_superuser)
 
 
-# --- Staff side (issue 4) ---------------------------------------------------------
+# --- Staff side (SPEC 3) ----------------------------------------------------------
 
 
 def can_act_on_alert(user: User | AnonymousUser, alert: CaseAlert) -> bool:
@@ -109,6 +112,19 @@ def can_act_on_alert(user: User | AnonymousUser, alert: CaseAlert) -> bool:
     if can_work_with_survivor(user, alert.survivor):
         return True
     return bool(alert.urgent) and is_duty_worker(user)
+
+
+def can_cover_case(
+    user: User | AnonymousUser, survivor: Case, *, away_worker_ids: set[int]
+) -> bool:
+    """The duty worker acts on her case, as her worker would, only while her
+    worker is away (SPEC 9: cover); never on a duty worker's own caseload."""
+    return (
+        is_duty_worker(user)
+        and survivor.worker_id is not None
+        and survivor.worker_id != user.pk
+        and survivor.worker_id in away_worker_ids
+    )
 
 
 def can_lift_lockout(user: User | AnonymousUser, survivor: Case) -> bool:

@@ -85,6 +85,7 @@ def staff_roles_check(
     if (
         WSS_WORKER in current
         and WSS_WORKER not in role_names
+        and user is not None
         and user.caseload.exists()  # her cases, through the reverse accessor
     ):
         raise AccountError("has_cases")
@@ -105,7 +106,7 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "wagtaildocs.add_document",
         "wagtaildocs.change_document",
         "wagtaildocs.choose_document",
-        # Portal wording (issue 3): status explanations and the neutral branding.
+        # Portal wording (SPEC 4): status explanations and the neutral branding.
         "cms.add_statusexplanation",
         "cms.change_statusexplanation",
         "cms.delete_statusexplanation",

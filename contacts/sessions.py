@@ -1,4 +1,4 @@
-"""A staff member's own signed-in sessions (issue 15, item 4): what she sees of
+"""A staff member's own signed-in sessions (SPEC 8): what she sees of
 each (the browser it is in, when it began, when it was last used) and the
 token that names one without giving its session key away. Staff sessions only:
 nothing about a survivor's phone is ever recorded."""

@@ -1,13 +1,13 @@
 """Staff pages both sides use: sign-in, the second factor, their own password,
-the staff home, and the manager's staff accounts and audit log. Mounted at
-/staff/ beside each app's own pages (``survivor_portal.urls``)."""
+and the manager's staff accounts and audit log. Mounted at /staff/ beside each
+app's own pages (``survivor_portal.urls``); the staff home reads every side, so
+it is in ``survivors.urls``."""
 
 from django.urls import path
 
-from contacts.views import account, home, people
+from contacts.views import account, people
 
 urlpatterns = [
-    path("", home.staff_home, name="staff-home"),
     path("login/", account.staff_login, name="staff-login"),
     path("logout/", account.staff_logout, name="staff-logout"),
     path("otp/verify/", account.otp_verify, name="staff-otp-verify"),

@@ -27,6 +27,7 @@ import sys
 import threading
 import time
 import urllib.request
+from datetime import timedelta
 from pathlib import Path
 from urllib.error import HTTPError
 from urllib.parse import urlencode
@@ -212,7 +213,7 @@ def seed(prefix: str, count: int, *, plans: bool = False) -> list[str]:
                 survivor=survivor,
                 frequency="daily",
                 weekdays=[],
-                send_at=(now - timezone.timedelta(minutes=1)).time(),
+                send_at=(now - timedelta(minutes=1)).time(),
             )
         else:
             outbox.outbox_enqueue(
@@ -229,12 +230,12 @@ def seed(prefix: str, count: int, *, plans: bool = False) -> list[str]:
         # Found by their numbers' keyed hashes (names are encrypted at rest).
         hashes = [phone_hash(number) for number in numbers]
         CheckInPlan.objects.filter(survivor__safe_phone_hash__in=hashes).update(
-            next_due_at=timezone.now() - timezone.timedelta(seconds=30)
+            next_due_at=timezone.now() - timedelta(seconds=30)
         )
     return numbers
 
 
-def wake(task: str = "contacts.tasks.outbox_drain") -> None:
+def wake(task: str = "checkins.tasks.outbox_drain") -> None:
     from survivor_portal.celery import app
 
     app.send_task(task)
@@ -456,7 +457,7 @@ def scenario_beat_twice(procs: Processes, fake) -> tuple[list[str], str]:
 
 
 def scenario_scale_out(procs: Processes, fake) -> tuple[list[str], str]:
-    """The README's scale-out shape: two gunicorn processes, two Celery worker
+    """The scale-out shape of docs/operations.md: two gunicorn processes, two Celery worker
     processes, one beat, one PostgreSQL, one Redis; an outage, a SIGKILL and
     every reply delivered to both web servers."""
     fake.script([{"status": 503}] * 5 + [{"sleep_after_accept": 0.1}] * 100)

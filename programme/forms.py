@@ -76,7 +76,8 @@ class SessionForm(forms.Form):
         self.fields["module"] = _topic_field()
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         if data.get("date") and data.get("time"):
             starts_at = datetime.combine(
                 data["date"], data["time"], tzinfo=timezone.get_current_timezone()
@@ -136,7 +137,11 @@ class RegisterImportForm(forms.Form):
 
 
 class RegisterImportConfirmForm(forms.Form):
-    data = forms.CharField(widget=forms.HiddenInput, max_length=1_400_000, strip=False)
+    # A field named "data": the form's metaclass moves it into ``base_fields``,
+    # so the bound form's own ``data`` attribute is untouched.
+    data = forms.CharField(  # type: ignore[assignment]
+        widget=forms.HiddenInput, max_length=1_400_000, strip=False
+    )
 
 
 class CaseEntryForm(forms.Form):

@@ -2,8 +2,7 @@
 changes and risk concerns, and the events the programme publishes.
 
 It knows nothing of survivors: no import of, query on or join to the Women's
-Support Service's data (SPEC 2). The tables keep the names they had when they
-lived in ``contacts`` (``db_table``), so moving the code moved no data."""
+Support Service's data (SPEC 2)."""
 
 from __future__ import annotations
 
@@ -22,7 +21,6 @@ class ProgrammeGroup(models.Model):
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
-        db_table = "contacts_programmegroup"
         ordering = ["name"]
 
     def __str__(self) -> str:
@@ -89,7 +87,6 @@ class ProgrammeSession(models.Model):
     )
 
     class Meta:
-        db_table = "contacts_programmesession"
         ordering = ["starts_at"]
         constraints = [
             models.UniqueConstraint(fields=["group", "starts_at"], name="one_session_per_start")
@@ -126,7 +123,6 @@ class Participant(models.Model):
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
-        db_table = "contacts_participant"
         ordering = ["reference"]
 
     def __str__(self) -> str:
@@ -152,7 +148,6 @@ class Attendance(models.Model):
     recorded_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
-        db_table = "contacts_attendance"
         constraints = [
             models.UniqueConstraint(fields=["session", "participant"], name="one_mark_per_session")
         ]
@@ -171,7 +166,6 @@ class StatusChange(models.Model):
     author = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
 
     class Meta:
-        db_table = "contacts_statuschange"
         ordering = ["-changed_at", "-id"]
 
     def __str__(self) -> str:
@@ -201,7 +195,6 @@ class RiskConcern(models.Model):
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
-        db_table = "contacts_riskconcern"
         ordering = ["-created_at", "-id"]
 
     def __str__(self) -> str:

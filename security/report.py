@@ -22,6 +22,7 @@ import sys
 import time
 import urllib.request
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 HERE = ROOT / "security"
@@ -197,7 +198,7 @@ def observatory() -> dict:
 
 def main() -> int:
     tests_status = run_figure_tests()
-    figures: dict[str, object] = {}
+    figures: dict[str, Any] = {}
     if FIGURES.exists():
         for line in FIGURES.read_text().splitlines():
             row = json.loads(line)

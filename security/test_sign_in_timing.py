@@ -15,7 +15,7 @@ from django.contrib.auth.hashers import PBKDF2PasswordHasher
 from django.test import Client, override_settings
 
 from contacts import roles
-from survivors.services import portal as portal_services
+from survivors.services.second_passphrase import duress_passphrase_set
 from tests.conftest import World, build_world
 from tests.figures import record
 
@@ -39,15 +39,16 @@ def world(db: None) -> World:
 
 @override_settings(PASSWORD_HASHERS=["security.test_sign_in_timing.SlowEnoughHasher"])
 def test_sign_in_timing_figure(world: World) -> None:
-    user = world.survivor_a.user
+    user, other = world.survivor_a.user, world.survivor_b.user
+    assert user is not None and other is not None
     user.set_password(PASSPHRASE)
     user.save()
-    portal_services.duress_passphrase_set(
+    duress_passphrase_set(
         survivor=world.survivor_a, passphrase=SECOND, current_passphrase=PASSPHRASE
     )
-    world.survivor_b.user.set_password(PASSPHRASE)
-    world.survivor_b.user.save()
-    names = [user.username, world.survivor_b.user.username, "nobody-at-all"]
+    other.set_password(PASSPHRASE)
+    other.save()
+    names = [user.username, other.username, "nobody-at-all"]
     timings: dict[str, list[float]] = {name: [] for name in names}
 
     def attempt(username: str) -> float:

@@ -3,7 +3,7 @@ to a session signed in with her second ("duress") passphrase.
 
 Both classes answer the same questions and take the same actions, and the
 views call them without knowing which they hold, so the decoy behaves exactly
-like an ordinary account for whoever holds the phone (issue 12): a settings
+like an ordinary account for whoever holds the phone (SPEC 4): a settings
 change shows as saved, a message shows as sent in that session's own view, the
 second-passphrase page accepts the passphrase the session signed in with as
 "your usual passphrase". Meanwhile the decoy changes nothing real: what it
@@ -21,9 +21,9 @@ from django.conf import settings
 from django.contrib.auth.hashers import check_password, make_password
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest
 
-from contacts.errors import PortalError
+from contacts.http import AuthenticatedHttpRequest
+from survivors.errors import PortalError
 from survivors.models import Message, ProgrammeItem, SessionInvitation, Survivor
 from survivors.selectors import info_sessions as sessions_selectors
 from survivors.selectors import messages as messages_selectors
@@ -33,15 +33,24 @@ from survivors.selectors import programme_items as items_selectors
 from survivors.services import info_sessions as sessions_services
 from survivors.services import messages as messages_services
 from survivors.services import plan as plan_services
-from survivors.services import portal as portal_services
 from survivors.services import programme_items as items_services
-from survivors.services.portal import phone_normalise
+from survivors.services.safe_contact import (
+    Window,
+    contact_pause,
+    phone_normalise,
+    safe_contact_update,
+    safe_contact_windows_normalise,
+    survivor_language_set,
+)
+from survivors.services.second_passphrase import duress_passphrase_clear, duress_passphrase_set
 
 from .portal_state import PortalState, state_for, state_save
 
 
 class RealAccount:
-    def __init__(self, request: HttpRequest, survivor: Survivor | None, state: PortalState) -> None:
+    def __init__(
+        self, request: AuthenticatedHttpRequest, survivor: Survivor | None, state: PortalState
+    ) -> None:
         self.request = request
         self.user = request.user
         self._survivor = survivor
@@ -50,7 +59,7 @@ class RealAccount:
     @property
     def survivor(self) -> Survivor:
         """Her record, loaded only by the pages that need it (her status page
-        reads everything it shows in its own joined query)."""
+        reads what it shows through ``portal_home``)."""
         if self._survivor is None:
             self._survivor = self.user.survivor
         return self._survivor
@@ -97,7 +106,7 @@ class RealAccount:
     # --- Writes -------------------------------------------------------------------
 
     def safe_contact_update(self, **fields: Any) -> None:
-        portal_services.safe_contact_update(actor=self.user, survivor=self.survivor, **fields)
+        safe_contact_update(actor=self.user, survivor=self.survivor, **fields)
         self._saved()
 
     def plan_save(self, *, steps: dict[str, str]) -> None:
@@ -105,11 +114,11 @@ class RealAccount:
         self._saved()
 
     def pause(self, *, paused: bool) -> None:
-        portal_services.contact_pause(survivor=self.survivor, paused=paused, actor=self.user)
+        contact_pause(survivor=self.survivor, paused=paused, actor=self.user)
         self._saved()
 
     def language_set(self, *, language: str, needs_interpreter: bool | None = None) -> None:
-        portal_services.survivor_language_set(
+        survivor_language_set(
             actor=self.user,
             survivor=self.survivor,
             language=language,
@@ -118,7 +127,7 @@ class RealAccount:
         self._saved()
 
     def second_passphrase_set(self, *, passphrase: str, current_passphrase: str) -> None:
-        portal_services.duress_passphrase_set(
+        duress_passphrase_set(
             survivor=self.survivor,
             passphrase=passphrase,
             current_passphrase=current_passphrase,
@@ -127,7 +136,7 @@ class RealAccount:
         self._saved()
 
     def second_passphrase_remove(self, *, current_passphrase: str) -> None:
-        portal_services.duress_passphrase_clear(
+        duress_passphrase_clear(
             survivor=self.survivor, actor=self.user, current_passphrase=current_passphrase
         )
         self._saved()
@@ -171,7 +180,7 @@ class DecoyAccount(RealAccount):
             "language": saved.get("language", self.survivor.language),
             "needs_interpreter": saved.get("needs_interpreter", False),
             "windows": [
-                portal_services.Window(weekday=w, starts_at=_time(a), ends_at=_time(b))
+                Window(weekday=w, starts_at=_time(a), ends_at=_time(b))
                 for w, a, b in saved.get("windows", [])
             ],
         }
@@ -220,7 +229,7 @@ class DecoyAccount(RealAccount):
         self._saved()
 
     def safe_contact_update(self, **fields: Any) -> None:
-        windows = portal_services.safe_contact_windows_normalise(fields["windows"])
+        windows = safe_contact_windows_normalise(fields["windows"])
         phone = phone_normalise(fields["safe_phone"])
         self._settings.update(
             {
@@ -288,7 +297,7 @@ def _time(text: str) -> Any:
     return time(int(hours), int(minutes))
 
 
-def account_for(request: HttpRequest, survivor: Survivor | None = None) -> RealAccount:
+def account_for(request: AuthenticatedHttpRequest, survivor: Survivor | None = None) -> RealAccount:
     state = state_for(request)
     kind = DecoyAccount if state.quiet else RealAccount
     return kind(request, survivor, state)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import time
 from typing import Any
 
 from django.core.cache import cache
@@ -14,11 +13,7 @@ from django.utils.functional import SimpleLazyObject
 from cms.models import BrandingSettings
 
 CACHE_KEY = "portal-branding"
-CACHE_SECONDS = 300  # other processes see a change within five minutes
-# Each process also keeps its own copy this long, so a page costs no round trip
-# to a shared cache (Redis) for it; a change reaches other processes within it.
-LOCAL_SECONDS = 30
-_local: dict[str, tuple[float, BrandingSettings]] = {}
+CACHE_SECONDS = 300  # a change empties the cache at once; this only bounds its life
 
 
 def branding_for(request: HttpRequest) -> BrandingSettings:
@@ -28,10 +23,6 @@ def branding_for(request: HttpRequest) -> BrandingSettings:
     if cached is not None:
         return cached
     host = request.get_host()
-    held = _local.get(host)
-    if held is not None and held[0] > time.monotonic():
-        request._portal_branding = held[1]
-        return held[1]
     by_host: dict[str, BrandingSettings] = cache.get(CACHE_KEY) or {}
     cached = by_host.get(host)
     if cached is None:
@@ -42,8 +33,8 @@ def branding_for(request: HttpRequest) -> BrandingSettings:
         cached._request = None
         by_host[host] = cached
         cache.set(CACHE_KEY, by_host, CACHE_SECONDS)
-    _local[host] = (time.monotonic() + LOCAL_SECONDS, cached)
-    request._portal_branding = cached
+    # Our own per-request cache on the request, not one of HttpRequest's attributes.
+    request._portal_branding = cached  # type: ignore[attr-defined]
     return cached
 
 
@@ -54,5 +45,4 @@ def branding(request: HttpRequest) -> dict[str, Any]:
 @receiver(post_save, sender=BrandingSettings)
 @receiver(post_delete, sender=BrandingSettings)
 def _forget_branding(**kwargs: object) -> None:
-    _local.clear()
     cache.delete(CACHE_KEY)

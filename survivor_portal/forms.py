@@ -6,7 +6,7 @@ from django import forms
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
-# What her phone keeps (issue 12, item 11): nothing on her forms invites the
+# What her phone keeps (SPEC 4, discreet): nothing on her forms invites the
 # browser or a password manager to remember her username or passphrase, so
 # neither is offered to the next person holding the phone. "current-password"
 # and "new-password" would do the opposite (they mark a sign-in or sign-up form,
@@ -79,7 +79,8 @@ class ActivationForm(forms.Form):
     )
 
     def clean(self) -> dict:
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         if (
             data.get("passphrase")
             and data.get("passphrase_again")
@@ -108,7 +109,7 @@ class SecondPassphraseForm(forms.Form):
 
 
 class RemoveSecondPassphraseForm(forms.Form):
-    """Removing the second passphrase needs her usual one (issue 12): someone
+    """Removing the second passphrase needs her usual one (SPEC 4): someone
     holding her unlocked phone must not remove it in one tap."""
 
     current_passphrase = forms.CharField(

@@ -8,7 +8,7 @@ sets a language for this visit only: it lives in the session, which quick exit
 and sign-out end. At sign-in her stored language replaces the visit's.
 
 The languages are ``settings.LANGUAGES``: adding one is a line there and a
-``locale/<code>/LC_MESSAGES/django.po`` (README, "Her language"). Django knows
+``locale/<code>/LC_MESSAGES/django.po`` (docs/using.md, "Her language"). Django knows
 which are written right to left. Staff pages stay in English.
 """
 
@@ -110,7 +110,7 @@ class PortalLanguageMiddleware:
         if area_of(request.path_info) is not None and not survivor:
             code = settings.LANGUAGE_CODE
         else:
-            if survivor and SESSION_KEY not in request.session:
+            if policy.is_survivor(request.user) and SESSION_KEY not in request.session:
                 # A session begun without the sign-in page (none in normal use):
                 # her stored language, read once and kept with the session.
                 from survivors.models import Survivor

@@ -109,7 +109,7 @@ class AreaAccessMiddleware:
         back = request.get_full_path()
         if not policy.is_staff_member(user):
             return HttpResponseRedirect(reverse("staff-login") + "?" + urlencode({"next": back}))
-        if not user.is_verified():
+        if not user.is_verified():  # type: ignore[attr-defined]  # added by django-otp's middleware
             from django_otp import devices_for_user
 
             has_device = any(True for _ in devices_for_user(user, confirmed=True))

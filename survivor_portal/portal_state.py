@@ -25,8 +25,6 @@ from contacts.encryption import decrypt, encrypt
 
 STATE_KEY = "portal_view"  # the same neutral key in every survivor session
 PAD_TO = 1024  # plaintext bytes; the decoy's state fits well inside one block
-# Before issue 12 a duress session said so in clear; read once, then replaced.
-LEGACY_KEYS = ("portal_quiet", "portal_quiet_settings")
 _CACHE_ATTRIBUTE = "_portal_state"
 
 
@@ -72,25 +70,13 @@ def state_start(request: HttpRequest, *, quiet: bool) -> PortalState:
 
 
 def state_for(request: HttpRequest) -> PortalState:
-    """This session's state (decrypted once per request). A session from before
-    this key existed is normal unless it carries the old clear marker."""
+    """This session's state (decrypted once per request); a session without
+    one (not signed in at the portal) is an ordinary one."""
     cached = getattr(request, _CACHE_ATTRIBUTE, None)
     if cached is not None:
         return cached
-    session = request.session
-    token = session.get(STATE_KEY)
-    if token is not None:
-        state = _open(token)
-    elif any(key in session for key in LEGACY_KEYS):
-        state = PortalState(
-            quiet=bool(session.get(LEGACY_KEYS[0])),
-            settings=dict(session.get(LEGACY_KEYS[1]) or {}),
-        )
-        for key in LEGACY_KEYS:
-            session.pop(key, None)
-        state_save(request, state)
-    else:
-        state = PortalState()
+    token = request.session.get(STATE_KEY)
+    state = _open(token) if token is not None else PortalState()
     setattr(request, _CACHE_ATTRIBUTE, state)
     return state
 

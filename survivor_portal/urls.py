@@ -4,25 +4,25 @@ from wagtail import views as wagtail_views
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
-from . import ops_views, plan_views, thread_views, views
+from .views import account, home, leave, ops, plan, thread
 
 urlpatterns = [
-    path("", views.home, name="portal-home"),
-    path("leave/", views.leave, name="portal-leave"),
-    # Her own pages (issue 3): neutral addresses, no ids.
-    path("start/", views.activate, name="portal-activate"),
-    path("settings/", views.contact_settings, name="portal-settings"),
-    path("settings/pause/", views.pause, name="portal-pause"),
-    path("settings/second-passphrase/", views.second_passphrase, name="portal-second"),
-    path("messages/", thread_views.thread, name="portal-messages"),
-    path("plan/", plan_views.plan, name="portal-plan"),
-    path("messages/clear/", thread_views.clear, name="portal-messages-clear"),
-    path("notes/", thread_views.shared_notes, name="portal-notes"),
-    path("sign-out/", views.sign_out, name="portal-sign-out"),
+    path("", home.home, name="portal-home"),
+    path("leave/", leave.leave, name="portal-leave"),
+    # Her own pages (SPEC 4): neutral addresses, no ids.
+    path("start/", account.activate, name="portal-activate"),
+    path("settings/", account.contact_settings, name="portal-settings"),
+    path("settings/pause/", account.pause, name="portal-pause"),
+    path("settings/second-passphrase/", account.second_passphrase, name="portal-second"),
+    path("messages/", thread.thread, name="portal-messages"),
+    path("plan/", plan.plan, name="portal-plan"),
+    path("messages/clear/", thread.clear, name="portal-messages-clear"),
+    path("notes/", thread.shared_notes, name="portal-notes"),
+    path("sign-out/", leave.sign_out, name="portal-sign-out"),
     # Her language (SPEC 11): the switch on every portal page and her settings.
-    path("language/", views.language, name="portal-language"),
-    path("healthz", views.healthz, name="healthz"),
-    path("ping", ops_views.ping, name="ping"),
+    path("language/", account.language, name="portal-language"),
+    path("healthz", ops.healthz, name="healthz"),
+    path("ping", ops.ping, name="ping"),
     path("staff/", include("contacts.urls")),
     path("staff/", include("programme.urls")),
     path("staff/", include("survivors.urls")),
@@ -42,7 +42,7 @@ urlpatterns = [
 
 # Our own error pages everywhere (neutral on the portal, a way back for staff),
 # and for a form post the CSRF check refuses (settings.CSRF_FAILURE_VIEW).
-handler400 = "survivor_portal.error_views.bad_request"
-handler403 = "survivor_portal.error_views.permission_denied"
-handler404 = "survivor_portal.error_views.page_not_found"
-handler500 = "survivor_portal.error_views.server_error"
+handler400 = "survivor_portal.views.errors.bad_request"
+handler403 = "survivor_portal.views.errors.permission_denied"
+handler404 = "survivor_portal.views.errors.page_not_found"
+handler500 = "survivor_portal.views.errors.server_error"

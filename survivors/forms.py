@@ -1,5 +1,5 @@
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.conf import settings
@@ -7,10 +7,10 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from contacts import roles as role_names
-from contacts.errors import PortalError
 from contacts.forms import DATE_INPUT
 from contacts.models import User
 from programme.models import Participant
+from survivors.errors import PortalError
 from survivors.models import (
     CaseState,
     ClosureOutcome,
@@ -21,7 +21,7 @@ from survivors.models import (
     RiskQuestion,
     SafeContactWindow,
 )
-from survivors.services.portal import phone_normalise
+from survivors.services.safe_contact import phone_normalise
 
 
 class AlertAcknowledgeForm(forms.Form):
@@ -98,8 +98,9 @@ class SurvivorOpenForm(forms.Form):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["worker"].queryset = _wss_workers()
-        self.fields["worker"].empty_label = "Not allocated yet"
+        worker = cast(WorkerChoiceField, self.fields["worker"])
+        worker.queryset = _wss_workers()
+        worker.empty_label = "Not allocated yet"
 
 
 class AllocateForm(forms.Form):
@@ -107,7 +108,7 @@ class AllocateForm(forms.Form):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["worker"].queryset = _wss_workers()
+        cast(WorkerChoiceField, self.fields["worker"]).queryset = _wss_workers()
 
 
 class LinkParticipantForm(forms.Form):
@@ -125,7 +126,8 @@ class LinkParticipantForm(forms.Form):
     )
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         reference = (data.get("reference") or "").strip()
         if reference:
             participant = Participant.objects.filter(reference__iexact=reference).first()
@@ -142,7 +144,8 @@ class AlertEmailForm(forms.Form):
     )
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         if data.get("alert_emails") and not data.get("email"):
             raise forms.ValidationError("Give an email address to receive alert emails.")
         return data
@@ -208,7 +211,8 @@ class WindowForm(forms.Form):
     )
 
     def clean(self) -> dict:
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         parts = [data.get("weekday") not in (None, ""), data.get("starts_at"), data.get("ends_at")]
         if any(parts) and not all(parts):
             raise forms.ValidationError(_("Fill in the day, the start time and the end time."))
@@ -220,7 +224,7 @@ class WindowForm(forms.Form):
 class BaseWindowFormSet(forms.BaseFormSet):
     def chosen_windows(self) -> list:
         """The safe times she kept (filled in and not deleted), for the service."""
-        from survivors.services.portal import Window
+        from survivors.services.safe_contact import Window
 
         return [
             Window(weekday=row["weekday"], starts_at=row["starts_at"], ends_at=row["ends_at"])
@@ -231,8 +235,18 @@ class BaseWindowFormSet(forms.BaseFormSet):
 
 # absolute_max: a forged management form asking for 1,000 rows gets a clear
 # error and at most 21 rows rendered back, not 1,000 (Django's default cap).
-WindowFormSet = forms.formset_factory(
-    WindowForm, formset=BaseWindowFormSet, extra=2, can_delete=True, max_num=21, absolute_max=21
+# formset_factory's declared return type is the plain BaseFormSet; the class it
+# makes is a subclass of the formset passed in.
+WindowFormSet = cast(
+    type[BaseWindowFormSet],
+    forms.formset_factory(
+        WindowForm,
+        formset=BaseWindowFormSet,
+        extra=2,
+        can_delete=True,
+        max_num=21,
+        absolute_max=21,
+    ),
 )
 
 
@@ -320,7 +334,8 @@ class InformationSessionForm(forms.Form):
     )
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         if data.get("date") and data.get("time"):
             data["starts_at"] = datetime.combine(
                 data["date"], data["time"], tzinfo=timezone.get_current_timezone()
@@ -342,7 +357,7 @@ class InvitationForm(forms.Form):
         return self.caseload[self.cleaned_data["case"]]
 
 
-# --- Her casework (issue 16) ------------------------------------------------------
+# --- Her casework (SPEC 9) --------------------------------------------------------
 
 
 class CaseStateForm(forms.Form):
@@ -440,7 +455,7 @@ class AbsenceForm(forms.Form):
     def __init__(self, *args: Any, for_manager: bool = False, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         if for_manager:
-            self.fields["worker"].queryset = _wss_workers()
+            cast(forms.ModelChoiceField, self.fields["worker"]).queryset = _wss_workers()
             self.fields["worker"].required = True
         else:
             del self.fields["worker"]

@@ -4,7 +4,7 @@ activation, alerts, the contact log, disclosures and messages.
 Information flows one way: this side reads the programme's records and events;
 nothing on the programme side points here. ``Survivor.participant`` has no
 reverse accessor (``related_name="+"``), so a participant cannot reach her even
-by accident. The tables keep their ``contacts_*`` names (``db_table``)."""
+by accident."""
 
 from __future__ import annotations
 
@@ -99,7 +99,6 @@ class Survivor(models.Model):
     closure_outcome = models.CharField(max_length=24, choices=ClosureOutcome.choices, blank=True)
 
     class Meta:
-        db_table = "contacts_survivor"
         ordering = ["id"]
         constraints = [
             # Survivors linked to the same man never share a worker (SPEC 2).
@@ -123,7 +122,6 @@ class Allocation(models.Model):
     allocated_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
 
     class Meta:
-        db_table = "contacts_allocation"
         ordering = ["-started_at", "-id"]
         constraints = [
             models.UniqueConstraint(
@@ -151,7 +149,6 @@ class SafeContactWindow(models.Model):
     ends_at = models.TimeField()
 
     class Meta:
-        db_table = "contacts_safecontactwindow"
         ordering = ["weekday", "starts_at"]
         constraints = [
             models.CheckConstraint(
@@ -176,9 +173,6 @@ class ActivationCode(models.Model):
     # code stops working, so one code cannot be used to test which names exist.
     username_refusals = models.PositiveSmallIntegerField(default=0)
 
-    class Meta:
-        db_table = "contacts_activationcode"
-
     def __str__(self) -> str:
         return f"ActivationCode {self.pk}"
 
@@ -192,7 +186,6 @@ class ActivationAttempt(models.Model):
     at = models.DateTimeField(default=timezone.now)
 
     class Meta:
-        db_table = "contacts_activationattempt"
         indexes = [models.Index(fields=["key", "at"], name="activation_attempt_key_at")]
 
     def __str__(self) -> str:
@@ -216,6 +209,9 @@ class Alert(models.Model):
         SAFE_PHONE_CHANGED = "safe_phone_changed", "Safe number changed from her account"
         SECOND_CHANGED = "second_changed", "Second passphrase changed from her account"
         SECOND_REMOVED = "second_removed", "Second passphrase removed from her account"
+        # Her setup code stopped working after too many refused usernames: give
+        # her a new one (someone else may have had her code).
+        CODE_SPENT = "code_spent", "Setup code stopped working: too many names refused"
         # Monthly case management and reports from the programme (SPEC 10).
         PROGRAMME_ITEM = "programme_item", "New from the programme's case management"
 
@@ -228,6 +224,11 @@ class Alert(models.Model):
         User, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     acknowledgement_note = EncryptedTextField(blank=True)
+    # Acknowledged by the duty worker while her own worker was away (SPEC 9):
+    # whom she covered for.
+    acknowledged_covering_for = models.ForeignKey(
+        User, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
     # For a risk concern: its basic information (kind, date, urgency) is shown
     # to her worker; the concern holds no detail of his disclosure (SPEC 2, 3).
     risk_concern = models.ForeignKey(
@@ -244,7 +245,6 @@ class Alert(models.Model):
     )
 
     class Meta:
-        db_table = "contacts_alert"
         ordering = ["-urgent", "-created_at", "-id"]
         indexes = [
             models.Index(fields=["survivor", "acknowledged_at"], name="alert_open_by_survivor"),
@@ -290,9 +290,13 @@ class ContactLogEntry(models.Model):
     outcome = models.CharField(max_length=12, choices=Outcome.choices)
     happened_at = models.DateTimeField(default=timezone.now)
     note = EncryptedTextField(blank=True)
+    # Logged by the duty worker while her own worker was away (SPEC 9): whom
+    # she covered for.
+    covering_for = models.ForeignKey(
+        User, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
 
     class Meta:
-        db_table = "contacts_contactlogentry"
         ordering = ["-happened_at", "-id"]
 
     def __str__(self) -> str:
@@ -315,7 +319,6 @@ class Disclosure(models.Model):
     disclosed_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
-        db_table = "contacts_disclosure"
         ordering = ["-disclosed_at", "-id"]
 
     def __str__(self) -> str:
@@ -333,9 +336,13 @@ class Message(models.Model):
     # Sent from a session signed in with her second passphrase: her worker sees
     # it marked; it never shows in her own view.
     sent_under_duress = models.BooleanField(default=False)
+    # A reply the duty worker sent while her own worker was away (SPEC 9):
+    # whom she covered for.
+    covering_for = models.ForeignKey(
+        User, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
 
     class Meta:
-        db_table = "contacts_message"
         ordering = ["created_at", "id"]
         indexes = [models.Index(fields=["survivor", "created_at"], name="message_thread")]
 
@@ -369,7 +376,7 @@ class RiskLevel(models.TextChoices):
 class RiskQuestion(models.Model):
     """One question of the checklist. The wording is data: the demo ships
     neutral placeholders (``survivors/fixtures/risk_questions_placeholder.json``);
-    the service loads its own licensed text over it (README)."""
+    the service loads its own licensed text over it (docs/using.md)."""
 
     number = models.PositiveSmallIntegerField(unique=True)
     text = models.TextField()

@@ -3,11 +3,13 @@ messages; the manager's allocations and disclosures), mounted at /staff/."""
 
 from django.urls import path
 
-from .views import caseload, casework, cover, info_sessions, manager, programme_items
+from .views import caseload, casework, cover, home, info_sessions, manager, programme_items
 from .views import messages as message_views
 from .views import plan as plan_views
 
 urlpatterns = [
+    # The staff home: each role's work for today (reads every side).
+    path("", home.staff_home, name="staff-home"),
     path("caseload/", caseload.caseload, name="staff-caseload"),
     path("cases/<int:case_id>/", caseload.case_detail, name="staff-case"),
     path("cases/<int:case_id>/contacts/", caseload.contact_log_add, name="staff-case-contact"),
@@ -19,7 +21,7 @@ urlpatterns = [
     ),
     path("cases/<int:case_id>/code/", caseload.case_activation_code, name="staff-case-code"),
     path("cases/<int:case_id>/unlock/", caseload.case_unlock, name="staff-case-unlock"),
-    # Her casework (issue 16)
+    # Her casework (SPEC 9)
     path("cases/<int:case_id>/stage/", casework.case_state, name="staff-case-state"),
     path("cases/<int:case_id>/reengage/", casework.case_reengage, name="staff-case-reengage"),
     path("cases/<int:case_id>/checklist/", casework.case_checklist, name="staff-case-checklist"),

@@ -12,9 +12,13 @@ from checkins.models import CheckIn, CheckInPlan, InboundMessage, SmsOptOut
 from survivors.models import SafeContactWindow, Survivor
 
 
+def checkin_plan(*, survivor: Survivor) -> CheckInPlan | None:
+    return CheckInPlan.objects.filter(survivor=survivor).first()
+
+
 def checkin_page_for_worker(*, survivor: Survivor) -> dict[str, object]:
     """Her plan, recent check-ins and replies, for her own worker (caller checked)."""
-    plan = CheckInPlan.objects.filter(survivor=survivor).first()
+    plan = checkin_plan(survivor=survivor)
     zone = ZoneInfo(survivor.time_zone)
     checkins = list(CheckIn.objects.filter(survivor=survivor).order_by("-due_at", "-pk")[:20])
     replies = list(

@@ -10,9 +10,10 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass
 from datetime import date, datetime, time
+from typing import Any
 from zoneinfo import ZoneInfo
 
-from django.db.models import Count
+from django.db.models import Count, QuerySet
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
 
@@ -63,7 +64,7 @@ def _start(month: date) -> datetime:
     return datetime.combine(month, time.min, tzinfo=UK)
 
 
-def _by_month(queryset, field: str, months: list[date]) -> Counter:
+def _by_month(queryset: QuerySet[Any], field: str, months: list[date]) -> Counter[date]:
     rows = (
         queryset.filter(**{f"{field}__gte": _start(months[0])})
         .filter(**{f"{field}__lt": _start(_next_month(months[-1]))})

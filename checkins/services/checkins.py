@@ -19,11 +19,11 @@ from django.db import transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext_noop
 
+from checkins.errors import CheckInError
 from checkins.models import CheckIn, CheckInPlan, OutboundMessage, SmsOptOut, SmsTexts
 from checkins.services.outbox import outbox_enqueue, outbox_wake_on_commit, sms_opted_out
 from checkins.sms_segments import sms_segments
 from contacts.discretion import discretion_normalise, discretion_words_in
-from contacts.errors import ServiceError
 from contacts.models import AuditAction, User
 from contacts.services.audit import audit_record
 from survivors.models import Alert, SafeContactWindow, Survivor
@@ -32,23 +32,6 @@ from survivors.services.alerts import alert_raise
 logger = logging.getLogger(__name__)
 
 SEARCH_DAYS = 35
-
-
-class CheckInError(ServiceError):
-    messages = {
-        "no_days": "Choose at least one day of the week.",
-        "bad_frequency": "Choose how often to check in.",
-        "bad_window": "The reply window must be between 1 and 168 hours.",
-        "forbidden_word": "Texts cannot contain that word: someone else may read her phone.",
-        "link": "Texts cannot contain a link: someone else may read her phone.",
-        "empty": "Write the text.",
-        "too_long": (
-            "Keep the text to one text message: 160 characters in plain letters, or 70 if "
-            "it uses any other letter (such as ŵ, ł or Urdu script), with the sender name "
-            "in place of {name}."
-        ),
-        "no_replies": "A check-in text must offer the replies 1, 2 and 3.",
-    }
 
 
 # --- When is it due? -------------------------------------------------------------------
@@ -390,6 +373,7 @@ def checkin_dispatch_one(*, plan_id: int, now: datetime) -> str:
             body=sms_text_rendered(kind="checkin_text", survivor=survivor),
             idempotency_key=f"checkin:{plan.pk}:{due_at.isoformat()}",
             checkin=checkin,
+            send_from=now,
             not_after=window_end,
             wake=False,
         )
@@ -463,17 +447,3 @@ def sms_opt_out_lift(*, actor: User, survivor: Survivor) -> None:
         )
         checkin_plans_reschedule_for(survivor=survivor)
         audit_record(actor=actor, action=AuditAction.SMS_OPT_OUT_LIFT, obj=survivor)
-
-
-def status_change_nudges_queue(*, participant_id: int) -> int:
-    """Kept for tasks queued before programme events existed (the task
-    ``contacts.tasks.status_change_nudges`` keeps its name): the optional
-    neutral "new message" text to each linked survivor who opted in, inside
-    her safe windows (SPEC 5). Returns how many were queued (ids only)."""
-    queued = 0
-    for survivor in Survivor.objects.filter(
-        participant_id=participant_id, sms_nudges=True, contact_paused=False
-    ):
-        with transaction.atomic():
-            queued += sms_nudge_queue(survivor=survivor) is not None
-    return queued

@@ -4,11 +4,16 @@ Each text is an ``OutboundMessage`` row written in the same transaction as its
 cause, with our own idempotency key. A worker claims due rows with a lease
 (``select_for_update(skip_locked=True)`` on PostgreSQL; on SQLite a conditional
 UPDATE ... WHERE state='queued' compare-and-set, which only one claimer can
-win), sends through ``contacts.sms``, and records Twilio's MessageSid. Only the
+win), sends through ``checkins.sms``, and records Twilio's MessageSid. Only the
 holder of the lease token may finish a row. A periodic sweeper re-queues rows
 whose lease expired (a killed worker, a lost broker message); such a row is
 "in doubt" and the backend is asked whether the earlier attempt reached Twilio
 before anything is sent again. The broker only carries wake-ups.
+
+A text goes out with a validity period of the seconds left in her safe window
+(``not_after``), so a text held up at Twilio never arrives after the time she
+said was safe; with less than ``SMS_MIN_VALIDITY_SECONDS`` left it is not sent
+at all and, for a check-in, her worker is told (as for "too old to send").
 """
 
 from __future__ import annotations
@@ -173,35 +178,62 @@ def _opted_out_ids(survivor_ids: set[int]) -> set[int]:
     )
 
 
-def outbox_send_claimed(*, message_id: int, lease_token: str, backend: sms.SmsBackend) -> str:
+def outbox_send_claimed(
+    *,
+    message_id: int,
+    lease_token: str,
+    backend: sms.SmsBackend,
+    now: datetime | None = None,
+) -> str:
     """Send one leased row. Returns the row's state afterwards (for logs/tests)."""
     rows = _claimed_rows([message_id], lease_token)
     if not rows:
         return "lost_lease"
     opted_out = _opted_out_ids({rows[0].survivor_id})
-    return _send_loaded(rows[0], backend=backend, opted_out=bool(opted_out))
+    return _send_loaded(rows[0], backend=backend, opted_out=bool(opted_out), now=now)
 
 
-def _send_loaded(message: OutboundMessage, *, backend: sms.SmsBackend, opted_out: bool) -> str:
-    now = timezone.now()
+def validity_seconds_left(message: OutboundMessage, *, now: datetime) -> int:
+    """Whole seconds left in her safe window, at most Twilio's 36,000."""
+    if message.not_after is None:
+        return sms.MAX_VALIDITY_SECONDS
+    left = int((message.not_after - now).total_seconds())
+    return min(left, sms.MAX_VALIDITY_SECONDS)
+
+
+def _send_loaded(
+    message: OutboundMessage,
+    *,
+    backend: sms.SmsBackend,
+    opted_out: bool,
+    now: datetime | None = None,
+) -> str:
+    now = now or timezone.now()
     if message.not_after is not None and now > message.not_after:
         return _expire(message)
+    validity = validity_seconds_left(message, now=now)
+    if validity < settings.SMS_MIN_VALIDITY_SECONDS:
+        return _expire(message, code="window_ending")
     survivor = message.survivor
     if opted_out or survivor.contact_paused:
         code = "opted_out" if opted_out else "contact_paused"
         with transaction.atomic():
-            if _finish(message, state=State.FAILED, error_code=code) and message.checkin:
+            if (
+                _finish(message, state=State.FAILED, error_code=code)
+                and message.checkin_id is not None
+            ):
                 CheckIn.objects.filter(pk=message.checkin_id).update(state=CheckIn.State.NOT_SENT)
         logger.info("text %s not sent (%s)", message.pk, code)
         return State.FAILED
-    if not _renew_lease(message):
+    if not _renew_lease(message, now=now):
         # The lease ran out while this worker was busy with earlier rows of its
         # batch; the sweeper may have handed the row to another worker.
         logger.info("text %s skipped: lease lost before sending", message.pk)
         return "lost_lease"
     try:
         sid = None
-        if message.in_doubt:
+        # A row in doubt was claimed before, so its first attempt time is set.
+        if message.in_doubt and message.first_attempt_at is not None:
             sid = backend.find_sent(
                 message_id=message.pk,
                 to=message.to_number,
@@ -209,7 +241,12 @@ def _send_loaded(message: OutboundMessage, *, backend: sms.SmsBackend, opted_out
                 since=message.first_attempt_at,
             )
         if sid is None:
-            result = backend.send(message_id=message.pk, to=message.to_number, body=message.body)
+            result = backend.send(
+                message_id=message.pk,
+                to=message.to_number,
+                body=message.body,
+                validity_seconds=validity,
+            )
             sid = result.sid
     except sms.PermanentSendError as error:
         return _fail_permanently(message, error.code)
@@ -218,13 +255,12 @@ def _send_loaded(message: OutboundMessage, *, backend: sms.SmsBackend, opted_out
     return _mark_sent(message, sid, callbacks=getattr(backend, "has_status_callbacks", True))
 
 
-def _renew_lease(message: OutboundMessage) -> bool:
+def _renew_lease(message: OutboundMessage, *, now: datetime) -> bool:
     """Right before a send: extend our lease if we still hold it (compare-and-set).
 
     A batch is claimed under one lease; renewing per row means a row is only
     sent by a worker whose lease covers the whole send (SMS_LEASE_SECONDS must
     exceed the Twilio timeout), so the sweeper can never hand it to another."""
-    now = timezone.now()
     return bool(
         OutboundMessage.objects.filter(
             pk=message.pk,
@@ -256,9 +292,9 @@ def _mark_sent(message: OutboundMessage, sid: str, *, callbacks: bool = True) ->
         ):
             logger.warning("text %s lease lost before its SID was recorded", message.pk)
             return "lost_lease"
-        if message.checkin_id:
+        if message.checkin is not None:
             plan_hours = message.checkin.plan.reply_window_hours
-            CheckIn.objects.filter(pk=message.checkin_id).update(
+            CheckIn.objects.filter(pk=message.checkin.pk).update(
                 state=CheckIn.State.SENT,
                 sent_at=now,
                 reply_by=now + timedelta(hours=plan_hours),
@@ -267,14 +303,17 @@ def _mark_sent(message: OutboundMessage, sid: str, *, callbacks: bool = True) ->
     return state
 
 
-def _expire(message: OutboundMessage) -> str:
+def _expire(message: OutboundMessage, *, code: str = "too_old") -> str:
+    """Not sent: her window has closed (``too_old``) or is about to
+    (``window_ending``). A check-in becomes "too old to send" and her worker
+    is told."""
     with transaction.atomic():
-        if not _finish(message, state=State.EXPIRED, error_code="too_old"):
+        if not _finish(message, state=State.EXPIRED, error_code=code):
             return "lost_lease"
         if message.checkin_id:
             CheckIn.objects.filter(pk=message.checkin_id).update(state=CheckIn.State.TOO_OLD)
             alert_raise(survivor=message.survivor, kind=Alert.Kind.CHECKIN_TOO_OLD)
-    logger.info("text %s expired: too old to send", message.pk)
+    logger.info("text %s expired: %s", message.pk, code)
     return State.EXPIRED
 
 
@@ -336,8 +375,11 @@ def outbox_drain(
     batch: int = 50,
     time_budget: float = 50.0,
     clock: Callable[[], float] | None = None,
+    now: datetime | None = None,
 ) -> int:
-    """Claim and send due rows until none are due or the time budget is spent."""
+    """Claim and send due rows until none are due or the time budget is spent.
+
+    ``now`` fixes the wall clock (tests of her safe windows); default: the time."""
     import time
 
     clock = clock or time.monotonic
@@ -345,13 +387,15 @@ def outbox_drain(
     started = clock()
     handled = 0
     while clock() - started < time_budget:
-        claimed = outbox_claim(limit=batch)
+        claimed = outbox_claim(limit=batch, now=now)
         if not claimed:
             break
         rows = _claimed_rows([pk for pk, _token in claimed], claimed[0][1])
         opted_out = _opted_out_ids({row.survivor_id for row in rows})
         for message in rows:
-            _send_loaded(message, backend=backend, opted_out=message.survivor_id in opted_out)
+            _send_loaded(
+                message, backend=backend, opted_out=message.survivor_id in opted_out, now=now
+            )
             handled += 1
     return handled
 

@@ -8,16 +8,17 @@ from typing import Any
 from django import forms
 from django.conf import settings
 from django.contrib import messages
-from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods
 
+from checkins.errors import CheckInError
 from checkins.models import CheckInPlan, SmsTexts
-from checkins.selectors.checkins import checkin_page_for_worker, checkin_why_none
+from checkins.selectors import checkins as checkin_selectors
 from checkins.services import checkins as checkin_services
 from contacts import policy
-from contacts.errors import ServiceError
+from contacts.http import AuthenticatedHttpRequest
 from contacts.models import AuditAction
 from contacts.views.common import staff_page, staff_read_record
 from survivors.models import SafeContactWindow
@@ -82,11 +83,11 @@ class SmsTextsForm(forms.Form):
 
 @staff_page(policy.is_wss_worker)
 @require_http_methods(["GET", "POST"])
-def checkin_plan(request: HttpRequest, case_id: int) -> HttpResponse:
+def checkin_plan(request: AuthenticatedHttpRequest, case_id: int) -> HttpResponse:
     survivor = own_case(request, case_id)
     here = reverse("staff-case-checkins", args=[survivor.pk])
     status = 200
-    plan = CheckInPlan.objects.filter(survivor=survivor).first()
+    plan = checkin_selectors.checkin_plan(survivor=survivor)
     initial = (
         {
             "frequency": plan.frequency,
@@ -110,10 +111,10 @@ def checkin_plan(request: HttpRequest, case_id: int) -> HttpResponse:
                 plan = checkin_services.checkin_plan_set(
                     actor=request.user, survivor=survivor, **form.cleaned_data
                 )
-            except ServiceError as error:
+            except CheckInError as error:
                 form.add_error(None, error.message)
             else:
-                why_none = checkin_why_none(survivor=survivor, plan=plan)
+                why_none = checkin_selectors.checkin_why_none(survivor=survivor, plan=plan)
                 messages.success(
                     request,
                     "Check-in plan saved. "
@@ -121,7 +122,7 @@ def checkin_plan(request: HttpRequest, case_id: int) -> HttpResponse:
                 )
                 return HttpResponseRedirect(here)
         status = 400
-    context = checkin_page_for_worker(survivor=survivor)
+    context = checkin_selectors.checkin_page_for_worker(survivor=survivor)
     staff_read_record(request, AuditAction.CHECKINS_VIEW, obj=survivor)
     context.update({"survivor": survivor, "form": form})
     return render(request, "staff/checkins/plan.html", context, status=status)
@@ -129,7 +130,7 @@ def checkin_plan(request: HttpRequest, case_id: int) -> HttpResponse:
 
 @staff_page(policy.can_edit_sms_texts)
 @require_http_methods(["GET", "POST"])
-def sms_texts(request: HttpRequest) -> HttpResponse:
+def sms_texts(request: AuthenticatedHttpRequest) -> HttpResponse:
     texts = SmsTexts.load()
     initial = {"checkin_text": texts.checkin_text, "nudge_text": texts.nudge_text}
     for code, wording in texts.translations.items():
@@ -147,7 +148,7 @@ def sms_texts(request: HttpRequest) -> HttpResponse:
                     nudge_text=form.cleaned_data["nudge_text"],
                     translations=form.translations(),
                 )
-            except ServiceError as error:
+            except CheckInError as error:
                 form.add_error(None, error.message)
             else:
                 messages.success(request, "Texts saved.")

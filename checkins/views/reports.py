@@ -6,12 +6,13 @@ from __future__ import annotations
 
 import csv
 
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import render
 
 from checkins.selectors import casework_report as casework_selectors
 from checkins.selectors import reports as reports_selectors
 from contacts import policy
+from contacts.http import AuthenticatedHttpRequest
 from contacts.spreadsheet import csv_safe
 from contacts.views.common import staff_page
 
@@ -19,7 +20,7 @@ reports_page = staff_page(policy.can_read_audit_and_reports)
 
 
 @reports_page
-def reports(request: HttpRequest) -> HttpResponse:
+def reports(request: AuthenticatedHttpRequest) -> HttpResponse:
     report = reports_selectors.monthly_report()
     casework = casework_selectors.casework_report()
     return render(
@@ -37,7 +38,7 @@ def reports(request: HttpRequest) -> HttpResponse:
 
 
 @reports_page
-def reports_csv(request: HttpRequest) -> HttpResponse:
+def reports_csv(request: AuthenticatedHttpRequest) -> HttpResponse:
     report = reports_selectors.monthly_report()
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = 'attachment; filename="monthly-report.csv"'
@@ -45,11 +46,11 @@ def reports_csv(request: HttpRequest) -> HttpResponse:
     writer.writerow([csv_safe(cell) for cell in ["", *report.month_labels]])
     for row in report.rows:
         writer.writerow([csv_safe(cell) for cell in [row.label, *row.cells]])
-    # Her casework, with the same suppression as the page (issue 16).
+    # Her casework, with the same suppression as the page (SPEC 9).
     casework = casework_selectors.casework_report()
     if casework.months:
         writer.writerow([])
         writer.writerow([csv_safe(cell) for cell in ["Casework", *casework.column_labels]])
-        for row in casework.rows:
-            writer.writerow([csv_safe(cell) for cell in [row.label, *row.shown]])
+        for casework_row in casework.rows:
+            writer.writerow([csv_safe(cell) for cell in [casework_row.label, *casework_row.shown]])
     return response

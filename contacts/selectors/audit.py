@@ -21,6 +21,7 @@ SENTENCES: dict[str, str] = {
     AuditAction.THREAD_VIEW: "Read case {case}'s messages",
     AuditAction.CHECKINS_VIEW: "Read case {case}'s check-ins",
     AuditAction.ALLOCATIONS_VIEW: "Read the allocations",
+    AuditAction.ALLOCATION_VIEW: "Read case {case}'s allocation",
     AuditAction.AUDIT_VIEW: "Read the audit log",
     AuditAction.AUDIT_EXPORT: "Downloaded the audit log",
     AuditAction.DISCLOSURES_VIEW: "Read the disclosures",

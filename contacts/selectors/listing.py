@@ -2,10 +2,17 @@
 (search, filters and the sort order, validated like any form) over a queryset,
 then Django's ``Paginator``. Reads only; each app declares its own filter sets
 beside its other selectors, so a programme-side list can only ever filter
-programme data (SPEC 2: no shared person index)."""
+programme data (SPEC 2: no shared person index).
+
+Every filter on a record's id (a case number typed in, a worker or group
+chosen from a list) is an ``IdFilter`` or a ``RecordChoiceFilter``: its value
+is a whole number from 1 to ``MAX_ID`` or it matches nothing, so a tampered
+address (``?case=`` and forty nines, ``-1``, ``abc``) gets the list's ordinary
+"nothing found" rather than a database error."""
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import Any
 
@@ -14,8 +21,75 @@ from django import forms
 from django.core.paginator import Page, Paginator
 from django.db.models import QuerySet
 from django.http import QueryDict
+from django_filters.fields import ModelChoiceField as FilterModelChoiceField
 
 PER_PAGE = 50
+
+# The largest id a table can hold: a BigAutoField's, 2**63 - 1 on PostgreSQL and
+# SQLite alike. Anything larger would not fit the database's integer.
+MAX_ID = 2**63 - 1
+# What a bad id cleans to: no row has it (ids start at 1 on every database
+# Django supports), and the filters below answer it with an empty list.
+NO_RECORD = 0
+ID_DIGITS = re.compile(r"[0-9]{1,19}")  # ASCII digits only: "٣" is not a case number
+
+
+def bounded_id(value: object) -> int:
+    """``value`` as a record id from 1 to ``MAX_ID``, or ``NO_RECORD``."""
+    text = str(value).strip()
+    if not ID_DIGITS.fullmatch(text):
+        return NO_RECORD
+    number = int(text)
+    return number if 1 <= number <= MAX_ID else NO_RECORD
+
+
+class IdField(forms.Field):
+    """A record number typed into a filter form: None when left empty, else its
+    ``bounded_id`` (never a form error: a bad number is a number nothing has)."""
+
+    widget = forms.TextInput(attrs={"inputmode": "numeric"})
+
+    def to_python(self, value: Any) -> int | None:
+        if value in self.empty_values or not str(value).strip():
+            return None
+        return bounded_id(value)
+
+
+class IdFilter(django_filters.Filter):
+    """Filter on a record's id typed as a number (``?case=14``)."""
+
+    field_class = IdField
+
+    def filter(self, qs: QuerySet[Any], value: int | None) -> QuerySet[Any]:
+        if value == NO_RECORD:
+            return qs.none()
+        return super().filter(qs, value)
+
+
+class RecordChoiceField(FilterModelChoiceField):
+    """A record chosen from a list: one of the queryset's, or ``NO_RECORD`` for
+    an id that is not one of them (never a form error)."""
+
+    def to_python(self, value: Any) -> Any:
+        if value in self.empty_values:
+            return None
+        if bounded_id(value) == NO_RECORD:
+            return NO_RECORD
+        try:
+            return super().to_python(value)
+        except forms.ValidationError:
+            return NO_RECORD
+
+
+class RecordChoiceFilter(django_filters.ModelChoiceFilter):
+    """Filter on a record chosen from a list (``?worker=3``, ``?group=2``)."""
+
+    field_class = RecordChoiceField
+
+    def filter(self, qs: QuerySet[Any], value: Any) -> QuerySet[Any]:
+        if value == NO_RECORD:
+            return qs.none()
+        return super().filter(qs, value)
 
 
 @dataclass(frozen=True)
@@ -52,7 +126,8 @@ class DateRangeForm(forms.Form):
     ends before it starts is an error, not an empty list."""
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         start, end = data.get("date_from"), data.get("date_to")
         if start and end and start > end:
             raise forms.ValidationError("The start date is after the end date.")

@@ -29,6 +29,7 @@ class StaffAccountFilter(StaffFilterSet):
     q = django_filters.CharFilter(method="search", label="Name or username")
     role = django_filters.ChoiceFilter(
         field_name="groups__name",
+        label="Role",
         choices=[(name, name) for name in roles.ALL_ROLES],
         empty_label="Any role",
     )
@@ -95,7 +96,7 @@ def role_rule_violations() -> list[RoleViolation]:
         Prefetch("groups", queryset=Group.objects.only("name"))
     ).order_by("pk")
     holding_cases = set(User.objects.filter(caseload__isnull=False).values_list("pk", flat=True))
-    found = []
+    found: list[RoleViolation] = []
     for user in users:
         names = {group.name for group in user.groups.all()}
         problems = []

@@ -184,3 +184,13 @@ def staff_password_change(*, actor: User, new_password: str) -> None:
         actor.save(update_fields=["password", "must_change_password"])
         audit_record(actor=actor, action=AuditAction.STAFF_PASSWORD_CHANGE, obj=actor)
     logger.info("staff member %s changed their password", actor.pk)
+
+
+def staff_preferences_update(*, actor: User, email: str, alert_emails: bool) -> None:
+    """A staff member's own choice: the address for alert emails, and whether
+    to get them at all."""
+    with transaction.atomic():
+        actor.email = email
+        actor.alert_emails = alert_emails
+        actor.save(update_fields=["email", "alert_emails"])
+        audit_record(actor=actor, action=AuditAction.STAFF_PREFERENCES, obj=actor)

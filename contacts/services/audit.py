@@ -27,7 +27,7 @@ def audit_record(
     return AuditEvent.objects.create(
         actor=actor if actor is not None and actor.pk else None,
         action=action.value,
-        object_type=obj._meta.model_name if obj is not None else "",
+        object_type=(obj._meta.model_name or "") if obj is not None else "",
         object_id=str(obj.pk) if obj is not None else "",
         survivor_id=survivor_id,
     )

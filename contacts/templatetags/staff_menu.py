@@ -8,10 +8,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from django import template
+from django.contrib.auth.models import AnonymousUser
 from django.http import HttpRequest
 from django.urls import reverse
+from wagtail.permission_policies.pages import PagePermissionPolicy
 
 from contacts import policy, roles
+from contacts.models import User
 
 register = template.Library()
 
@@ -23,7 +26,7 @@ class MenuItem:
     current: bool
 
 
-def menu_entries(user: object) -> list[tuple[str, str]]:
+def menu_entries(user: User | AnonymousUser) -> list[tuple[str, str]]:
     """(label, URL) pairs for this person, in the order the menu shows them."""
     entries: list[tuple[str, str]] = []
     if policy.is_wss_worker(user):
@@ -57,8 +60,8 @@ def menu_entries(user: object) -> list[tuple[str, str]]:
         ]
     if policy.can_edit_sms_texts(user):
         entries.append(("Texts", reverse("staff-sms-texts")))
-    if policy.can_use_editor(user):
-        entries.append(("Information pages", "/editor/"))
+    if policy.can_use_editor(user) and can_edit_pages(user):
+        entries.append(("Information pages", reverse("wagtailadmin_explore_root")))
     entries += [
         ("My account", reverse("staff-account")),
         ("Sign-in and security", reverse("staff-security")),
@@ -66,7 +69,15 @@ def menu_entries(user: object) -> list[tuple[str, str]]:
     return entries
 
 
-def role_label(user: object) -> str:
+def can_edit_pages(user: User | AnonymousUser) -> bool:
+    """Whether Wagtail lets this person edit any page: comms staff (and operations
+    superusers). A manager may open the editor but edits no page in it, so a
+    link there would only say "you do not have permission": the menu shows only
+    links the person can use."""
+    return PagePermissionPolicy().explorable_root_instance(user) is not None
+
+
+def role_label(user: User | AnonymousUser) -> str:
     names = policy.role_names(user)
     return ", ".join(name for name in roles.ALL_ROLES if name in names)
 
@@ -76,7 +87,12 @@ def staff_menu(context: template.Context) -> dict[str, object]:
     request: HttpRequest | None = context.get("request")
     user = getattr(request, "user", None)
     verified = getattr(user, "is_verified", None)
-    if request is None or not policy.is_staff_member(user) or not (verified and verified()):
+    if (
+        request is None
+        or not isinstance(user, User)
+        or not policy.is_staff_member(user)
+        or not (verified and verified())
+    ):
         return {"show": False}
     items = []
     for label, url in menu_entries(user):

@@ -8,15 +8,17 @@ from collections.abc import Callable
 from functools import wraps
 from typing import TypeVar
 
+from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import PermissionDenied
 from django.db.models import Model
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponseBase
 from django.views.decorators.cache import never_cache
 
-from contacts.models import AuditAction
+from contacts.http import AuthenticatedHttpRequest
+from contacts.models import AuditAction, User
 from contacts.services import audit
 
-View = Callable[..., HttpResponse]
+View = Callable[..., HttpResponseBase]
 Found = TypeVar("Found")
 
 
@@ -29,7 +31,7 @@ def found(value: Found | None) -> Found:
 
 
 def staff_read_record(
-    request: HttpRequest,
+    request: AuthenticatedHttpRequest,
     action: AuditAction,
     obj: Model | None = None,
     survivor: Model | None = None,
@@ -39,7 +41,7 @@ def staff_read_record(
     audit.audit_record(actor=request.user, action=action, obj=obj, survivor=survivor)
 
 
-def staff_page(check: Callable[[object], bool]) -> Callable[[View], View]:
+def staff_page(check: Callable[[User | AnonymousUser], bool]) -> Callable[[View], View]:
     """Allow a staff page only to users for whom ``check(user)`` is true.
 
     The area middleware has already required a verified TOTP device; the page
@@ -48,7 +50,7 @@ def staff_page(check: Callable[[object], bool]) -> Callable[[View], View]:
     def decorator(view: View) -> View:
         @never_cache
         @wraps(view)
-        def wrapped(request: HttpRequest, *args: object, **kwargs: object) -> HttpResponse:
+        def wrapped(request: HttpRequest, *args: object, **kwargs: object) -> HttpResponseBase:
             verified = getattr(request.user, "is_verified", None)
             if verified is None or not verified() or not check(request.user):
                 raise PermissionDenied

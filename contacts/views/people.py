@@ -1,25 +1,27 @@
-"""Service manager: opening cases (with the activation code), allocations and
-links, staff accounts and roles, sign-in controls, the audit log, disclosures
-and aggregate reports. A manager sees allocations and aggregates, never her
-messages (SPEC 2). WSS means Women's Support Service."""
+"""Service manager: staff accounts and roles, their sign-in controls (sessions,
+authenticator, password), and the audit log, on screen and as CSV. Her case's
+allocation and the disclosures list are in ``survivors/views/manager.py``."""
 
 from __future__ import annotations
 
 import csv
 from collections.abc import Iterator
+from typing import Any
 
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, StreamingHttpResponse
 from django.shortcuts import render
+from django.template.defaultfilters import pluralize
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods
 
 from contacts import policy
 from contacts.errors import AccountError
 from contacts.forms import AuditFilterForm, StaffAccountEditForm, StaffAccountForm
+from contacts.http import AuthenticatedHttpRequest
 from contacts.models import AuditAction
-from contacts.selectors import audit, staff
+from contacts.selectors import audit, sign_in, staff
 from contacts.services import accounts
 from contacts.spreadsheet import csv_safe
 from contacts.views.common import found, staff_page, staff_read_record
@@ -28,14 +30,11 @@ manager_page = staff_page(policy.can_manage_accounts)
 reports_page = staff_page(policy.can_read_audit_and_reports)
 
 
-# --- Cases and allocations ----------------------------------------------------------
-
-
 # --- Staff accounts -------------------------------------------------------------------
 
 
 @manager_page
-def staff_list(request: HttpRequest) -> HttpResponse:
+def staff_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     listing = staff.staff_accounts_page(params=request.GET)
     return render(
         request,
@@ -47,7 +46,7 @@ def staff_list(request: HttpRequest) -> HttpResponse:
 
 @manager_page
 @require_http_methods(["GET", "POST"])
-def staff_create(request: HttpRequest) -> HttpResponse:
+def staff_create(request: AuthenticatedHttpRequest) -> HttpResponse:
     form = StaffAccountForm(request.POST or None)
     error = ""
     if request.method == "POST" and form.is_valid():
@@ -63,7 +62,7 @@ def staff_create(request: HttpRequest) -> HttpResponse:
                 alert_emails=data["alert_emails"],
             )
         except AccountError as failure:
-            error = failure.message
+            error = str(failure.message)
         else:
             return render(
                 request, "staff/staff_password.html", {"person": user, "password": password}
@@ -74,7 +73,7 @@ def staff_create(request: HttpRequest) -> HttpResponse:
 
 @manager_page
 @require_http_methods(["GET", "POST"])
-def staff_edit(request: HttpRequest, user_id: int) -> HttpResponse:
+def staff_edit(request: AuthenticatedHttpRequest, user_id: int) -> HttpResponse:
     person = found(staff.staff_account(user_id=user_id))
     initial = {
         "email": person.email,
@@ -98,32 +97,39 @@ def staff_edit(request: HttpRequest, user_id: int) -> HttpResponse:
                 is_active=data["is_active"],
             )
         except AccountError as failure:
-            error = failure.message
+            error = str(failure.message)
         else:
             messages.success(request, f"{person.username} saved.")
             return HttpResponseRedirect(reverse("staff-people"))
     status = 400 if request.method == "POST" else 200
-    has_authenticator = person.totpdevice_set.filter(confirmed=True).exists()
     return render(
         request,
         "staff/staff_edit.html",
-        {"person": person, "form": form, "error": error, "has_authenticator": has_authenticator},
+        {
+            "person": person,
+            "form": form,
+            "error": error,
+            "has_authenticator": sign_in.has_authenticator(user=person),
+        },
         status=status,
     )
 
 
 @manager_page
 @require_http_methods(["POST"])
-def staff_sessions(request: HttpRequest, user_id: int) -> HttpResponse:
+def staff_sessions(request: AuthenticatedHttpRequest, user_id: int) -> HttpResponse:
     person = found(staff.staff_account(user_id=user_id))
     ended = accounts.user_sessions_revoke(actor=request.user, user=person)
-    messages.success(request, f"{person.username}: {ended} session(s) ended.")
+    messages.success(
+        request,
+        f"{person.username}: {ended} session{pluralize(ended)} ended.",
+    )
     return HttpResponseRedirect(reverse("staff-person", args=[person.pk]))
 
 
 @manager_page
 @require_http_methods(["POST"])
-def staff_authenticator(request: HttpRequest, user_id: int) -> HttpResponse:
+def staff_authenticator(request: AuthenticatedHttpRequest, user_id: int) -> HttpResponse:
     person = found(staff.staff_account(user_id=user_id))
     accounts.staff_totp_reset(actor=request.user, user=person)
     messages.success(
@@ -136,7 +142,7 @@ def staff_authenticator(request: HttpRequest, user_id: int) -> HttpResponse:
 
 @manager_page
 @require_http_methods(["POST"])
-def staff_password(request: HttpRequest, user_id: int) -> HttpResponse:
+def staff_password(request: AuthenticatedHttpRequest, user_id: int) -> HttpResponse:
     person = found(staff.staff_account(user_id=user_id))
     password = accounts.staff_password_reset(actor=request.user, user=person)
     return render(request, "staff/staff_password.html", {"person": person, "password": password})
@@ -145,15 +151,15 @@ def staff_password(request: HttpRequest, user_id: int) -> HttpResponse:
 # --- Audit, disclosures, reports ----------------------------------------------------------
 
 
-def _audit_filters(request: HttpRequest) -> tuple[AuditFilterForm, dict[str, object]]:
+def _audit_filters(request: HttpRequest) -> tuple[AuditFilterForm, dict[str, Any]]:
     form = AuditFilterForm(
         request.GET if set(request.GET) - {"page"} else None, actions=audit.audit_actions()
     )
-    filters: dict[str, object] = {}
+    filters: dict[str, Any] = {}
     if form.is_bound and form.is_valid():
         data = form.cleaned_data
         filters = {
-            "actor_id": data["actor"].pk if data["actor"] else None,
+            "actor_id": data["actor"],
             "survivor_id": data["case"],
             "action": data["action"],
             "date_from": data["date_from"],
@@ -163,7 +169,7 @@ def _audit_filters(request: HttpRequest) -> tuple[AuditFilterForm, dict[str, obj
 
 
 @reports_page
-def audit_log(request: HttpRequest) -> HttpResponse:
+def audit_log(request: AuthenticatedHttpRequest) -> HttpResponse:
     form, filters = _audit_filters(request)
     events = audit.audit_events(**filters)
     page = Paginator(events, 100).get_page(request.GET.get("page"))
@@ -180,7 +186,7 @@ def audit_log(request: HttpRequest) -> HttpResponse:
 
 
 @reports_page
-def audit_log_csv(request: HttpRequest) -> HttpResponse:
+def audit_log_csv(request: AuthenticatedHttpRequest) -> HttpResponse | StreamingHttpResponse:
     """The filtered log as CSV, streamed (it can hold years of rows); every cell
     neutralised so a spreadsheet never runs one as a formula."""
     form, filters = _audit_filters(request)

@@ -6,13 +6,34 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
-from django.db.models import Q
+import django_filters
+from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.http import QueryDict
 
+from contacts.selectors.listing import ListPage, list_page
 from programme.models import CaseManagementEntry, Participant, ParticipantStatus, ProgrammeReport
+from programme.selectors.lists import ParticipantFilter
 
 # Men who have left are not due an entry (one already made still shows).
 LEFT = (ParticipantStatus.DROPPED_OUT, ParticipantStatus.COMPLETED)
+
+
+class CaseManagementFilter(ParticipantFilter):
+    """The participants list's search, filters and sort, and whether this
+    month's entry is made."""
+
+    entry = django_filters.ChoiceFilter(
+        choices=[("due", "Still to fill in"), ("recorded", "Recorded")],
+        method="filter_entry",
+        label="Entry",
+        empty_label="Any",
+    )
+
+    def filter_entry(self, queryset: QuerySet[Any], name: str, value: str) -> QuerySet[Any]:
+        # The participants carry ``recorded`` (``case_management_month`` annotates it).
+        return queryset.filter(recorded=value == "recorded")
 
 
 @dataclass(frozen=True)
@@ -23,33 +44,49 @@ class MonthRow:
 
 @dataclass(frozen=True)
 class CaseManagementMonth:
-    month: date
-    rows: list[MonthRow]
+    """One page of the month's list, and the reminder counts over the whole month."""
 
-    @property
-    def done(self) -> int:
-        return sum(1 for row in self.rows if row.entry is not None)
+    month: date
+    listing: ListPage
+    rows: list[MonthRow]
+    total: int
+    done: int
 
     @property
     def to_do(self) -> int:
-        return len(self.rows) - self.done
+        return self.total - self.done
 
 
-def case_management_month(*, month: date) -> CaseManagementMonth:
-    """Every participant on the programme this month, with his entry if made:
-    the list and the reminder count (``to_do``)."""
+def case_management_month(*, month: date, params: QueryDict) -> CaseManagementMonth:
+    """Every participant on the programme this month (and any man who has left
+    but has an entry), filtered and cut into pages like the other staff lists,
+    with his entry if made; the counts cover the whole month. A fixed number of
+    queries whatever the number of men: the two counts, the page count, the
+    page, its entries, the group choices."""
+    participants = (
+        Participant.objects.annotate(
+            recorded=Exists(
+                CaseManagementEntry.objects.filter(participant=OuterRef("pk"), month=month)
+            )
+        )
+        .filter(~Q(status__in=LEFT) | Q(recorded=True))
+        .select_related("group")
+        .order_by("reference", "pk")
+    )
+    listing = list_page(CaseManagementFilter, participants, params)
+    page = listing.rows
     entries = {
         entry.participant_id: entry
-        for entry in CaseManagementEntry.objects.filter(month=month).select_related("author")
+        for entry in CaseManagementEntry.objects.filter(
+            month=month, participant__in=[participant.pk for participant in page]
+        )
     }
-    participants = (
-        Participant.objects.filter(~Q(status__in=LEFT) | Q(pk__in=list(entries)))
-        .select_related("group")
-        .order_by("reference")
-    )
     return CaseManagementMonth(
         month=month,
-        rows=[MonthRow(participant=p, entry=entries.get(p.pk)) for p in participants],
+        listing=listing,
+        rows=[MonthRow(participant=p, entry=entries.get(p.pk)) for p in page],
+        total=participants.count(),
+        done=participants.filter(recorded=True).count(),
     )
 
 

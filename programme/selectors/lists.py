@@ -10,7 +10,13 @@ from django import forms
 from django.db.models import Count, QuerySet
 from django.http import QueryDict
 
-from contacts.selectors.listing import DateRangeForm, ListPage, StaffFilterSet, list_page
+from contacts.selectors.listing import (
+    DateRangeForm,
+    ListPage,
+    RecordChoiceFilter,
+    StaffFilterSet,
+    list_page,
+)
 from programme.models import Participant, ParticipantStatus, ProgrammeGroup, ProgrammeSession
 
 DATE_INPUT = forms.DateInput(attrs={"type": "date"})
@@ -20,7 +26,7 @@ class ParticipantFilter(StaffFilterSet):
     q = django_filters.CharFilter(
         field_name="reference", lookup_expr="icontains", label="Reference"
     )
-    group = django_filters.ModelChoiceFilter(
+    group = RecordChoiceFilter(
         queryset=ProgrammeGroup.objects.order_by("name"), empty_label="Any group"
     )
     status = django_filters.ChoiceFilter(

@@ -4,9 +4,17 @@ Service."""
 
 from __future__ import annotations
 
+from datetime import datetime
+from typing import Any
+
+from django.db.models import Q
+from django.utils import timezone
+
 from programme.models import (
     Attendance,
+    AttendanceMark,
     Participant,
+    ParticipantStatus,
     ProgrammeGroup,
     ProgrammeSession,
     RiskConcern,
@@ -24,8 +32,6 @@ def participant_attendance(*, participant: Participant, limit: int = 8) -> list[
 
 
 def participant_next_session(*, participant: Participant) -> ProgrammeSession | None:
-    from django.utils import timezone
-
     if participant.group_id is None:
         return None
     return (
@@ -37,7 +43,7 @@ def participant_next_session(*, participant: Participant) -> ProgrammeSession | 
     )
 
 
-def participant_record(*, participant_id: int) -> dict[str, object] | None:
+def participant_record(*, participant_id: int) -> dict[str, Any] | None:
     """His own programme record: nothing here looks at survivors (SPEC 2)."""
     participant = Participant.objects.select_related("group").filter(pk=participant_id).first()
     if participant is None:
@@ -57,7 +63,11 @@ def participant_record(*, participant_id: int) -> dict[str, object] | None:
     }
 
 
-def group_detail(*, group_id: int) -> dict[str, object] | None:
+def participant(*, participant_id: int) -> Participant | None:
+    return Participant.objects.select_related("group").filter(pk=participant_id).first()
+
+
+def group_detail(*, group_id: int) -> dict[str, Any] | None:
     group = ProgrammeGroup.objects.filter(pk=group_id).first()
     if group is None:
         return None
@@ -65,3 +75,39 @@ def group_detail(*, group_id: int) -> dict[str, object] | None:
         "group": group,
         "participants": list(group.participants.order_by("reference")),
     }
+
+
+# --- A session's register ------------------------------------------------------------
+
+# Men who have left the programme are not on a new register.
+OFF_REGISTER = (ParticipantStatus.DROPPED_OUT, ParticipantStatus.COMPLETED)
+# Before he starts group sessions (SPEC 6): a first "attended" or "late" mark
+# records his start (``programme.services.records.attendance_apply``).
+NOT_STARTED = (ParticipantStatus.REFERRED, ParticipantStatus.ASSESSMENT)
+# The marks that say he was there.
+PRESENT_MARKS = (AttendanceMark.ATTENDED, AttendanceMark.LATE)
+
+
+def session(*, session_id: int) -> ProgrammeSession | None:
+    return ProgrammeSession.objects.select_related("group", "module").filter(pk=session_id).first()
+
+
+def session_has_started(*, session: ProgrammeSession, now: datetime | None = None) -> bool:
+    """Attendance can only be recorded once a session has started."""
+    return session.starts_at <= (now or timezone.now())
+
+
+def register_participants(*, session: ProgrammeSession) -> list[Participant]:
+    """Who is on this session's register: the group's current members, plus anyone
+    already marked for it (so a later status change never hides a mark)."""
+    marked = Attendance.objects.filter(session=session).values("participant_id")
+    return list(
+        Participant.objects.filter(
+            Q(group_id=session.group_id) & ~Q(status__in=OFF_REGISTER) | Q(pk__in=marked)
+        ).order_by("reference")
+    )
+
+
+def register_marks(*, session: ProgrammeSession) -> dict[int, str]:
+    """The marks saved for this session, by participant id."""
+    return dict(Attendance.objects.filter(session=session).values_list("participant_id", "mark"))

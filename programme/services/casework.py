@@ -13,9 +13,9 @@ from datetime import date
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from contacts.errors import ProgrammeError
 from contacts.models import AuditAction, User
 from contacts.services.audit import audit_record
+from programme.errors import ProgrammeError
 from programme.models import CaseManagementEntry, Participant, ProgrammeReport
 from programme.services.events import event_case_entry, event_report
 from programme.services.records import risk_concern_raise
@@ -59,7 +59,7 @@ def case_entry_record(
             if CaseManagementEntry.objects.filter(participant=participant, month=month).exists():
                 raise ProgrammeError("entry_exists")
             concern = None
-            if all(risk_given):
+            if risk_kind and risk_occurred_on is not None and risk_urgency:
                 concern = risk_concern_raise(
                     actor=actor,
                     participant=participant,

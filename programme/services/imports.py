@@ -53,10 +53,10 @@ from zoneinfo import ZoneInfo
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from contacts.errors import RegisterImportError
 from contacts.models import AuditAction, User
 from contacts.services.audit import audit_record
 from contacts.spreadsheet import FORMULA_STARTS
+from programme.errors import RegisterImportError
 from programme.models import (
     Attendance,
     AttendanceMark,
@@ -141,10 +141,10 @@ def _read(text: str) -> list[tuple[int, dict[str, str]]]:
         lines = list(reader)
     except csv.Error as error:
         raise RegisterImportError("not_csv") from error
-    lines = [(number, line) for number, line in enumerate(lines, start=1) if any(line)]
-    if not lines:
+    numbered = [(number, line) for number, line in enumerate(lines, start=1) if any(line)]
+    if not numbered:
         raise RegisterImportError("empty")
-    _, header = lines[0]
+    _, header = numbered[0]
     names = [name.strip().lower() for name in header]
     missing = [column for column in COLUMNS if column not in names]
     extra = [name for name in names if name not in COLUMNS]
@@ -158,12 +158,12 @@ def _read(text: str) -> list[tuple[int, dict[str, str]]]:
             problems.append("A column is named twice.")
         problems.append("The columns are: " + ", ".join(COLUMNS) + ".")
         raise RegisterImportError("missing_columns", rows=problems)
-    body = lines[1:]
+    body = numbered[1:]
     if not body:
         raise RegisterImportError("empty")
     if len(body) > MAX_ROWS:
         raise RegisterImportError("too_big")
-    rows = []
+    rows: list[tuple[int, dict[str, str]]] = []
     for number, line in body:
         if len(line) != len(names):
             rows.append((number, {"__width__": str(len(line))}))
@@ -227,7 +227,8 @@ def register_import_plan(*, data: bytes) -> ImportPlan:
             row_problems.append(
                 f'"{cells["mark"]}" is not a mark (use attended, late, missed or excused)'
             )
-        if row_problems:
+        # Each None above is a row problem; named again for the type checker.
+        if row_problems or group is None or day is None or start is None or participant is None:
             problems.append(f"Row {number}: " + "; ".join(row_problems) + ".")
             continue
         starts_at = datetime.combine(day, start, tzinfo=UK)
@@ -291,6 +292,7 @@ def _apply(*, actor: User, data: bytes) -> ImportPlan:
     with transaction.atomic():
         plan = register_import_plan(data=data)
         sessions: dict[tuple[int, datetime], ProgrammeSession] = {}
+        pairs: list[tuple[int, int, str]] = []
         for row in plan.rows:
             key = (row.group.pk, row.starts_at)
             if row.session is None and key not in sessions:
@@ -301,10 +303,8 @@ def _apply(*, actor: User, data: bytes) -> ImportPlan:
                     audit_record(actor=actor, action=AuditAction.SESSION_CREATE, obj=session)
                 sessions[key] = session
             row.session = row.session or sessions[key]
-        changed = attendance_apply(
-            actor=actor,
-            pairs=[(row.session.pk, row.participant.pk, row.mark) for row in plan.rows],
-        )
+            pairs.append((row.session.pk, row.participant.pk, row.mark))
+        changed = attendance_apply(actor=actor, pairs=pairs)
         if changed or plan.new_sessions:
             audit_record(actor=actor, action=AuditAction.REGISTER_IMPORT)
     return plan

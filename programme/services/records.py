@@ -1,20 +1,20 @@
 """Programme-side writes: status changes, risk concerns, groups, sessions and
-the attendance register. Each write that matters to a partner records a
-programme event in its own transaction (``programme.services.events``); what
-happens next is the Women's Support Service's business, and nothing of it
-comes back here (SPEC 2)."""
+the attendance register. Each write the Women's Support Service side may act
+on records a programme event in its own transaction
+(``programme.services.events``); what happens next is that side's business,
+and nothing of it comes back here (SPEC 2). What a register shows (who is on
+it, whether the session has started) is read in ``programme.selectors.records``."""
 
 from __future__ import annotations
 
 from datetime import date, datetime
 
 from django.db import IntegrityError, transaction
-from django.db.models import Q
 from django.utils import timezone
 
-from contacts.errors import ProgrammeError, RegisterError
 from contacts.models import AuditAction, User
 from contacts.services.audit import audit_record
+from programme.errors import ProgrammeError, RegisterError
 from programme.models import (
     Attendance,
     AttendanceMark,
@@ -26,6 +26,12 @@ from programme.models import (
     RiskConcern,
     StatusChange,
 )
+from programme.selectors.records import (
+    NOT_STARTED,
+    PRESENT_MARKS,
+    register_participants,
+    session_has_started,
+)
 from programme.services.events import (
     event_attendance_cleared,
     event_risk_concern,
@@ -34,6 +40,9 @@ from programme.services.events import (
 )
 
 # --- Programme side ---------------------------------------------------------------
+
+# The reason recorded when a first mark records his start (her page shows it).
+STARTED_REASON = "Started group sessions"
 
 
 def status_change_record(
@@ -87,9 +96,6 @@ def risk_concern_raise(
 
 
 # --- Groups, sessions and the attendance register -----------------------------------
-
-# Men who have left the programme are not on a new register.
-OFF_REGISTER = (ParticipantStatus.DROPPED_OUT, ParticipantStatus.COMPLETED)
 
 
 def group_create(*, actor: User, name: str, meeting_details: str = "") -> ProgrammeGroup:
@@ -161,17 +167,6 @@ def participant_create(
     return participant
 
 
-def register_participants(*, session: ProgrammeSession) -> list[Participant]:
-    """Who is on this session's register: the group's current members, plus anyone
-    already marked for it (so a later status change never hides a mark)."""
-    marked = Attendance.objects.filter(session=session).values("participant_id")
-    return list(
-        Participant.objects.filter(
-            Q(group_id=session.group_id) & ~Q(status__in=OFF_REGISTER) | Q(pk__in=marked)
-        ).order_by("reference")
-    )
-
-
 def attendance_register_submit(
     *,
     actor: User,
@@ -209,17 +204,21 @@ def attendance_register_submit(
     return changed
 
 
-def session_has_started(*, session: ProgrammeSession, now: datetime | None = None) -> bool:
-    """Attendance can only be recorded once a session has started."""
-    return session.starts_at <= (now or timezone.now())
-
-
 def attendance_apply(*, actor: User, pairs: list[tuple[int, int, str]]) -> int:
     """Set (session id, participant id, mark) triples; only real changes are written.
 
     Refuses the lot (``RegisterError("not_started")``) if any session has not
-    started yet. Call inside a transaction. Four statements at most, however
-    many rows."""
+    started yet. Call inside a transaction.
+
+    The register before he starts (SPEC 6): a man still referred or in
+    assessment may be on a register (he is in the group). A mark saying he was
+    there ("attended" or "late") records his start: his status becomes
+    "attending", with a reason, through ``status_change_record`` in the same
+    transaction, so the Women's Support Service side gets the usual status
+    event and her page never shows sessions beside "he has not started". A
+    "missed" or "excused" mark changes nothing about his status.
+
+    Five statements however many rows, plus a status change per man who starts."""
     if not pairs:
         return 0
     session_ids = {session_id for session_id, _, _ in pairs}
@@ -249,6 +248,15 @@ def attendance_apply(*, actor: User, pairs: list[tuple[int, int, str]]) -> int:
     Attendance.objects.bulk_create(to_create)
     Attendance.objects.bulk_update(to_update, ["mark", "recorded_by", "recorded_at"])
     events_attendance(marks=[*to_create, *to_update])
+    present = {a.participant_id for a in [*to_create, *to_update] if a.mark in PRESENT_MARKS}
+    if present:
+        for participant in Participant.objects.filter(pk__in=present, status__in=NOT_STARTED):
+            status_change_record(
+                actor=actor,
+                participant=participant,
+                status=ParticipantStatus.ATTENDING,
+                reason=STARTED_REASON,
+            )
     return len(to_create) + len(to_update)
 
 

@@ -5,46 +5,47 @@ whether or not anyone is linked to him (SPEC 2)."""
 from __future__ import annotations
 
 from django.contrib import messages
-from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods
 
 from contacts import policy
-from contacts.errors import ProgrammeError
+from contacts.http import AuthenticatedHttpRequest
 from contacts.views.common import found, staff_page
+from programme.errors import ProgrammeError
 from programme.forms import CaseEntryForm, MonthForm, ProgrammeReportForm
-from programme.models import Participant
 from programme.selectors import casework as casework_selectors
+from programme.selectors import records as records_selectors
 from programme.services import casework as casework_services
 
 
-def _participant(participant_id: int) -> Participant:
-    return found(Participant.objects.select_related("group").filter(pk=participant_id).first())
-
-
 @staff_page(policy.can_use_programme_side)
-def case_management(request: HttpRequest) -> HttpResponse:
-    """This month's (or a chosen month's) entries: who is done, who is still due."""
+def case_management(request: AuthenticatedHttpRequest) -> HttpResponse:
+    """This month's (or a chosen month's) entries, a page at a time, searched
+    and filtered like the participants list: who is done, who is still due."""
     form = MonthForm(request.GET or None)
     month = casework_services.month_start()
     if form.is_valid() and form.cleaned_data["month"]:
         month = casework_services.month_start(form.cleaned_data["month"])
+    listed = casework_selectors.case_management_month(month=month, params=request.GET)
     return render(
         request,
         "staff/case_management.html",
         {
-            "month": casework_selectors.case_management_month(month=month),
+            "month": listed,
+            "listing": listed.listing,
             "current": month == casework_services.month_start(),
             "can_record": policy.can_record_programme_data(request.user),
         },
+        status=400 if listed.listing.invalid else 200,
     )
 
 
 @staff_page(policy.can_record_programme_data)
 @require_http_methods(["GET", "POST"])
-def case_entry(request: HttpRequest, participant_id: int) -> HttpResponse:
-    participant = _participant(participant_id)
+def case_entry(request: AuthenticatedHttpRequest, participant_id: int) -> HttpResponse:
+    participant = found(records_selectors.participant(participant_id=participant_id))
     month = casework_services.month_start()
     existing = casework_selectors.case_entry_for_month(participant=participant, month=month)
     form = CaseEntryForm(request.POST if request.method == "POST" else None)
@@ -69,8 +70,8 @@ def case_entry(request: HttpRequest, participant_id: int) -> HttpResponse:
 
 @staff_page(policy.can_record_programme_data)
 @require_http_methods(["GET", "POST"])
-def report_add(request: HttpRequest, participant_id: int) -> HttpResponse:
-    participant = _participant(participant_id)
+def report_add(request: AuthenticatedHttpRequest, participant_id: int) -> HttpResponse:
+    participant = found(records_selectors.participant(participant_id=participant_id))
     form = ProgrammeReportForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:

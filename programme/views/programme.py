@@ -11,14 +11,16 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect, QueryDict
+from django.http import HttpResponse, HttpResponseRedirect, QueryDict
 from django.shortcuts import render
+from django.template.defaultfilters import pluralize
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods
 
 from contacts import policy
-from contacts.errors import ProgrammeError, RegisterError, RegisterImportError
+from contacts.http import AuthenticatedHttpRequest
 from contacts.views.common import found, staff_page
+from programme.errors import ProgrammeError, RegisterError, RegisterImportError
 from programme.forms import (
     GroupForm,
     ParticipantForm,
@@ -30,7 +32,6 @@ from programme.forms import (
     SessionTopicForm,
     StatusChangeForm,
 )
-from programme.models import Attendance, ProgrammeSession
 from programme.selectors import lists as list_selectors
 from programme.selectors import records as records_selectors
 from programme.services import imports
@@ -39,7 +40,7 @@ from programme.services.imports import COLUMNS, MAX_BYTES
 
 
 @staff_page(policy.can_use_programme_side)
-def group_list(request: HttpRequest) -> HttpResponse:
+def group_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     listing = list_selectors.groups_page(params=request.GET)
     return render(
         request,
@@ -54,7 +55,7 @@ def group_list(request: HttpRequest) -> HttpResponse:
 
 @staff_page(policy.can_record_programme_data)
 @require_http_methods(["GET", "POST"])
-def group_create(request: HttpRequest) -> HttpResponse:
+def group_create(request: AuthenticatedHttpRequest) -> HttpResponse:
     form = GroupForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -69,7 +70,7 @@ def group_create(request: HttpRequest) -> HttpResponse:
 
 
 @staff_page(policy.can_use_programme_side)
-def group_detail(request: HttpRequest, group_id: int) -> HttpResponse:
+def group_detail(request: AuthenticatedHttpRequest, group_id: int) -> HttpResponse:
     context = found(records_selectors.group_detail(group_id=group_id))
     context["can_record"] = policy.can_record_programme_data(request.user)
     context["session_form"] = SessionForm(group=context["group"])
@@ -82,7 +83,7 @@ def group_detail(request: HttpRequest, group_id: int) -> HttpResponse:
 
 @staff_page(policy.can_record_programme_data)
 @require_http_methods(["POST"])
-def session_create(request: HttpRequest, group_id: int) -> HttpResponse:
+def session_create(request: AuthenticatedHttpRequest, group_id: int) -> HttpResponse:
     context = found(records_selectors.group_detail(group_id=group_id))
     form = SessionForm(request.POST, group=context["group"])
     if form.is_valid():
@@ -103,30 +104,17 @@ def session_create(request: HttpRequest, group_id: int) -> HttpResponse:
     return render(request, "staff/group_detail.html", context, status=400)
 
 
-def _session_or_404(session_id: int) -> ProgrammeSession:
-    session = (
-        ProgrammeSession.objects.select_related("group", "module").filter(pk=session_id).first()
-    )
-    if session is None:
-        raise Http404
-    return session
-
-
 @staff_page(policy.can_use_programme_side)
 @require_http_methods(["GET", "POST"])
-def session_register(request: HttpRequest, session_id: int) -> HttpResponse:
+def session_register(request: AuthenticatedHttpRequest, session_id: int) -> HttpResponse:
     """One screen, one submit: every person on the register marked."""
-    session = _session_or_404(session_id)
+    session = found(records_selectors.session(session_id=session_id))
     can_record = policy.can_record_programme_data(request.user)
     if request.method == "POST" and not can_record:
         raise PermissionDenied
-    participants = records_services.register_participants(session=session)
+    participants = records_selectors.register_participants(session=session)
     # The stored marks are only needed to show the form, not to save it.
-    current = (
-        {}
-        if request.method == "POST"
-        else dict(Attendance.objects.filter(session=session).values_list("participant_id", "mark"))
-    )
+    current = {} if request.method == "POST" else records_selectors.register_marks(session=session)
     form = RegisterForm(request.POST or None, participants=participants, current=current)
     error = ""
     if request.method == "POST":
@@ -139,7 +127,7 @@ def session_register(request: HttpRequest, session_id: int) -> HttpResponse:
                     on_register=participants,
                 )
             except RegisterError as failure:
-                error = failure.message
+                error = str(failure.message)
             else:
                 messages.success(
                     request,
@@ -151,9 +139,7 @@ def session_register(request: HttpRequest, session_id: int) -> HttpResponse:
         else:
             error = "Mark every person on the register before saving. Nothing was saved."
     stored = (
-        current
-        if request.method == "GET"
-        else dict(Attendance.objects.filter(session=session).values_list("participant_id", "mark"))
+        current if request.method == "GET" else records_selectors.register_marks(session=session)
     )
     return render(
         request,
@@ -163,7 +149,7 @@ def session_register(request: HttpRequest, session_id: int) -> HttpResponse:
             "form": form,
             "error": error,
             "can_record": can_record,
-            "started": records_services.session_has_started(session=session),
+            "started": records_selectors.session_has_started(session=session),
             "marked": [p for p in participants if p.pk in stored],
             "topic_form": SessionTopicForm(initial={"module": session.module_id}),
         },
@@ -173,9 +159,9 @@ def session_register(request: HttpRequest, session_id: int) -> HttpResponse:
 
 @staff_page(policy.can_record_programme_data)
 @require_http_methods(["POST"])
-def session_topic(request: HttpRequest, session_id: int) -> HttpResponse:
+def session_topic(request: AuthenticatedHttpRequest, session_id: int) -> HttpResponse:
     """Set or change what the group works on in this session."""
-    session = _session_or_404(session_id)
+    session = found(records_selectors.session(session_id=session_id))
     form = SessionTopicForm(request.POST)
     if form.is_valid():
         module = form.cleaned_data["module"]
@@ -190,9 +176,9 @@ def session_topic(request: HttpRequest, session_id: int) -> HttpResponse:
 
 @staff_page(policy.can_record_programme_data)
 @require_http_methods(["POST"])
-def session_register_clear(request: HttpRequest, session_id: int) -> HttpResponse:
+def session_register_clear(request: AuthenticatedHttpRequest, session_id: int) -> HttpResponse:
     """Clear one person's mistaken mark (e.g. one recorded before the session began)."""
-    session = _session_or_404(session_id)
+    session = found(records_selectors.session(session_id=session_id))
     try:
         participant_id = int(request.POST.get("participant", ""))
     except ValueError:
@@ -212,7 +198,7 @@ def session_register_clear(request: HttpRequest, session_id: int) -> HttpRespons
 
 @staff_page(policy.can_record_programme_data)
 @require_http_methods(["GET", "POST"])
-def register_import(request: HttpRequest) -> HttpResponse:
+def register_import(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Upload a register file: a dry run shows what would change; nothing is saved."""
     form = RegisterImportForm(request.POST or None, request.FILES or None)
     context: dict[str, object] = {"form": form, "columns": COLUMNS}
@@ -243,7 +229,7 @@ def register_import(request: HttpRequest) -> HttpResponse:
 
 @staff_page(policy.can_record_programme_data)
 @require_http_methods(["POST"])
-def register_import_confirm(request: HttpRequest) -> HttpResponse:
+def register_import_confirm(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Save a previewed file. It is checked again: all rows or none."""
     form = RegisterImportConfirmForm(request.POST)
     context: dict[str, object] = {"form": RegisterImportForm(), "columns": COLUMNS}
@@ -258,10 +244,12 @@ def register_import_confirm(request: HttpRequest) -> HttpResponse:
         context.update(error=failure.message, problems=failure.rows)
         return render(request, "staff/register_import.html", context, status=400)
     if plan.new or plan.changed or plan.new_sessions:
+        marks = f"{plan.new} new mark{pluralize(plan.new)}"
+        sessions = f"{plan.new_sessions} new session{pluralize(plan.new_sessions)}"
         messages.success(
             request,
-            f"Imported: {plan.new} new mark(s), {plan.changed} changed, "
-            f"{plan.unchanged} already recorded, {plan.new_sessions} new session(s).",
+            f"Imported: {marks}, {plan.changed} changed, {plan.unchanged} already recorded, "
+            f"{sessions}.",
         )
     else:
         messages.success(request, "Nothing to import: every mark in the file was already recorded.")
@@ -269,7 +257,7 @@ def register_import_confirm(request: HttpRequest) -> HttpResponse:
 
 
 @staff_page(policy.can_use_programme_side)
-def participant_list(request: HttpRequest) -> HttpResponse:
+def participant_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     listing = list_selectors.participants_page(params=request.GET)
     return render(
         request,
@@ -281,7 +269,7 @@ def participant_list(request: HttpRequest) -> HttpResponse:
 
 @staff_page(policy.can_record_programme_data)
 @require_http_methods(["GET", "POST"])
-def participant_create(request: HttpRequest) -> HttpResponse:
+def participant_create(request: AuthenticatedHttpRequest) -> HttpResponse:
     form = ParticipantForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -298,7 +286,7 @@ def participant_create(request: HttpRequest) -> HttpResponse:
 
 
 @staff_page(policy.can_use_programme_side)
-def participant_detail(request: HttpRequest, participant_id: int) -> HttpResponse:
+def participant_detail(request: AuthenticatedHttpRequest, participant_id: int) -> HttpResponse:
     context = found(records_selectors.participant_record(participant_id=participant_id))
     context["status_form"] = StatusChangeForm(initial={"status": context["participant"].status})
     context["concern_form"] = RiskConcernForm()
@@ -308,7 +296,7 @@ def participant_detail(request: HttpRequest, participant_id: int) -> HttpRespons
 
 @staff_page(policy.can_record_programme_data)
 @require_http_methods(["POST"])
-def participant_status(request: HttpRequest, participant_id: int) -> HttpResponse:
+def participant_status(request: AuthenticatedHttpRequest, participant_id: int) -> HttpResponse:
     context = found(records_selectors.participant_record(participant_id=participant_id))
     form = StatusChangeForm(request.POST)
     if form.is_valid():
@@ -330,7 +318,7 @@ def participant_status(request: HttpRequest, participant_id: int) -> HttpRespons
 
 @staff_page(policy.can_record_programme_data)
 @require_http_methods(["POST"])
-def participant_concern(request: HttpRequest, participant_id: int) -> HttpResponse:
+def participant_concern(request: AuthenticatedHttpRequest, participant_id: int) -> HttpResponse:
     context = found(records_selectors.participant_record(participant_id=participant_id))
     form = RiskConcernForm(request.POST)
     if form.is_valid():

@@ -121,14 +121,6 @@ if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
             "timeout": 20,
         }
     )
-elif DATABASES["default"]["ENGINE"].endswith("postgresql") and env.bool(
-    "DATABASE_PREPARED_STATEMENTS", default=True
-):
-    # Statements asked for by name (contacts.db.prepared_cursor: her status
-    # page's) are planned once per connection; nothing is prepared unasked
-    # (psycopg's threshold out of reach). Off for a connection pooler that
-    # cannot carry prepared statements (PgBouncer before 1.21, transaction mode).
-    DATABASES["default"].setdefault("OPTIONS", {})["prepare_threshold"] = 2**31 - 1
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "contacts.User"
@@ -153,28 +145,9 @@ LOGIN_URL = "staff-login"
 MESSAGE_STORAGE = "django.contrib.messages.storage.session.SessionStorage"
 
 
-def cache_for(config: dict) -> dict:
-    """Django's Redis backend becomes the same backend keeping one Redis client
-    per connection pool (``contacts/cache.py``); anything else is left as it is."""
-    if config["BACKEND"] == "django.core.cache.backends.redis.RedisCache":
-        return {**config, "BACKEND": "contacts.cache.RedisCache"}
-    return config
-
-
 # The cache: CACHE_URL (e.g. redis://127.0.0.1:6379/1) when several processes
 # or machines serve the site; without it, each process's local memory.
-CACHES = {"default": cache_for(env.cache("CACHE_URL", default="locmemcache://"))}
-# Her rendered status news, in each process's own memory (issue 13). Kept under
-# a digest of everything it is made from (survivor_portal/views.py), so nothing
-# ever has to empty it: a change anywhere is a new key. Per process on purpose:
-# no round trip to a shared cache, and nothing of hers leaves the process.
-FRAGMENT_CACHE = {
-    "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
-    "LOCATION": "portal-fragments",
-    "TIMEOUT": 600,
-    "OPTIONS": {"MAX_ENTRIES": 2000},
-}
-CACHES["portal_fragments"] = FRAGMENT_CACHE
+CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://")}
 PER_PROCESS_CACHES = (
     "django.core.cache.backends.locmem.LocMemCache",
     "django.core.cache.backends.dummy.DummyCache",
@@ -209,7 +182,7 @@ AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "lockout.html"
 AXES_VERBOSE = False
 AXES_ENABLE_ACCESS_FAILURE_LOG = False
-# Activation page limits (issue 12, item 8): tries per address and per code in
+# Activation page limits (SPEC 4 sign-in, SPEC 8): tries per address and per code in
 # a window, and how many usernames one code may have refused before it stops working.
 ACTIVATION_TRY_WINDOW = timedelta(minutes=env.int("ACTIVATION_TRY_WINDOW_MINUTES", default=15))
 ACTIVATION_TRIES_PER_ADDRESS = env.int("ACTIVATION_TRIES_PER_ADDRESS", default=10)
@@ -231,7 +204,7 @@ TIME_ZONE = "Europe/London"
 USE_I18N = True
 # Her language (SPEC 11). Adding a language: its code and its name in its own
 # script here, its list in DISCRETION_WORDS_BY_LANGUAGE below, and
-# locale/<code>/LC_MESSAGES/django.po (README, "Her language"). Django knows
+# locale/<code>/LC_MESSAGES/django.po (docs/using.md, "Her language"). Django knows
 # which languages are written right to left (ur, ar, fa, he...).
 LANGUAGES = [
     ("en-gb", "English"),
@@ -269,6 +242,8 @@ CELERY_BROKER_TRANSPORT_OPTIONS = (
         "data_folder_in": str(_BROKER_DIR / "out"),
         "data_folder_out": str(_BROKER_DIR / "out"),
         "processed_folder": str(_BROKER_DIR / "processed"),
+        # Kombu's exchange tables; its default is ./control, beside manage.py.
+        "control_folder": str(_BROKER_DIR / "control"),
         "store_processed": False,
     }
     if CELERY_BROKER_URL.startswith("filesystem")
@@ -285,16 +260,16 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 _BEAT = env.float("BEAT_INTERVAL_SECONDS", default=60.0)
 CELERY_BEAT_SCHEDULE: dict = {
     # Check-ins and SMS (SPEC 5): each is a wake-up; the database says what is due.
-    "checkins-dispatch": {"task": "contacts.tasks.checkins_dispatch", "schedule": _BEAT},
-    "outbox-sweep": {"task": "contacts.tasks.outbox_sweep", "schedule": _BEAT},
+    "checkins-dispatch": {"task": "checkins.tasks.checkins_dispatch", "schedule": _BEAT},
+    "outbox-sweep": {"task": "checkins.tasks.outbox_sweep", "schedule": _BEAT},
     # Programme events whose wake-up was lost (a broker outage) are taken in here.
     "programme-events": {"task": "survivors.tasks.programme_events_consume", "schedule": _BEAT},
     # MARAC checks whose wake-up was lost (a broker outage): every few minutes.
     "marac-incidents": {"task": "survivors.tasks.marac_incidents_sweep", "schedule": 300.0},
-    "checkins-missed": {"task": "contacts.tasks.checkins_mark_missed", "schedule": _BEAT},
+    "checkins-missed": {"task": "checkins.tasks.checkins_mark_missed", "schedule": _BEAT},
     # Retention (SPEC 7): nightly, 03:15 UK time.
     "retention-purge": {
-        "task": "contacts.tasks.retention_purge_nightly",
+        "task": "checkins.tasks.retention_purge_nightly",
         "schedule": crontab(hour=3, minute=15),
     },
 }
@@ -314,6 +289,10 @@ SMS_LEASE_SECONDS = env.float("SMS_LEASE_SECONDS", default=60.0)
 SMS_MAX_ATTEMPTS = env.int("SMS_MAX_ATTEMPTS", default=8)
 SMS_RETRY_BASE_SECONDS = env.float("SMS_RETRY_BASE_SECONDS", default=30.0)
 SMS_RETRY_MAX_SECONDS = env.float("SMS_RETRY_MAX_SECONDS", default=3600.0)
+# A text with less than this left of her safe window is not sent (SPEC 5): it
+# goes with a Twilio validity period of the seconds left, and too short a one
+# could not reach her phone in time. Her worker is told instead.
+SMS_MIN_VALIDITY_SECONDS = env.int("SMS_MIN_VALIDITY_SECONDS", default=60)
 # The one discretion list (SPEC 4): words that may never appear in a text to her
 # phone, a page title or a page address (contacts/discretion.py normalises the
 # text and matches anywhere inside a word, case-insensitive).
@@ -341,7 +320,7 @@ DISCRETION_WORDS = env.list(
 # Each language's own discretion list (SPEC 11): a text in that language is
 # checked against it and against DISCRETION_WORDS (English words turn up in any
 # language). Same normalising and matching as the English list. The lists for
-# cy, pl and ur need review by a native speaker before go-live (README).
+# cy, pl and ur need review by a native speaker before go-live (docs/using.md).
 DISCRETION_WORDS_BY_LANGUAGE: dict[str, list[str]] = {
     "cy": env.list(
         "DISCRETION_WORDS_CY",
@@ -416,8 +395,9 @@ WAGTAILUSERS_PASSWORD_ENABLED = False
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
 
 # Content Security Policy (django-csp). Strict everywhere we render ourselves;
-# the Wagtail and Django admins get their own policy (below).
-CONTENT_SECURITY_POLICY = {
+# the Wagtail and Django admins get their own policy (below). A directive is a
+# list of sources, or True for a flag (production adds upgrade-insecure-requests).
+CONTENT_SECURITY_POLICY: dict[str, dict[str, list[str] | bool]] = {
     "DIRECTIVES": {
         "default-src": ["'self'"],
         "script-src": ["'self'"],
@@ -433,7 +413,7 @@ CONTENT_SECURITY_POLICY = {
 # Draftail; Django's admin widgets), so those are allowed there and only there.
 # Still nothing from another origin, no plugins, and framing only by the admin
 # itself (Wagtail's live preview is an iframe of /editor/).
-ADMIN_CONTENT_SECURITY_POLICY = {
+ADMIN_CONTENT_SECURITY_POLICY: dict[str, list[str] | bool] = {
     "default-src": ["'self'"],
     "script-src": ["'self'", "'unsafe-inline'"],
     "style-src": ["'self'", "'unsafe-inline'"],
@@ -454,13 +434,13 @@ OPS_CONTENT_SECURITY_POLICY = {
     "script-src": ["'self'"],
     "style-src": ["'self'"],
 }
-AREA_CONTENT_SECURITY_POLICIES = {
+AREA_CONTENT_SECURITY_POLICIES: dict[str, dict[str, list[str] | bool]] = {
     "/editor/": ADMIN_CONTENT_SECURITY_POLICY,
     "/ops/": OPS_CONTENT_SECURITY_POLICY,
 }
 # Staff avatars: no request to Gravatar (another origin, and the CSP refuses it).
 WAGTAIL_GRAVATAR_PROVIDER_URL = None
-CSRF_FAILURE_VIEW = "survivor_portal.error_views.csrf_failure"
+CSRF_FAILURE_VIEW = "survivor_portal.views.errors.csrf_failure"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 # One header for every page the project serves (portal, staff, Wagtail and Django
 # admins): nothing is sent to another origin, and same-origin form posts keep a

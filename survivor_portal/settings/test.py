@@ -5,14 +5,11 @@ the same suite runs on SQLite and on PostgreSQL + Redis (see ``.ci/run``).
 """
 
 from .base import *  # noqa: F403
-from .base import FRAGMENT_CACHE, VAR_DIR, env, session_engine_for
+from .base import VAR_DIR, env, session_engine_for
 
 DEBUG = False
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-CACHES = {
-    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
-    "portal_fragments": FRAGMENT_CACHE,
-}
+CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 SESSION_ENGINE = session_engine_for(CACHES["default"]["BACKEND"])
 CELERY_TASK_ALWAYS_EAGER = True
 CELERY_TASK_EAGER_PROPAGATES = True

@@ -5,6 +5,7 @@ Service."""
 from __future__ import annotations
 
 from datetime import datetime
+from typing import TYPE_CHECKING, TypedDict
 
 from django.db.models import Count, Exists, IntegerField, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
@@ -25,6 +26,9 @@ from survivors.selectors.casework import casework_summary
 from survivors.selectors.cover import alert_covered_by
 from survivors.selectors.programme_items import programme_items_for_case
 
+if TYPE_CHECKING:
+    from django_stubs_ext import WithAnnotations
+
 
 def _count(queryset: QuerySet) -> Coalesce:
     """A correlated COUNT(*) subquery (no join fan-out, one statement in all)."""
@@ -40,7 +44,26 @@ def _count(queryset: QuerySet) -> Coalesce:
 MISSED_CHECKIN_KINDS = (Alert.Kind.CHECKIN_MISSED, Alert.Kind.CHECKIN_TOO_OLD)
 
 
-def caseload_for_worker(*, worker: User) -> QuerySet[Survivor]:
+class CaseloadAnnotations(TypedDict):
+    """What ``caseload_for_worker`` adds to each case, for the type checker."""
+
+    urgent_alerts: int
+    unanswered_messages: int
+    unread_messages: int
+    missed_checkins: int
+    open_alerts: int
+    last_alert_at: datetime | None
+    last_contact_at: datetime | None
+    last_message_at: datetime | None
+    latest_level: str | None
+    latest_assessed_at: datetime | None
+    last_risk_event_at: datetime | None
+    marac_task_open: bool
+
+
+def caseload_for_worker(
+    *, worker: User
+) -> QuerySet[WithAnnotations[Survivor, CaseloadAnnotations]]:
     """Her own allocated survivors only, neediest first: urgent alerts, then
     unanswered messages, then missed check-ins, then other open alerts.
 
@@ -111,14 +134,17 @@ def caseload_for_worker(*, worker: User) -> QuerySet[Survivor]:
     )
 
 
-def caseload_with_casework(*, worker: User, now: datetime | None = None) -> list[Survivor]:
+def caseload_with_casework(
+    *, worker: User, now: datetime | None = None
+) -> list[WithAnnotations[Survivor, CaseloadAnnotations]]:
     """Her caseload (still one query), each case carrying ``casework``: its stage,
     the first-contact clock, the date support ends, a dormancy proposal and the
     latest checklist level."""
     survivors = list(caseload_for_worker(worker=worker))
     for survivor in survivors:
         moments = [m for m in (survivor.last_contact_at, survivor.last_message_at) if m]
-        survivor.casework = casework_summary(
+        # Read by the caseload template as ``survivor.casework``.
+        survivor.casework = casework_summary(  # type: ignore[attr-defined]
             survivor=survivor,
             now=now,
             last_activity=max(moments) if moments else None,

@@ -266,7 +266,9 @@ def last_risk_event_at(*, survivor: Survivor) -> datetime | None:
     )
 
 
-def last_session_nears(*, participant: Participant | None, now: datetime | None = None):
+def last_session_nears(
+    *, participant: Participant | None, now: datetime | None = None
+) -> ProgrammeSession | None:
     """His group's last scheduled session, if it is within PLAN_REVIEW_LAST_SESSION_DAYS
     and he is still attending: her worker reviews her plan with her before it.
     Read from the programme's own records on this side; nothing is written there."""

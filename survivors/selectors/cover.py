@@ -4,6 +4,7 @@ her absence. Reads only."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
@@ -37,6 +38,22 @@ def absences_for_worker(*, worker: User) -> list[WorkerAbsence]:
     return list(WorkerAbsence.objects.filter(worker=worker).order_by("-starts_on", "-pk")[:20])
 
 
+def absences_for_user(*, user: User) -> list[WorkerAbsence]:
+    """The absences ``user`` sees on the away page: a manager the latest 50 of
+    every worker's, a worker her own."""
+    if policy.is_manager(user):
+        return list(WorkerAbsence.objects.select_related("worker").order_by("-starts_on")[:50])
+    return absences_for_worker(worker=user)
+
+
+def absence_for_user(*, user: User, absence_id: int) -> WorkerAbsence | None:
+    """An absence ``user`` may end: any for a manager, her own for a worker."""
+    absences = WorkerAbsence.objects.filter(pk=absence_id)
+    if not policy.is_manager(user):
+        absences = absences.filter(worker=user)
+    return absences.first()
+
+
 def current_absence(*, worker: User, day: date | None = None) -> WorkerAbsence | None:
     day = day or timezone.localdate()
     return WorkerAbsence.objects.filter(worker=worker, starts_on__lte=day, ends_on__gte=day).first()
@@ -63,6 +80,17 @@ def response_deadline(*, alert: Alert) -> datetime:
     return _deadline(alert.created_at, urgent=alert.urgent)
 
 
+def alert_deadlines(
+    *, alerts: Iterable[Alert], now: datetime
+) -> list[tuple[Alert, datetime, bool]]:
+    """Each alert with its response deadline, and whether that has passed."""
+    return [
+        (alert, deadline, deadline < now)
+        for alert in alerts
+        for deadline in [response_deadline(alert=alert)]
+    ]
+
+
 def cover_items(*, now: datetime | None = None) -> list[CoverItem]:
     """Everything waiting on the cases of workers away today, soonest deadline first:
     their other open alerts (urgent ones are on the urgent list), her unanswered
@@ -85,7 +113,7 @@ def cover_items(*, now: datetime | None = None) -> list[CoverItem]:
                 kind="alert",
                 label=alert.get_kind_display(),
                 survivor_id=alert.survivor_id,
-                worker=alert.survivor.worker.username,
+                worker=alert.survivor.worker.username if alert.survivor.worker else "",
                 arrived_at=alert.created_at,
                 deadline=deadline,
                 overdue=deadline < now,
@@ -105,8 +133,8 @@ def cover_items(*, now: datetime | None = None) -> list[CoverItem]:
         .order_by("survivor_id", "created_at")
     )
     first_unanswered: dict[int, Message] = {}
-    for message in unanswered:
-        first_unanswered.setdefault(message.survivor_id, message)
+    for unanswered_message in unanswered:
+        first_unanswered.setdefault(unanswered_message.survivor_id, unanswered_message)
     for message in first_unanswered.values():
         deadline = _deadline(message.created_at, urgent=False)
         items.append(
@@ -114,7 +142,7 @@ def cover_items(*, now: datetime | None = None) -> list[CoverItem]:
                 kind="message",
                 label="Unanswered message",
                 survivor_id=message.survivor_id,
-                worker=message.survivor.worker.username,
+                worker=message.survivor.worker.username if message.survivor.worker else "",
                 arrived_at=message.created_at,
                 deadline=deadline,
                 overdue=deadline < now,
@@ -129,7 +157,7 @@ def cover_items(*, now: datetime | None = None) -> list[CoverItem]:
                 kind="task",
                 label="Referral task open",
                 survivor_id=task.survivor_id,
-                worker=task.survivor.worker.username,
+                worker=task.survivor.worker.username if task.survivor.worker else "",
                 arrived_at=task.created_at,
                 deadline=deadline,
                 overdue=deadline < now,
@@ -139,15 +167,44 @@ def cover_items(*, now: datetime | None = None) -> list[CoverItem]:
 
 
 def case_for_cover(*, user: User, survivor_id: int) -> Survivor | None:
-    """Her case for the duty worker, only while her own worker is away; else ``None``."""
+    """Her case for the duty worker, only while her own worker is away; else
+    ``None`` (a duty worker's own cases are on her caseload)."""
     if not policy.is_duty_worker(user):
         return None
-    survivor = Survivor.objects.filter(pk=survivor_id, worker__isnull=False).first()
-    if survivor is None or survivor.worker_id not in away_worker_ids():
+    survivor = (
+        Survivor.objects.filter(pk=survivor_id, worker__isnull=False)
+        .select_related("worker")
+        .first()
+    )
+    if survivor is None or not policy.can_cover_case(
+        user, survivor, away_worker_ids=away_worker_ids()
+    ):
         return None
-    if survivor.worker_id == user.pk:
-        return None  # her own case: she works it on her caseload
     return survivor
+
+
+def covered_worker(*, user: User, survivor: Survivor) -> User | None:
+    """Her away worker, when ``user`` is the duty worker covering her case
+    today (SPEC 9); else ``None``."""
+    if policy.can_cover_case(user, survivor, away_worker_ids=away_worker_ids()):
+        return survivor.worker
+    return None
+
+
+def open_alerts(*, survivor: Survivor) -> list[Alert]:
+    """Her alerts not yet acknowledged, oldest first (the covered case's page)."""
+    return list(survivor.alerts.filter(acknowledged_at__isnull=True).order_by("created_at", "pk"))
+
+
+def replies_in_cover(*, survivor: Survivor, absence_start: date) -> list[Message]:
+    """Replies the duty worker sent on her case since her worker went away."""
+    zone = timezone.get_current_timezone()
+    since = datetime.combine(absence_start, datetime.min.time(), tzinfo=zone)
+    return list(
+        survivor.messages.filter(covering_for__isnull=False, created_at__gte=since)
+        .select_related("author")
+        .order_by("created_at", "pk")
+    )
 
 
 def unanswered_messages(*, survivor: Survivor) -> list[Message]:
@@ -165,12 +222,7 @@ def unanswered_messages(*, survivor: Survivor) -> list[Message]:
 
 def alert_covered_by(*, user: User, alert: Alert) -> bool:
     """The duty worker may act on any alert of a case whose worker is away."""
-    return (
-        policy.is_duty_worker(user)
-        and alert.survivor.worker_id is not None
-        and alert.survivor.worker_id != user.pk
-        and alert.survivor.worker_id in away_worker_ids()
-    )
+    return policy.can_cover_case(user, alert.survivor, away_worker_ids=away_worker_ids())
 
 
 @dataclass(frozen=True)

@@ -11,7 +11,14 @@ from django.http import QueryDict
 
 from contacts import roles
 from contacts.models import User
-from contacts.selectors.listing import DateRangeForm, ListPage, StaffFilterSet, list_page
+from contacts.selectors.listing import (
+    DateRangeForm,
+    IdFilter,
+    ListPage,
+    RecordChoiceFilter,
+    StaffFilterSet,
+    list_page,
+)
 from survivors.models import Alert, Disclosure, Survivor
 
 DATE_INPUT = forms.DateInput(attrs={"type": "date"})
@@ -24,7 +31,7 @@ def wss_workers() -> QuerySet[User]:
     )
 
 
-class WorkerFilter(django_filters.ModelChoiceFilter):
+class WorkerFilter(RecordChoiceFilter):
     def __init__(self, *args: object, **kwargs: object) -> None:
         kwargs.setdefault("queryset", wss_workers())
         kwargs.setdefault("empty_label", "Any worker")
@@ -33,7 +40,7 @@ class WorkerFilter(django_filters.ModelChoiceFilter):
 
 
 class AllocationFilter(StaffFilterSet):
-    case = django_filters.NumberFilter(field_name="pk", label="Case number", min_value=1)
+    case = IdFilter(field_name="pk", label="Case number")
     worker = WorkerFilter(field_name="worker")
     allocation = django_filters.ChoiceFilter(
         label="Allocation",
@@ -74,7 +81,7 @@ def allocations_page(*, params: QueryDict) -> ListPage:
 
 
 class DisclosureFilter(StaffFilterSet):
-    case = django_filters.NumberFilter(field_name="survivor_id", label="Case number", min_value=1)
+    case = IdFilter(field_name="survivor_id", label="Case number")
     worker = WorkerFilter(field_name="worker")
     basis = django_filters.ChoiceFilter(choices=Disclosure.Basis.choices, empty_label="Any basis")
     date_from = django_filters.DateFilter(
@@ -102,7 +109,7 @@ def disclosures_page(*, params: QueryDict) -> ListPage:
 
 
 class DutyAlertFilter(StaffFilterSet):
-    case = django_filters.NumberFilter(field_name="survivor_id", label="Case number", min_value=1)
+    case = IdFilter(field_name="survivor_id", label="Case number")
     kind = django_filters.ChoiceFilter(choices=Alert.Kind.choices, empty_label="Any kind")
     worker = WorkerFilter(field_name="survivor__worker", label="Her worker")
 

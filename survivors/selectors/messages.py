@@ -25,7 +25,11 @@ def thread_for_worker(*, worker: User, survivor_id: int) -> tuple[Survivor, list
     survivor = Survivor.objects.filter(pk=survivor_id, worker=worker).first()
     if survivor is None or not policy.can_work_with_survivor(worker, survivor):
         return None
-    messages = list(Message.objects.filter(survivor=survivor).order_by("created_at", "pk"))
+    messages = list(
+        Message.objects.filter(survivor=survivor)
+        .select_related("author", "covering_for")
+        .order_by("created_at", "pk")
+    )
     return survivor, messages
 
 

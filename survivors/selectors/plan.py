@@ -5,13 +5,17 @@ it is for. WSS means Women's Support Service."""
 from __future__ import annotations
 
 import json
+from typing import TYPE_CHECKING
 
 from django.utils.translation import gettext_lazy as _
 
 from survivors.models import PlanVersion, Survivor
 
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
+
 # Key -> heading, in the order shown. Keys never change (stored versions use them).
-PLAN_HEADINGS: tuple[tuple[str, str], ...] = (
+PLAN_HEADINGS: tuple[tuple[str, StrOrPromise], ...] = (
     ("notice", _("Things to notice")),
     ("people", _("People I can call")),
     ("places", _("Places I can go")),

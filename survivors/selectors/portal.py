@@ -6,27 +6,24 @@ by an id in a URL, so one survivor cannot name another's objects.
 
 from __future__ import annotations
 
-import hashlib
 from dataclasses import dataclass
-from datetime import UTC, datetime
-from functools import cache
+from datetime import datetime
 from typing import Any
 
 from django.conf import settings
-from django.db import connection
+from django.db.models import Count, IntegerField, OuterRef, Subquery
+from django.db.models.functions import Coalesce
 from django.utils import timezone, translation
-from django.utils.dateparse import parse_datetime
 
-from contacts.db import prepared_cursor
 from contacts.models import User
 from programme.models import (
     Attendance,
-    Participant,
     ParticipantStatus,
     ProgrammeModule,
     ProgrammeSession,
 )
-from survivors.models import SafeContactWindow, Survivor
+from programme.selectors.records import NOT_STARTED
+from survivors.models import Message, SafeContactWindow, Survivor
 
 # Only while he is attending is he expected at the group's next session; after
 # a suspension, a drop-out, the end of the course or a breach he is not, and
@@ -45,7 +42,8 @@ class NextSession:
 
 @dataclass(frozen=True)
 class HisStatus:
-    """His row as her status page shows it (the attributes the template reads)."""
+    """His row as her status page shows it (the attributes the template reads),
+    and nothing else of his."""
 
     status: str
     status_changed_at: datetime
@@ -53,100 +51,63 @@ class HisStatus:
     group_id: int | None
 
 
-# Her status page in ONE statement (issue 13): her record joined to his, the
-# next session's start and topic, and the current status explanation (first row), then
-# his last 8 marks for sessions that have started (one row each). Raw SQL,
-# written once from the models' own table and column names: building and
-# compiling the equivalent ORM queries cost a third of the page's time.
+# His last marks on her status page (SPEC 4: "recent attendance").
 RECENT_SESSIONS = 8
+# The columns her page shows of comms staff's content, and of the linked page
+# what its live address needs (not its body).
+SHOWN_OF_EXPLANATION = (
+    "heading",
+    "text",
+    "locale__language_code",
+    "more_page__live",
+    "more_page__url_path",
+)
+SHOWN_OF_TOPIC = ("name", "summary", "locale__language_code", "page__live", "page__url_path")
 
 
-@cache
-def _home_sql() -> str:
-    from wagtail.models import Locale
+def _in_her_language(rows: list[Any], language: str) -> Any:
+    """Of one text's translations (each with its ``locale``), the one in her
+    language, else the default language's, else the first (SPEC 11)."""
+    rank = {language: 0, settings.LANGUAGE_CODE: 1}
+    return min(rows, key=lambda row: rank.get(row.locale.language_code, 2), default=None)
 
-    from cms.models import StatusExplanation
 
-    def t(model: Any) -> str:
-        return connection.ops.quote_name(model._meta.db_table)
-
-    def c(model: Any, field: str) -> str:
-        return connection.ops.quote_name(model._meta.get_field(field).column)
-
-    sv, pt, ps, at, ex = Survivor, Participant, ProgrammeSession, Attendance, StatusExplanation
-    lo, md = Locale, ProgrammeModule
-    # Only quoted table and column names from the models go into the text;
-    # every value is a query parameter.
-    return (
-        f"SELECT 0, s.{c(sv, 'id')}, p.{c(pt, 'status')},"  # noqa: S608 - names from the models
-        f" p.{c(pt, 'status_changed_at')},"
-        f" p.{c(pt, 'status_reason')}, p.{c(pt, 'group')},"
-        f" (SELECT MIN(n.{c(ps, 'starts_at')}) FROM {t(ps)} n"
-        f"  WHERE n.{c(ps, 'group')} = p.{c(pt, 'group')} AND n.{c(ps, 'starts_at')} >= %s),"
-        f" e.{c(ex, 'heading')}, e.{c(ex, 'text')}, e.{c(ex, 'more_page')},"
-        f" m.{c(md, 'name')}, m.{c(md, 'summary')}, m.{c(md, 'page')}"
-        f" FROM {t(sv)} s"
-        f" LEFT JOIN {t(pt)} p ON p.{c(pt, 'id')} = s.{c(sv, 'participant')}"
-        # The explanation in her language where comms staff have translated
-        # it, else the default language's (SPEC 11).
-        f" LEFT JOIN {t(ex)} e ON e.{c(ex, 'id')} = (SELECT e2.{c(ex, 'id')} FROM {t(ex)} e2"
-        f"  JOIN {t(lo)} l ON l.{c(lo, 'id')} = e2.{c(ex, 'locale')}"
-        f"  WHERE e2.{c(ex, 'status')} = p.{c(pt, 'status')}"
-        f"  AND l.{c(lo, 'language_code')} IN (%s, %s)"
-        f"  ORDER BY CASE WHEN l.{c(lo, 'language_code')} = %s THEN 0 ELSE 1 END"
-        "  LIMIT 1)"
-        # What the group covers at that next session (SPEC 10): the topic the
-        # session names, in her language where comms staff have translated it,
-        # else the default language's, else as written.
-        f" LEFT JOIN {t(md)} m ON m.{c(md, 'id')} = (SELECT m2.{c(md, 'id')} FROM {t(md)} m2"
-        f"  JOIN {t(lo)} l2 ON l2.{c(lo, 'id')} = m2.{c(md, 'locale')}"
-        f"  WHERE m2.{c(md, 'translation_key')} = (SELECT m0.{c(md, 'translation_key')}"
-        f"   FROM {t(md)} m0 WHERE m0.{c(md, 'id')} = (SELECT n2.{c(ps, 'module')} FROM {t(ps)} n2"
-        f"    WHERE n2.{c(ps, 'group')} = p.{c(pt, 'group')} AND n2.{c(ps, 'starts_at')} >= %s"
-        f"    ORDER BY n2.{c(ps, 'starts_at')} LIMIT 1))"
-        f"  ORDER BY CASE WHEN l2.{c(lo, 'language_code')} = %s THEN 0"
-        f"   WHEN l2.{c(lo, 'language_code')} = %s THEN 1 ELSE 2 END"
-        "  LIMIT 1)"
-        f" WHERE s.{c(sv, 'user')} = %s"
-        " UNION ALL"
-        " SELECT 1, NULL, recent.mark, recent.starts_at,"
-        " NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL"
-        " FROM ("
-        f"  SELECT a.{c(at, 'mark')} AS mark, r.{c(ps, 'starts_at')} AS starts_at"
-        f"  FROM {t(at)} a JOIN {t(ps)} r ON r.{c(ps, 'id')} = a.{c(at, 'session')}"
-        f"  WHERE a.{c(at, 'participant')} = (SELECT s2.{c(sv, 'participant')}"
-        f"   FROM {t(sv)} s2 WHERE s2.{c(sv, 'user')} = %s)"
-        f"  AND r.{c(ps, 'starts_at')} <= %s"
-        f"  ORDER BY r.{c(ps, 'starts_at')} DESC LIMIT {RECENT_SESSIONS}"
-        " ) recent"
+def _unread_replies() -> Coalesce:
+    """How many of her worker's messages she has not read yet (her thread
+    marks them read when she opens it), as a column of her record."""
+    return Coalesce(
+        Subquery(
+            Message.objects.filter(
+                survivor=OuterRef("pk"),
+                from_survivor=False,
+                read_at__isnull=True,
+                hidden_for_survivor=False,
+            )
+            .order_by()
+            .values("survivor")
+            .annotate(unread=Count("pk"))
+            .values("unread"),
+            output_field=IntegerField(),
+        ),
+        0,
     )
 
 
-def _when(value: Any) -> datetime | None:
-    """A datetime column from raw SQL: PostgreSQL gives an aware datetime,
-    SQLite the stored text (UTC)."""
-    if value is None or isinstance(value, datetime):
-        return value
-    parsed = parse_datetime(value)
-    if parsed is not None and timezone.is_naive(parsed):
-        parsed = timezone.make_aware(parsed, UTC)
-    return parsed
-
-
 def portal_home(*, user: User, duress: bool = False) -> dict[str, Any]:
-    """Her home page: his status (with its explanation), his last 8 sessions
-    (``(starts_at, mark)`` pairs, newest first), the next one and what the group
-    covers at it (``next_topic``: name, summary, page address). Under duress:
-    an ordinary, empty-looking account (no query at all).
+    """Her status page (SPEC 4): how many of her worker's messages are new to
+    her (``new_messages``), his status with what it can mean for her, his last
+    ``RECENT_SESSIONS`` marks (``(starts_at, mark)`` pairs, newest first, for
+    sessions that have started; none before he starts, SPEC 6), the next
+    session if he is expected at it, and what the group covers there
+    (``next_topic``: name, summary, page address). Under duress: an ordinary,
+    empty-looking account (no query, no new messages).
 
-    One query (issue 13, ``_home_sql``). ``version`` is a digest of every row
-    the page is made from, derived here, on her side, at read time: whatever
-    changes on the programme side (a mark, a status change, a session moved, a
-    new explanation) changes what this query returns and so the version, and
-    nothing on the programme side ever needs to know a cache exists (SPEC 2).
-    The explanation's text is read fresh every time; only its rendering is
-    cached, by content (``cms.explanations``)."""
+    A fixed number of queries however long his history is: her record with
+    his and her new-message count, his recent marks, and (when he is
+    attending) the next session with its topic's translations, and the status
+    explanation's translations."""
     from cms.explanations import explanation_rendered, topic_shown
+    from cms.models import StatusExplanation
 
     empty: dict[str, Any] = {
         "participant": None,
@@ -154,70 +115,86 @@ def portal_home(*, user: User, duress: bool = False) -> dict[str, Any]:
         "next_session": None,
         "next_topic": None,
         "explanation": None,
-        "version": "",
+        "new_messages": 0,
     }
     if duress or not user.is_authenticated:
         return empty
-    now = timezone.now()
-    at = connection.ops.adapt_datetimefield_value(now)
-    # Planned once per connection on PostgreSQL (planning cost more than running).
-    with prepared_cursor() as cursor:
-        language = translation.get_language() or settings.LANGUAGE_CODE
-        cursor.execute(
-            _home_sql(),
-            [
-                *(at, language, settings.LANGUAGE_CODE, language),
-                *(at, language, settings.LANGUAGE_CODE),
-                *(user.pk, user.pk, at),
-            ],
+    survivor = (
+        Survivor.objects.select_related("participant")
+        .only(
+            "participant__status",
+            "participant__status_changed_at",
+            "participant__status_reason",
+            "participant__group_id",
         )
-        rows = cursor.fetchall()
-    head = next((row for row in rows if row[0] == 0), None)
-    if head is None or head[2] is None:  # no record, or not linked to anyone
-        return empty
-    (_, survivor_id, status, changed_at, reason, group_id, next_at, heading, text, more) = head[:10]
-    topic_name, topic_summary, topic_page = head[10:]
-    # A mark for a session that has not started is a mistake: never shown.
-    attendance = sorted(
-        ((_when(row[3]), row[2]) for row in rows if row[0] == 1),
-        key=lambda pair: pair[0],
-        reverse=True,
+        .filter(user=user)
+        .annotate(new_messages=_unread_replies())
+        .first()
     )
-    participant = HisStatus(
-        status=status,
-        status_changed_at=_when(changed_at),
-        status_reason=reason or "",
-        group_id=group_id,
+    if survivor is None:
+        return empty
+    if survivor.participant is None:  # not linked to anyone
+        return {**empty, "new_messages": survivor.new_messages}
+    his = survivor.participant
+    now = timezone.now()
+    language = translation.get_language() or settings.LANGUAGE_CODE
+    languages = {language, settings.LANGUAGE_CODE}
+    # A mark for a session that has not started is a mistake: never shown.
+    # Before he starts, no mark is shown beside "he has not started" (a mark
+    # saying he was there records his start, SPEC 6).
+    attendance = (
+        []
+        if his.status in NOT_STARTED
+        else list(
+            Attendance.objects.filter(participant=his, session__starts_at__lte=now)
+            .order_by("-session__starts_at")
+            .values_list("session__starts_at", "mark")[:RECENT_SESSIONS]
+        )
     )
     next_session = next_topic = None
-    if group_id is not None and status in EXPECTED_AT_SESSIONS and next_at is not None:
-        next_session = NextSession(starts_at=_when(next_at))
-        if topic_name is not None:
-            next_topic = topic_shown(
-                name=topic_name, summary=topic_summary or "", page_id=topic_page
-            )
-    explanation_shown = None
-    if heading is not None:
-        explanation_shown = explanation_rendered(heading=heading, text=text, more_page_id=more)
-    version = hashlib.sha256(
-        repr(
-            (
-                survivor_id,
-                participant,
-                attendance,
-                next_session,
-                next_topic and sorted(next_topic.items()),
-                explanation_shown and sorted(explanation_shown.items()),
-            )
-        ).encode()
-    ).hexdigest()
+    if his.group_id is not None and his.status in EXPECTED_AT_SESSIONS:
+        upcoming = (
+            ProgrammeSession.objects.filter(group_id=his.group_id, starts_at__gte=now)
+            .select_related("module")
+            .only("starts_at", "module__translation_key")
+            .order_by("starts_at")
+            .first()
+        )
+        if upcoming is not None:
+            next_session = NextSession(starts_at=upcoming.starts_at)
+            if upcoming.module is not None:
+                # What the group covers at that session (SPEC 10), in her language.
+                topic = _in_her_language(
+                    list(
+                        ProgrammeModule.objects.filter(
+                            translation_key=upcoming.module.translation_key
+                        )
+                        .select_related("locale", "page")
+                        .only(*SHOWN_OF_TOPIC)
+                    ),
+                    language,
+                )
+                next_topic = topic_shown(name=topic.name, summary=topic.summary, page=topic.page)
+    explanation = _in_her_language(
+        list(
+            StatusExplanation.objects.filter(status=his.status, locale__language_code__in=languages)
+            .select_related("locale", "more_page")
+            .only(*SHOWN_OF_EXPLANATION)
+        ),
+        language,
+    )
     return {
-        "participant": participant,
+        "participant": HisStatus(
+            status=his.status,
+            status_changed_at=his.status_changed_at,
+            status_reason=his.status_reason or "",
+            group_id=his.group_id,
+        ),
         "attendance": attendance,
         "next_session": next_session,
         "next_topic": next_topic,
-        "explanation": explanation_shown,
-        "version": version,
+        "explanation": explanation and explanation_rendered(explanation, language=language),
+        "new_messages": survivor.new_messages,
     }
 
 
@@ -244,7 +221,7 @@ def portal_account_state(*, survivor: Survivor) -> dict[str, Any]:
     from survivors.models import ActivationCode
 
     now = timezone.now()
-    username = survivor.user.username if survivor.user_id else ""
+    username = survivor.user.username if survivor.user is not None else ""
     locked = bool(username) and (
         AccessAttempt.objects.filter(
             username=username,

@@ -11,7 +11,6 @@ worker's status change, a duress sign-in) waits on a mail server.
 from __future__ import annotations
 
 import logging
-from datetime import datetime
 
 from celery import shared_task
 from django.conf import settings
@@ -20,12 +19,13 @@ from django.db import transaction
 from django.utils import timezone
 
 from contacts import roles
-from contacts.errors import AlertError
 from contacts.models import AuditAction, User
 from contacts.services.audit import audit_record
 from contacts.services.queue import ALERT_EMAILS_SEND, MARAC_INCIDENT_CHECK, enqueue
 from programme.models import ProgrammeEvent, RiskConcern
+from survivors.errors import AlertError
 from survivors.models import Alert, Survivor
+from survivors.selectors.cover import covered_worker
 
 logger = logging.getLogger(__name__)
 
@@ -61,26 +61,10 @@ def alert_raise(
     return alert
 
 
-@shared_task(
-    name="contacts.services.alerts.alert_emails_send", acks_late=True, reject_on_worker_lost=True
-)
-def alert_emails_send(
-    *,
-    alert_ids: list[int] | None = None,
-    participant_id: int | None = None,
-    kind: str = "",
-    created_at: str = "",
-) -> int:
+@shared_task(acks_late=True, reject_on_worker_lost=True)
+def alert_emails_send(*, alert_ids: list[int]) -> int:
     """Email each opted-in worker once: "You have a new alert". Ids only in logs."""
-    alerts = Alert.objects.all()
-    if alert_ids is not None:
-        alerts = alerts.filter(pk__in=alert_ids)
-    else:
-        alerts = alerts.filter(
-            survivor__participant_id=participant_id,
-            kind=kind,
-            created_at=datetime.fromisoformat(created_at),
-        )
+    alerts = Alert.objects.filter(pk__in=alert_ids)
     # Her worker's role is read now, not when the case was allocated: an account
     # that has left the WSS side (or holds a role that may not sit beside it) is
     # told nothing, or a programme worker would learn that a man has a linked
@@ -111,7 +95,9 @@ def alert_emails_send(
 
 
 def alert_acknowledge(*, actor: User, alert: Alert, note: str) -> Alert:
-    """Her worker (or the duty worker, for an urgent alert) acknowledges it with a note."""
+    """Her worker (or the duty worker, for an urgent alert) acknowledges it with a
+    note. The duty worker acting while her worker is away is recorded as in
+    cover, naming whom she covered for (SPEC 9)."""
     note = note.strip()
     if not note:
         raise AlertError("note_required")
@@ -119,11 +105,23 @@ def alert_acknowledge(*, actor: User, alert: Alert, note: str) -> Alert:
         locked = Alert.objects.select_for_update().select_related("survivor").get(pk=alert.pk)
         if locked.acknowledged_at is not None:
             raise AlertError("already_acknowledged")
+        covering_for = covered_worker(user=actor, survivor=locked.survivor)
         locked.acknowledged_at = timezone.now()
         locked.acknowledged_by = actor
         locked.acknowledgement_note = note
-        locked.save(update_fields=["acknowledged_at", "acknowledged_by", "acknowledgement_note"])
-        audit_record(
-            actor=actor, action=AuditAction.ALERT_ACKNOWLEDGE, obj=locked, survivor=locked.survivor
+        locked.acknowledged_covering_for = covering_for
+        locked.save(
+            update_fields=[
+                "acknowledged_at",
+                "acknowledged_by",
+                "acknowledgement_note",
+                "acknowledged_covering_for",
+            ]
         )
+        action = (
+            AuditAction.ALERT_ACKNOWLEDGE
+            if covering_for is None
+            else AuditAction.ALERT_ACKNOWLEDGE_IN_COVER
+        )
+        audit_record(actor=actor, action=action, obj=locked, survivor=locked.survivor)
     return locked

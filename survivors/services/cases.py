@@ -10,10 +10,10 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from contacts import policy
-from contacts.errors import AllocationError
 from contacts.models import AuditAction, User
 from contacts.services.audit import audit_record
 from programme.models import Participant
+from survivors.errors import AllocationError
 from survivors.models import Allocation, Survivor
 
 logger = logging.getLogger(__name__)
@@ -105,7 +105,7 @@ def survivor_open(
     """Open her case: the record, her worker and link if given, and a one-time
     activation code for her portal account. All or nothing; returns the plain
     code (shown once, to be given to her in person or by phone) or ""."""
-    from survivors.services.portal import activation_code_issue
+    from survivors.services.activation import activation_code_issue
 
     known_as = known_as.strip()
     if not known_as:

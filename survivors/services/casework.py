@@ -10,9 +10,9 @@ from datetime import datetime
 from django.db import transaction
 from django.utils import timezone
 
-from contacts.errors import CaseError, RiskAssessmentError
 from contacts.models import AuditAction, User
 from contacts.services.audit import audit_record
+from survivors.errors import CaseError, RiskAssessmentError
 from survivors.models import (
     CaseState,
     ContactLogEntry,

@@ -8,10 +8,11 @@ from datetime import datetime, timedelta
 from django.db import transaction
 from django.utils import timezone
 
-from contacts.errors import ContactLogError
 from contacts.models import AuditAction, User
 from contacts.services.audit import audit_record
+from survivors.errors import ContactLogError
 from survivors.models import ContactLogEntry, Survivor
+from survivors.selectors.cover import covered_worker
 from survivors.services.lifecycle import case_contact_logged
 
 
@@ -31,6 +32,13 @@ def contact_log_add(
     happened_at = happened_at or timezone.now()
     if happened_at > timezone.now() + timedelta(minutes=5):
         raise ContactLogError("in_future")
+    # Her own worker; or the duty worker while her worker is away (SPEC 9),
+    # recorded as done in cover.
+    covering_for = None
+    if survivor.worker_id != actor.pk:
+        covering_for = covered_worker(user=actor, survivor=survivor)
+        if covering_for is None:
+            raise ContactLogError("not_her_worker")
     with transaction.atomic():
         entry = ContactLogEntry.objects.create(
             survivor=survivor,
@@ -39,8 +47,14 @@ def contact_log_add(
             outcome=outcome,
             happened_at=happened_at,
             note=note.strip(),
+            covering_for=covering_for,
         )
-        audit_record(actor=actor, action=AuditAction.CONTACT_LOG_ADD, obj=entry, survivor=survivor)
+        action = (
+            AuditAction.CONTACT_LOG_ADD
+            if covering_for is None
+            else AuditAction.CONTACT_LOG_ADD_IN_COVER
+        )
+        audit_record(actor=actor, action=action, obj=entry, survivor=survivor)
         # Reaching her stops the first-contact clock (SPEC 9).
         case_contact_logged(actor=actor, survivor=survivor, entry=entry)
     return entry

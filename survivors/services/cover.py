@@ -10,9 +10,9 @@ from django.db import transaction
 from django.utils import timezone
 
 from contacts import policy
-from contacts.errors import CoverError
 from contacts.models import AuditAction, User
 from contacts.services.audit import audit_record
+from survivors.errors import CoverError
 from survivors.models import WorkerAbsence
 
 

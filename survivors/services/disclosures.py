@@ -12,9 +12,9 @@ from datetime import datetime
 from django.db import transaction
 from django.utils import timezone
 
-from contacts.errors import DisclosureError
 from contacts.models import AuditAction, User
 from contacts.services.audit import audit_record
+from survivors.errors import DisclosureError
 from survivors.models import Disclosure, Survivor
 
 

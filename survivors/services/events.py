@@ -24,7 +24,7 @@ from survivors.signals import nudge_wanted
 logger = logging.getLogger(__name__)
 
 # What each kind of event raises for her worker.
-ALERT_KINDS = {
+ALERT_KINDS: dict[str, str] = {
     ProgrammeEvent.Kind.STATUS_CHANGE: Alert.Kind.STATUS_CHANGE,
     ProgrammeEvent.Kind.RISK_CONCERN: Alert.Kind.RISK_CONCERN,
     # Monthly case management and reports (SPEC 10): an item on her case too.

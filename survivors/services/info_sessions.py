@@ -16,9 +16,9 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from contacts import policy
-from contacts.errors import InformationSessionError, PortalError
 from contacts.models import AuditAction, User
 from contacts.services.audit import audit_record
+from survivors.errors import InformationSessionError, PortalError
 from survivors.models import InformationSession, SessionInvitation, Survivor
 from survivors.signals import nudge_wanted
 

@@ -10,9 +10,9 @@ from datetime import datetime
 from django.db import transaction
 from django.utils import timezone
 
-from contacts.errors import CaseError
 from contacts.models import AuditAction, User
 from contacts.services.audit import audit_record
+from survivors.errors import CaseError
 from survivors.models import CaseState, ClosureOutcome, ContactLogEntry, Survivor
 from survivors.selectors.casework import TRANSITIONS
 

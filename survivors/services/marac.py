@@ -14,15 +14,16 @@ closing it without a referral needs a reason."""
 from __future__ import annotations
 
 import logging
+from collections.abc import Sequence
 from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
-from contacts.errors import MaracError
 from contacts.models import AuditAction, User
 from contacts.services.audit import audit_record
+from survivors.errors import MaracError
 from survivors.models import (
     Alert,
     Disclosure,
@@ -49,7 +50,7 @@ def _task_add(
     survivor: Survivor,
     criteria: list[str],
     lines: list[str],
-    incidents: list[Alert] = (),
+    incidents: Sequence[Alert] = (),
     assessment: RiskAssessment | None = None,
 ) -> MaracTask:
     """Open her one task, or add to the open one. Call with her row locked."""

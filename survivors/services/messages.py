@@ -12,10 +12,11 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
-from contacts.errors import MessageError
 from contacts.models import AuditAction, User
 from contacts.services.audit import audit_record
+from survivors.errors import MessageError
 from survivors.models import Message, Survivor
+from survivors.selectors.cover import covered_worker
 from survivors.signals import nudge_wanted
 
 logger = logging.getLogger(__name__)
@@ -69,36 +70,49 @@ def message_send_from_survivor(
     """She writes to whoever is her worker now. Under duress (a session signed
     in with her second passphrase) the message reaches her worker marked as
     such and never shows in her own view."""
+    author = survivor.user
+    if author is None:
+        raise ValueError("Only a case with a portal account writes from the portal.")
     cleaned = _check_body(body)
-    _check_rate(author=survivor.user, under_duress=under_duress)
+    _check_rate(author=author, under_duress=under_duress)
     with transaction.atomic():
         message = Message.objects.create(
             survivor=survivor,
-            author=survivor.user,
+            author=author,
             from_survivor=True,
             body=cleaned,
             sent_under_duress=under_duress,
             hidden_for_survivor=under_duress,
         )
-        audit_record(
-            actor=survivor.user, action=AuditAction.MESSAGE_SEND, obj=message, survivor=survivor
-        )
+        audit_record(actor=author, action=AuditAction.MESSAGE_SEND, obj=message, survivor=survivor)
     logger.info("message %s sent by case %s", message.pk, survivor.pk)
     return message
 
 
 def message_send_from_worker(*, worker: User, survivor: Survivor, body: str) -> Message:
-    """Her worker replies; a neutral nudge is queued if she opted in (see nudges)."""
+    """Her worker replies, or the duty worker while her worker is away (SPEC 9:
+    the reply records whom she covered for, and is audited as done in cover);
+    a neutral nudge is queued if she opted in (see nudges)."""
     cleaned = _check_body(body)
     _check_rate(author=worker)
     with transaction.atomic():
         locked = Survivor.objects.select_for_update().get(pk=survivor.pk)
+        covering_for = None
         if locked.worker_id != worker.pk:
-            raise MessageError("not_her_worker")
+            covering_for = covered_worker(user=worker, survivor=locked)
+            if covering_for is None:
+                raise MessageError("not_her_worker")
         message = Message.objects.create(
-            survivor=locked, author=worker, from_survivor=False, body=cleaned
+            survivor=locked,
+            author=worker,
+            from_survivor=False,
+            body=cleaned,
+            covering_for=covering_for,
         )
-        audit_record(actor=worker, action=AuditAction.MESSAGE_SEND, obj=message, survivor=locked)
+        action = (
+            AuditAction.MESSAGE_SEND if covering_for is None else AuditAction.MESSAGE_SEND_IN_COVER
+        )
+        audit_record(actor=worker, action=action, obj=message, survivor=locked)
         _queue_nudge_if_wanted(survivor=locked, message=message)
     logger.info("message %s sent by worker %s to case %s", message.pk, worker.pk, survivor.pk)
     return message

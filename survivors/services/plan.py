@@ -10,9 +10,9 @@ import logging
 
 from django.db import transaction
 
-from contacts.errors import PlanError
 from contacts.models import AuditAction, User
 from contacts.services.audit import audit_record
+from survivors.errors import PlanError
 from survivors.models import PlanVersion, Survivor
 from survivors.selectors.plan import (
     PLAN_KEYS,

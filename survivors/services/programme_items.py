@@ -14,10 +14,10 @@ from datetime import date
 from django.db import transaction
 from django.utils import timezone
 
-from contacts.errors import ProgrammeItemError
 from contacts.models import AuditAction, User
 from contacts.services.audit import audit_record
 from programme.models import ProgrammeEvent
+from survivors.errors import ProgrammeItemError
 from survivors.models import Disclosure, ProgrammeItem, Survivor
 from survivors.services.disclosures import disclosure_record
 

@@ -13,10 +13,11 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
 from contacts import policy
-from contacts.errors import AlertError, ContactLogError, DisclosureError, PortalError
+from contacts.http import AuthenticatedHttpRequest
 from contacts.models import AuditAction
-from contacts.services import audit
+from contacts.services import accounts
 from contacts.views.common import found, staff_page, staff_read_record
+from survivors.errors import AlertError, ContactLogError, DisclosureError, PortalError
 from survivors.forms import (
     AlertAcknowledgeForm,
     AlertEmailForm,
@@ -36,12 +37,13 @@ from survivors.selectors import cover as cover_selectors
 from survivors.selectors import lists as list_selectors
 from survivors.services import alerts as alerts_services
 from survivors.services import contact_log, disclosures
-from survivors.services import portal as portal_services
+from survivors.services.activation import activation_code_issue, survivor_lockout_lift
+from survivors.services.safe_contact import safe_contact_update, survivor_language_set
 from survivors.views.common import own_case
 
 
 @staff_page(policy.is_wss_worker)
-def caseload(request: HttpRequest) -> HttpResponse:
+def caseload(request: AuthenticatedHttpRequest) -> HttpResponse:
     survivors = cases_selectors.caseload_with_casework(worker=request.user)
     # A read of every case on it (name, pause state, counts): audited (SPEC 2).
     staff_read_record(request, AuditAction.CASELOAD_VIEW)
@@ -76,14 +78,14 @@ def _case_page(request: HttpRequest, survivor, **forms) -> HttpResponse:
 
 
 @staff_page(policy.is_wss_worker)
-def case_detail(request: HttpRequest, case_id: int) -> HttpResponse:
+def case_detail(request: AuthenticatedHttpRequest, case_id: int) -> HttpResponse:
     survivor = own_case(request, case_id)
     return _case_page(request, survivor)
 
 
 @staff_page(policy.is_wss_worker)
 @require_http_methods(["POST"])
-def contact_log_add(request: HttpRequest, case_id: int) -> HttpResponse:
+def contact_log_add(request: AuthenticatedHttpRequest, case_id: int) -> HttpResponse:
     survivor = own_case(request, case_id)
     form = ContactLogForm(request.POST)
     if form.is_valid():
@@ -107,7 +109,7 @@ def contact_log_add(request: HttpRequest, case_id: int) -> HttpResponse:
 
 @staff_page(policy.is_wss_worker)
 @require_http_methods(["POST"])
-def disclosure_add(request: HttpRequest, case_id: int) -> HttpResponse:
+def disclosure_add(request: AuthenticatedHttpRequest, case_id: int) -> HttpResponse:
     survivor = own_case(request, case_id)
     form = DisclosureForm(request.POST)
     if form.is_valid():
@@ -130,19 +132,19 @@ def disclosure_add(request: HttpRequest, case_id: int) -> HttpResponse:
 
 @staff_page(policy.is_wss_worker)
 @require_http_methods(["POST"])
-def case_activation_code(request: HttpRequest, case_id: int) -> HttpResponse:
+def case_activation_code(request: AuthenticatedHttpRequest, case_id: int) -> HttpResponse:
     """A new one-time code for her account (set up, or reset after a lost phone)."""
     survivor = own_case(request, case_id)
-    code = portal_services.activation_code_issue(actor=request.user, survivor=survivor)
+    code = activation_code_issue(actor=request.user, survivor=survivor)
     return render(request, "staff/activation_code.html", {"survivor": survivor, "code": code})
 
 
 @staff_page(policy.is_wss_worker)
 @require_http_methods(["POST"])
-def case_unlock(request: HttpRequest, case_id: int) -> HttpResponse:
+def case_unlock(request: AuthenticatedHttpRequest, case_id: int) -> HttpResponse:
     survivor = own_case(request, case_id)
     try:
-        portal_services.survivor_lockout_lift(actor=request.user, survivor=survivor)
+        survivor_lockout_lift(actor=request.user, survivor=survivor)
     except PortalError as error:
         messages.error(request, error.message)
     else:
@@ -152,7 +154,7 @@ def case_unlock(request: HttpRequest, case_id: int) -> HttpResponse:
 
 @staff_page(policy.is_wss_worker)
 @require_http_methods(["GET", "POST"])
-def alert_detail(request: HttpRequest, alert_id: int) -> HttpResponse:
+def alert_detail(request: AuthenticatedHttpRequest, alert_id: int) -> HttpResponse:
     """Acknowledge an alert with a note: her worker, or the duty worker if urgent."""
     alert = found(cases_selectors.alert_for_actor(user=request.user, alert_id=alert_id))
     form = AlertAcknowledgeForm(request.POST or None)
@@ -164,7 +166,7 @@ def alert_detail(request: HttpRequest, alert_id: int) -> HttpResponse:
                     actor=request.user, alert=alert, note=form.cleaned_data["note"]
                 )
             except AlertError as failure:
-                error = failure.message
+                error = str(failure.message)
             else:
                 messages.success(request, "Alert acknowledged.")
                 own = policy.can_work_with_survivor(request.user, alert.survivor)
@@ -201,14 +203,10 @@ def alert_detail(request: HttpRequest, alert_id: int) -> HttpResponse:
 
 
 @staff_page(policy.is_duty_worker)
-def duty(request: HttpRequest) -> HttpResponse:
+def duty(request: AuthenticatedHttpRequest) -> HttpResponse:
     now = timezone.now()
     listing = list_selectors.duty_alerts_page(params=request.GET)
-    urgent_rows = [
-        (alert, deadline, deadline < now)
-        for alert in listing.page
-        for deadline in [cover_selectors.response_deadline(alert=alert)]
-    ]
+    urgent_rows = cover_selectors.alert_deadlines(alerts=listing.page, now=now)
     covered = cover_selectors.cover_items(now=now)
     staff_read_record(request, AuditAction.DUTY_VIEW)
     return render(
@@ -226,7 +224,7 @@ def duty(request: HttpRequest) -> HttpResponse:
 
 @staff_page(policy.is_staff_member)
 @require_http_methods(["GET", "POST"])
-def account_settings(request: HttpRequest) -> HttpResponse:
+def account_settings(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Her own alert-email choice (any staff member)."""
     user = request.user
     form = AlertEmailForm(
@@ -234,11 +232,11 @@ def account_settings(request: HttpRequest) -> HttpResponse:
     )
     if request.method == "POST":
         if form.is_valid():
-            with transaction.atomic():
-                user.email = form.cleaned_data["email"]
-                user.alert_emails = form.cleaned_data["alert_emails"]
-                user.save(update_fields=["email", "alert_emails"])
-                audit.audit_record(actor=user, action=AuditAction.STAFF_PREFERENCES, obj=user)
+            accounts.staff_preferences_update(
+                actor=user,
+                email=form.cleaned_data["email"],
+                alert_emails=form.cleaned_data["alert_emails"],
+            )
             messages.success(request, "Saved.")
             return HttpResponseRedirect(reverse("staff-account"))
         return render(request, "staff/account.html", {"form": form}, status=400)
@@ -247,7 +245,7 @@ def account_settings(request: HttpRequest) -> HttpResponse:
 
 @staff_page(policy.is_wss_worker)
 @require_http_methods(["GET", "POST"])
-def case_safe_contact(request: HttpRequest, case_id: int) -> HttpResponse:
+def case_safe_contact(request: AuthenticatedHttpRequest, case_id: int) -> HttpResponse:
     """Her worker records the safe-contact details she gave by phone or in person
     (the same rules as her own settings page; every change audited)."""
 
@@ -263,7 +261,7 @@ def case_safe_contact(request: HttpRequest, case_id: int) -> HttpResponse:
             chosen = windows.chosen_windows()
             try:
                 with transaction.atomic():  # both or neither
-                    portal_services.safe_contact_update(
+                    safe_contact_update(
                         actor=request.user,
                         survivor=survivor,
                         safe_phone=form.cleaned_data["safe_phone"],
@@ -273,7 +271,7 @@ def case_safe_contact(request: HttpRequest, case_id: int) -> HttpResponse:
                         windows=chosen,
                         notes=notes.cleaned_data["notes"],
                     )
-                    portal_services.survivor_language_set(
+                    survivor_language_set(
                         actor=request.user, survivor=survivor, **language.cleaned_data
                     )
             except PortalError as error:

@@ -5,21 +5,22 @@ times, and the risk checklist with its history. Every read is audited."""
 from __future__ import annotations
 
 from django.contrib import messages
-from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods
 
 from contacts import policy
-from contacts.errors import (
+from contacts.http import AuthenticatedHttpRequest
+from contacts.models import AuditAction
+from contacts.views.common import found, staff_page
+from survivors.errors import (
     CaseError,
     ContactLogError,
     DisclosureError,
     MaracError,
     RiskAssessmentError,
 )
-from contacts.models import AuditAction
-from contacts.views.common import found, staff_page
 from survivors.forms import (
     CaseStateForm,
     MaracCloseForm,
@@ -39,7 +40,7 @@ def _back_to_case(case_id: int, anchor: str = "casework") -> HttpResponseRedirec
 
 @staff_page(policy.is_wss_worker)
 @require_http_methods(["POST"])
-def case_state(request: HttpRequest, case_id: int) -> HttpResponse:
+def case_state(request: AuthenticatedHttpRequest, case_id: int) -> HttpResponse:
     survivor = own_case(request, case_id)
     form = CaseStateForm(request.POST)
     if not form.is_valid():
@@ -61,7 +62,7 @@ def case_state(request: HttpRequest, case_id: int) -> HttpResponse:
 
 @staff_page(policy.is_wss_worker)
 @require_http_methods(["POST"])
-def case_reengage(request: HttpRequest, case_id: int) -> HttpResponse:
+def case_reengage(request: AuthenticatedHttpRequest, case_id: int) -> HttpResponse:
     survivor = own_case(request, case_id)
     form = ReengagementForm(request.POST)
     if not form.is_valid():
@@ -80,7 +81,7 @@ def case_reengage(request: HttpRequest, case_id: int) -> HttpResponse:
 
 @staff_page(policy.is_wss_worker)
 @require_http_methods(["GET", "POST"])
-def case_checklist(request: HttpRequest, case_id: int) -> HttpResponse:
+def case_checklist(request: AuthenticatedHttpRequest, case_id: int) -> HttpResponse:
     """A new checklist for her, and the history of earlier ones."""
     survivor = own_case(request, case_id, AuditAction.RISK_ASSESSMENT_VIEW)
     questions = casework_selectors.risk_questions()
@@ -97,7 +98,7 @@ def case_checklist(request: HttpRequest, case_id: int) -> HttpResponse:
                     reason=form.cleaned_data["reason"],
                 )
             except RiskAssessmentError as failure:
-                error = failure.message
+                error = str(failure.message)
             else:
                 messages.success(
                     request,
@@ -124,7 +125,9 @@ def case_checklist(request: HttpRequest, case_id: int) -> HttpResponse:
 
 
 @staff_page(policy.is_wss_worker)
-def case_checklist_detail(request: HttpRequest, case_id: int, assessment_id: int) -> HttpResponse:
+def case_checklist_detail(
+    request: AuthenticatedHttpRequest, case_id: int, assessment_id: int
+) -> HttpResponse:
     """One earlier checklist in full: answers, notes, who and when."""
     survivor = own_case(request, case_id, AuditAction.RISK_ASSESSMENT_VIEW)
     assessment = found(
@@ -139,7 +142,7 @@ def case_checklist_detail(request: HttpRequest, case_id: int, assessment_id: int
 
 @staff_page(policy.is_wss_worker)
 @require_http_methods(["POST"])
-def case_marac_refer(request: HttpRequest, case_id: int) -> HttpResponse:
+def case_marac_refer(request: AuthenticatedHttpRequest, case_id: int) -> HttpResponse:
     """Record her referral: also a disclosure with basis "high risk"."""
     survivor = own_case(request, case_id)
     form = MaracReferralForm(request.POST)
@@ -159,7 +162,7 @@ def case_marac_refer(request: HttpRequest, case_id: int) -> HttpResponse:
 
 @staff_page(policy.is_wss_worker)
 @require_http_methods(["POST"])
-def case_marac_close(request: HttpRequest, case_id: int) -> HttpResponse:
+def case_marac_close(request: AuthenticatedHttpRequest, case_id: int) -> HttpResponse:
     """Close her open referral task without a referral: a reason is required."""
     survivor = own_case(request, case_id)
     form = MaracCloseForm(request.POST)

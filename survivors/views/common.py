@@ -1,11 +1,10 @@
-"""Permission decorators for staff pages: permissions at the edge (STYLE); what a
-missing object means (a 404, decided here, never in a selector); and the one
-place staff reads are written to the audit log (SPEC 2)."""
+"""Her case as the Women's Support Service (WSS) side's staff pages open it:
+for her own worker only (anyone else gets a 404, whether or not the case
+exists), the read written to the audit log (SPEC 2)."""
 
 from __future__ import annotations
 
-from django.http import HttpRequest
-
+from contacts.http import AuthenticatedHttpRequest
 from contacts.models import AuditAction
 from contacts.views.common import found, staff_read_record
 from survivors.models import Survivor
@@ -13,7 +12,7 @@ from survivors.selectors import cases as cases_selectors
 
 
 def own_case(
-    request: HttpRequest, case_id: int, action: AuditAction = AuditAction.SURVIVOR_VIEW
+    request: AuthenticatedHttpRequest, case_id: int, action: AuditAction = AuditAction.SURVIVOR_VIEW
 ) -> Survivor:
     """Her record for her own WSS worker (anyone else: 404), the read audited."""
     survivor = found(cases_selectors.survivor_for_worker(worker=request.user, survivor_id=case_id))

@@ -6,27 +6,29 @@ only, and only once it is at least 5."""
 from __future__ import annotations
 
 from django.contrib import messages
-from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.contrib.auth.models import AnonymousUser
+from django.http import HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods
 
 from contacts import policy
-from contacts.errors import InformationSessionError
-from contacts.models import AuditAction
+from contacts.http import AuthenticatedHttpRequest
+from contacts.models import AuditAction, User
 from contacts.views.common import found, staff_page, staff_read_record
+from survivors.errors import InformationSessionError
 from survivors.forms import InformationSessionForm, InvitationForm
 from survivors.selectors import cases as cases_selectors
 from survivors.selectors import info_sessions as sessions_selectors
 from survivors.services import info_sessions as sessions_services
 
 
-def _may_list(user: object) -> bool:
+def _may_list(user: User | AnonymousUser) -> bool:
     return policy.is_manager(user) or policy.is_wss_worker(user) or policy.is_programme_worker(user)
 
 
 @staff_page(_may_list)
-def session_list(request: HttpRequest) -> HttpResponse:
+def session_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     user = request.user
     context: dict[str, object] = {"is_manager": policy.is_manager(user)}
     if policy.is_programme_worker(user):
@@ -40,7 +42,7 @@ def session_list(request: HttpRequest) -> HttpResponse:
 
 @staff_page(policy.is_manager)
 @require_http_methods(["GET", "POST"])
-def session_create(request: HttpRequest) -> HttpResponse:
+def session_create(request: AuthenticatedHttpRequest) -> HttpResponse:
     form = InformationSessionForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -67,7 +69,7 @@ def session_create(request: HttpRequest) -> HttpResponse:
 
 @staff_page(policy.is_wss_worker)
 @require_http_methods(["GET", "POST"])
-def session_detail(request: HttpRequest, info_session_id: int) -> HttpResponse:
+def session_detail(request: AuthenticatedHttpRequest, info_session_id: int) -> HttpResponse:
     """Her worker's view: her own invitees and their answers; invite someone."""
     session = found(sessions_selectors.session_for_staff(session_id=info_session_id))
     caseload = list(cases_selectors.caseload_for_worker(worker=request.user))
@@ -79,7 +81,7 @@ def session_detail(request: HttpRequest, info_session_id: int) -> HttpResponse:
                 actor=request.user, session=session, survivor=form.survivor()
             )
         except InformationSessionError as failure:
-            error = failure.message
+            error = str(failure.message)
         else:
             messages.success(request, "Invitation sent to her account.")
             return HttpResponseRedirect(reverse("staff-info-session", args=[session.pk]))

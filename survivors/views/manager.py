@@ -8,27 +8,29 @@ from __future__ import annotations
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
+from django.template.defaultfilters import pluralize
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods
 
 from contacts import policy
-from contacts.errors import AllocationError, PortalError
+from contacts.http import AuthenticatedHttpRequest
 from contacts.models import AuditAction
 from contacts.services import accounts
 from contacts.views.common import found, staff_page, staff_read_record
+from survivors.errors import AllocationError, PortalError
 from survivors.forms import AllocateForm, LinkParticipantForm, SurvivorOpenForm
 from survivors.models import Survivor
 from survivors.selectors import lists as list_selectors
 from survivors.selectors import manager
 from survivors.services import cases as cases_services
-from survivors.services import portal as portal_services
+from survivors.services.activation import activation_code_issue, survivor_lockout_lift
 
 manager_page = staff_page(policy.can_manage_accounts)
 reports_page = staff_page(policy.can_read_audit_and_reports)
 
 
 @manager_page
-def allocation_list(request: HttpRequest) -> HttpResponse:
+def allocation_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     listing = list_selectors.allocations_page(params=request.GET)
     staff_read_record(request, AuditAction.ALLOCATIONS_VIEW)
     return render(
@@ -54,7 +56,7 @@ def _allocation_page(request: HttpRequest, survivor: Survivor) -> HttpResponse:
 
 @manager_page
 @require_http_methods(["GET", "POST"])
-def case_open(request: HttpRequest) -> HttpResponse:
+def case_open(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Open her case and (optionally) issue the one-time code for her account."""
     form = SurvivorOpenForm(request.POST or None)
     error = ""
@@ -62,7 +64,7 @@ def case_open(request: HttpRequest) -> HttpResponse:
         try:
             survivor, code = cases_services.survivor_open(actor=request.user, **form.cleaned_data)
         except (AllocationError, PortalError) as failure:
-            error = failure.message
+            error = str(failure.message)
         else:
             messages.success(request, f"Case {survivor.pk} opened.")
             if code:
@@ -76,11 +78,11 @@ def case_open(request: HttpRequest) -> HttpResponse:
 
 @manager_page
 @require_http_methods(["GET", "POST"])
-def allocation_change(request: HttpRequest, case_id: int) -> HttpResponse:
+def allocation_change(request: AuthenticatedHttpRequest, case_id: int) -> HttpResponse:
     """One case's allocation: its worker (one list of workers) and its link."""
     survivor = found(manager.survivor_for_manager(survivor_id=case_id))
     if request.method == "GET":
-        staff_read_record(request, AuditAction.ALLOCATIONS_VIEW, obj=survivor, survivor=survivor)
+        staff_read_record(request, AuditAction.ALLOCATION_VIEW, obj=survivor, survivor=survivor)
         return _allocation_page(request, survivor)
     form = AllocateForm(request.POST)
     if form.is_valid():
@@ -99,7 +101,7 @@ def allocation_change(request: HttpRequest, case_id: int) -> HttpResponse:
 
 @manager_page
 @require_http_methods(["POST"])
-def allocation_link(request: HttpRequest, case_id: int) -> HttpResponse:
+def allocation_link(request: AuthenticatedHttpRequest, case_id: int) -> HttpResponse:
     """Link her to the man on the programme (the programme side sees nothing)."""
     survivor = found(manager.survivor_for_manager(survivor_id=case_id))
     form = LinkParticipantForm(request.POST)
@@ -113,24 +115,25 @@ def allocation_link(request: HttpRequest, case_id: int) -> HttpResponse:
         else:
             messages.success(request, f"Case {survivor.pk} link saved.")
     else:
-        messages.error(request, " ".join(form.non_field_errors()) or "Check the reference.")
+        errors = " ".join(str(error) for error in form.non_field_errors())
+        messages.error(request, errors or "Check the reference.")
     return HttpResponseRedirect(reverse("staff-allocation-change", args=[survivor.pk]))
 
 
 @manager_page
 @require_http_methods(["POST"])
-def allocation_code(request: HttpRequest, case_id: int) -> HttpResponse:
+def allocation_code(request: AuthenticatedHttpRequest, case_id: int) -> HttpResponse:
     survivor = found(manager.survivor_for_manager(survivor_id=case_id))
-    code = portal_services.activation_code_issue(actor=request.user, survivor=survivor)
+    code = activation_code_issue(actor=request.user, survivor=survivor)
     return render(request, "staff/activation_code.html", {"survivor": survivor, "code": code})
 
 
 @manager_page
 @require_http_methods(["POST"])
-def allocation_unlock(request: HttpRequest, case_id: int) -> HttpResponse:
+def allocation_unlock(request: AuthenticatedHttpRequest, case_id: int) -> HttpResponse:
     survivor = found(manager.survivor_for_manager(survivor_id=case_id))
     try:
-        portal_services.survivor_lockout_lift(actor=request.user, survivor=survivor)
+        survivor_lockout_lift(actor=request.user, survivor=survivor)
     except PortalError as error:
         messages.error(request, f"Case {survivor.pk}: {error.message}")
     else:
@@ -140,19 +143,22 @@ def allocation_unlock(request: HttpRequest, case_id: int) -> HttpResponse:
 
 @manager_page
 @require_http_methods(["POST"])
-def allocation_sessions(request: HttpRequest, case_id: int) -> HttpResponse:
+def allocation_sessions(request: AuthenticatedHttpRequest, case_id: int) -> HttpResponse:
     """Sign her portal account out everywhere (e.g. a phone he has taken)."""
     survivor = found(manager.survivor_for_manager(survivor_id=case_id))
     if survivor.user is None:
         messages.error(request, f"Case {survivor.pk} has no portal account yet.")
     else:
         ended = accounts.user_sessions_revoke(actor=request.user, user=survivor.user)
-        messages.success(request, f"Case {survivor.pk}: {ended} session(s) ended.")
+        messages.success(
+            request,
+            f"Case {survivor.pk}: {ended} session{pluralize(ended)} ended.",
+        )
     return HttpResponseRedirect(reverse("staff-allocation-change", args=[survivor.pk]))
 
 
 @reports_page
-def disclosure_list(request: HttpRequest) -> HttpResponse:
+def disclosure_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     listing = list_selectors.disclosures_page(params=request.GET)
     staff_read_record(request, AuditAction.DISCLOSURES_VIEW)
     return render(

@@ -4,14 +4,15 @@ from __future__ import annotations
 
 from django import forms
 from django.contrib import messages as notices
-from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.views.decorators.http import require_http_methods
 
 from contacts import policy
-from contacts.errors import MessageError
+from contacts.http import AuthenticatedHttpRequest
 from contacts.models import AuditAction
 from contacts.views.common import found, staff_page, staff_read_record
+from survivors.errors import MessageError
 from survivors.selectors import messages as messages_selectors
 from survivors.services import messages as messages_services
 
@@ -24,7 +25,7 @@ class ReplyForm(forms.Form):
 
 @staff_page(policy.is_wss_worker)
 @require_http_methods(["GET", "POST"])
-def case_thread(request: HttpRequest, case_id: int) -> HttpResponse:
+def case_thread(request: AuthenticatedHttpRequest, case_id: int) -> HttpResponse:
     survivor, thread = found(
         messages_selectors.thread_for_worker(worker=request.user, survivor_id=case_id)
     )

@@ -4,15 +4,16 @@ read it (audited), edit it with her, and see every version with who saved it."""
 from __future__ import annotations
 
 from django.contrib import messages
-from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods
 
 from contacts import policy
-from contacts.errors import PlanError
+from contacts.http import AuthenticatedHttpRequest
 from contacts.models import AuditAction
 from contacts.views.common import staff_page
+from survivors.errors import PlanError
 from survivors.selectors import plan as plan_selectors
 from survivors.services import plan as plan_services
 from survivors.views.common import own_case
@@ -20,7 +21,7 @@ from survivors.views.common import own_case
 
 @staff_page(policy.is_wss_worker)
 @require_http_methods(["GET", "POST"])
-def case_plan(request: HttpRequest, case_id: int) -> HttpResponse:
+def case_plan(request: AuthenticatedHttpRequest, case_id: int) -> HttpResponse:
     survivor = own_case(request, case_id, AuditAction.PLAN_VIEW)
     error = ""
     if request.method == "POST":

@@ -12,9 +12,10 @@ from django.urls import reverse
 from django.views.decorators.http import require_http_methods
 
 from contacts import policy
-from contacts.errors import DisclosureError, ProgrammeItemError
+from contacts.http import AuthenticatedHttpRequest
 from contacts.models import AuditAction
 from contacts.views.common import found, staff_page, staff_read_record
+from survivors.errors import DisclosureError, ProgrammeItemError
 from survivors.forms import CaseManagementDisclosureForm, ItemPortalForm, ItemSharedForm
 from survivors.models import ProgrammeItem
 from survivors.selectors import programme_items as items_selectors
@@ -22,7 +23,7 @@ from survivors.services import programme_items as items_services
 from survivors.views.common import own_case
 
 
-def _own_item(request: HttpRequest, item_id: int) -> ProgrammeItem:
+def _own_item(request: AuthenticatedHttpRequest, item_id: int) -> ProgrammeItem:
     item = found(items_selectors.programme_item_for_worker(worker=request.user, item_id=item_id))
     staff_read_record(request, AuditAction.PROGRAMME_ITEM_VIEW, obj=item, survivor=item.survivor)
     return item
@@ -54,13 +55,13 @@ def _item_page(
 
 
 @staff_page(policy.is_wss_worker)
-def item_detail(request: HttpRequest, item_id: int) -> HttpResponse:
+def item_detail(request: AuthenticatedHttpRequest, item_id: int) -> HttpResponse:
     return _item_page(request, _own_item(request, item_id))
 
 
 @staff_page(policy.is_wss_worker)
 @require_http_methods(["POST"])
-def item_shared(request: HttpRequest, item_id: int) -> HttpResponse:
+def item_shared(request: AuthenticatedHttpRequest, item_id: int) -> HttpResponse:
     item = _own_item(request, item_id)
     form = ItemSharedForm(request.POST)
     if form.is_valid():
@@ -72,7 +73,9 @@ def item_shared(request: HttpRequest, item_id: int) -> HttpResponse:
                 note=form.cleaned_data["note"],
             )
         except ProgrammeItemError as failure:
-            return _item_page(request, item, shared_form=form, error=failure.message, status=400)
+            return _item_page(
+                request, item, shared_form=form, error=str(failure.message), status=400
+            )
         messages.success(request, "Recorded as shared with her.")
         return HttpResponseRedirect(reverse("staff-case-item", args=[item.pk]))
     return _item_page(request, item, shared_form=form, status=400)
@@ -80,7 +83,7 @@ def item_shared(request: HttpRequest, item_id: int) -> HttpResponse:
 
 @staff_page(policy.is_wss_worker)
 @require_http_methods(["POST"])
-def item_portal(request: HttpRequest, item_id: int) -> HttpResponse:
+def item_portal(request: AuthenticatedHttpRequest, item_id: int) -> HttpResponse:
     item = _own_item(request, item_id)
     paragraphs = item.report.paragraphs() if item.report else []
     form = ItemPortalForm(request.POST, paragraphs=paragraphs)
@@ -93,7 +96,9 @@ def item_portal(request: HttpRequest, item_id: int) -> HttpResponse:
                 note=form.cleaned_data["note"],
             )
         except ProgrammeItemError as failure:
-            return _item_page(request, item, portal_form=form, error=failure.message, status=400)
+            return _item_page(
+                request, item, portal_form=form, error=str(failure.message), status=400
+            )
         messages.success(request, "Shown in her account.")
         return HttpResponseRedirect(reverse("staff-case-item", args=[item.pk]))
     return _item_page(request, item, portal_form=form, status=400)
@@ -101,7 +106,7 @@ def item_portal(request: HttpRequest, item_id: int) -> HttpResponse:
 
 @staff_page(policy.is_wss_worker)
 @require_http_methods(["GET", "POST"])
-def case_management_disclosure(request: HttpRequest, case_id: int) -> HttpResponse:
+def case_management_disclosure(request: AuthenticatedHttpRequest, case_id: int) -> HttpResponse:
     """Record what was told to the programme worker at case management."""
     survivor = own_case(request, case_id)
     form = CaseManagementDisclosureForm(request.POST if request.method == "POST" else None)
@@ -115,7 +120,7 @@ def case_management_disclosure(request: HttpRequest, case_id: int) -> HttpRespon
                 details=form.cleaned_data["details"],
             )
         except DisclosureError as failure:
-            error = failure.message
+            error = str(failure.message)
         else:
             messages.success(request, "Disclosure recorded.")
             return HttpResponseRedirect(reverse("staff-case", args=[survivor.pk]) + "#disclosures")

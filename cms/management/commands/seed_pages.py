@@ -226,8 +226,11 @@ ARTICLES: list[dict[str, Any]] = [
             _text(
                 "<p>Use the <b>Leave this site</b> button at the top of every page, or press "
                 "the Shift key 3 times, or Esc twice. The page is hidden straight away, you "
-                "are signed out, and you are taken to a weather page. This site also tries "
-                "to leave only one entry in your browser history.</p>"
+                "are signed out, and you are taken to a weather page.</p>"
+                "<p>Moving from page to page here leaves at most one entry of this site in "
+                "your browser history, and leaving quickly removes it. It cannot remove an "
+                "address you typed yourself or a bookmark you opened: those stay in your "
+                "history. If it is safe to, delete them from your history yourself.</p>"
             ),
             ("heading", "Private browsing"),
             _text(
@@ -316,14 +319,14 @@ STATUS_EXPLANATIONS = {
         "He is being assessed",
         "<p>Staff are meeting him to decide whether the course is right for him. This can "
         "take a few weeks. It is a good time to think about what you want, and to talk to "
-        "your worker about your safety.</p>",
+        "your worker about staying safe.</p>",
         "about-the-course",
     ),
     "attending": (
         "What “attending” can mean for you",
         "<p>He is going to sessions. Going is not the same as changing: some men use the "
-        "course to persuade a partner that things are better. Watch what he does, not what "
-        "he says about the group.</p>",
+        "course to persuade someone close to them that things are better. Watch what he "
+        "does, not what he says about the group.</p>",
         "what-attendance-means",
     ),
     "suspended": (
@@ -336,7 +339,8 @@ STATUS_EXPLANATIONS = {
     "dropped_out": (
         "What “dropped out” can mean for you",
         "<p>He has stopped going. This can be a time of higher risk, especially if he feels "
-        "he has lost something. Think about your safety plan, and talk to your worker.</p>",
+        "he has lost something. Think about your plan for staying safe, and talk to your "
+        "worker.</p>",
         "making-a-plan",
     ),
     "completed": (
@@ -349,9 +353,148 @@ STATUS_EXPLANATIONS = {
         "What “order breached” can mean for you",
         "<p>He has broken the conditions of a court order linked to the course. The court or "
         "probation may act. This can be a time of higher risk: talk to your worker about "
-        "your safety, and call 999 if you are in danger.</p>",
+        "staying safe, and call 999 if you are in danger.</p>",
         "making-a-plan",
     ),
+}
+
+# The same explanations in every other language the portal offers (SPEC 11),
+# as the service starts with them: heading and text per status. Comms staff
+# edit each language's copy in the editor ("Status explanations"); every
+# language in LANGUAGES has one for every status (tests/cms check it). The
+# "read more" link is the same page as the English one's (shown in her
+# language where it is translated).
+STATUS_EXPLANATION_TRANSLATIONS = {
+    "cy": {
+        "referred": (
+            "Mae wedi cael ei atgyfeirio",
+            "<p>Mae wedi cael ei atgyfeirio i’r cwrs ond dydy e ddim wedi dechrau. Mae rhai "
+            "dynion yn cytuno i gwrs er mwyn osgoi canlyniadau eraill. Does dim byd wedi newid "
+            "eto.</p>",
+        ),
+        "assessment": (
+            "Mae’n cael ei asesu",
+            "<p>Mae staff yn cwrdd ag ef i benderfynu a yw’r cwrs yn iawn iddo. Gall hyn gymryd "
+            "ychydig wythnosau. Mae’n amser da i feddwl am beth rydych chi ei eisiau, ac i siarad "
+            "â’ch gweithiwr am gadw’n ddiogel.</p>",
+        ),
+        "attending": (
+            "Beth all “mynd i sesiynau” ei olygu i chi",
+            "<p>Mae’n mynd i sesiynau. Dydy mynd ddim yr un peth â newid: mae rhai dynion yn "
+            "defnyddio’r cwrs i berswadio rhywun agos atyn nhw fod pethau’n well. Gwyliwch beth "
+            "mae’n ei wneud, nid beth mae’n ei ddweud am y grŵp.</p>",
+        ),
+        "suspended": (
+            "Beth all “wedi’i atal” ei olygu i chi",
+            "<p>Ni all fynd i sesiynau am y tro, fel arfer oherwydd ei ymddygiad neu sesiynau a "
+            "gollwyd. Efallai y bydd yn rhwystredig neu’n eich beio chi. Os ydych chi’n poeni, "
+            "siaradwch â’ch gweithiwr, a ffoniwch 999 mewn argyfwng.</p>",
+        ),
+        "dropped_out": (
+            "Beth all “wedi gadael” ei olygu i chi",
+            "<p>Mae wedi rhoi’r gorau i fynd. Gall hwn fod yn amser o risg uwch, yn enwedig os "
+            "yw’n teimlo ei fod wedi colli rhywbeth. Meddyliwch am eich cynllun i gadw’n ddiogel, "
+            "a siaradwch â’ch gweithiwr.</p>",
+        ),
+        "completed": (
+            "Beth all “wedi gorffen” ei olygu i chi",
+            "<p>Mae wedi gorffen y cwrs. Dydy gorffen ddim yn brawf ei fod wedi newid. Chi yw’r "
+            "un orau i farnu hynny, dros amser. Gallwch chi aros mewn cysylltiad â ni am "
+            "gyfnod.</p>",
+        ),
+        "order_breached": (
+            "Beth all “wedi torri gorchymyn” ei olygu i chi",
+            "<p>Mae wedi torri amodau gorchymyn llys sy’n gysylltiedig â’r cwrs. Gall y llys neu’r "
+            "gwasanaeth prawf weithredu. Gall hwn fod yn amser o risg uwch: siaradwch â’ch "
+            "gweithiwr am gadw’n ddiogel, a ffoniwch 999 os ydych chi mewn perygl.</p>",
+        ),
+    },
+    "pl": {
+        "referred": (
+            "Został skierowany",
+            "<p>Został skierowany na kurs, ale jeszcze go nie zaczął. Niektórzy mężczyźni "
+            "zgadzają się na kurs, żeby uniknąć innych konsekwencji. Nic się jeszcze nie "
+            "zmieniło.</p>",
+        ),
+        "assessment": (
+            "Trwa jego ocena",
+            "<p>Pracownicy spotykają się z nim, żeby zdecydować, czy kurs jest dla niego "
+            "odpowiedni. To może potrwać kilka tygodni. To dobry czas, żeby pomyśleć, czego "
+            "chcesz, i porozmawiać z pracownicą o tym, jak dbać o siebie.</p>",
+        ),
+        "attending": (
+            "Co „chodzi na spotkania” może oznaczać dla Ciebie",
+            "<p>Chodzi na spotkania. Chodzenie to nie to samo co zmiana: niektórzy mężczyźni "
+            "wykorzystują kurs, żeby przekonać bliską osobę, że jest lepiej. Patrz na to, co "
+            "robi, a nie na to, co mówi o grupie.</p>",
+        ),
+        "suspended": (
+            "Co „zawieszony” może oznaczać dla Ciebie",
+            "<p>Na razie nie może chodzić na spotkania, zwykle z powodu swojego zachowania albo "
+            "opuszczonych spotkań. Może być sfrustrowany albo obwiniać Ciebie. Jeśli się "
+            "martwisz, porozmawiaj z pracownicą, a w nagłej sytuacji dzwoń pod 999.</p>",
+        ),
+        "dropped_out": (
+            "Co „zrezygnował” może oznaczać dla Ciebie",
+            "<p>Przestał chodzić. To może być czas większego ryzyka, zwłaszcza jeśli czuje, że "
+            "coś stracił. Pomyśl o swoim planie na trudne chwile i porozmawiaj z "
+            "pracownicą.</p>",
+        ),
+        "completed": (
+            "Co „ukończył” może oznaczać dla Ciebie",
+            "<p>Ukończył kurs. Ukończenie nie dowodzi, że się zmienił. To Ty najlepiej to ocenisz, "
+            "z czasem. Możesz jeszcze przez jakiś czas pozostać z nami w kontakcie.</p>",
+        ),
+        "order_breached": (
+            "Co „złamał nakaz” może oznaczać dla Ciebie",
+            "<p>Złamał warunki nakazu sądowego związanego z kursem. Sąd albo kurator mogą "
+            "podjąć działania. To może być czas większego ryzyka: porozmawiaj z pracownicą o "
+            "tym, jak dbać o siebie, i dzwoń pod 999, jeśli coś Ci grozi.</p>",
+        ),
+    },
+    "ur": {
+        "referred": (
+            "اسے ریفر کیا گیا ہے",
+            "<p>اسے کورس کے لیے ریفر کیا گیا ہے لیکن اس نے ابھی شروع نہیں کیا۔ کچھ مرد دوسرے "
+            "نتائج سے بچنے کے لیے کورس پر راضی ہو جاتے ہیں۔ ابھی کچھ نہیں بدلا۔</p>",
+        ),
+        "assessment": (
+            "اس کا جائزہ لیا جا رہا ہے",
+            "<p>عملہ اس سے مل کر طے کر رہا ہے کہ کورس اس کے لیے مناسب ہے یا نہیں۔ اس میں چند "
+            "ہفتے لگ سکتے ہیں۔ یہ سوچنے کا اچھا وقت ہے کہ آپ کیا چاہتی ہیں، اور اپنی کارکن سے "
+            "محفوظ رہنے کے بارے میں بات کرنے کا۔</p>",
+        ),
+        "attending": (
+            "سیشنز میں جانے کا آپ کے لیے کیا مطلب ہو سکتا ہے",
+            "<p>وہ سیشنز میں جا رہا ہے۔ جانا بدلنے جیسا نہیں ہے: کچھ مرد کورس کو کسی قریبی "
+            "شخص کو یہ یقین دلانے کے لیے استعمال کرتے ہیں کہ حالات بہتر ہیں۔ دیکھیں کہ وہ کیا "
+            "کرتا ہے، نہ کہ وہ گروپ کے بارے میں کیا کہتا ہے۔</p>",
+        ),
+        "suspended": (
+            "معطل ہونے کا آپ کے لیے کیا مطلب ہو سکتا ہے",
+            "<p>وہ فی الحال سیشنز میں نہیں جا سکتا، عام طور پر اپنے رویے یا چھوٹے ہوئے "
+            "سیشنز کی وجہ سے۔ وہ جھنجھلا سکتا ہے یا آپ کو الزام دے سکتا ہے۔ اگر آپ پریشان ہیں "
+            "تو اپنی کارکن سے بات کریں، اور ہنگامی صورت میں 999 پر کال کریں۔</p>",
+        ),
+        "dropped_out": (
+            "چھوڑ دینے کا آپ کے لیے کیا مطلب ہو سکتا ہے",
+            "<p>اس نے جانا چھوڑ دیا ہے۔ یہ زیادہ خطرے کا وقت ہو سکتا ہے، خاص طور پر اگر اسے "
+            "لگے کہ اس نے کچھ کھو دیا ہے۔ محفوظ رہنے کے اپنے منصوبے کے بارے میں سوچیں، اور "
+            "اپنی کارکن سے بات کریں۔</p>",
+        ),
+        "completed": (
+            "کورس مکمل کرنے کا آپ کے لیے کیا مطلب ہو سکتا ہے",
+            "<p>اس نے کورس مکمل کر لیا ہے۔ مکمل کرنا اس بات کا ثبوت نہیں کہ وہ بدل گیا ہے۔ "
+            "وقت کے ساتھ اس کا بہترین فیصلہ آپ ہی کر سکتی ہیں۔ آپ کچھ عرصے تک ہم سے رابطے "
+            "میں رہ سکتی ہیں۔</p>",
+        ),
+        "order_breached": (
+            "عدالتی حکم توڑنے کا آپ کے لیے کیا مطلب ہو سکتا ہے",
+            "<p>اس نے کورس سے جڑے عدالتی حکم کی شرائط توڑ دی ہیں۔ عدالت یا پروبیشن کارروائی "
+            "کر سکتے ہیں۔ یہ زیادہ خطرے کا وقت ہو سکتا ہے: محفوظ رہنے کے بارے میں اپنی کارکن "
+            "سے بات کریں، اور اگر آپ خطرے میں ہیں تو 999 پر کال کریں۔</p>",
+        ),
+    },
 }
 
 
@@ -438,12 +581,24 @@ def seed_pages() -> int:
         pages[spec["slug"]] = page
     default = Locale.get_default()
     for status, (heading, text, slug) in STATUS_EXPLANATIONS.items():
-        # The default language's; comms staff translate them in the editor.
-        StatusExplanation.objects.get_or_create(
+        english, _ = StatusExplanation.objects.get_or_create(
             status=status,
             locale=default,
             defaults={"heading": heading, "text": text, "more_page": pages.get(slug)},
         )
+        for language, translated in STATUS_EXPLANATION_TRANSLATIONS.items():
+            # Wagtail's translations of one text share its translation key.
+            heading, text = translated[status]
+            StatusExplanation.objects.get_or_create(
+                status=status,
+                locale=Locale.objects.get_or_create(language_code=language)[0],
+                defaults={
+                    "translation_key": english.translation_key,
+                    "heading": heading,
+                    "text": text,
+                    "more_page": english.more_page,
+                },
+            )
     for name, summary in GROUP_TOPICS:
         ProgrammeModule.objects.get_or_create(
             name=name,

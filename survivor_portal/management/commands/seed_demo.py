@@ -1,14 +1,18 @@
-"""Demo data for a person trying the service: one account per role, a group
-with sessions, two participants and three survivors. Idempotent. Refuses to
-run unless the DEMO_DATA setting is on (the development settings `make run`
-uses; never production), because it prints passwords."""
+"""Demo data for a person trying the service: one account per role, a
+Tuesday-evening group whose sessions carry their topics, two participants,
+three survivors who can sign in, and a year of history (more cases, contacts,
+messages, answered check-ins and closures) so the manager's reports show
+figures. Idempotent. Refuses to run unless the DEMO_DATA setting is on (the
+development settings `make run` uses; never production), because it prints
+passwords. ``--accounts`` prints only the table of demo accounts."""
 
 from __future__ import annotations
 
 import base64
 import json
-from datetime import time, timedelta
+from datetime import date, datetime, time, timedelta
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.core.management import call_command
@@ -18,6 +22,7 @@ from django.utils import timezone
 from django_otp.plugins.otp_totp.models import TOTPDevice
 from wagtail.models import Locale
 
+from checkins.models import CheckIn, CheckInPlan
 from contacts import roles
 from contacts.encryption import phone_hash
 from contacts.models import User
@@ -31,8 +36,17 @@ from programme.models import (
     ProgrammeSession,
 )
 from programme.services import records
-from survivors.models import SafeContactWindow, Survivor
+from survivors.models import (
+    Allocation,
+    CaseState,
+    ClosureOutcome,
+    ContactLogEntry,
+    Message,
+    SafeContactWindow,
+    Survivor,
+)
 from survivors.services import cases as cases_services
+from survivors.services.lifecycle import case_state_change
 
 STAFF = [
     # role, username, password, fixed TOTP key (hex, 20 bytes)
@@ -70,11 +84,59 @@ SURVIVORS = [
 ]
 
 
+# A year of past cases with no sign-in, for the reports: (known as, worker,
+# months ago she was closed, or None while her case is open). Eleven cases
+# keep every month of the year at 5 or more women supported.
+HISTORY = [
+    ("Case A", "wss.alex", None),
+    ("Case B", "wss.bea", None),
+    ("Case C", "wss.alex", None),
+    ("Case D", "wss.bea", None),
+    ("Case E", "wss.alex", None),
+    ("Case F", "wss.bea", None),
+    ("Case G", "wss.alex", 2),
+    ("Case H", "wss.bea", 4),
+    ("Case I", "wss.alex", 6),
+    ("Case J", "wss.bea", 8),
+    ("Case K", "wss.alex", 10),
+]
+HISTORY_MONTHS = 12
+GROUP_WEEKDAY = 1  # Tuesday, as the group's meeting details say
+GROUP_STARTS = time(18, 30)
+
+
+def accounts_table() -> str:
+    """The demo accounts by role, and how to get a staff sign-in code."""
+    lines = [
+        "Demo accounts (staff sign in at /staff/login/, women at /):",
+        f"  {'role':<18} {'username':<12} password",
+    ]
+    for role, username, password, _key in STAFF:
+        lines.append(f"  {role:<18} {username:<12} {password}")
+    for username, password, *_rest in SURVIVORS:
+        lines.append(f"  {'Survivor':<18} {username:<12} {password}")
+    lines.append(
+        "  Staff sign-in code (TOTP), no phone needed: "
+        ".venv/bin/python manage.py demo_code <username>"
+    )
+    return "\n".join(lines)
+
+
+def _session_starts(today: date, weeks: int) -> datetime:
+    """The group's Tuesday 18:30 (London time, whatever the clocks do),
+    ``weeks`` from this week's Tuesday."""
+    tuesday = today - timedelta(days=today.weekday() - GROUP_WEEKDAY) + timedelta(weeks=weeks)
+    return datetime.combine(tuesday, GROUP_STARTS, tzinfo=ZoneInfo(settings.TIME_ZONE))
+
+
 class Command(BaseCommand):
     help = "Create demo data and print every demo account (DEMO_DATA settings only)."
 
     def add_arguments(self, parser: Any) -> None:
         parser.add_argument("--json", action="store_true", help="Print accounts as JSON.")
+        parser.add_argument(
+            "--accounts", action="store_true", help="Only print the demo accounts; change nothing."
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         if not settings.DEMO_DATA:
@@ -82,24 +144,23 @@ class Command(BaseCommand):
                 "seed_demo prints passwords, so it only runs where DEMO_DATA is on "
                 "(the development settings that make run uses)."
             )
+        if options["accounts"]:
+            self.stdout.write(accounts_table())
+            return
+        # Information pages (SPEC 4) first: they make the programme's topics
+        # that the group's sessions are given. Kept off stdout for pure JSON.
+        call_command("seed_pages", stdout=self.stderr if options["json"] else self.stdout)
         accounts = self._seed()
         # The checklist's neutral placeholder questions, only where none are
-        # loaded (the service loads its licensed wording instead; README).
+        # loaded (the service loads its licensed wording instead; docs/using.md).
         from survivors.models import RiskQuestion
 
         if not RiskQuestion.objects.exists():
             call_command("loaddata", "risk_questions_placeholder", verbosity=0)
-        # Information pages (issue 3); kept off stdout when it must be pure JSON.
-        call_command("seed_pages", stdout=self.stderr if options["json"] else self.stdout)
         if options["json"]:
             self.stdout.write(json.dumps(accounts, indent=2))
             return
-        self.stdout.write("Demo accounts (staff sign in at /staff/login/, others at /):")
-        for account in accounts:
-            line = f"  {account['role']:<18} {account['username']:<12} {account['password']}"
-            if account["totp_key"]:
-                line += f"  TOTP key {account['totp_key']}"
-            self.stdout.write(line)
+        self.stdout.write(accounts_table())
 
     @transaction.atomic
     def _seed(self) -> list[dict[str, str | None]]:
@@ -132,13 +193,13 @@ class Command(BaseCommand):
         group, _ = ProgrammeGroup.objects.get_or_create(
             name="Tuesday evening group", defaults={"meeting_details": "Tuesdays 18:30–20:30"}
         )
-        today = timezone.localtime().replace(hour=18, minute=30, second=0, microsecond=0)
+        today = timezone.localdate()
         sessions = []
         topics = list(ProgrammeModule.objects.filter(locale=Locale.get_default()))
         for index, weeks in enumerate((-3, -2, -1, 1, 2)):
-            session, _ = ProgrammeSession.objects.get_or_create(
+            session, _ = ProgrammeSession.objects.update_or_create(
                 group=group,
-                starts_at=today + timedelta(weeks=weeks),
+                starts_at=_session_starts(today, weeks),
                 defaults={
                     "location": "Room 2",
                     "module": topics[index % len(topics)] if topics else None,
@@ -158,6 +219,7 @@ class Command(BaseCommand):
                     actor=programme_worker, participant=participant, status=status
                 )
             participants[reference] = participant
+        new_survivors: list[Survivor] = []
         marks = [AttendanceMark.ATTENDED, AttendanceMark.LATE, AttendanceMark.MISSED]
         for session, mark in zip(sessions[:3], marks, strict=True):
             Attendance.objects.get_or_create(
@@ -184,6 +246,7 @@ class Command(BaseCommand):
                 SafeContactWindow.objects.create(
                     survivor=survivor, weekday=1, starts_at=time(10), ends_at=time(12)
                 )
+                new_survivors.append(survivor)
             if survivor.worker_id != staff[worker].pk:
                 cases_services.survivor_allocate(
                     actor=manager, survivor=survivor, worker=staff[worker]
@@ -200,4 +263,153 @@ class Command(BaseCommand):
                     "totp_key": None,
                 }
             )
+        for survivor in new_survivors:
+            if survivor.user.username == "meadow":
+                _seed_her_casework(survivor=survivor, worker=staff["wss.alex"])
+                # His programme worker records a concern: her worker is alerted.
+                records.risk_concern_raise(
+                    actor=programme_worker,
+                    participant=participants["P-1001"],
+                    kind="threat",
+                    occurred_on=timezone.localdate() - timedelta(days=2),
+                    urgency="routine",
+                )
+        _seed_history(manager=manager, staff=staff)
         return accounts
+
+
+def _seed_her_casework(*, survivor: Survivor, worker: User) -> None:
+    """What the README shows of one woman's case: a message each way (the reply
+    not yet read, so her home page says she has a new message), a contact in
+    the log and a weekly check-in plan inside her safe time."""
+    from checkins.services.checkins import checkin_plan_set
+    from survivors.services.contact_log import contact_log_add
+    from survivors.services.messages import message_send_from_survivor, message_send_from_worker
+
+    message_send_from_survivor(survivor=survivor, body="Is Thursday still all right to talk?")
+    message_send_from_worker(
+        worker=worker, survivor=survivor, body="Yes, I will ring at 10:30 on Thursday."
+    )
+    contact_log_add(
+        actor=worker,
+        survivor=survivor,
+        kind=ContactLogEntry.Kind.CALL,
+        outcome=ContactLogEntry.Outcome.SPOKE,
+        happened_at=timezone.now() - timedelta(days=6),
+    )
+    checkin_plan_set(
+        actor=worker,
+        survivor=survivor,
+        frequency=CheckInPlan.Frequency.WEEKLY,
+        weekdays=[1],
+        send_at=time(10, 30),
+    )
+
+
+def _months_ago(now: datetime, months: int) -> datetime:
+    """The 10th of the month ``months`` before ``now``'s, at 11:00 (a fixed,
+    ordinary working time, so every run makes the same history)."""
+    month_index = now.year * 12 + now.month - 1 - months
+    year, month = divmod(month_index, 12)
+    return datetime(year, month + 1, 10, 11, tzinfo=ZoneInfo(settings.TIME_ZONE))
+
+
+def _seed_history(*, manager: User, staff: dict[str, User]) -> None:
+    """A year of casework behind the demo: cases referred a year ago, some
+    closed since, each with a contact, a message each way and an answered
+    check-in every month she was open. Made once (the first history case's
+    sign-in name marks it), in bulk: well under a second."""
+    if User.objects.filter(username="history.a").exists():
+        return
+    now = timezone.now()
+    start = _months_ago(now, HISTORY_MONTHS)
+    contacts, messages, checkins = [], [], []
+    for known_as, worker_name, closed_months_ago in HISTORY:
+        worker = staff[worker_name]
+        user = User.objects.create(
+            username=f"history.{known_as[-1].lower()}", kind=User.Kind.SURVIVOR
+        )
+        user.set_unusable_password()
+        user.save()
+        survivor = cases_services.survivor_create(actor=manager, known_as=known_as)
+        Survivor.objects.filter(pk=survivor.pk).update(user=user, referred_at=start)
+        survivor.referred_at = start
+        cases_services.survivor_allocate(actor=manager, survivor=survivor, worker=worker)
+        Allocation.objects.filter(survivor=survivor).update(started_at=start)
+        case_state_change(
+            actor=worker,
+            survivor=survivor,
+            to_state=CaseState.FIRST_CONTACT,
+            at=start + timedelta(days=2),
+        )
+        case_state_change(
+            actor=worker, survivor=survivor, to_state=CaseState.ACTIVE, at=start + timedelta(days=3)
+        )
+        plan = CheckInPlan.objects.create(
+            survivor=survivor,
+            frequency=CheckInPlan.Frequency.WEEKLY,
+            weekdays="2",
+            send_at=time(11),
+            paused=True,  # history only: nothing is sent from it
+            starts_on=start.date(),
+        )
+        last = 0 if closed_months_ago is None else closed_months_ago
+        for months in range(HISTORY_MONTHS - 1, last - 1, -1):
+            at = _months_ago(now, months) + timedelta(days=1)
+            if at > now:
+                continue
+            contacts.append(
+                ContactLogEntry(
+                    survivor=survivor,
+                    worker=worker,
+                    kind=ContactLogEntry.Kind.CALL,
+                    outcome=ContactLogEntry.Outcome.SPOKE,
+                    happened_at=at,
+                )
+            )
+            messages += [
+                Message(
+                    survivor=survivor,
+                    author=user,
+                    from_survivor=True,
+                    body="Could we talk on Thursday?",
+                    created_at=at,
+                    read_at=at,
+                ),
+                Message(
+                    survivor=survivor,
+                    author=worker,
+                    from_survivor=False,
+                    body="Yes, I will call at 11.",
+                    created_at=at + timedelta(hours=1),
+                    read_at=at + timedelta(hours=2),
+                ),
+            ]
+            checkins.append(
+                CheckIn(
+                    plan=plan,
+                    survivor=survivor,
+                    due_at=at,
+                    state=CheckIn.State.ANSWERED,
+                    sent_at=at,
+                    reply_by=at + timedelta(hours=24),
+                    answered_at=at + timedelta(minutes=20),
+                    reply=CheckIn.Reply.WELL,
+                    created_at=at,
+                )
+            )
+        if closed_months_ago is not None:
+            closed_at = _months_ago(now, closed_months_ago) + timedelta(days=5)
+            case_state_change(
+                actor=worker,
+                survivor=survivor,
+                to_state=CaseState.CLOSED,
+                outcome=ClosureOutcome.GOALS_MET,
+                at=closed_at,
+            )
+            Allocation.objects.filter(survivor=survivor, ended_at__isnull=True).update(
+                ended_at=closed_at
+            )
+    ContactLogEntry.objects.bulk_create(contacts)
+    Message.objects.bulk_create(messages)
+    CheckIn.objects.bulk_create(checkins)

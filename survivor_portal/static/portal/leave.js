@@ -12,6 +12,8 @@
  * - A page restored from the back/forward cache is uncloaked on `pageshow`.
  * - Links and form posts inside the portal replace the current history entry,
  *   so a visit leaves at most one entry of this site in the history.
+ * - After a form post, focus is on its result and the next Tab reaches the
+ *   skip link, then quick exit, as on a page load.
  */
 (function () {
   "use strict";
@@ -184,13 +186,39 @@
     document.body.className = doc.body.className;
     document.body.innerHTML = doc.body.innerHTML;
     if (url && sameOrigin(url)) { window.history.replaceState(null, "", url); }
-    var focus = document.querySelector(".error-summary, [role=alert]") ||
-      document.getElementById("main");
-    if (focus) {
-      if (!focus.hasAttribute("tabindex")) { focus.setAttribute("tabindex", "-1"); }
-      focus.focus();
-    }
+    focusAfterPost();
     window.scrollTo(0, 0);
+  }
+
+  /* A page swapped in after a form post keeps no focus of its own, as a page
+     load would. Focus goes to what the post produced (the error summary, else
+     the confirmation, else the heading) so a screen reader reads it; the next
+     Tab then starts again from the top of the page, as after a page load, so
+     quick exit stays the first stop after the skip link (SPEC 4) instead of
+     being passed over. */
+  var tabRestartsFrom = null;
+
+  function focusAfterPost() {
+    var focus = document.querySelector(".error-summary, [role=alert]") ||
+      document.querySelector("#main .notices") ||
+      document.querySelector("#main h1") ||
+      document.getElementById("main");
+    if (!focus) { return; }
+    if (!focus.hasAttribute("tabindex")) { focus.setAttribute("tabindex", "-1"); }
+    focus.focus();
+    tabRestartsFrom = focus;
+  }
+
+  function onTabAfterPost(event) {
+    if (event.key !== "Tab" || !tabRestartsFrom) { return; }
+    var from = tabRestartsFrom;
+    tabRestartsFrom = null;
+    if (event.shiftKey || document.activeElement !== from) { return; }
+    var first = document.querySelector(".skip-link") || document.getElementById("leave");
+    if (first) {
+      event.preventDefault();
+      first.focus();
+    }
   }
 
   /* In-portal form posts: sent with fetch so the post and its result do not
@@ -240,6 +268,7 @@
 
   document.addEventListener("keyup", onKeyUp, true);
   document.addEventListener("keydown", onKeyDown, true);
+  document.addEventListener("keydown", onTabAfterPost);
   document.addEventListener("click", onClick);
   document.addEventListener("submit", onSubmit);
 

@@ -4,22 +4,22 @@ quick exit and ``no-store`` as on every portal page."""
 
 from __future__ import annotations
 
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods
 
-from contacts.errors import PlanError
+from contacts.http import AuthenticatedHttpRequest
+from survivors.errors import PlanError
 from survivors.models import Survivor
 from survivors.selectors.plan import PLAN_HEADINGS, STEP_MAX_LENGTH
 
-from .account import account_for
-from .views import _redirect, survivor_page
+from ..account import account_for
+from .common import portal_methods, redirect_see_other, survivor_page
 
 
 @survivor_page
-@require_http_methods(["GET", "POST"])
-def plan(request: HttpRequest, survivor: Survivor) -> HttpResponse:
+@portal_methods("GET", "POST")
+def plan(request: AuthenticatedHttpRequest, survivor: Survivor) -> HttpResponse:
     account = account_for(request, survivor)
     error = ""
     if request.method == "POST":
@@ -27,10 +27,10 @@ def plan(request: HttpRequest, survivor: Survivor) -> HttpResponse:
         try:
             account.plan_save(steps=steps)
         except PlanError as failure:
-            error = failure.message
+            error = str(failure.message)
         else:
             request.session["portal_notice"] = _("Saved.")
-            return _redirect("/plan/")
+            return redirect_see_other("/plan/")
         current = steps
     else:
         current = account.plan()

@@ -4,17 +4,17 @@ from __future__ import annotations
 
 from django import forms
 from django.conf import settings
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views.decorators.http import require_http_methods, require_POST
 
-from contacts.errors import MessageError, PortalError
+from contacts.http import AuthenticatedHttpRequest
+from survivors.errors import MessageError, PortalError
 from survivors.models import Survivor
 
-from .account import account_for
-from .views import _redirect, survivor_page
+from ..account import account_for
+from .common import portal_methods, redirect_see_other, survivor_page
 
 
 class MessageForm(forms.Form):
@@ -27,8 +27,8 @@ class MessageForm(forms.Form):
 
 
 @survivor_page
-@require_http_methods(["GET", "POST"])
-def thread(request: HttpRequest, survivor: Survivor) -> HttpResponse:
+@portal_methods("GET", "POST")
+def thread(request: AuthenticatedHttpRequest, survivor: Survivor) -> HttpResponse:
     account = account_for(request, survivor)
     form = MessageForm(request.POST or None)
     error = ""
@@ -36,10 +36,10 @@ def thread(request: HttpRequest, survivor: Survivor) -> HttpResponse:
         try:
             account.message_send(body=form.cleaned_data["body"])
         except MessageError as failure:
-            error = failure.message
+            error = str(failure.message)
         else:
             request.session["portal_notice"] = _("Sent.")
-            return _redirect("/messages/")
+            return redirect_see_other("/messages/")
     elif request.method == "POST":
         error = _("That message could not be read. Remove any unusual characters and try again.")
     messages = account.thread()
@@ -59,16 +59,16 @@ def thread(request: HttpRequest, survivor: Survivor) -> HttpResponse:
 
 
 @survivor_page
-@require_POST
-def clear(request: HttpRequest, survivor: Survivor) -> HttpResponse:
+@portal_methods("POST")
+def clear(request: AuthenticatedHttpRequest, survivor: Survivor) -> HttpResponse:
     account_for(request, survivor).thread_clear()
     request.session["portal_notice"] = _("Your view of the messages is cleared.")
-    return _redirect("/messages/")
+    return redirect_see_other("/messages/")
 
 
 @survivor_page
-@require_http_methods(["GET", "POST"])
-def shared_notes(request: HttpRequest, survivor: Survivor) -> HttpResponse:
+@portal_methods("GET", "POST")
+def shared_notes(request: AuthenticatedHttpRequest, survivor: Survivor) -> HttpResponse:
     """What her worker chose to share with her, with her worker's note, and her
     invitations to information sessions, which she answers here (SPEC 10)."""
     account = account_for(request, survivor)
@@ -84,10 +84,10 @@ def shared_notes(request: HttpRequest, survivor: Survivor) -> HttpResponse:
                 raise PortalError("no_invitation")
             account.invitation_answer(invitation_id=invitation_id, coming=answer == "yes")
         except PortalError as failure:
-            error = failure.message
+            error = str(failure.message)
         else:
             request.session["portal_notice"] = _("Thank you. Your answer is saved.")
-            return _redirect("/notes/")
+            return redirect_see_other("/notes/")
     return render(
         request,
         "portal/notes.html",

@@ -1,4 +1,4 @@
-"""Error pages (400, 403, 404, 500 and a refused form post) for every page the
+"""Error pages (400, 403, 404, 405, 500 and a refused form post) for every page the
 project serves, whatever DEBUG says about Django's own.
 
 On the portal they are neutral: the site's neutral name, quick exit first, no
@@ -22,7 +22,7 @@ from django.utils.translation import gettext_lazy
 
 from contacts import policy
 
-from .middleware import area_of
+from ..middleware import area_of
 
 logger = logging.getLogger(__name__)
 
@@ -40,6 +40,11 @@ PORTAL_TEXT = {
         gettext_lazy("Page not found"),
         gettext_lazy("There is no page at this address. Check it, or go to the start."),
     ),
+    # A form-only address opened as a page (a bookmark, a typed address).
+    405: (
+        gettext_lazy("Something went wrong"),
+        gettext_lazy("That did not work. Go back and try again."),
+    ),
     500: (
         gettext_lazy("Something went wrong"),
         gettext_lazy("Sorry, there was a problem. Try again in a few minutes."),
@@ -56,6 +61,7 @@ STAFF_TEXT = {
         "Your account does not have access to this page. If you need it, ask a service manager.",
     ),
     404: ("Page not found", "There is no page at this address, or it is not yours to see."),
+    405: ("This address is not a page", "It only takes a form. Go back and try again."),
     500: ("Something went wrong", "Sorry, there was a problem. Try again in a few minutes."),
     "csrf": (
         "The form had expired",
@@ -101,7 +107,7 @@ def error_page(request: HttpRequest, status: int, kind: int | str | None = None)
     heading, text = (STAFF_TEXT if staff else PORTAL_TEXT)[kind]
     template = "staff/error.html" if staff else "portal/error.html"
     try:
-        body = render_to_string(
+        body: str = render_to_string(
             template,
             {
                 "heading": heading,

@@ -1,0 +1,192 @@
+"""The Women's Support Service (WSS) side's errors: her case, its allocation,
+casework, alerts, disclosures, cover, information sessions and items from the
+programme, then the survivor portal's (shown to her, so translated).
+"""
+
+from __future__ import annotations
+
+from django.utils.translation import gettext_lazy as _
+
+from contacts.errors import ServiceError
+
+
+class AllocationError(ServiceError):
+    messages = {
+        "same_worker_for_linked_partners": (
+            "This worker already supports someone linked to the same man. "
+            "Choose a different worker."
+        ),
+        "not_a_wss_worker": "Cases can only be allocated to a WSS worker.",
+        "no_name": "Enter the name she wants to be known by.",
+    }
+
+
+class CaseError(ServiceError):
+    messages = {
+        "not_allowed": "A case cannot move to that stage from where it is now.",
+        "unknown_state": "Choose a stage from the list.",
+        "no_outcome": "Choose the outcome before closing the case.",
+        "unknown_outcome": "Choose an outcome from the list.",
+        "not_dormant": "Re-engagement is offered to dormant or quiet cases only.",
+        "outside_safe_window": (
+            "It is not one of her safe times now. Re-engagement can only be offered "
+            "inside her safe times."
+        ),
+        "contact_paused": "She has paused all contact. Do not contact her.",
+    }
+
+
+class ContactLogError(ServiceError):
+    messages = {
+        "in_future": "The contact cannot be in the future.",
+        "unknown_kind": "Choose how the contact was made.",
+        "unknown_outcome": "Choose what came of the contact.",
+        "not_her_worker": (
+            "Only her worker, or the duty worker while her worker is away, can log a contact."
+        ),
+    }
+
+
+class DisclosureError(ServiceError):
+    messages = {
+        "no_basis": (
+            "Information can only be shared with her consent, for child safeguarding, "
+            "or where there is a high risk of harm. Choose the basis."
+        ),
+        "no_agency": "Name the agency the information was shared with.",
+        "consent_not_recorded": (
+            "Sharing on the basis of her consent needs a note of when and how she gave it."
+        ),
+    }
+
+
+class AlertError(ServiceError):
+    messages = {
+        "note_required": "Write a short note saying what you did about this alert.",
+        "already_acknowledged": "This alert has already been acknowledged.",
+    }
+
+
+class RiskAssessmentError(ServiceError):
+    messages = {
+        "no_questions": (
+            "No checklist questions are loaded. The service loads its own wording "
+            "first (see the README)."
+        ),
+        "incomplete": "Answer every question: yes, no or not known.",
+        "unknown_answer": "Answer each question with yes, no or not known.",
+        "unknown_question": "One of the answers is for a question that is not on the checklist.",
+        "unknown_level": "Choose a level from the list.",
+        "cannot_lower": (
+            "Professional judgement can raise the level, never lower it below what the "
+            "answers give."
+        ),
+        "reason_required": "Give the reason for raising the level.",
+    }
+
+
+class MaracError(ServiceError):
+    messages = {
+        "reason_required": (
+            "Give the reason for not referring. A task raised by high risk can only be "
+            "closed with a referral or a reason."
+        ),
+        "no_open_task": "There is no open referral task on this case.",
+    }
+
+
+class CoverError(ServiceError):
+    messages = {
+        "not_a_wss_worker": "Only a WSS worker can be marked away.",
+        "not_allowed": "Only the worker herself or a service manager can mark her away.",
+        "ends_before_start": "The last day away must be on or after the first.",
+        "in_the_past": "The time away has already ended. Enter dates from today on.",
+    }
+
+
+class ProgrammeItemError(ServiceError):
+    """Items from the programme on her case (SPEC 10), WSS side."""
+
+    messages = {
+        "in_future": "The date cannot be in the future.",
+        "already_shared": "Sharing this with her has already been recorded.",
+        "not_a_report": "Only a report can be shown in her account.",
+        "nothing_chosen": "Choose at least one paragraph of the report to show her.",
+        "already_in_portal": "This report is already shown in her account.",
+        "no_note": "Write a short note to go with it.",
+    }
+
+
+class InformationSessionError(ServiceError):
+    """Information sessions (SPEC 10): setting one up and inviting her."""
+
+    messages = {
+        "in_past": "Choose a date and time in the future.",
+        "no_place": "Say where the session is, or how to join online.",
+        "bad_capacity": "Give how many women can come (1 or more).",
+        "not_a_programme_worker": "Choose a programme worker to attend.",
+        "same_man": (
+            "Someone linked to the same man is already invited to this session. "
+            "Choose a different session for her."
+        ),
+        "already_invited": "She is already invited to this session.",
+        "full": "This session is full.",
+        "session_over": "This session has already taken place.",
+        "not_her_case": "Choose someone on your own caseload.",
+        "contact_paused": (
+            "She has paused all contact from her account. Do not invite her until she "
+            "starts it again."
+        ),
+    }
+
+
+# --- Her portal: shown to her, so lazy translations in her language -------------------
+
+
+class PortalError(ServiceError):
+    """The survivor portal: activation, safe-contact settings, second passphrase."""
+
+    messages = {
+        "invalid_code": _(
+            "That code did not work. It may have expired or been used already. "
+            "Ask your worker for a new one."
+        ),
+        "already_active": _("This person already has an account. Issue a new code to reset it."),
+        "no_invitation": _("That invitation is no longer open."),
+        "username_invalid": _(
+            "Choose a username of 3 to 40 letters, numbers, dots, dashes or underscores."
+        ),
+        # The activation page says the same whether a name is taken (by anyone,
+        # staff or not), reserved, or not allowed: it names no other account.
+        "username_unavailable": _(
+            "That username cannot be used. Choose another: 3 to 40 letters, numbers, "
+            "dots, dashes or underscores, not your real name."
+        ),
+        "activation_rate_limited": _("Too many tries. Wait 15 minutes, then try again."),
+        "weak_passphrase": _("Choose a longer passphrase."),
+        "not_allowed": _("Only her own worker or a service manager can do that."),
+        "no_account": _("She has not set up her account yet."),
+        "invalid_phone": _("Enter a phone number, like 07700 900123 or +44 7700 900123."),
+        "window_order": _("The end time must be after the start time."),
+        "same_as_passphrase": _("The second passphrase must be different from your usual one."),
+        "wrong_passphrase": _("That is not your current passphrase."),
+        "unknown_language": _("Choose a language from the list."),
+    }
+
+
+class MessageError(ServiceError):
+    messages = {
+        "empty": _("Write a message before sending."),
+        "too_long": _("That message is too long."),
+        "rate_limited": _("You have sent several messages in a short time. Wait a few minutes."),
+        "not_her_worker": _("Only her current worker can reply."),
+    }
+
+
+class PlanError(ServiceError):
+    """Her plan: survivor-facing, so translated."""
+
+    messages = {
+        "too_long": _("One of the parts is too long. Shorten it and save again."),
+        "unknown_heading": _("That could not be saved."),
+    }

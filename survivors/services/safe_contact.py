@@ -1,0 +1,172 @@
+"""Her safe-contact settings (SPEC 4): her safe number, voicemail, code word,
+the times it is safe to contact her, her language, and pausing all contact.
+
+She changes them from her portal, her own Women's Support Service (WSS)
+worker from her case. Every change is audited in the same transaction; a
+change from her account that could mean someone else holds her phone quietly
+alerts her worker.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import time
+
+import phonenumbers
+from django.conf import settings
+from django.db import transaction
+
+from contacts import policy
+from contacts.encryption import phone_hash
+from contacts.models import AuditAction, User
+from contacts.services.audit import audit_record
+from survivors.errors import PortalError
+from survivors.models import Alert, SafeContactWindow, Survivor
+from survivors.services.alerts import alert_raise
+
+
+@dataclass(frozen=True)
+class Window:
+    """One safe time to contact her: a weekday (0 = Monday) and UK local times."""
+
+    weekday: int
+    starts_at: time
+    ends_at: time
+
+
+def phone_normalise(raw: str, *, region: str = "GB") -> str:
+    """A phone number as E.164 (``+447700900123``), or PortalError."""
+    raw = (raw or "").strip()
+    if not raw:
+        return ""
+    try:
+        number = phonenumbers.parse(raw, region)
+    except phonenumbers.NumberParseException as error:
+        raise PortalError("invalid_phone") from error
+    e164 = phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+    # Ofcom keeps 07700 900000-900999 for drama and testing (demo data uses them).
+    fictional = e164.startswith("+447700900") and len(e164) == 13
+    if not (phonenumbers.is_valid_number(number) or fictional):
+        raise PortalError("invalid_phone")
+    return e164
+
+
+def may_edit_her_settings(actor: User, survivor: Survivor) -> bool:
+    """She (from her own account) or her own worker."""
+    return from_her_account(actor, survivor) or policy.can_work_with_survivor(actor, survivor)
+
+
+def from_her_account(actor: User, survivor: Survivor) -> bool:
+    """A change made through her own account: she made it, or whoever holds her
+    unlocked phone did (SPEC 5 reasons the same way about a STOP text)."""
+    return policy.is_survivor(actor) and survivor.user_id == actor.pk
+
+
+def safe_contact_windows_normalise(windows: list[Window]) -> list[Window]:
+    """Her safe times as they are stored and shown: checked, without
+    duplicates, in weekday and time order."""
+    for window in windows:
+        if window.ends_at <= window.starts_at:
+            raise PortalError("window_order")
+        if window.weekday not in range(7):
+            raise PortalError("window_order", "Choose a day of the week.")
+    return sorted(set(windows), key=lambda w: (w.weekday, w.starts_at, w.ends_at))
+
+
+def safe_contact_update(
+    *,
+    actor: User,
+    survivor: Survivor,
+    safe_phone: str,
+    voicemail_safe: bool,
+    code_word: str,
+    windows: list[Window],
+    sms_nudges: bool | None = None,
+    notes: str | None = None,
+) -> Survivor:
+    """Replace her safe-contact details: safe number (stored encrypted, as E.164,
+    with its keyed hash), voicemail, code word and the weekly windows. She or
+    her own worker may do this; ``notes`` is for her worker only. A new safe
+    number set from her own account quietly alerts her worker (check-ins go to
+    it from now on, and it may not be hers)."""
+    if not may_edit_her_settings(actor, survivor):
+        raise PortalError("not_allowed")
+    phone = phone_normalise(safe_phone)
+    unique = safe_contact_windows_normalise(windows)
+    with transaction.atomic():
+        previous_hash = (
+            Survivor.objects.select_for_update()
+            .filter(pk=survivor.pk)
+            .values_list("safe_phone_hash", flat=True)
+            .first()
+        )
+        survivor.safe_phone = phone
+        survivor.safe_phone_hash = phone_hash(phone) if phone else ""
+        survivor.voicemail_safe = bool(voicemail_safe)
+        survivor.code_word = (code_word or "").strip()
+        fields = ["safe_phone", "safe_phone_hash", "voicemail_safe", "code_word"]
+        if sms_nudges is not None:
+            survivor.sms_nudges = bool(sms_nudges)
+            fields.append("sms_nudges")
+        if notes is not None and policy.can_work_with_survivor(actor, survivor):
+            survivor.safe_contact_notes = notes
+            fields.append("safe_contact_notes")
+        survivor.save(update_fields=fields)
+        SafeContactWindow.objects.filter(survivor=survivor).delete()
+        SafeContactWindow.objects.bulk_create(
+            [
+                SafeContactWindow(
+                    survivor=survivor, weekday=w.weekday, starts_at=w.starts_at, ends_at=w.ends_at
+                )
+                for w in unique
+            ]
+        )
+        audit_record(actor=actor, action=AuditAction.SAFE_CONTACT_UPDATE, obj=survivor)
+        if from_her_account(actor, survivor) and survivor.safe_phone_hash != previous_hash:
+            alert_raise(survivor=survivor, kind=Alert.Kind.SAFE_PHONE_CHANGED)
+    return survivor
+
+
+def survivor_language_set(
+    *, actor: User, survivor: Survivor, language: str, needs_interpreter: bool | None = None
+) -> Survivor:
+    """Her language (SPEC 11), chosen by her or her own worker: a code from
+    settings.LANGUAGES, or "" for not chosen; and whether she would like an
+    interpreter when her worker speaks with her."""
+    if not may_edit_her_settings(actor, survivor):
+        raise PortalError("not_allowed")
+    codes = {code.lower(): code for code, _name in settings.LANGUAGES}
+    if language and language.lower() not in codes:
+        raise PortalError("unknown_language")
+    with transaction.atomic():
+        survivor.language = codes.get(language.lower(), "") if language else ""
+        fields = ["language"]
+        if needs_interpreter is not None:
+            survivor.needs_interpreter = bool(needs_interpreter)
+            fields.append("needs_interpreter")
+        survivor.save(update_fields=fields)
+        audit_record(actor=actor, action=AuditAction.SAFE_CONTACT_UPDATE, obj=survivor)
+    return survivor
+
+
+def contact_pause(*, survivor: Survivor, paused: bool, actor: User | None = None) -> Survivor:
+    """Pause (or resume) all contact with her: no check-ins, no texts, no calls
+    until she resumes. The actor defaults to her own account. Pausing from her
+    account quietly alerts her worker."""
+    actor = actor if actor is not None else survivor.user
+    if actor is None or not may_edit_her_settings(actor, survivor):
+        raise PortalError("not_allowed")
+    with transaction.atomic():
+        was_paused = (
+            Survivor.objects.select_for_update()
+            .filter(pk=survivor.pk)
+            .values_list("contact_paused", flat=True)
+            .first()
+        )
+        if paused and not was_paused and from_her_account(actor, survivor):
+            alert_raise(survivor=survivor, kind=Alert.Kind.CONTACT_PAUSED)
+        survivor.contact_paused = bool(paused)
+        survivor.save(update_fields=["contact_paused"])
+        action = AuditAction.SAFE_CONTACT_PAUSE if paused else AuditAction.SAFE_CONTACT_RESUME
+        audit_record(actor=actor, action=action, obj=survivor)
+    return survivor

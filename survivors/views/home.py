@@ -1,0 +1,43 @@
+"""The staff home page (/staff/): each role's work for today, read from each
+side's own selectors. A Women's Support Service (WSS) worker: her urgent
+alerts, unanswered messages, first-contact clocks and reviews due; the duty
+worker: the urgent list and the covered queue; a programme worker: today's
+sessions and registers to complete (programme selectors only: nothing of
+survivors, SPEC 2); comms: recent page changes; the manager: unallocated
+cases, the longest first-contact waits and passed deadlines.
+
+It lives on the WSS side because that is the lowest app that may read all
+the others (``survivors`` imports ``programme`` and ``cms``, never the other
+way); the menu on every staff page is ``contacts``' ``staff_menu`` tag."""
+
+from __future__ import annotations
+
+from django.http import HttpResponse
+from django.shortcuts import render
+
+from cms import selectors as cms_selectors
+from contacts import policy
+from contacts.http import AuthenticatedHttpRequest
+from contacts.models import AuditAction
+from contacts.views.common import staff_page, staff_read_record
+from programme.selectors import home as programme_home
+from survivors.selectors import home as home_selectors
+
+
+@staff_page(policy.is_staff_member)
+def staff_home(request: AuthenticatedHttpRequest) -> HttpResponse:
+    user = request.user
+    context: dict[str, object] = {}
+    if policy.is_wss_worker(user):
+        context["worker_today"] = home_selectors.worker_today(worker=user)
+        # Her cases and what waits on each: a read of her caseload (SPEC 2).
+        staff_read_record(request, AuditAction.CASELOAD_VIEW)
+    if policy.is_duty_worker(user):
+        context["duty_today"] = home_selectors.duty_today()
+    if policy.is_programme_worker(user):
+        context["programme_today"] = programme_home.programme_today()
+    if policy.is_manager(user):
+        context["service_today"] = home_selectors.service_today()
+    if policy.is_comms(user):
+        context["page_changes"] = cms_selectors.recent_page_changes()
+    return render(request, "staff/home.html", context)
