@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass, fields
 from datetime import timedelta
@@ -190,6 +191,16 @@ def _put_back_what_the_migrations_made() -> None:
         Site.objects.create(hostname="localhost", port=80, root_page=home, is_default_site=True)
     if not Collection.objects.exists():
         Collection.add_root(name="Root")
+
+
+# Django's {% csrf_token %} input: its value is masked afresh in every response.
+_CSRF_INPUT = re.compile(r'<input type="hidden" name="csrfmiddlewaretoken"[^>]*>')
+
+
+def without_csrf_token(html: str) -> str:
+    """A page without its CSRF input, so two renderings of one page can be
+    compared: the masked token is the only part that differs every time."""
+    return _CSRF_INPUT.sub("", html)
 
 
 def sign_in(client: Client, user: User, *, verified: bool = True) -> Client:

@@ -26,6 +26,7 @@ from tests.factories import (
     survivor_account,
 )
 
+from ..conftest import without_csrf_token
 from .steps import SURVIVOR_PASSPHRASE, StaffMember, staff_sign_in, survivor_sign_in
 
 pytestmark = [
@@ -49,7 +50,7 @@ def _fill_in_entry(page: Page, reference: str) -> str:
     expect(page.get_by_role("heading", name=f"Participant {reference}")).to_be_visible()
     html = page.locator("main").inner_html()
     html = re.sub(r"/participants/\d+/", "/participants/ID/", html.replace(reference, "REF"))
-    html = re.sub(r'name="csrfmiddlewaretoken" value="[^"]+"', "CSRF", html)
+    html = without_csrf_token(html)
     page.goto(page.url.split("/staff/")[0] + "/staff/")
     return html
 

@@ -4,11 +4,12 @@ post leads to)."""
 
 from __future__ import annotations
 
-import pytest
-from playwright.sync_api import Page
+from collections.abc import Iterator
 
-from .browser import sign_in
-from .test_browser import PASSPHRASE, browser, destination, page, site  # noqa: F401 (fixtures)
+import pytest
+from playwright.sync_api import Browser, Page
+
+from .browser import new_context, sign_in
 
 pytestmark = [
     pytest.mark.browser,
@@ -16,7 +17,21 @@ pytestmark = [
     pytest.mark.xdist_group("chromium-a"),
 ]
 
+PASSPHRASE = "a long passphrase 42"  # tests.factories.survivor_account's default
 FOCUSED = "document.activeElement.id || document.activeElement.className"
+
+
+@pytest.fixture
+def site(world, pages, live_server) -> str:
+    return live_server.url
+
+
+@pytest.fixture
+def page(chromium_browser: Browser) -> Iterator[Page]:
+    # The shared Chromium of tests/conftest.py, a context of its own per test.
+    context = new_context(chromium_browser)
+    yield context.new_page()
+    context.close()
 
 
 def _tab_until_leave(page: Page, presses: int) -> list[str]:

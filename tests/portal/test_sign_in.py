@@ -3,7 +3,6 @@ the second (duress) passphrase, activation through the page, timeouts."""
 
 from __future__ import annotations
 
-import re
 import time
 from datetime import time as time_of_day
 from datetime import timedelta
@@ -20,7 +19,7 @@ from survivors.services.activation import activation_code_issue
 from survivors.services.safe_contact import Window, safe_contact_update
 from survivors.services.second_passphrase import duress_passphrase_set
 
-from ..conftest import sign_in
+from ..conftest import sign_in, without_csrf_token
 
 PASSPHRASE = "a long passphrase 42"
 SECOND = "blue kettle morning"
@@ -42,7 +41,7 @@ COUNTING_HASHER = "tests.portal.test_sign_in.CountingHasher"
 
 
 def _normalise(body: str, username: str) -> str:
-    body = re.sub(r'name="csrfmiddlewaretoken" value="[^"]+"', "CSRF", body)
+    body = without_csrf_token(body)
     return body.replace(f'value="{username}"', 'value="USERNAME"')
 
 

@@ -18,7 +18,7 @@ from programme.services import records
 from survivors.models import Alert
 from survivors.services.events import programme_events_consume
 
-from ..conftest import CANARIES, sign_in
+from ..conftest import CANARIES, sign_in, without_csrf_token
 from ..factories import ParticipantFactory, ProgrammeSessionFactory
 
 
@@ -149,7 +149,7 @@ def _normalise(body: str, participant) -> str:
     body = body.replace(
         f'name="participant" value="{participant.pk}"', 'name="participant" value="ID"'
     )
-    return re.sub(r'name="csrfmiddlewaretoken" value="[^"]+"', "CSRF", body)
+    return without_csrf_token(body)
 
 
 def _shape(queries) -> list[str]:

@@ -28,6 +28,7 @@ from survivors.services.programme_items import programme_item_show_in_portal
 from survivors.services.safe_contact import Window, safe_contact_update
 from survivors.services.second_passphrase import duress_passphrase_set
 
+from ..conftest import without_csrf_token
 from ..factories import survivor_account
 from ..figures import record
 
@@ -135,7 +136,7 @@ def _cookies(response) -> dict[str, str]:
 
 def _body(response) -> str:
     text = response.content.decode()
-    text = re.sub(r'name="csrfmiddlewaretoken" value="[^"]+"', "CSRF", text)
+    text = without_csrf_token(text)
     text = re.sub(r"\b\d{1,2} [A-Z][a-z]{2}, \d{2}:\d{2}\b", "WHEN", text)  # message times
     return text
 
