@@ -6,14 +6,12 @@ her worker is told, by an alert that carries no username."""
 
 from __future__ import annotations
 
-import re
-
 from django.test import Client
 
 from survivors.models import ActivationCode, Alert
 from survivors.services.activation import activation_code_issue
 
-from ..conftest import client_for
+from ..conftest import client_for, without_csrf_token
 
 GOOD = "orange kettle river seven"
 
@@ -34,8 +32,7 @@ def _try(client: Client, code: str, username: str):
 
 def _answer(response, code: str, username: str) -> str:
     """The page as she sees it, without what she typed and the form token."""
-    body = response.content.decode()
-    body = re.sub(r'name="csrfmiddlewaretoken" value="[^"]+"', "", body)
+    body = without_csrf_token(response.content.decode())
     return body.replace(f'value="{code}"', 'value="…"').replace(f'value="{username}"', 'value="…"')
 
 

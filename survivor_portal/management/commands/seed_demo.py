@@ -219,7 +219,7 @@ class Command(BaseCommand):
                     actor=programme_worker, participant=participant, status=status
                 )
             participants[reference] = participant
-        new_survivors: list[Survivor] = []
+        new_survivors: dict[str, Survivor] = {}  # by username: made on this run
         marks = [AttendanceMark.ATTENDED, AttendanceMark.LATE, AttendanceMark.MISSED]
         for session, mark in zip(sessions[:3], marks, strict=True):
             Attendance.objects.get_or_create(
@@ -246,7 +246,7 @@ class Command(BaseCommand):
                 SafeContactWindow.objects.create(
                     survivor=survivor, weekday=1, starts_at=time(10), ends_at=time(12)
                 )
-                new_survivors.append(survivor)
+                new_survivors[username] = survivor
             if survivor.worker_id != staff[worker].pk:
                 cases_services.survivor_allocate(
                     actor=manager, survivor=survivor, worker=staff[worker]
@@ -263,17 +263,18 @@ class Command(BaseCommand):
                     "totp_key": None,
                 }
             )
-        for survivor in new_survivors:
-            if survivor.user.username == "meadow":
-                _seed_her_casework(survivor=survivor, worker=staff["wss.alex"])
-                # His programme worker records a concern: her worker is alerted.
-                records.risk_concern_raise(
-                    actor=programme_worker,
-                    participant=participants["P-1001"],
-                    kind="threat",
-                    occurred_on=timezone.localdate() - timedelta(days=2),
-                    urgency="routine",
-                )
+        meadow = new_survivors.get("meadow")
+        if meadow is not None:
+            meadow.refresh_from_db()  # allocated and linked since it was made
+            _seed_her_casework(survivor=meadow, worker=staff["wss.alex"])
+            # His programme worker records a concern: her worker is alerted.
+            records.risk_concern_raise(
+                actor=programme_worker,
+                participant=participants["P-1001"],
+                kind="threat",
+                occurred_on=timezone.localdate() - timedelta(days=2),
+                urgency="routine",
+            )
         _seed_history(manager=manager, staff=staff)
         return accounts
 
