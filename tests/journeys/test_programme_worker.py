@@ -77,8 +77,10 @@ def test_programme_worker_records_attendance_status_and_a_concern_and_the_wss_si
     tonight = ProgrammeSessionFactory.create(
         group=group, starts_at=timezone.now() - timedelta(hours=2)
     )
-    him = ParticipantFactory.create(reference="P-7001", group=group)
-    ParticipantFactory.create(reference="P-7002", group=group)
+    # Both men already attend the group (a first mark before he starts would
+    # record his start as a status change of its own: SPEC 6).
+    him = ParticipantFactory.create(reference="P-7001", group=group, status="attending")
+    ParticipantFactory.create(reference="P-7002", group=group, status="attending")
     amy = survivor_account(username="amy-garden")
     beth = survivor_account(username="beth-garden")
     other = survivor_account(username="cleo-case")
