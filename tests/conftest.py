@@ -141,13 +141,16 @@ def chromium_browser(transactional_db: None, monkeypatch: pytest.MonkeyPatch) ->
 
     Playwright's sync API runs an event loop in this thread, so Django sees
     its ORM called from async code: allowed here (the calls are still plain
-    synchronous ones), and the database connections are closed around the
-    browser's life so none is shared across that boundary."""
+    synchronous ones). While that loop runs, asgiref keeps Django's connections
+    apart from the thread's own, so they are closed on both sides of the
+    browser's life: a connection left open would keep PostgreSQL from dropping
+    the test database at the end of the run."""
     monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
     connections.close_all()
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM)
         yield browser
+        connections.close_all()  # those the test opened beside the loop
         browser.close()
     connections.close_all()
 
