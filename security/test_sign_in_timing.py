@@ -16,7 +16,7 @@ from django.test import Client, override_settings
 
 from contacts import roles
 from survivors.services.second_passphrase import duress_passphrase_set
-from tests.conftest import World, build_world
+from tests.conftest import World, build_world, seeded_world
 from tests.figures import record
 
 PASSPHRASE = "a long passphrase 42"
@@ -33,8 +33,10 @@ class SlowEnoughHasher(PBKDF2PasswordHasher):
 
 @pytest.fixture
 def world(db: None) -> World:
+    """The tests' small world: the one the suite seeded in this process when
+    these figures run beside it (tests/conftest.py), else built here."""
     roles.roles_ensure()
-    return build_world()
+    return seeded_world() or build_world()
 
 
 @override_settings(PASSWORD_HASHERS=["security.test_sign_in_timing.SlowEnoughHasher"])

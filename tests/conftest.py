@@ -105,14 +105,22 @@ def seed_test_database(*, people: bool = True) -> None:
 _WORLD_ROWS: dict[str, tuple[type[Model], object]] = {}
 
 
-@pytest.fixture
-def world(db: None) -> World:
-    """The session's world, each row fetched afresh for this test, so no test
-    sees another one's changes to it in memory."""
+def seeded_world() -> World | None:
+    """The session's world, each row fetched afresh, so no test sees another
+    one's changes to it in memory; None where this process seeded none."""
+    if not _WORLD_ROWS:
+        return None
     rows: dict[str, Any] = {
         name: model._default_manager.get(pk=pk) for name, (model, pk) in _WORLD_ROWS.items()
     }
     return World(**rows)
+
+
+@pytest.fixture
+def world(db: None) -> World:
+    found = seeded_world()
+    assert found is not None, "the session seeds the world in django_db_setup"
+    return found
 
 
 @pytest.fixture
