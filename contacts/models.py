@@ -11,9 +11,20 @@ from typing import Any
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser
+from django.contrib.auth.models import UserManager as DjangoUserManager
+from django.contrib.auth.validators import UnicodeUsernameValidator
 from django.db import models
+from django.db.models.functions import Lower
 from django.utils import timezone
 from django_otp.models import Device, ThrottlingMixin, TimestampMixin
+
+
+class UserManager(DjangoUserManager["User"]):
+    def get_by_natural_key(self, username: str | None) -> User:
+        """Django's own sign-in (ModelBackend, createsuperuser) finds staff
+        accounts only: her portal account is found by the portal's backend
+        (``survivor_portal.auth``), in its own namespace of usernames."""
+        return self.get(username=username, kind=User.Kind.STAFF)
 
 
 # django-otp ships no types, so django-stubs cannot type the reverse manager of
@@ -23,6 +34,16 @@ class User(AbstractUser):  # type: ignore[django-manager-missing]
         STAFF = "staff", "Staff"
         SURVIVOR = "survivor", "Portal user"
 
+    # Usernames are unique per side (the constraint in Meta, ignoring case), not
+    # across both: choosing her portal username can never tell anyone whether a
+    # staff account of that name exists, and creating a staff account never
+    # tells a manager which names women have chosen (SPEC 2).
+    username = models.CharField(
+        "username",
+        max_length=150,
+        help_text="Required. 150 characters or fewer. Letters, digits and @/./+/-/_ only.",
+        validators=[UnicodeUsernameValidator()],
+    )
     kind = models.CharField(max_length=10, choices=Kind.choices, default=Kind.STAFF)
     is_duty_worker = models.BooleanField(
         default=False, help_text="Sees urgent alerts across the service (WSS workers only)."
@@ -42,6 +63,13 @@ class User(AbstractUser):  # type: ignore[django-manager-missing]
     # passphrase (``survivor_portal.auth``).
     _role_names: frozenset[str]
     portal_quiet: bool
+
+    objects = UserManager()
+
+    class Meta(AbstractUser.Meta):
+        constraints = [
+            models.UniqueConstraint(Lower("username"), "kind", name="username_unique_per_side")
+        ]
 
     @property
     def is_survivor(self) -> bool:

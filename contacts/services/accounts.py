@@ -56,7 +56,7 @@ def staff_account_create(
         raise AccountError("bad_username")
     staff_roles_check(actor=actor, user=None, role_names=role_names, is_duty_worker=is_duty_worker)
     with transaction.atomic():
-        if User.objects.filter(username__iexact=username).exists():
+        if User.objects.filter(username__iexact=username, kind=User.Kind.STAFF).exists():
             raise AccountError("username_taken")
         password = temporary_password()
         user = User(

@@ -124,6 +124,11 @@ if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "contacts.User"
+# Usernames are unique per side (staff, her portal account), not across both
+# (contacts.models.User): Django warns that the username alone is not unique.
+# Both backends below look in one side only: ModelBackend through
+# User.objects.get_by_natural_key (staff), the portal's backend by kind.
+SILENCED_SYSTEM_CHECKS = ["auth.W004"]
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     # Her sign-in only (portal=True): usual and second passphrase, same work.

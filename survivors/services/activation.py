@@ -112,13 +112,14 @@ def _check_username(username: str, *, exclude_pk: int | None) -> str:
         # Checked before any lookup, so it says nothing about other accounts and
         # is not counted as a refusal; it still reads like every other refusal.
         raise PortalError("username_invalid", PortalError.messages["username_unavailable"])
-    taken = User.objects.filter(username__iexact=username)
+    taken = User.objects.filter(username__iexact=username, kind=User.Kind.SURVIVOR)
     if exclude_pk is not None:
         taken = taken.exclude(pk=exclude_pk)
     reserved = re.sub(r"[._-]+", "", username.lower()) in RESERVED_USERNAMES or bool(
         discretion_words_in(username)
     )
-    # One answer for a taken name (staff or survivor) and for a reserved one.
+    # One answer for a name another woman has taken and for a reserved one.
+    # Staff names are another namespace (contacts.models.User): never looked at.
     if reserved or taken.exists():
         raise PortalError("username_unavailable")
     return username

@@ -1,13 +1,17 @@
 """Her setup code cannot be used to learn which usernames exist (SPEC 2: nothing
-shows that an account exists; SPEC 8). Every refused name gets the same answer,
-whether it is a staff account's, another woman's, reserved or malformed; a
-code allows ACTIVATION_USERNAME_REFUSALS refused names, then stops working and
-her worker is told, by an alert that carries no username."""
+shows that an account exists; SPEC 8). Staff usernames are another namespace:
+the portal never looks at them, so a staff name is simply free for her. Every
+refused name gets the same answer, whether it is another woman's, reserved or
+malformed; a code allows ACTIVATION_USERNAME_REFUSALS refused names, then stops
+working and her worker is told, by an alert that carries no username."""
 
 from __future__ import annotations
 
-from django.test import Client
+from django.contrib.auth import authenticate
+from django.test import Client, RequestFactory
 
+from contacts import roles
+from contacts.services.accounts import staff_account_create
 from survivors.models import ActivationCode, Alert
 from survivors.services.activation import activation_code_issue
 
@@ -36,12 +40,52 @@ def _answer(response, code: str, username: str) -> str:
     return body.replace(f'value="{code}"', 'value="…"').replace(f'value="{username}"', 'value="…"')
 
 
-def test_staff_survivor_reserved_and_malformed_names_get_one_answer(world) -> None:
+def test_a_staff_username_cannot_be_tested_from_the_portal(world) -> None:
+    """Choosing a staff member's username is no different from choosing a free
+    one: it is hers, nothing is counted, and both accounts sign in as before,
+    each on its own side."""
+    survivor = _newcomer(world)
+    code = activation_code_issue(actor=world.wss_other, survivor=survivor)
+    response = _try(Client(REMOTE_ADDR="10.29.0.1"), code, world.manager.username.upper())
+    assert response.status_code == 303  # to her new home page
+    survivor.refresh_from_db()
+    assert survivor.user is not None
+    assert survivor.user.username == world.manager.username.upper()
+    assert ActivationCode.objects.get(survivor=survivor).username_refusals == 0
+    her = authenticate(
+        RequestFactory().post("/"), username=survivor.user.username, password=GOOD, portal=True
+    )
+    assert her == survivor.user
+    password = "the manager's own password"
+    world.manager.set_password(password)
+    world.manager.save()
+    assert (
+        authenticate(RequestFactory().post("/"), username=world.manager.username, password=password)
+        == world.manager
+    )
+    # Her passphrase opens nothing on the staff side, whatever the name.
+    assert (
+        authenticate(RequestFactory().post("/"), username=survivor.user.username, password=GOOD)
+        is None
+    )
+
+
+def test_a_staff_account_can_take_a_name_a_woman_has_chosen(world) -> None:
+    """Creating a staff account never tells a manager which names women have chosen."""
+    taken = world.survivor_a.user.username
+    user, _ = staff_account_create(
+        actor=world.manager, username=taken, role_names=[roles.COMMS_STAFF]
+    )
+    assert user.username == taken and user.is_staff_member
+    world.survivor_a.user.refresh_from_db()
+    assert world.survivor_a.user.username == taken and world.survivor_a.user.is_survivor
+
+
+def test_another_womans_reserved_and_malformed_names_get_one_answer(world) -> None:
     survivor = _newcomer(world)
     names = {
-        "staff": world.wss_a.username,
-        "manager": world.manager.username,
         "another woman": world.survivor_a.user.username,
+        "another woman, other case": world.survivor_a.user.username.upper(),
         "reserved": "admin",
         "names the site": "support-group",
         "malformed": "no spaces allowed",
@@ -53,8 +97,9 @@ def test_staff_survivor_reserved_and_malformed_names_get_one_answer(world) -> No
         response = _try(Client(REMOTE_ADDR=f"10.30.0.{n + 1}"), code, username)
         assert response.status_code == 400, reason
         answers[reason] = _answer(response, code, username)
-    assert len(set(answers.values())) == 1, [r for r in answers if answers[r] != answers["staff"]]
-    assert "That username cannot be used" in answers["staff"]
+    first = answers["another woman"]
+    assert len(set(answers.values())) == 1, [r for r in answers if answers[r] != first]
+    assert "That username cannot be used" in first
 
 
 def test_each_refused_name_counts_and_a_malformed_one_does_not(world) -> None:
@@ -65,7 +110,7 @@ def test_each_refused_name_counts_and_a_malformed_one_does_not(world) -> None:
     assert (
         ActivationCode.objects.get(survivor=survivor, used_at__isnull=True).username_refusals == 0
     )
-    _try(client, code, world.wss_a.username)
+    _try(client, code, "admin")
     _try(client, code, world.survivor_a.user.username)
     assert (
         ActivationCode.objects.get(survivor=survivor, used_at__isnull=True).username_refusals == 2
@@ -77,7 +122,7 @@ def test_at_the_limit_the_code_is_spent_and_her_worker_is_told_without_the_names
 ) -> None:
     survivor = _newcomer(world)
     code = activation_code_issue(actor=world.wss_other, survivor=survivor)
-    tried = [world.wss_a.username, world.manager.username, world.survivor_a.user.username]
+    tried = ["admin", "support-group", world.survivor_a.user.username]
     for n in range(settings.ACTIVATION_USERNAME_REFUSALS):
         response = _try(Client(REMOTE_ADDR=f"10.32.0.{n + 1}"), code, tried[n % len(tried)])
         assert "That username cannot be used" in response.content.decode()

@@ -168,8 +168,7 @@ class Command(BaseCommand):
         accounts: list[dict[str, str | None]] = []
         staff: dict[str, User] = {}
         for role, username, password, key in STAFF:
-            user, _ = User.objects.get_or_create(username=username, defaults={"kind": "staff"})
-            user.kind = User.Kind.STAFF
+            user, _ = User.objects.get_or_create(username=username, kind=User.Kind.STAFF)
             user.set_password(password)
             user.is_duty_worker = username == "wss.alex"
             user.save()
@@ -229,10 +228,7 @@ class Command(BaseCommand):
             )
 
         for username, password, known_as, reference, worker, phone in SURVIVORS:
-            user, _ = User.objects.get_or_create(
-                username=username, defaults={"kind": User.Kind.SURVIVOR}
-            )
-            user.kind = User.Kind.SURVIVOR
+            user, _ = User.objects.get_or_create(username=username, kind=User.Kind.SURVIVOR)
             user.set_password(password)
             user.save()
             user.groups.clear()
@@ -320,7 +316,7 @@ def _seed_history(*, manager: User, staff: dict[str, User]) -> None:
     closed since, each with a contact, a message each way and an answered
     check-in every month she was open. Made once (the first history case's
     sign-in name marks it), in bulk: well under a second."""
-    if User.objects.filter(username="history.a").exists():
+    if User.objects.filter(username="history.a", kind=User.Kind.SURVIVOR).exists():
         return
     now = timezone.now()
     start = _months_ago(now, HISTORY_MONTHS)
