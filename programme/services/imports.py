@@ -93,6 +93,8 @@ class ImportRow:
 class ImportPlan:
     rows: list[ImportRow] = field(default_factory=list)
     new_sessions: int = 0
+    # Men whose first mark in the file recorded their start (SPEC 6), once saved.
+    started: list[Participant] = field(default_factory=list)
 
     @property
     def new(self) -> int:
@@ -304,7 +306,8 @@ def _apply(*, actor: User, data: bytes) -> ImportPlan:
                 sessions[key] = session
             row.session = row.session or sessions[key]
             pairs.append((row.session.pk, row.participant.pk, row.mark))
-        changed = attendance_apply(actor=actor, pairs=pairs)
-        if changed or plan.new_sessions:
+        applied = attendance_apply(actor=actor, pairs=pairs)
+        plan.started = applied.started
+        if applied.changed or plan.new_sessions:
             audit_record(actor=actor, action=AuditAction.REGISTER_IMPORT)
     return plan

@@ -8,6 +8,7 @@ it, whether the session has started) is read in ``programme.selectors.records``.
 from __future__ import annotations
 
 from datetime import date, datetime
+from typing import NamedTuple
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -167,19 +168,28 @@ def participant_create(
     return participant
 
 
+class Applied(NamedTuple):
+    """What saving marks did: how many marks changed, and the men whose first
+    mark saying they were there recorded their start (SPEC 6), for the page to say so."""
+
+    changed: int
+    started: list[Participant]
+
+
 def attendance_register_submit(
     *,
     actor: User,
     session: ProgrammeSession,
     marks: dict[int, str],
     on_register: list[Participant] | None = None,
-) -> int:
+) -> Applied:
     """Save a whole register in one go: every person on it gets one mark.
 
     Refuses the lot (nothing saved) if anyone is unmarked, a mark is unknown, or
     a person is not on this register. ``on_register`` is the register as the
     caller already read it in this request (saves a query). Returns how many
-    marks changed; saving the same register twice changes nothing the second time.
+    marks changed and who started (``Applied``); saving the same register twice
+    changes nothing the second time.
     """
     if any(mark not in AttendanceMark.values for mark in marks.values()):
         raise RegisterError("bad_mark")
@@ -194,17 +204,17 @@ def attendance_register_submit(
         raise RegisterError("incomplete")
     try:
         with transaction.atomic():
-            changed = attendance_apply(
+            applied = attendance_apply(
                 actor=actor, pairs=[(session.pk, pk, mark) for pk, mark in marks.items()]
             )
             audit_record(actor=actor, action=AuditAction.SESSION_REGISTER, obj=session)
     except IntegrityError as error:
         # Someone saved the same register at the same moment: nothing of ours was kept.
         raise RegisterError("conflict") from error
-    return changed
+    return applied
 
 
-def attendance_apply(*, actor: User, pairs: list[tuple[int, int, str]]) -> int:
+def attendance_apply(*, actor: User, pairs: list[tuple[int, int, str]]) -> Applied:
     """Set (session id, participant id, mark) triples; only real changes are written.
 
     Refuses the lot (``RegisterError("not_started")``) if any session has not
@@ -220,7 +230,7 @@ def attendance_apply(*, actor: User, pairs: list[tuple[int, int, str]]) -> int:
 
     Five statements however many rows, plus a status change per man who starts."""
     if not pairs:
-        return 0
+        return Applied(0, [])
     session_ids = {session_id for session_id, _, _ in pairs}
     if ProgrammeSession.objects.filter(pk__in=session_ids, starts_at__gt=timezone.now()).exists():
         raise RegisterError("not_started")
@@ -249,15 +259,18 @@ def attendance_apply(*, actor: User, pairs: list[tuple[int, int, str]]) -> int:
     Attendance.objects.bulk_update(to_update, ["mark", "recorded_by", "recorded_at"])
     events_attendance(marks=[*to_create, *to_update])
     present = {a.participant_id for a in [*to_create, *to_update] if a.mark in PRESENT_MARKS}
+    started = []
     if present:
-        for participant in Participant.objects.filter(pk__in=present, status__in=NOT_STARTED):
+        starting = Participant.objects.filter(pk__in=present, status__in=NOT_STARTED)
+        for participant in starting.order_by("reference"):
             status_change_record(
                 actor=actor,
                 participant=participant,
                 status=ParticipantStatus.ATTENDING,
                 reason=STARTED_REASON,
             )
-    return len(to_create) + len(to_update)
+            started.append(participant)
+    return Applied(len(to_create) + len(to_update), started)
 
 
 def attendance_clear(*, actor: User, session: ProgrammeSession, participant_id: int) -> Attendance:

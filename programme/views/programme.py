@@ -32,6 +32,7 @@ from programme.forms import (
     SessionTopicForm,
     StatusChangeForm,
 )
+from programme.models import Participant, ParticipantStatus
 from programme.selectors import lists as list_selectors
 from programme.selectors import records as records_selectors
 from programme.services import imports
@@ -120,7 +121,7 @@ def session_register(request: AuthenticatedHttpRequest, session_id: int) -> Http
     if request.method == "POST":
         if form.is_valid():
             try:
-                changed = records_services.attendance_register_submit(
+                changed, started = records_services.attendance_register_submit(
                     actor=request.user,
                     session=session,
                     marks=form.marks(),
@@ -131,10 +132,11 @@ def session_register(request: AuthenticatedHttpRequest, session_id: int) -> Http
             else:
                 messages.success(
                     request,
-                    f"Register saved: {changed} mark{'s' if changed != 1 else ''} changed."
+                    f"Register saved: {changed} mark{pluralize(changed)} changed."
                     if changed
                     else "Register saved: nothing had changed.",
                 )
+                _say_who_started(request, started)
                 return HttpResponseRedirect(reverse("staff-register", args=[session.pk]))
         else:
             error = "Mark every person on the register before saving. Nothing was saved."
@@ -253,7 +255,19 @@ def register_import_confirm(request: AuthenticatedHttpRequest) -> HttpResponse:
         )
     else:
         messages.success(request, "Nothing to import: every mark in the file was already recorded.")
+    _say_who_started(request, plan.started)
     return HttpResponseRedirect(reverse("staff-register-import"))
+
+
+def _say_who_started(request: AuthenticatedHttpRequest, started: list[Participant]) -> None:
+    """A first mark saying he was there records his start (SPEC 6): say whose."""
+    if started:
+        references = ", ".join(participant.reference for participant in started)
+        messages.info(
+            request,
+            f"First session attended, so the status of {references} is now "
+            f"{ParticipantStatus.ATTENDING.label}.",
+        )
 
 
 @staff_page(policy.can_use_programme_side)

@@ -5,9 +5,12 @@ a missed or excused mark changes nothing about his status."""
 from __future__ import annotations
 
 import pytest
+from django.urls import reverse
 
 from programme.models import Participant, ProgrammeEvent, StatusChange
 from programme.services import records
+
+from ..conftest import client_for
 
 
 @pytest.mark.parametrize("before", ["referred", "assessment"])
@@ -46,3 +49,18 @@ def test_a_mark_changes_nothing_for_a_man_who_has_already_started(world) -> None
     )
     his.refresh_from_db()
     assert (his.status, his.status_reason) == ("suspended", "Late twice")
+
+
+def test_the_register_page_says_whose_start_a_first_mark_recorded(world) -> None:
+    his = world.linked_participant
+    other = world.lone_participant
+    records.status_change_record(actor=world.programme, participant=his, status="assessment")
+    records.status_change_record(actor=world.programme, participant=other, status="attending")
+    page = reverse("staff-register", args=[world.session.pk])
+    response = client_for("programme", world).post(
+        page, {f"mark_{his.pk}": "attended", f"mark_{other.pk}": "attended"}, follow=True
+    )
+    said = response.content.decode()
+    assert "Register saved: 2 marks changed." in said
+    assert f"First session attended, so the status of {his.reference} is now Attending." in said
+    assert f"status of {other.reference}" not in said
