@@ -6,6 +6,8 @@ every man, linked or not (SPEC 2)."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.db import transaction
 
 from programme.models import (
@@ -24,24 +26,19 @@ def _announce_on_commit() -> None:
     transaction.on_commit(lambda: programme_events_recorded.send(sender=ProgrammeEvent))
 
 
-def event_status_change(*, change: StatusChange) -> ProgrammeEvent:
-    event = ProgrammeEvent.objects.create(
-        kind=ProgrammeEvent.Kind.STATUS_CHANGE,
-        participant_id=change.participant_id,
-        status_change=change,
-    )
+def _record(kind: str, participant_id: int, **links: Any) -> ProgrammeEvent:
+    """One event, announced once the transaction that wrote it commits."""
+    event = ProgrammeEvent.objects.create(kind=kind, participant_id=participant_id, **links)
     _announce_on_commit()
     return event
+
+
+def event_status_change(*, change: StatusChange) -> ProgrammeEvent:
+    return _record(ProgrammeEvent.Kind.STATUS_CHANGE, change.participant_id, status_change=change)
 
 
 def event_risk_concern(*, concern: RiskConcern) -> ProgrammeEvent:
-    event = ProgrammeEvent.objects.create(
-        kind=ProgrammeEvent.Kind.RISK_CONCERN,
-        participant_id=concern.participant_id,
-        risk_concern=concern,
-    )
-    _announce_on_commit()
-    return event
+    return _record(ProgrammeEvent.Kind.RISK_CONCERN, concern.participant_id, risk_concern=concern)
 
 
 def events_attendance(*, marks: list[Attendance]) -> None:
@@ -61,29 +58,13 @@ def events_attendance(*, marks: list[Attendance]) -> None:
 
 
 def event_attendance_cleared(*, participant: Participant | int, session_id: int) -> None:
-    ProgrammeEvent.objects.create(
-        kind=ProgrammeEvent.Kind.ATTENDANCE_CLEARED,
-        participant_id=participant if isinstance(participant, int) else participant.pk,
-        session_id=session_id,
-    )
-    _announce_on_commit()
+    participant_id = participant if isinstance(participant, int) else participant.pk
+    _record(ProgrammeEvent.Kind.ATTENDANCE_CLEARED, participant_id, session_id=session_id)
 
 
 def event_case_entry(*, entry: CaseManagementEntry) -> ProgrammeEvent:
-    event = ProgrammeEvent.objects.create(
-        kind=ProgrammeEvent.Kind.CASE_MANAGEMENT,
-        participant_id=entry.participant_id,
-        case_entry=entry,
-    )
-    _announce_on_commit()
-    return event
+    return _record(ProgrammeEvent.Kind.CASE_MANAGEMENT, entry.participant_id, case_entry=entry)
 
 
 def event_report(*, report: ProgrammeReport) -> ProgrammeEvent:
-    event = ProgrammeEvent.objects.create(
-        kind=ProgrammeEvent.Kind.REPORT,
-        participant_id=report.participant_id,
-        report=report,
-    )
-    _announce_on_commit()
-    return event
+    return _record(ProgrammeEvent.Kind.REPORT, report.participant_id, report=report)

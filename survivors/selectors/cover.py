@@ -91,6 +91,27 @@ def alert_deadlines(
     ]
 
 
+def _cover_item(
+    kind: str,
+    label: str,
+    survivor: Survivor,
+    arrived_at: datetime,
+    deadline: datetime,
+    now: datetime,
+    alert_id: int | None = None,
+) -> CoverItem:
+    return CoverItem(
+        kind=kind,
+        label=label,
+        survivor_id=survivor.pk,
+        worker=survivor.worker.username if survivor.worker else "",
+        arrived_at=arrived_at,
+        deadline=deadline,
+        overdue=deadline < now,
+        alert_id=alert_id,
+    )
+
+
 def cover_items(*, now: datetime | None = None) -> list[CoverItem]:
     """Everything waiting on the cases of workers away today, soonest deadline first:
     their other open alerts (urgent ones are on the urgent list), her unanswered
@@ -107,16 +128,14 @@ def cover_items(*, now: datetime | None = None) -> list[CoverItem]:
         .select_related("survivor__worker")
         .order_by("created_at")
     ):
-        deadline = response_deadline(alert=alert)
         items.append(
-            CoverItem(
-                kind="alert",
-                label=alert.get_kind_display(),
-                survivor_id=alert.survivor_id,
-                worker=alert.survivor.worker.username if alert.survivor.worker else "",
-                arrived_at=alert.created_at,
-                deadline=deadline,
-                overdue=deadline < now,
+            _cover_item(
+                "alert",
+                alert.get_kind_display(),
+                alert.survivor,
+                alert.created_at,
+                response_deadline(alert=alert),
+                now,
                 alert_id=alert.pk,
             )
         )
@@ -138,14 +157,8 @@ def cover_items(*, now: datetime | None = None) -> list[CoverItem]:
     for message in first_unanswered.values():
         deadline = _deadline(message.created_at, urgent=False)
         items.append(
-            CoverItem(
-                kind="message",
-                label="Unanswered message",
-                survivor_id=message.survivor_id,
-                worker=message.survivor.worker.username if message.survivor.worker else "",
-                arrived_at=message.created_at,
-                deadline=deadline,
-                overdue=deadline < now,
+            _cover_item(
+                "message", "Unanswered message", message.survivor, message.created_at, deadline, now
             )
         )
     for task in MaracTask.objects.filter(survivor__in=cases, closed_at__isnull=True).select_related(
@@ -153,15 +166,7 @@ def cover_items(*, now: datetime | None = None) -> list[CoverItem]:
     ):
         deadline = _deadline(task.created_at, urgent=False)
         items.append(
-            CoverItem(
-                kind="task",
-                label="Referral task open",
-                survivor_id=task.survivor_id,
-                worker=task.survivor.worker.username if task.survivor.worker else "",
-                arrived_at=task.created_at,
-                deadline=deadline,
-                overdue=deadline < now,
-            )
+            _cover_item("task", "Referral task open", task.survivor, task.created_at, deadline, now)
         )
     return sorted(items, key=lambda item: (item.deadline, item.survivor_id))
 
