@@ -129,7 +129,7 @@ def gunicorn(app: str, port: int, *, cwd: Path, env: dict[str, str]) -> subproce
     )
 
 
-def wait_for_server(port: int, timeout: float = 30) -> None:
+def wait_for_server(port: int, timeout: float = 120) -> None:
     deadline = time.time() + timeout
     while time.time() < deadline:
         try:
@@ -139,7 +139,7 @@ def wait_for_server(port: int, timeout: float = 30) -> None:
                     return
         except OSError:
             time.sleep(0.3)
-    raise SystemExit(f"gunicorn on port {port} did not start")
+    raise SystemExit(f"gunicorn on port {port} did not answer within {timeout:.0f} s")
 
 
 def wrk(
