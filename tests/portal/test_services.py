@@ -102,7 +102,7 @@ def test_weak_passphrase_and_taken_username_are_explained_and_change_nothing(
     assert error.value.code == "weak_passphrase"
     assert "too short" in error.value.message
     with pytest.raises(PortalError) as error:
-        survivor_activate(code=code, username=world.wss_a.username, passphrase=GOOD)
+        survivor_activate(code=code, username=world.survivor_a.user.username, passphrase=GOOD)
     assert error.value.code == "username_unavailable"
     with pytest.raises(PortalError) as error:
         survivor_activate(code=code, username="a b", passphrase=GOOD)

@@ -121,7 +121,7 @@ def test_her_username_cannot_differ_from_a_taken_one_only_by_case(world) -> None
     with pytest.raises(PortalError) as caught:
         survivor_activate(
             code=code,
-            username=world.wss_other.username.upper(),
+            username=world.survivor_a.user.username.upper(),
             passphrase="orange kettle river seven",
         )
     assert caught.value.code == "username_unavailable"
