@@ -5,6 +5,7 @@
 * ``SessionTimeoutMiddleware``: idle and absolute session timeouts.
 * ``AreaAccessMiddleware``: the staff area, the Wagtail admin and the Django
   admin need a staff account with a verified TOTP device; survivors never get in.
+* ``MethodNotAllowedPageMiddleware``: a refused method gets a page, not nothing.
 """
 
 from __future__ import annotations
@@ -42,6 +43,29 @@ class PrivacyHeadersMiddleware:
             response.headers.pop("Expires", None)
         response.setdefault("Permissions-Policy", settings.PERMISSIONS_POLICY)
         return response
+
+
+class MethodNotAllowedPageMiddleware:
+    """Django's ``require_http_methods`` answers a refused method with an empty
+    405, which the browser dresses as its own error page: on her side a page
+    without quick exit (SPEC 4). Every empty 405 gets its side's neutral error
+    page instead, with the same ``Allow`` header. The usual case is a GET of a
+    form-only address: a bookmark, a typed address or a page restored from history."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        # Imported here: the error pages use ``area_of`` from this module.
+        from survivor_portal.views.errors import error_page
+
+        response = self.get_response(request)
+        if response.status_code != 405 or response.content:
+            return response
+        page = error_page(request, 405)
+        if "Allow" in response:
+            page["Allow"] = response["Allow"]
+        return page
 
 
 class SessionTimeoutMiddleware:

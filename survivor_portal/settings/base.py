@@ -81,6 +81,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "survivor_portal.csp.AreaCSPMiddleware",
     "axes.middleware.AxesMiddleware",
+    "survivor_portal.middleware.MethodNotAllowedPageMiddleware",
 ]
 
 ROOT_URLCONF = "survivor_portal.urls"

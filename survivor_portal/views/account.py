@@ -15,6 +15,7 @@ from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_http_methods
 
 from contacts import policy
 from contacts.http import AuthenticatedHttpRequest
@@ -36,7 +37,6 @@ from ..languages import SESSION_KEY as LANGUAGE_SESSION_KEY
 from ..languages import language_at_sign_in, language_for_visit, language_of, language_supported
 from ..portal_state import StateUnreadable
 from .common import (
-    portal_methods,
     redirect_see_other,
     session_end,
     session_start,
@@ -45,7 +45,7 @@ from .common import (
 
 
 @never_cache
-@portal_methods("GET", "POST")
+@require_http_methods(["GET", "POST"])
 def activate(request: HttpRequest) -> HttpResponse:
     """She turns the code her worker gave her into a username and passphrase."""
     if policy.is_survivor(request.user):
@@ -91,7 +91,7 @@ def _window_initial(windows: list) -> list[dict[str, object]]:
 
 
 @survivor_page
-@portal_methods("GET", "POST")
+@require_http_methods(["GET", "POST"])
 def contact_settings(request: AuthenticatedHttpRequest, survivor: Survivor) -> HttpResponse:
     """When and how it is safe to contact her."""
     account = account_for(request, survivor)
@@ -136,7 +136,7 @@ def contact_settings(request: AuthenticatedHttpRequest, survivor: Survivor) -> H
 
 
 @survivor_page
-@portal_methods("POST")
+@require_http_methods(["POST"])
 def pause(request: AuthenticatedHttpRequest, survivor: Survivor) -> HttpResponse:
     """One tap: pause all contact, or resume it."""
     paused = request.POST.get("paused") == "1"
@@ -149,7 +149,7 @@ def pause(request: AuthenticatedHttpRequest, survivor: Survivor) -> HttpResponse
 
 
 @survivor_page
-@portal_methods("GET", "POST")
+@require_http_methods(["GET", "POST"])
 def second_passphrase(request: AuthenticatedHttpRequest, survivor: Survivor) -> HttpResponse:
     """A second passphrase: signing in with it shows an empty account and quietly
     tells her worker she may be in danger. Changing or removing it needs her
@@ -218,7 +218,7 @@ def _local_next(request: HttpRequest, fallback: str = "/") -> str:
 
 
 @never_cache
-@portal_methods("POST")
+@require_http_methods(["POST"])
 def language(request: HttpRequest) -> HttpResponse:
     """The language switch (SPEC 11). Before sign-in it lasts for this visit
     only; signed in, it is her choice and is stored on her account (the decoy

@@ -1,5 +1,5 @@
-"""What every page of hers shares: who may open it, which methods it answers,
-how it redirects after a form post, and how a session ends."""
+"""What every page of hers shares: who may open it, how it redirects after a
+form post, and how a session ends."""
 
 from __future__ import annotations
 
@@ -18,32 +18,8 @@ from survivors.selectors import portal as portal_selectors
 
 from ..auth import PORTAL_BACKEND
 from ..portal_state import StateUnreadable, state_for, state_start
-from .errors import error_page
 
 CLEAR_SITE_DATA = '"cache", "cookies", "storage"'
-
-
-def portal_methods(
-    *methods: str,
-) -> Callable[[Callable[..., HttpResponse]], Callable[..., HttpResponse]]:
-    """Like Django's ``require_http_methods``, but a refused method gets the
-    portal's neutral error page (405, ``no-store``, quick exit first) instead of
-    an empty response the browser would dress as its own error page (SPEC 4:
-    quick exit on every page). A GET of a form-only address is the usual case:
-    a bookmark, a typed address, or a page restored from history."""
-
-    def decorator(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
-        @wraps(view)
-        def wrapped(request: HttpRequest, *args: object, **kwargs: object) -> HttpResponse:
-            if request.method not in methods:
-                response = error_page(request, 405)
-                response["Allow"] = ", ".join(methods)
-                return response
-            return view(request, *args, **kwargs)
-
-        return wrapped
-
-    return decorator
 
 
 def redirect_see_other(path: str) -> HttpResponseRedirect:

@@ -11,6 +11,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_http_methods
 
 from contacts import policy
 from contacts.http import AuthenticatedHttpRequest
@@ -23,7 +24,7 @@ from ..account import account_for
 from ..forms import SignInForm
 from ..languages import language_at_sign_in
 from ..portal_state import StateUnreadable
-from .common import portal_methods, redirect_see_other, session_end, session_start
+from .common import redirect_see_other, session_end, session_start
 
 SIGN_IN_FAILED = gettext_lazy(
     "That username and passphrase did not match. Check them and try again."
@@ -69,7 +70,7 @@ def _authenticated_survivor(request: HttpRequest, username: str, passphrase: str
 
 
 @never_cache
-@portal_methods("GET", "POST")
+@require_http_methods(["GET", "POST"])
 def home(request: HttpRequest) -> HttpResponse:
     """Sign-in, or her status page once she is signed in."""
     if policy.is_survivor(request.user):

@@ -6,13 +6,14 @@ from __future__ import annotations
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_http_methods
 
 from ..context_processors import branding_for
-from .common import portal_methods, session_end
+from .common import session_end
 
 
 @never_cache
-@portal_methods("POST")
+@require_http_methods(["POST"])
 def sign_out(request: HttpRequest) -> HttpResponse:
     """Sign out: end the session server-side, clear site data, back to sign-in."""
     return session_end(request, "/")

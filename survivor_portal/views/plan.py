@@ -7,6 +7,7 @@ from __future__ import annotations
 from django.http import HttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
 
 from contacts.http import AuthenticatedHttpRequest
 from survivors.errors import PlanError
@@ -14,11 +15,11 @@ from survivors.models import Survivor
 from survivors.selectors.plan import PLAN_HEADINGS, STEP_MAX_LENGTH
 
 from ..account import account_for
-from .common import portal_methods, redirect_see_other, survivor_page
+from .common import redirect_see_other, survivor_page
 
 
 @survivor_page
-@portal_methods("GET", "POST")
+@require_http_methods(["GET", "POST"])
 def plan(request: AuthenticatedHttpRequest, survivor: Survivor) -> HttpResponse:
     account = account_for(request, survivor)
     error = ""

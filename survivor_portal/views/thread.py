@@ -8,13 +8,14 @@ from django.http import HttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_http_methods
 
 from contacts.http import AuthenticatedHttpRequest
 from survivors.errors import MessageError, PortalError
 from survivors.models import Survivor
 
 from ..account import account_for
-from .common import portal_methods, redirect_see_other, survivor_page
+from .common import redirect_see_other, survivor_page
 
 
 class MessageForm(forms.Form):
@@ -27,7 +28,7 @@ class MessageForm(forms.Form):
 
 
 @survivor_page
-@portal_methods("GET", "POST")
+@require_http_methods(["GET", "POST"])
 def thread(request: AuthenticatedHttpRequest, survivor: Survivor) -> HttpResponse:
     account = account_for(request, survivor)
     form = MessageForm(request.POST or None)
@@ -59,7 +60,7 @@ def thread(request: AuthenticatedHttpRequest, survivor: Survivor) -> HttpRespons
 
 
 @survivor_page
-@portal_methods("POST")
+@require_http_methods(["POST"])
 def clear(request: AuthenticatedHttpRequest, survivor: Survivor) -> HttpResponse:
     account_for(request, survivor).thread_clear()
     request.session["portal_notice"] = _("Your view of the messages is cleared.")
@@ -67,7 +68,7 @@ def clear(request: AuthenticatedHttpRequest, survivor: Survivor) -> HttpResponse
 
 
 @survivor_page
-@portal_methods("GET", "POST")
+@require_http_methods(["GET", "POST"])
 def shared_notes(request: AuthenticatedHttpRequest, survivor: Survivor) -> HttpResponse:
     """What her worker chose to share with her, with her worker's note, and her
     invitations to information sessions, which she answers here (SPEC 10)."""

@@ -1,4 +1,4 @@
-"""A form-only address of hers opened as a page (a bookmark, a typed address, a
+"""A form-only address opened as a page (a bookmark, a typed address, a
 page restored from history) gets the portal's neutral error page with quick
 exit, not an empty 405 the browser dresses as its own error page (SPEC 4:
 quick exit on every page, no-store on every response)."""
@@ -8,7 +8,7 @@ from __future__ import annotations
 import re
 
 from django.test import Client
-from django.urls import URLPattern
+from django.urls import URLPattern, reverse
 
 from survivor_portal import urls as portal_urls
 
@@ -63,3 +63,13 @@ def test_a_method_no_page_takes_gets_the_neutral_page(world) -> None:
     signed_in = client_for("survivor_a", world)
     for address in ("/settings/", "/messages/", "/notes/", "/plan/", "/start/", "/"):
         _assert_neutral_405(signed_in.put(address), address, "GET, POST")
+
+
+def test_a_form_only_staff_address_opened_as_a_page_gets_the_staff_error_page(world) -> None:
+    address = reverse("staff-register-clear", args=[world.session.pk])
+    response = client_for("programme", world).get(address)
+    body = response.content.decode()
+    assert response.status_code == 405
+    assert response["Allow"] == "POST"
+    assert "This address is not a page" in body
+    assert "It only takes a form. Go back and try again." in body
