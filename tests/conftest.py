@@ -1,8 +1,11 @@
-"""Shared fixtures, composed from small to large."""
+"""Shared fixtures, composed from small to large: the canaries and the small
+world seeded once per session, signed-in clients, and the browser."""
 
 from __future__ import annotations
 
+import os
 import re
+from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass, fields
 from datetime import timedelta
@@ -16,10 +19,11 @@ from django.test import Client
 from django.utils import timezone
 from django_otp import DEVICE_ID_SESSION_KEY
 from django_otp.plugins.otp_totp.models import TOTPDevice
-from playwright.sync_api import Browser, sync_playwright
+from playwright.sync_api import Browser, expect, sync_playwright
 
 from contacts import roles
 from contacts.models import User
+from programme.models import Participant, ProgrammeGroup, ProgrammeSession
 from survivors.models import Survivor
 from survivors.services import cases as cases_services
 
@@ -49,56 +53,30 @@ CANARY_DISCLOSURE = "canary disclosure 7712 she agreed on"
 CANARY_CHECKLIST_NOTE = "canary checklist note 5519 harbour"
 CANARY_JUDGEMENT = "canary judgement 8823 lantern"
 CANARY_PLAN = "canary plan step 4471 meadow"
-CANARIES = [
-    CANARY_SHARED_NOTE,
-    CANARY_PORTAL_NOTE,
-    CANARY_DISCLOSURE,
-    CANARY_PLAN,
-    CANARY_CHECKLIST_NOTE,
-    CANARY_JUDGEMENT,
-    CANARY_NAME,
-    CANARY_PHONE,
-    CANARY_PHONE_NATIONAL,
-    CANARY_USERNAME,
-    CANARY_MESSAGE,
-    CANARY_CODE_WORD,
-]
-
-
-def pytest_configure(config: pytest.Config) -> None:
-    # pytest-xdist registers this mark; named here too so that the suite also
-    # runs in one process without it (`pytest -p no:xdist`).
-    config.addinivalue_line(
-        "markers", "xdist_group(name): run in one process with --dist loadgroup"
-    )
+CANARIES = [value for name, value in list(globals().items()) if name.startswith("CANARY_")]
 
 
 @pytest.fixture(scope="session")
 def django_db_setup(django_db_setup, django_db_blocker):
-    """The test database, migrated, then seeded once for the whole session
-    (STYLE.md, "Seed once, read many"): every test reads the same roles,
-    information pages and small world, and a test in a transaction is rolled
-    back to them."""
+    """The test database, migrated, then seeded once for the session (STYLE.md,
+    "Seed once, read many"): a test in a transaction is rolled back to it."""
     with django_db_blocker.unblock():
         seed_test_database()
 
 
 def seed_test_database(*, people: bool = True) -> None:
-    """What every test starts from: the roles with every app's permissions, the
-    information pages and status explanations (``seed_pages``, as ``seed_demo``
-    makes them) and, unless ``people`` is off, ``build_world()``, whose rows'
-    keys are kept for ``world``."""
+    """The roles with every app's permissions, the information pages and status
+    explanations (as ``seed_demo`` makes them) and, unless ``people`` is off,
+    ``build_world()``, whose rows' keys are kept for ``world``."""
     from cms.management.commands.seed_pages import seed_pages
 
     _put_back_what_the_migrations_made()
     seed_pages()
     roles.roles_ensure()  # after the pages: comms staff's page permissions need the root
-    if not people:
-        return
-    world = build_world()
-    for field in fields(World):
-        row = getattr(world, field.name)
-        _WORLD_ROWS[field.name] = (type(row), row.pk)
+    if people:
+        world = build_world()
+        for name in (field.name for field in fields(World)):
+            _WORLD_ROWS[name] = (type(getattr(world, name)), getattr(world, name).pk)
 
 
 # The world's rows, by field of World: (model, primary key).
@@ -125,9 +103,8 @@ def world(db: None) -> World:
 
 @pytest.fixture
 def pages(db: None) -> None:
-    """The information pages and status explanations. They are seeded once per
-    session with everything else (``seed_test_database``); a test that reads
-    them asks for this fixture to say so."""
+    """The information pages and status explanations, seeded once per session
+    with everything else: a test that reads them asks for this to say so."""
 
 
 @pytest.fixture(autouse=True)
@@ -140,58 +117,63 @@ def _database_and_empty_cache(db: None) -> Iterator[None]:
     cache.clear()
 
 
+# Playwright and its Chromium while a run of browser tests lasts.
+_chromium: dict[str, Any] = {}
+# A bail-out for a page that never comes (Playwright's actions already wait 30 s
+# by default), not a speed target: expect() returns as soon as the page is there.
+expect.set_options(timeout=30_000)
+
+
 @pytest.fixture
-def chromium_browser(transactional_db: None, monkeypatch: pytest.MonkeyPatch) -> Iterator[Browser]:
-    """Debian's Chromium (``/usr/bin/chromium``, never a downloaded browser),
-    headless, started for this test with Playwright's own launch options and no
-    more: they already leave out Chromium's sandbox, which cannot start as root
-    (these tests run as root). A browser that cannot start fails the test.
+def chromium_browser(transactional_db: None) -> Browser:
+    """Debian's Chromium, headless, with Playwright's own launch options and no
+    more: they already leave out the sandbox, which cannot start as root (these
+    tests run as root). One browser serves each run of browser tests (each test
+    opens its own context, as pytest-playwright does) and stops before the next
+    test that does not use it.
 
-    Playwright's sync API runs an event loop in this thread, so Django sees
-    its ORM called from async code: allowed here (the calls are still plain
-    synchronous ones). While that loop runs, asgiref keeps Django's connections
-    apart from the thread's own, so they are closed on both sides of the
-    browser's life: a connection left open would keep PostgreSQL from dropping
-    the test database at the end of the run."""
-    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+    Playwright's sync API runs an event loop in this thread, so Django sees its
+    ORM called from async code: allowed while the browser runs (the calls are
+    still synchronous ones). asgiref keeps that loop's connections apart from
+    the thread's own, so both are closed when the browser starts and stops: one
+    left open would keep PostgreSQL from dropping the test database."""
+    if not _chromium:
+        connections.close_all()
+        os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+        _chromium["playwright"] = sync_playwright().start()
+        _chromium["browser"] = _chromium["playwright"].chromium.launch(executable_path=CHROMIUM)
+    return _chromium["browser"]
+
+
+def _stop_chromium() -> None:
+    connections.close_all()  # those opened beside Playwright's loop
+    _chromium.pop("browser").close()
+    _chromium.pop("playwright").stop()
+    del os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"]
     connections.close_all()
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM)
-        yield browser
-        connections.close_all()  # those the test opened beside the loop
-        browser.close()
-    connections.close_all()
-
-
-def _transactional(item: pytest.Item) -> bool:
-    """The test runs outside a transaction, so the database is flushed after it."""
-    names = getattr(item, "fixturenames", ())
-    if "transactional_db" in names or "live_server" in names:
-        return True
-    marker = item.get_closest_marker("django_db")
-    if marker is None:
-        return False
-    return bool(marker.kwargs.get("transaction") or (marker.args and marker.args[0]))
 
 
 @pytest.hookimpl(hookwrapper=True)
 def pytest_runtest_teardown(item: pytest.Item, nextitem: pytest.Item | None) -> Iterator[None]:
-    """A test outside a transaction ends with a flush that empties every table:
-    the same seed is made again, so every test starts from the same database
-    whatever order they run in."""
-    yield  # the test's own fixtures (and the flush) first
-    if nextitem is not None and _transactional(item):
+    """After a test's own teardown, Chromium stops if the next test does not use
+    it; and where the test ended with a flush (a test outside a transaction
+    does), the seed is made again, so every test starts from the same database."""
+    yield
+    if _chromium and "chromium_browser" not in getattr(nextitem, "fixturenames", ()):
+        _stop_chromium()
+    if nextitem is not None:
         from pytest_django.plugin import blocking_manager_key
+        from wagtail.models import Site
 
         with item.config.stash[blocking_manager_key].unblock():
-            seed_test_database()
+            if not Site.objects.exists():  # the flush took it with everything else
+                seed_test_database()
 
 
 def _put_back_what_the_migrations_made() -> None:
-    """Wagtail's migrations make its root page, a first page under it, the
-    default site and the root collection; a flush takes them away (Django's own
-    post-migrate work, such as content types and the roles, runs again after
-    it). In a freshly migrated database this does nothing."""
+    """Wagtail's migrations make its root page, a first page, the default site
+    and the root collection; a flush takes them away (Django's own post-migrate
+    work, such as content types and the roles, runs again after it)."""
     from wagtail.models import Collection, Page, Site
 
     if not Page.objects.exists():
@@ -204,14 +186,10 @@ def _put_back_what_the_migrations_made() -> None:
         Collection.add_root(name="Root")
 
 
-# Django's {% csrf_token %} input: its value is masked afresh in every response.
-_CSRF_INPUT = re.compile(r'<input type="hidden" name="csrfmiddlewaretoken"[^>]*>')
-
-
 def without_csrf_token(html: str) -> str:
     """A page without its CSRF input, so two renderings of one page can be
-    compared: the masked token is the only part that differs every time."""
-    return _CSRF_INPUT.sub("", html)
+    compared: Django masks the token afresh in every response."""
+    return re.sub(r'<input type="hidden" name="csrfmiddlewaretoken"[^>]*>', "", html)
 
 
 def sign_in(client: Client, user: User, *, verified: bool = True) -> Client:
@@ -227,7 +205,7 @@ def sign_in(client: Client, user: User, *, verified: bool = True) -> Client:
 
 @dataclass
 class World:
-    """One small service: two workers, two survivors, two participants."""
+    """One small service: staff of every role, two survivors, two participants."""
 
     wss_a: User
     wss_other: User
@@ -237,151 +215,123 @@ class World:
     no_otp: User
     survivor_a: Survivor
     survivor_b: Survivor
-    linked_participant: object
-    lone_participant: object
-    group: object
-    session: object
+    linked_participant: Participant
+    lone_participant: Participant
+    group: ProgrammeGroup
+    session: ProgrammeSession
 
 
 def build_world() -> World:
-    """The world as plain code, so benchmarks can build the same one."""
-    from contacts.encryption import phone_hash
+    """The world as plain code, so benchmarks can build the same one. Survivor A
+    carries the canaries; both survivors are linked to one participant."""
     from survivors.models import Message, RiskQuestion
     from survivors.services import casework as casework_services
     from survivors.services import plan as plan_services
 
-    wss_a = staff_user(roles.WSS_WORKER, username="worker-a")
-    wss_other = staff_user(roles.WSS_WORKER, username="worker-b")
-    programme = staff_user(roles.PROGRAMME_WORKER, username="prog-worker")
-    comms = staff_user(roles.COMMS_STAFF, username="comms-staff")
-    manager = staff_user(roles.SERVICE_MANAGER, username="service-manager")
-    no_otp = staff_user(roles.WSS_WORKER, username="no-otp-worker", otp=False)
-
     group = ProgrammeGroupFactory.create(name="Thursday group")
-    # A session that has started (attendance can only be recorded from then).
-    session = ProgrammeSessionFactory.create(
-        group=group, starts_at=timezone.now() - timedelta(days=2)
+    world = World(
+        wss_a=staff_user(roles.WSS_WORKER, username="worker-a"),
+        wss_other=staff_user(roles.WSS_WORKER, username="worker-b"),
+        programme=staff_user(roles.PROGRAMME_WORKER, username="prog-worker"),
+        comms=staff_user(roles.COMMS_STAFF, username="comms-staff"),
+        manager=staff_user(roles.SERVICE_MANAGER, username="service-manager"),
+        no_otp=staff_user(roles.WSS_WORKER, username="no-otp-worker", otp=False),
+        group=group,
+        # A session that has started (attendance can only be recorded from then).
+        session=ProgrammeSessionFactory.create(
+            group=group, starts_at=timezone.now() - timedelta(days=2)
+        ),
+        linked_participant=ParticipantFactory.create(reference="P-7001", group=group),
+        lone_participant=ParticipantFactory.create(reference="P-7002", group=group),
+        survivor_a=survivor_account(
+            username=CANARY_USERNAME,
+            known_as=CANARY_NAME,
+            phone=CANARY_PHONE,
+            code_word=CANARY_CODE_WORD,
+        ),
+        survivor_b=survivor_account(username="survivor-b", known_as="Second Person"),
     )
-    linked = ParticipantFactory.create(reference="P-7001", group=group)
-    lone = ParticipantFactory.create(reference="P-7002", group=group)
-
-    survivor_a = survivor_account(username=CANARY_USERNAME, known_as=CANARY_NAME)
-    survivor_a.safe_phone = CANARY_PHONE
-    survivor_a.safe_phone_hash = phone_hash(CANARY_PHONE)
-    survivor_a.code_word = CANARY_CODE_WORD
-    survivor_a.save()
-    survivor_b = survivor_account(username="survivor-b", known_as="Second Person")
-    cases_services.survivor_allocate(actor=manager, survivor=survivor_a, worker=wss_a)
-    cases_services.survivor_allocate(actor=manager, survivor=survivor_b, worker=wss_other)
-    cases_services.survivor_link_participant(actor=manager, survivor=survivor_a, participant=linked)
-    cases_services.survivor_link_participant(actor=manager, survivor=survivor_b, participant=linked)
-    Message.objects.create(
-        survivor=survivor_a, author=survivor_a.user, from_survivor=True, body=CANARY_MESSAGE
+    manager, her, linked = world.manager, world.survivor_a, world.linked_participant
+    cases_services.survivor_allocate(actor=manager, survivor=her, worker=world.wss_a)
+    cases_services.survivor_allocate(
+        actor=manager, survivor=world.survivor_b, worker=world.wss_other
     )
-    # A checklist on her case, raised by judgement, its note and reason canaries.
-    # The placeholder fixture's question 1 (same key: loading it later updates it).
+    cases_services.survivor_link_participant(actor=manager, survivor=her, participant=linked)
+    cases_services.survivor_link_participant(
+        actor=manager, survivor=world.survivor_b, participant=linked
+    )
+    Message.objects.create(survivor=her, author=her.user, from_survivor=True, body=CANARY_MESSAGE)
+    # A checklist on her case, raised by judgement, its note and reason canaries,
+    # on the placeholder fixture's question 1 (same key: loading it later updates it).
     question, _ = RiskQuestion.objects.get_or_create(
         pk=1, defaults={"number": 1, "text": "Placeholder question 1."}
     )
+    answers = {question.pk: ("yes", CANARY_CHECKLIST_NOTE)}
     casework_services.risk_assessment_record(
-        actor=wss_a,
-        survivor=survivor_a,
-        answers={question.pk: ("yes", CANARY_CHECKLIST_NOTE)},
-        level="high",
-        reason=CANARY_JUDGEMENT,
+        actor=world.wss_a, survivor=her, answers=answers, level="high", reason=CANARY_JUDGEMENT
     )
-    # Her plan, written with her worker (a canary in it).
-    plan_services.plan_save(actor=wss_a, survivor=survivor_a, steps={"people": CANARY_PLAN})
-    survivor_a.refresh_from_db()
-    survivor_b.refresh_from_db()
-    return World(
-        wss_a=wss_a,
-        wss_other=wss_other,
-        programme=programme,
-        comms=comms,
-        manager=manager,
-        no_otp=no_otp,
-        survivor_a=survivor_a,
-        survivor_b=survivor_b,
-        linked_participant=linked,
-        lone_participant=lone,
-        group=group,
-        session=session,
-    )
+    # Her plan, written with her worker.
+    plan_services.plan_save(actor=world.wss_a, survivor=her, steps={"people": CANARY_PLAN})
+    her.refresh_from_db()
+    world.survivor_b.refresh_from_db()
+    return world
 
 
 def client_for(role: str, world: World) -> Client:
-    client = Client()
+    """A client signed in as one of the access matrix's roles (tests/access_matrix.py)."""
     if role == "anonymous":
-        return client
-    if role == "survivor_a":
-        return sign_in(client, world.survivor_a.user)
-    if role == "survivor_b":
-        return sign_in(client, world.survivor_b.user)
-    if role == "no_otp":
-        return sign_in(client, world.no_otp, verified=False)
-    return sign_in(client, getattr(world, role))
-
-
-def _on_postgres_and_redis() -> bool:
-    import os
-
-    return os.environ.get("DATABASE_URL", "").startswith("postgres") and os.environ.get(
-        "CELERY_BROKER_URL", ""
-    ).startswith("redis://")
+        return Client()
+    user = {"survivor_a": world.survivor_a.user, "survivor_b": world.survivor_b.user}.get(role)
+    return sign_in(Client(), user or getattr(world, role), verified=role != "no_otp")
 
 
 @pytest.hookimpl(trylast=True)
 def pytest_collection_modifyitems(config, items) -> None:
     """Tests marked postgres_redis run only where both exist (never skipped)."""
-    if _on_postgres_and_redis():
+    if os.environ.get("DATABASE_URL", "").startswith("postgres") and os.environ.get(
+        "CELERY_BROKER_URL", ""
+    ).startswith("redis://"):
         return
     chosen = [item for item in items if item.get_closest_marker("postgres_redis")]
     if chosen:
         config.hook.pytest_deselected(items=chosen)
-        items[:] = [item for item in items if not item.get_closest_marker("postgres_redis")]
-        config._postgres_redis_deselected = len(chosen)
+        items[:] = [item for item in items if item not in chosen]
+        config.postgres_redis_deselected = len(chosen)
 
 
 def pytest_sessionfinish(session: pytest.Session) -> None:
-    """Under pytest-xdist each worker hands its figures to the controller."""
-    workeroutput = getattr(session.config, "workeroutput", None)
-    if workeroutput is None:
-        return
-    from .test_access_matrix import MATRIX_FIGURES
+    """Chromium stops if a run of browser tests was cut short; under pytest-xdist
+    each worker hands its figures to the controller."""
+    if _chromium:
+        _stop_chromium()
+    if hasattr(session.config, "workeroutput"):
+        from .test_access_matrix import MATRIX_FIGURES
 
-    workeroutput["matrix_figures"] = dict(MATRIX_FIGURES)
-    workeroutput["postgres_redis_deselected"] = getattr(
-        session.config, "_postgres_redis_deselected", 0
-    )
+        session.config.workeroutput["matrix_figures"] = dict(MATRIX_FIGURES)
+        session.config.workeroutput["postgres_redis_deselected"] = getattr(
+            session.config, "postgres_redis_deselected", 0
+        )
 
 
 @pytest.hookimpl(optionalhook=True)
 def pytest_testnodedown(node, error) -> None:
-    output = getattr(node, "workeroutput", {})
-    config = node.config
-    # Every worker collects (and deselects) the same tests: the count is one worker's.
-    config._postgres_redis_deselected = output.get("postgres_redis_deselected", 0)
-    # The matrix runs one test per role, spread over the workers: add them up.
-    figures = output.get("matrix_figures") or {}
-    total = getattr(config, "_matrix_figures", {})
-    for name, value in figures.items():
-        total[name] = total.get(name, 0) + value
-    config._matrix_figures = total
+    """Every worker deselects the same tests; the matrix's roles are spread over them."""
+    output, config = getattr(node, "workeroutput", {}), node.config
+    config.postgres_redis_deselected = output.get("postgres_redis_deselected", 0)
+    config.matrix_figures = getattr(config, "matrix_figures", Counter())
+    config.matrix_figures.update(output.get("matrix_figures") or {})
 
 
 def pytest_terminal_summary(terminalreporter, exitstatus, config) -> None:
-    """Always print how much of the access matrix was checked."""
+    """Always say which tests were left to the PostgreSQL pass and how much of
+    the access matrix was checked."""
     from .test_access_matrix import MATRIX_FIGURES
 
-    deselected = getattr(config, "_postgres_redis_deselected", 0)
-    if deselected:
+    if deselected := getattr(config, "postgres_redis_deselected", 0):
         terminalreporter.write_line(
             f"{deselected} tests need PostgreSQL + Redis: they run in .ci/run's second pass"
         )
-
-    figures = MATRIX_FIGURES or getattr(config, "_matrix_figures", {})
-    if figures:
+    if figures := MATRIX_FIGURES or getattr(config, "matrix_figures", {}):
         terminalreporter.write_line(
             f"access matrix: {figures['pairs']} URL × role pairs checked, "
             f"{figures['unexpected']} unexpected"

@@ -1,8 +1,6 @@
-"""A national service's worth of rows, made fast (bulk inserts), for the list
-pages' budgets: ``bench/pages.py`` builds the issue's large data set with it
-(10,000 participants, 10,000 survivors, 200 staff, 100,000 audit events, 5,000
-disclosures) and the tests build a small and a larger one to show the query
-count of every list page does not grow with the rows."""
+"""A national service's worth of rows, made fast (bulk inserts): the benchmark
+builds ``LARGE`` (bench/pages.py); the tests build a small and a larger scale to
+show that no list page's query count grows with the rows."""
 
 from __future__ import annotations
 

@@ -11,6 +11,7 @@ from twilio.request_validator import RequestValidator
 
 from checkins.models import CheckInPlan
 from checkins.services.checkins import checkin_plan_set
+from contacts import roles
 from survivors.models import SafeContactWindow, Survivor
 
 from ..factories import SurvivorFactory, staff_user
@@ -59,8 +60,6 @@ def all_day_windows(survivor: Survivor) -> None:
 
 @pytest.fixture
 def worker(db):
-    from contacts import roles
-
     return staff_user(roles.WSS_WORKER, username="checkin-worker")
 
 
@@ -87,37 +86,31 @@ def due_plan(survivor: Survivor, actor, **kw) -> CheckInPlan:
     return plan
 
 
-def broker_url() -> str:
-    configured = os.environ.get("CELERY_BROKER_URL", "")
-    return configured if configured.startswith("redis://") else "memory://"
-
-
 @pytest.fixture
 def celery_via_broker(transactional_db):
     """The project's Celery app with eager mode off: tasks go through the broker
     (the in-memory one on the SQLite run, the configured Redis otherwise)."""
     from survivor_portal.celery import app
 
+    configured = os.environ.get("CELERY_BROKER_URL", "")
+    url = configured if configured.startswith("redis://") else "memory://"
     saved = {key: app.conf[key] for key in ("task_always_eager", "broker_url")}
-    saved_options = app.conf.broker_transport_options
-    url = broker_url()
-    app.conf.task_always_eager = False
-    app.conf.update(broker_url=url)
-    if url == "memory://":
-        # In-process queue: look for work every 50 ms rather than every second,
-        # so a test waits for the worker's answer, not for its next poll.
-        app.conf.broker_transport_options = {"polling_interval": 0.05}
-    # Celery's private connection pools, dropped so the next connection uses the
-    # new broker URL (they are not in Celery's types).
-    app._pool = None  # type: ignore[attr-defined]
-    app.amqp._producer_pool = None  # type: ignore[attr-defined]
+    saved["broker_transport_options"] = app.conf.broker_transport_options
+    # In-process queue: look for work every 50 ms rather than every second, so
+    # a test waits for the worker's answer, not for its next poll.
+    options = (
+        {"polling_interval": 0.05} if url == "memory://" else saved["broker_transport_options"]
+    )
+    _reconfigure(app, task_always_eager=False, broker_url=url, broker_transport_options=options)
     app.control.purge()
-    try:
-        yield app
-    finally:
-        app.control.purge()
-        app.conf.task_always_eager = saved["task_always_eager"]
-        app.conf.update(broker_url=saved["broker_url"])
-        app.conf.broker_transport_options = saved_options
-        app._pool = None  # type: ignore[attr-defined]
-        app.amqp._producer_pool = None  # type: ignore[attr-defined]
+    yield app
+    app.control.purge()
+    _reconfigure(app, **saved)
+
+
+def _reconfigure(app, **conf) -> None:
+    app.conf.update(conf)
+    # Celery's private connection pools (not in its types), dropped so the next
+    # connection uses the new broker URL.
+    app._pool = None
+    app.amqp._producer_pool = None

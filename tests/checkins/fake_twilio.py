@@ -17,10 +17,11 @@ import logging
 import os
 import time
 import uuid
+from collections.abc import Iterator
 from contextlib import contextmanager
+from datetime import UTC, datetime
 from email.utils import format_datetime
 from pathlib import Path
-from typing import Any
 
 import requests
 from twilio.http import HttpClient
@@ -37,22 +38,16 @@ class FakeTwilio(HttpClient):
         self.directory = Path(directory or os.environ["FAKE_TWILIO_DIR"])
         self.directory.mkdir(parents=True, exist_ok=True)
 
-    # --- state helpers (usable from the test too) --------------------------------
-
     @contextmanager
-    def _locked(self):
+    def _locked(self) -> Iterator[None]:
         with open(self.directory / "lock", "a") as handle:
-            fcntl.flock(handle, fcntl.LOCK_EX)
-            try:
-                yield
-            finally:
-                fcntl.flock(handle, fcntl.LOCK_UN)
+            fcntl.flock(handle, fcntl.LOCK_EX)  # released when the file closes
+            yield
 
     def _read(self, name: str) -> list[dict]:
         path = self.directory / name
-        if not path.exists():
-            return []
-        return [json.loads(line) for line in path.read_text().splitlines() if line.strip()]
+        lines = path.read_text().splitlines() if path.exists() else []
+        return [json.loads(line) for line in lines if line.strip()]
 
     def _append(self, name: str, record: dict) -> None:
         with open(self.directory / name, "a") as handle:
@@ -66,9 +61,7 @@ class FakeTwilio(HttpClient):
 
     def _next_answer(self) -> dict:
         path = self.directory / "script.json"
-        if not path.exists():
-            return {}
-        answers = json.loads(path.read_text() or "[]")
+        answers = json.loads(path.read_text() or "[]") if path.exists() else []
         if not answers:
             return {}
         path.write_text(json.dumps(answers[1:]))
@@ -83,9 +76,7 @@ class FakeTwilio(HttpClient):
         """Messages Twilio accepted (what her phone would receive)."""
         return self._read("messages.jsonl")
 
-    # --- the transport --------------------------------------------------------------
-
-    def request(
+    def request(  # the signature of twilio.http.HttpClient.request
         self,
         method: str,
         url: str,
@@ -96,78 +87,47 @@ class FakeTwilio(HttpClient):
         timeout: float | None = None,
         allow_redirects: bool = False,
     ) -> Response:
+        method, params = method.upper(), dict(params or {})
+        messages_api = url.endswith("/Messages.json")
         with self._locked():
-            record: dict[str, Any] = {
-                "method": method.upper(),
-                "url": url,
-                "params": dict(params or {}),
-                "data": {key: str(value) for key, value in (data or {}).items()},
-                "auth": list(auth) if auth else None,
-            }
-            self._append("requests.jsonl", record)
+            fields = {key: str(value) for key, value in (data or {}).items()}
+            record = {"method": method, "url": url, "params": params, "data": fields}
+            self._append("requests.jsonl", {**record, "auth": list(auth) if auth else None})
             answer = self._next_answer()
+            if answer.get("raise") == "timeout":
+                raise requests.exceptions.ReadTimeout("read timed out")
             if "raise" in answer:
-                if answer["raise"] == "timeout":
-                    raise requests.exceptions.ReadTimeout("read timed out")
                 raise requests.exceptions.ConnectionError("connection refused")
             if "status" in answer:
                 body = {"code": answer.get("code"), "message": "error", "status": answer["status"]}
-                self.last_response = Response(answer["status"], json.dumps(body))
-                return self.last_response
-            if "sleep_before_accept" in answer:
-                pass  # handled below, outside the lock
-            elif method.upper() == "POST" and url.endswith("/Messages.json"):
-                message = self._accept(record["data"])
-            else:
-                message = None
-        if "sleep_before_accept" in answer:
-            time.sleep(answer["sleep_before_accept"])
-            with self._locked():
-                message = self._accept(record["data"])
-        if "sleep_after_accept" in answer:
-            time.sleep(answer["sleep_after_accept"])
-        if method.upper() == "POST" and url.endswith("/Messages.json"):
-            self.last_response = Response(201, json.dumps(message))
-            return self.last_response
-        if method.upper() == "GET" and url.endswith("/Messages.json"):
-            to = (params or {}).get("To")
+                return self._answer(answer["status"], body)
+            if method == "POST" and messages_api:
+                message = self._accept(fields)
+        time.sleep(answer.get("sleep_after_accept", 0))
+        if method == "POST" and messages_api:
+            return self._answer(201, message)
+        if method == "GET" and messages_api:
+            to = params.get("To")
             found = [m for m in reversed(self.messages) if to is None or m["to"] == to]
-            page = {
-                "messages": found[: int((params or {}).get("PageSize", 50))],
-                "next_page_uri": None,
-                "page": 0,
-                "page_size": 50,
-                "uri": "/x",
-            }
-            self.last_response = Response(200, json.dumps(page))
-            return self.last_response
-        self.last_response = Response(404, json.dumps({"code": 20404, "message": "not found"}))
+            page_size = int(params.get("PageSize", 50))
+            page = {"messages": found[:page_size], "next_page_uri": None, "page": 0}
+            return self._answer(200, {**page, "page_size": 50, "uri": "/x"})
+        return self._answer(404, {"code": 20404, "message": "not found"})
+
+    def _answer(self, status: int, body: dict) -> Response:
+        self.last_response = Response(status, json.dumps(body))
         return self.last_response
 
     def _accept(self, data: dict) -> dict:
-        now = format_datetime(_utcnow(), usegmt=True)
+        """The fields of Twilio's message resource that the service reads."""
         message = {
             "sid": "SM" + uuid.uuid4().hex,
-            "account_sid": ACCOUNT_SID,
             "to": data.get("To"),
             "from": data.get("From"),
             "messaging_service_sid": data.get("MessagingServiceSid"),
             "body": data.get("Body"),
             "status": "queued",
-            "date_created": now,
-            "date_updated": now,
-            "date_sent": None,
-            "direction": "outbound-api",
-            "num_segments": "1",
-            "error_code": None,
-            "error_message": None,
-            "uri": "/x",
+            "date_created": format_datetime(datetime.now(UTC), usegmt=True),
         }
         self._append("messages.jsonl", message)
         return message
-
-
-def _utcnow():
-    from datetime import UTC, datetime
-
-    return datetime.now(UTC)

@@ -18,39 +18,27 @@ SURVIVOR_PASSPHRASE = "a long passphrase 42"  # tests.factories.survivor_account
 
 @dataclass(frozen=True)
 class StaffMember:
-    """What a member of staff has: a username, a password, and an authenticator
-    app holding the key of her TOTP device."""
+    """A member of staff: her username, her password, and her authenticator app
+    (holding her TOTP device's key, read before the browser starts)."""
 
     username: str
-    password: str
-    totp_key: bytes
-    step: int
-    t0: int
-    digits: int
+    app: TOTP
+    password: str = STAFF_PASSWORD
 
     @classmethod
     def of(cls, user: User) -> StaffMember:
         device = TOTPDevice.objects.get(user=user, confirmed=True)
-        return cls(
-            username=user.username,
-            password=STAFF_PASSWORD,
-            totp_key=device.bin_key,
-            step=device.step,
-            t0=device.t0,
-            digits=device.digits,
-        )
+        return cls(user.username, TOTP(device.bin_key, device.step, device.t0, device.digits))
 
-    def code(self) -> str:
-        """The six digits her authenticator app shows right now."""
-        totp = TOTP(self.totp_key, step=self.step, t0=self.t0, digits=self.digits)
-        totp.time = time.time()
-        return f"{totp.token():0{self.digits}d}"
+    def code(self, *, steps_on: int = 0) -> str:
+        """The digits her authenticator app shows now (or ``steps_on`` codes later)."""
+        self.app.time = time.time() + steps_on * self.app.step
+        return f"{self.app.token():0{self.app.digits}d}"
 
 
 def staff_sign_in(page: Page, site: str, person: StaffMember, *, start: str = "/staff/") -> None:
-    """Password first, then the code from her authenticator app, as staff do.
-
-    She opens ``start``; the service sends her to sign in and back again."""
+    """She opens ``start``; the service asks for her password, then the code
+    from her authenticator app, and sends her back."""
     page.goto(site + start)
     expect(page.get_by_role("heading", name="Staff sign in")).to_be_visible()
     page.get_by_label("Username").fill(person.username)
@@ -62,7 +50,9 @@ def staff_sign_in(page: Page, site: str, person: StaffMember, *, start: str = "/
     expect(page.get_by_role("heading", name="Enter your code")).to_have_count(0)
 
 
-def survivor_sign_in(page: Page, site: str, username: str, passphrase: str) -> None:
+def survivor_sign_in(
+    page: Page, site: str, username: str, passphrase: str = SURVIVOR_PASSPHRASE
+) -> None:
     """Her username and passphrase on the site's front page."""
     page.goto(site + "/")
     page.get_by_label("Username").fill(username)

@@ -1,7 +1,7 @@
 """What the browser tests share: a fresh browser context that refuses every
 request to another origin, a stand-in for the neutral quick-exit destination,
-the tab's history, and her sign-in. The browser itself is the
-``chromium_browser`` fixture (``tests/conftest.py``)."""
+and the tab's history. The browser is ``chromium_browser`` (tests/conftest.py);
+signing in is in tests/journeys/steps.py."""
 
 from __future__ import annotations
 
@@ -40,13 +40,11 @@ def neutral_destination() -> Iterator[str]:
         server.server_close()
 
 
-def new_context(browser: Browser, *, javascript: bool = True, **options: Any) -> BrowserContext:
+def new_context(browser: Browser, **options: Any) -> BrowserContext:
     """A fresh browser (own cookies, storage and history), phone-sized unless
     ``options`` say otherwise. Every request to another origin is recorded on
     ``context.outside_requests`` and refused: the service makes none (SPEC 4)."""
-    context = browser.new_context(
-        **{"viewport": PHONE_SCREEN, "java_script_enabled": javascript, **options}
-    )
+    context = browser.new_context(**{"viewport": PHONE_SCREEN, **options})
     context.outside_requests = []  # type: ignore[attr-defined]
 
     def refuse(route, request) -> None:
@@ -66,11 +64,3 @@ def navigation_entries(page: Page) -> list[str]:
     finally:
         session.detach()
     return [entry["url"] for entry in history["entries"]]
-
-
-def sign_in(page: Page, base_url: str, username: str, passphrase: str) -> None:
-    page.goto(base_url + "/")
-    page.fill("#id_username", username)
-    page.fill("#id_passphrase", passphrase)
-    page.click("main button[type=submit]")
-    page.wait_for_selector("h1:has-text('Latest news')")

@@ -14,7 +14,8 @@ from programme.services import records
 from survivors.models import Alert
 from survivors.services.second_passphrase import duress_passphrase_set
 
-from .browser import navigation_entries, neutral_destination, new_context, sign_in
+from ..journeys.steps import survivor_sign_in
+from .browser import navigation_entries, neutral_destination, new_context
 
 pytestmark = [
     pytest.mark.browser,
@@ -96,7 +97,7 @@ def _assert_left(page: Page, base: str, session_key: str | None) -> None:
 def test_clicking_leave_cloaks_then_lands_on_the_destination_with_no_portal_history(
     page: Page, site: str, world
 ) -> None:
-    sign_in(page, site, world.survivor_a.user.username, PASSPHRASE)
+    survivor_sign_in(page, site, world.survivor_a.user.username, PASSPHRASE)
     page.click("a[href='/settings/']")
     page.wait_for_selector("h1:has-text('Contact settings')")
     key = _session_key(page)
@@ -105,7 +106,7 @@ def test_clicking_leave_cloaks_then_lands_on_the_destination_with_no_portal_hist
 
 
 def test_shift_three_times_leaves(page: Page, site: str, world) -> None:
-    sign_in(page, site, world.survivor_a.user.username, PASSPHRASE)
+    survivor_sign_in(page, site, world.survivor_a.user.username, PASSPHRASE)
     key = _session_key(page)
     page.keyboard.press("Shift")
     assert page.text_content("#leave-status") == "Shift, press 2 more times to leave this site."
@@ -181,7 +182,7 @@ def test_shift_presses_expire_after_five_seconds(page: Page, site: str) -> None:
 
 
 def test_leave_link_works_without_javascript(browser: Browser, site: str, world) -> None:
-    context = new_context(browser, javascript=False)
+    context = new_context(browser, java_script_enabled=False)
     page = context.new_page()
     try:
         page.goto(site + "/")
@@ -214,7 +215,7 @@ def test_pageshow_removes_the_cloak(page: Page, site: str) -> None:
 
 
 def test_a_visit_leaves_one_history_entry(page: Page, site: str, world) -> None:
-    sign_in(page, site, world.survivor_a.user.username, PASSPHRASE)
+    survivor_sign_in(page, site, world.survivor_a.user.username, PASSPHRASE)
     page.click("a[href='/settings/']")
     page.wait_for_selector("h1:has-text('Contact settings')")
     page.fill("#id_safe_phone", "07700 900456")
@@ -233,7 +234,7 @@ def test_a_visit_leaves_one_history_entry(page: Page, site: str, world) -> None:
 
 
 def test_form_errors_are_shown_in_place_and_focused(page: Page, site: str, world) -> None:
-    sign_in(page, site, world.survivor_a.user.username, PASSPHRASE)
+    survivor_sign_in(page, site, world.survivor_a.user.username, PASSPHRASE)
     page.click("nav >> text=Contact settings")
     page.wait_for_selector("h1:has-text('Contact settings')")
     page.fill("#id_safe_phone", "not a number")
@@ -304,7 +305,7 @@ def test_axe_finds_no_violations_on_any_portal_page(page: Page, site: str, world
     page.wait_for_selector("text=did not match")
     problems += _axe(page)
     # Signed in.
-    sign_in(page, site, world.survivor_a.user.username, PASSPHRASE)
+    survivor_sign_in(page, site, world.survivor_a.user.username, PASSPHRASE)
     problems += _axe(page)
     for path in ["/settings/", "/settings/second-passphrase/", "/messages/"]:
         page.goto(site + path)
@@ -318,7 +319,7 @@ def test_axe_finds_no_violations_on_any_portal_page(page: Page, site: str, world
     world.survivor_b.participant = None
     world.survivor_b.save()
     page.context.clear_cookies()
-    sign_in(page, site, world.survivor_b.user.username, PASSPHRASE)
+    survivor_sign_in(page, site, world.survivor_b.user.username, PASSPHRASE)
     problems += _axe(page)
     # The lockout page.
     page.context.clear_cookies()
@@ -335,12 +336,12 @@ def test_axe_finds_no_violations_on_any_portal_page(page: Page, site: str, world
 
 
 def test_sign_out_ends_the_session_and_she_can_sign_in_again(page: Page, site: str, world) -> None:
-    sign_in(page, site, world.survivor_a.user.username, PASSPHRASE)
+    survivor_sign_in(page, site, world.survivor_a.user.username, PASSPHRASE)
     key = _session_key(page)
     page.click("nav >> text=Sign out")
     page.wait_for_selector("h1:has-text('Sign in')")
     assert not Session.objects.filter(session_key=key).exists()
-    sign_in(page, site, world.survivor_a.user.username, PASSPHRASE)
+    survivor_sign_in(page, site, world.survivor_a.user.username, PASSPHRASE)
     assert "His current status" in page.content()
 
 
@@ -351,7 +352,7 @@ def test_tabbing_backwards_never_hides_the_focused_control_under_the_leave_bar(
 ) -> None:
     """WCAG 2.2 SC 2.4.11 (focus not obscured): at 360×640, Shift+Tab up the
     settings page left "Pause all contact" under the sticky leave bar."""
-    sign_in(page, site, world.survivor_a.user.username, PASSPHRASE)
+    survivor_sign_in(page, site, world.survivor_a.user.username, PASSPHRASE)
     page.goto(site + "/settings/")
     page.locator("button:has-text('Save settings')").focus()
     seen = []

@@ -9,7 +9,8 @@ from collections.abc import Iterator
 import pytest
 from playwright.sync_api import Browser, Page
 
-from .browser import new_context, sign_in
+from ..journeys.steps import survivor_sign_in
+from .browser import new_context
 
 pytestmark = [
     pytest.mark.browser,
@@ -49,7 +50,7 @@ def test_after_a_saved_form_focus_is_on_the_confirmation_and_tab_reaches_quick_e
     site: str,
     world,
 ) -> None:
-    sign_in(page, site, world.survivor_a.user.username, PASSPHRASE)
+    survivor_sign_in(page, site, world.survivor_a.user.username, PASSPHRASE)
     page.click("nav >> text=Contact settings")
     page.wait_for_selector("h1:has-text('Contact settings')")
     page.fill("#id_safe_phone", "07700 900456")
@@ -67,7 +68,7 @@ def test_after_a_refused_form_focus_is_on_the_errors_and_tab_reaches_quick_exit(
     site: str,
     world,
 ) -> None:
-    sign_in(page, site, world.survivor_a.user.username, PASSPHRASE)
+    survivor_sign_in(page, site, world.survivor_a.user.username, PASSPHRASE)
     page.click("nav >> text=Contact settings")
     page.wait_for_selector("h1:has-text('Contact settings')")
     page.fill("#id_safe_phone", "not a number")

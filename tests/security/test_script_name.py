@@ -33,11 +33,11 @@ from django.db import connection
 from django.db.models import Model
 
 from ..figures import record
-from .gunicorn_seed import PASSWORD
 
 ROOT = Path(__file__).resolve().parents[2]
 VENV = Path(sys.executable).parent
 PREFIX = "/x"
+PASSWORD = "correct-horse-battery"  # tests.factories.UserFactory's default
 
 # One process runs this module's tests (--dist loadgroup): its server, started
 # once for the module, runs collectstatic into the project's staticfiles/, and
@@ -78,6 +78,35 @@ def scratch_database(django_db_setup, django_db_blocker, tmp_path_factory) -> It
         yield f"postgres://{auth}{host}:{port}/{name}"
         with connection._nodb_cursor() as cursor:
             cursor.execute(f'DROP DATABASE IF EXISTS "{name}"')
+
+
+def seed() -> None:
+    """The scratch database's people, made by the ``server`` fixture in a process
+    of its own with the production settings (their encryption keys); prints
+    their ids as one JSON line. Staff have a confirmed TOTP device, so a
+    password-only session must stop at the TOTP step."""
+    import django
+
+    django.setup()
+    from django.contrib.auth.models import Group
+
+    from contacts import roles
+    from survivors.models import Alert, Message
+
+    from ..factories import ParticipantFactory, SurvivorFactory, staff_user
+
+    roles.roles_ensure()
+    boss = staff_user(roles.SERVICE_MANAGER, username="boss", is_staff=True, is_superuser=True)
+    boss.groups.add(Group.objects.get(name=roles.COMMS_STAFF))
+    worker = staff_user(roles.WSS_WORKER, username="worker")
+    programme = staff_user(roles.PROGRAMME_WORKER, username="programme")
+    participant = ParticipantFactory.create(reference="P-1")
+    survivor = SurvivorFactory.create(known_as="Someone", worker=worker, participant=participant)
+    Message.objects.create(survivor=survivor, author=worker, from_survivor=False, body="hello")
+    alert = Alert.objects.create(survivor=survivor, kind=Alert.Kind.OTHER_REPLY)
+    ids = {"boss": boss, "worker": worker, "programme": programme, "case": survivor, "alert": alert}
+    ids |= {"group": participant.group, "participant": participant}
+    print(json.dumps({name: row.pk for name, row in ids.items()}))
 
 
 @dataclass
@@ -172,7 +201,7 @@ def server(scratch_database: str, tmp_path_factory) -> Iterator[Server]:
         [python, "manage.py", "collectstatic", "--noinput", "-v0"], cwd=ROOT, env=env, check=True
     )
     seeded = subprocess.run(  # noqa: S603 - our own interpreter and module
-        [python, "-m", "tests.security.gunicorn_seed"],
+        [python, "-c", "from tests.security.test_script_name import seed; seed()"],
         cwd=ROOT,
         env=env,
         check=True,
