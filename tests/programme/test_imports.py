@@ -10,8 +10,8 @@ from django.utils import timezone
 
 from contacts.models import AuditEvent
 from programme.errors import RegisterImportError
-from programme.models import Attendance, ProgrammeSession
-from programme.services import imports
+from programme.models import Attendance, Participant, ProgrammeSession
+from programme.services import imports, records
 
 from ..conftest import sign_in
 
@@ -195,3 +195,24 @@ def test_a_row_for_a_session_not_yet_started_is_refused(world) -> None:
         imports.register_import_apply(actor=world.programme, data=text.encode())
     assert Attendance.objects.count() == 0
     assert not ProgrammeSession.objects.filter(starts_at__year=next_year).exists()
+
+
+def test_the_import_says_whose_start_a_first_mark_recorded(world) -> None:
+    """A first mark saying he was there records his start (SPEC 6), from a file too."""
+    for reference, status in (("P-7001", "attending"), ("P-7002", "assessment")):
+        records.status_change_record(
+            actor=world.programme,
+            participant=Participant.objects.get(reference=reference),
+            status=status,
+        )
+    client = sign_in(Client(), world.programme)
+    preview = _upload(client, GOOD)
+    confirm = client.post(
+        "/staff/register/import/confirm/",
+        {"data": preview.context["confirm_form"]["data"].value()},
+        follow=True,
+    )
+    said = confirm.content.decode()
+    assert "First session attended, so the status of P-7002 is now Attending." in said
+    assert "status of P-7001" not in said
+    assert Participant.objects.get(reference="P-7002").status == "attending"
