@@ -6,7 +6,7 @@ answers like Twilio's Messages API: POST creates a message, GET lists them.
 State lives in a directory (``FAKE_TWILIO_DIR``) so a worker in another
 process (the SIGKILL test) shares it with the test. ``script.json`` holds the
 next answers to give, in order, e.g. ``[{"status": 503}, {"raise": "timeout"},
-{"status": 400, "code": 21211}, {"sleep_after_accept": 60}]``.
+{"status": 400, "code": 21211}, {"sleep_before_accept": 60}, {"sleep_after_accept": 60}]``.
 """
 
 from __future__ import annotations
@@ -101,7 +101,12 @@ class FakeTwilio(HttpClient):
             if "status" in answer:
                 body = {"code": answer.get("code"), "message": "error", "status": answer["status"]}
                 return self._answer(answer["status"], body)
-            if method == "POST" and messages_api:
+            if method == "POST" and messages_api and "sleep_before_accept" not in answer:
+                message = self._accept(fields)
+        if "sleep_before_accept" in answer:
+            # A worker killed while this sleeps sent a text Twilio never accepted.
+            time.sleep(answer["sleep_before_accept"])
+            with self._locked():
                 message = self._accept(fields)
         time.sleep(answer.get("sleep_after_accept", 0))
         if method == "POST" and messages_api:
