@@ -97,6 +97,13 @@ class Survivor(models.Model):
     first_contact_at = models.DateTimeField(null=True, blank=True)
     closed_at = models.DateTimeField(null=True, blank=True)
     closure_outcome = models.CharField(max_length=24, choices=ClosureOutcome.choices, blank=True)
+    # Her data rights (SPEC 12). A restricted case is kept but not used: no
+    # check-ins, no contact, read-only. A legal hold (court proceedings, a
+    # Domestic Homicide Review) stops erasure and retention of the case.
+    restricted_at = models.DateTimeField(null=True, blank=True)
+    restriction_reason = EncryptedTextField(blank=True)
+    legal_hold_at = models.DateTimeField(null=True, blank=True)
+    legal_hold_reason = EncryptedTextField(blank=True)
 
     class Meta:
         ordering = ["id"]

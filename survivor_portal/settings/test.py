@@ -19,6 +19,7 @@ STORAGES = {
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 MEDIA_ROOT = VAR_DIR / "test-media"
+EXPORT_ROOT = VAR_DIR / "test-exports"
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
