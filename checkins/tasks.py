@@ -63,3 +63,13 @@ def retention_purge_nightly() -> dict[str, int]:
     from checkins.services.retention import retention_purge
 
     return retention_purge()
+
+
+@shared_task(**TASK_OPTIONS)
+def subject_access_export_build(*, request_id: int) -> None:
+    """Build her subject access export (SPEC 12). It lives here, not in
+    survivors, because it reads her check-ins too (this app's records)."""
+    from checkins.selectors.subject_access import check_ins_section
+    from survivors.services.subject_access import subject_access_export_build as build
+
+    build(request_id=request_id, check_ins=check_ins_section)

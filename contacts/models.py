@@ -185,6 +185,13 @@ class AuditAction(models.TextChoices):
     INFO_SESSION_VIEW = "info_session.view", "Information session read"
     # Maintenance
     RETENTION_PURGE = "retention.purge", "Retention purge"
+    # Data rights (SPEC 12): her subject access request
+    SUBJECT_ACCESS_RECORD = "subject_access.record", "Records request recorded"
+    SUBJECT_ACCESS_VIEW = "subject_access.view", "Records request read"
+    SUBJECT_ACCESS_LIST = "subject_access.list", "Records requests listed"
+    SUBJECT_ACCESS_BUILD = "subject_access.build", "Records request export made"
+    SUBJECT_ACCESS_DOWNLOAD = "subject_access.download", "Records request export downloaded"
+    SUBJECT_ACCESS_EXPIRE = "subject_access.expire", "Records request export deleted (expired)"
 
 
 class AuditQuerySet(models.QuerySet):

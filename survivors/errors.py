@@ -190,3 +190,20 @@ class PlanError(ServiceError):
         "too_long": _("One of the parts is too long. Shorten it and save again."),
         "unknown_heading": _("That could not be saved."),
     }
+
+
+class SubjectAccessError(ServiceError):
+    """Her subject access request (SPEC 12): staff pages, English."""
+
+    messages = {
+        "in_progress": (
+            "A records request for this case is already being prepared. "
+            "Wait until it is ready before recording another."
+        ),
+        "received_in_future": "The date the request was received cannot be in the future.",
+        "names_need_manager": "Only the service manager can choose to name staff in the export.",
+        "not_recorder": "Only the person who recorded this request can download it.",
+        "not_ready": "This download is not ready yet.",
+        "expired": "This download has expired.",
+        "not_allowed": "You cannot record a records request for this case.",
+    }

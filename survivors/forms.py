@@ -459,3 +459,24 @@ class AbsenceForm(forms.Form):
             self.fields["worker"].required = True
         else:
             del self.fields["worker"]
+
+
+class RecordsRequestForm(forms.Form):
+    """Her subject access request (SPEC 12); only the manager may name staff."""
+
+    received_on = forms.DateField(
+        label="Date she made the request",
+        widget=DATE_INPUT,
+        error_messages={
+            "required": "Enter the date she made the request.",
+            "invalid": "Enter the date as day, month and year.",
+        },
+    )
+    staff_names = forms.BooleanField(
+        required=False, label="Name the staff in the export (otherwise they appear by role)"
+    )
+
+    def __init__(self, *args: Any, for_manager: bool = False, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if not for_manager:
+            del self.fields["staff_names"]

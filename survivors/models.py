@@ -677,3 +677,54 @@ class SessionInvitation(models.Model):
 
     def __str__(self) -> str:
         return f"SessionInvitation {self.pk}"
+
+
+# --- Her data rights (SPEC 12) ---------------------------------------------------------
+
+
+class SubjectAccessRequest(models.Model):
+    """Her request for everything held about her (UK GDPR subject access),
+    answered within one calendar month of ``received_on`` (``due_on``).
+
+    Recorded by her worker or the manager; only that person downloads the
+    export, an encrypted ZIP (``contacts.exports``) kept 30 days after it is
+    built. Staff appear in it by role unless the manager chose names."""
+
+    class State(models.TextChoices):
+        WAITING = "waiting", "Waiting to be built"
+        BUILDING = "building", "Being built"
+        READY = "ready", "Ready to download"
+        FAILED = "failed", "Could not be built"
+        EXPIRED = "expired", "Download expired"
+
+    survivor = models.ForeignKey(
+        Survivor, on_delete=models.CASCADE, related_name="subject_access_requests"
+    )
+    received_on = models.DateField()
+    due_on = models.DateField()
+    recorded_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+    recorded_at = models.DateTimeField(default=timezone.now)
+    state = models.CharField(max_length=10, choices=State.choices, default=State.WAITING)
+    progress = models.PositiveSmallIntegerField(default=0)
+    staff_names = models.BooleanField(
+        default=False, help_text="Name the staff in the export (the manager's choice)."
+    )
+    file_name = models.CharField(max_length=64, blank=True)
+    built_at = models.DateTimeField(null=True, blank=True)
+    expires_at = models.DateTimeField(null=True, blank=True)
+    downloads = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["-recorded_at", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(progress__lte=100), name="subject_access_progress_at_most_100"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"SubjectAccessRequest {self.pk}"
+
+    @property
+    def in_progress(self) -> bool:
+        return self.state in (self.State.WAITING, self.State.BUILDING)

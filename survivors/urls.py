@@ -3,7 +3,16 @@ messages; the manager's allocations and disclosures), mounted at /staff/."""
 
 from django.urls import path
 
-from .views import caseload, casework, cover, home, info_sessions, manager, programme_items
+from .views import (
+    caseload,
+    casework,
+    cover,
+    home,
+    info_sessions,
+    manager,
+    programme_items,
+    subject_access,
+)
 from .views import messages as message_views
 from .views import plan as plan_views
 
@@ -84,4 +93,16 @@ urlpatterns = [
         name="staff-allocation-sessions",
     ),
     path("disclosures/", manager.disclosure_list, name="staff-disclosures"),
+    # Her subject access request (SPEC 12)
+    path(
+        "cases/<int:case_id>/records-request/",
+        subject_access.case_records_request,
+        name="staff-case-records-request",
+    ),
+    path(
+        "records-requests/<int:request_id>/download/",
+        subject_access.records_request_download,
+        name="staff-records-request-download",
+    ),
+    path("records-requests/", subject_access.records_request_list, name="staff-records-requests"),
 ]

@@ -249,6 +249,13 @@ TABLE: dict[str, Entry] = {
     # Wagtail documents: none are published, so 404 for everyone alike.
     r"files/^(\d+)/(.*)$": Entry(row(NO), example="/files/1/x.pdf"),
     "files/authenticate_with_password/<int:restriction_id>/": Entry(row(NO)),
+    # --- Her data rights (SPEC 12) ---
+    # Her records request: her own worker or the manager records it and sees its
+    # progress; only whoever recorded one downloads it (the example id exists for
+    # nobody: refused alike); the manager lists them all with their deadlines.
+    "staff/cases/<int:case_id>/records-request/": Entry(row(NO, wss_a=OK, manager=OK, no_otp=OTP)),
+    "staff/records-requests/<int:request_id>/download/": Entry(row(NO, no_otp=OTP)),
+    "staff/records-requests/": Entry(MANAGER),
 }
 
 # Whole areas whose every pattern shares one rule (hundreds of admin views).

@@ -37,6 +37,7 @@ def menu_entries(user: User | AnonymousUser) -> list[tuple[str, str]]:
         entries += [
             ("Cases and allocations", reverse("staff-allocations")),
             ("Disclosures", reverse("staff-disclosures")),
+            ("Records requests", reverse("staff-records-requests")),
         ]
     if policy.can_use_programme_side(user):
         entries += [

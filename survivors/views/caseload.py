@@ -35,6 +35,7 @@ from survivors.models import ClosureOutcome
 from survivors.selectors import cases as cases_selectors
 from survivors.selectors import cover as cover_selectors
 from survivors.selectors import lists as list_selectors
+from survivors.selectors import subject_access as subject_access_selectors
 from survivors.services import alerts as alerts_services
 from survivors.services import contact_log, disclosures
 from survivors.services.activation import activation_code_issue, survivor_lockout_lift
@@ -217,6 +218,9 @@ def duty(request: AuthenticatedHttpRequest) -> HttpResponse:
             "urgent_rows": urgent_rows,
             "covered": covered,
             "away": cover_selectors.absences_on(timezone.localdate(now)),
+            # Her records requests due within a week, until answered (SPEC 12).
+            "records_due": subject_access_selectors.requests_due(today=timezone.localdate(now)),
+            "today": timezone.localdate(now),
         },
         status=400 if listing.invalid else 200,
     )
