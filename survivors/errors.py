@@ -190,3 +190,10 @@ class PlanError(ServiceError):
         "too_long": _("One of the parts is too long. Shorten it and save again."),
         "unknown_heading": _("That could not be saved."),
     }
+
+
+class AccessAlertError(ServiceError):
+    messages = {
+        "note_required": "Write a short note saying what you found.",
+        "already_acknowledged": "This alert was already acknowledged.",
+    }

@@ -459,3 +459,14 @@ class AbsenceForm(forms.Form):
             self.fields["worker"].required = True
         else:
             del self.fields["worker"]
+
+
+class AccessAlertAcknowledgeForm(forms.Form):
+    """The manager's note on an access alert (SPEC 12)."""
+
+    note = forms.CharField(
+        label="What you found",
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        error_messages={"required": "Write a short note saying what you found."},
+    )

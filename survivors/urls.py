@@ -3,7 +3,7 @@ messages; the manager's allocations and disclosures), mounted at /staff/."""
 
 from django.urls import path
 
-from .views import caseload, casework, cover, home, info_sessions, manager, programme_items
+from .views import access, caseload, casework, cover, home, info_sessions, manager, programme_items
 from .views import messages as message_views
 from .views import plan as plan_views
 
@@ -84,4 +84,10 @@ urlpatterns = [
         name="staff-allocation-sessions",
     ),
     path("disclosures/", manager.disclosure_list, name="staff-disclosures"),
+    # Who read her record (SPEC 12): her worker and the manager; the manager's alerts.
+    path("cases/<int:case_id>/reads/", access.case_reads, name="staff-case-reads"),
+    path("access-alerts/", access.access_alerts, name="staff-access-alerts"),
+    path(
+        "access-alerts/<int:access_alert_id>/", access.access_alert_ack, name="staff-access-alert"
+    ),
 ]
