@@ -51,3 +51,17 @@ class AccountError(ServiceError):
             "first, then change the role."
         ),
     }
+
+
+class BreachError(ServiceError):
+    messages = {
+        "discovered_before_occurred": "It cannot have been discovered before it happened.",
+        "in_the_future": (
+            "When it happened, was discovered or was reported cannot be in the future."
+        ),
+        "no_reason": "Say why it is, or is not, reportable to the ICO.",
+        "reported_but_not_reportable": (
+            'A breach reported to the ICO is reportable: choose "Yes" or clear the reported time.'
+        ),
+        "reported_before_discovered": "It cannot have been reported before it was discovered.",
+    }

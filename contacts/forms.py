@@ -4,7 +4,7 @@ from django import forms
 from django.contrib.auth.forms import SetPasswordForm
 
 from contacts import roles as role_names
-from contacts.models import User
+from contacts.models import Breach, User
 from contacts.selectors.listing import NO_RECORD, IdField, RecordChoiceField
 
 DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -142,4 +142,58 @@ class AuditFilterForm(forms.Form):
         data = self.cleaned_data
         if data.get("date_from") and data.get("date_to") and data["date_from"] > data["date_to"]:
             raise forms.ValidationError("The start date is after the end date.")
+        return data
+
+
+# --- Breaches (SPEC 12) ------------------------------------------------------------------
+
+DATETIME_INPUT = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
+DATETIME_ERRORS = {"invalid": "Enter a date and time, e.g. 2026-03-01 14:30."}
+
+
+def _moment(label: str, *, required: bool = True) -> forms.DateTimeField:
+    return forms.DateTimeField(
+        label=label, required=required, widget=DATETIME_INPUT, error_messages=DATETIME_ERRORS
+    )
+
+
+class BreachForm(forms.Form):
+    occurred_at = _moment("When it happened")
+    discovered_at = _moment("When it was discovered")
+    data_involved = forms.CharField(
+        label="What data", max_length=4000, widget=forms.Textarea(attrs={"rows": 3})
+    )
+    people_affected = forms.IntegerField(label="How many people", min_value=0, max_value=10**7)
+    reportable = forms.ChoiceField(
+        label="Report to the ICO?", choices=Breach.Reportable.choices, widget=forms.RadioSelect
+    )
+    reportable_reason = forms.CharField(
+        label="Why (or why not)",
+        required=False,
+        max_length=4000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+    reported_at = _moment("Reported to the ICO at (once done)", required=False)
+    actions_taken = forms.CharField(
+        label="Actions taken",
+        required=False,
+        max_length=4000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+
+class AccountReadsForm(forms.Form):
+    """The window of one account's audit rows to export: ``from`` and ``to``
+    (the query string's names; ``from`` is a Python keyword, hence __init__)."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["from"] = _moment("From")
+        self.fields["to"] = _moment("To")
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        start, end = data.get("from"), data.get("to")
+        if start and end and start >= end:
+            raise forms.ValidationError("The start time must be before the end time.")
         return data

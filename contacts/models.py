@@ -18,6 +18,8 @@ from django.db.models.functions import Lower
 from django.utils import timezone
 from django_otp.models import Device, ThrottlingMixin, TimestampMixin
 
+from contacts.encryption import EncryptedTextField
+
 
 class UserManager(DjangoUserManager["User"]):
     def get_by_natural_key(self, username: str | None) -> User:
@@ -192,6 +194,14 @@ class AuditAction(models.TextChoices):
     SUBJECT_ACCESS_BUILD = "subject_access.build", "Records request export made"
     SUBJECT_ACCESS_DOWNLOAD = "subject_access.download", "Records request export downloaded"
     SUBJECT_ACCESS_EXPIRE = "subject_access.expire", "Records request export deleted (expired)"
+    # Who read her record, breaches (SPEC 12)
+    CASE_READS_VIEW = "case_reads.view", "Who read the case: read"
+    ACCESS_ALERTS_VIEW = "access_alerts.view", "Access alerts read"
+    ACCESS_ALERT_ACKNOWLEDGE = "access_alert.acknowledge", "Access alert acknowledged"
+    BREACH_RECORD = "breach.record", "Breach recorded"
+    BREACH_UPDATE = "breach.update", "Breach record changed"
+    BREACHES_VIEW = "breaches.view", "Breach register read"
+    ACCOUNT_READS_EXPORT = "account_reads.export", "One account's audit rows downloaded"
 
 
 class AuditQuerySet(models.QuerySet):
@@ -295,3 +305,37 @@ class BackupCode(models.Model):
 
     def __str__(self) -> str:
         return f"BackupCode {self.pk}"
+
+
+# --- Who read her record, breaches (SPEC 12) -----------------------------------------
+
+
+class Breach(models.Model):
+    """A personal-data breach in the manager's register (UK GDPR art. 33): when it
+    happened and was found, what data and how many people, whether the ICO must
+    be told (within 72 hours of discovery) and why, and what was done. The
+    free text may name people, so it is encrypted at rest like her messages."""
+
+    class Reportable(models.TextChoices):
+        UNDECIDED = "undecided", "Not decided yet"
+        YES = "yes", "Yes: report to the ICO"
+        NO = "no", "No: not likely to risk anyone's rights"
+
+    occurred_at = models.DateTimeField("when it happened")
+    discovered_at = models.DateTimeField("when it was discovered")
+    data_involved = EncryptedTextField("what data")
+    people_affected = models.PositiveIntegerField("how many people")
+    reportable = models.CharField(
+        "report to the ICO?", max_length=10, choices=Reportable.choices, default="undecided"
+    )
+    reportable_reason = EncryptedTextField("why (or why not)", blank=True)
+    reported_at = models.DateTimeField("reported to the ICO at", null=True, blank=True)
+    actions_taken = EncryptedTextField("actions taken", blank=True)
+    recorded_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+    recorded_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-discovered_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"Breach {self.pk}"

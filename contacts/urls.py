@@ -5,7 +5,7 @@ it is in ``survivors.urls``."""
 
 from django.urls import path
 
-from contacts.views import account, people
+from contacts.views import account, breaches, people
 
 urlpatterns = [
     path("login/", account.staff_login, name="staff-login"),
@@ -26,4 +26,9 @@ urlpatterns = [
     path("people/<int:user_id>/password/", people.staff_password, name="staff-person-password"),
     path("audit/", people.audit_log, name="staff-audit"),
     path("audit/export.csv", people.audit_log_csv, name="staff-audit-csv"),
+    # Breaches (SPEC 12): the manager's register, and one account's audit rows.
+    path("breaches/", breaches.breach_list, name="staff-breaches"),
+    path("breaches/new/", breaches.breach_create, name="staff-breach-create"),
+    path("breaches/<int:breach_id>/", breaches.breach_edit, name="staff-breach"),
+    path("people/<int:user_id>/reads.csv", breaches.account_reads_csv, name="staff-person-reads"),
 ]

@@ -7,6 +7,7 @@ class SurvivorsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
+        from contacts.signals import case_reads_recorded
         from programme.signals import programme_events_recorded
 
         from . import receivers, tasks  # noqa: F401 - tasks register with Celery
@@ -14,3 +15,4 @@ class SurvivorsConfig(AppConfig):
         programme_events_recorded.connect(
             receivers.wake_programme_events_consumer, dispatch_uid="survivors-programme-events"
         )
+        case_reads_recorded.connect(receivers.check_case_reads, dispatch_uid="survivors-case-reads")

@@ -207,3 +207,10 @@ class SubjectAccessError(ServiceError):
         "expired": "This download has expired.",
         "not_allowed": "You cannot record a records request for this case.",
     }
+
+
+class AccessAlertError(ServiceError):
+    messages = {
+        "note_required": "Write a short note saying what you found.",
+        "already_acknowledged": "This alert was already acknowledged.",
+    }

@@ -480,3 +480,14 @@ class RecordsRequestForm(forms.Form):
         super().__init__(*args, **kwargs)
         if not for_manager:
             del self.fields["staff_names"]
+
+
+class AccessAlertAcknowledgeForm(forms.Form):
+    """The manager's note on an access alert (SPEC 12)."""
+
+    note = forms.CharField(
+        label="What you found",
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        error_messages={"required": "Write a short note saying what you found."},
+    )

@@ -728,3 +728,50 @@ class SubjectAccessRequest(models.Model):
     @property
     def in_progress(self) -> bool:
         return self.state in (self.State.WAITING, self.State.BUILDING)
+
+
+# --- Who read her record (SPEC 12) ----------------------------------------------------
+
+
+class AccessAlert(models.Model):
+    """A staff read that does not fit the work, for the manager to look into:
+    a case read by someone who is neither her worker nor covering for her
+    (``unfitting``), or one account opening more than
+    ``ACCESS_ALERT_CASES_PER_HOUR`` cases in an hour (``volume``). Ids only,
+    like the audit log it is raised from; at most one of each per account, case
+    and clock hour (the constraints), so a burst of reads raises one alert."""
+
+    class Kind(models.TextChoices):
+        UNFITTING = "unfitting", "Case read by someone not working with her"
+        VOLUME = "volume", "Many cases opened in an hour"
+
+    kind = models.CharField(max_length=10, choices=Kind.choices)
+    account = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+    survivor_id = models.BigIntegerField(null=True, blank=True)
+    action = models.CharField(max_length=64, blank=True)
+    cases_read = models.PositiveIntegerField(default=0)
+    hour = models.DateTimeField()
+    raised_at = models.DateTimeField(default=timezone.now)
+    acknowledged_at = models.DateTimeField(null=True, blank=True)
+    acknowledged_by = models.ForeignKey(
+        User, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    note = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["-raised_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["account", "hour"],
+                condition=Q(kind="volume"),
+                name="one_volume_alert_per_account_hour",
+            ),
+            models.UniqueConstraint(
+                fields=["account", "survivor_id", "hour"],
+                condition=Q(kind="unfitting"),
+                name="one_unfitting_alert_per_case_hour",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"AccessAlert {self.pk}"

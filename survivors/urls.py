@@ -4,6 +4,7 @@ messages; the manager's allocations and disclosures), mounted at /staff/."""
 from django.urls import path
 
 from .views import (
+    access,
     caseload,
     casework,
     cover,
@@ -105,4 +106,10 @@ urlpatterns = [
         name="staff-records-request-download",
     ),
     path("records-requests/", subject_access.records_request_list, name="staff-records-requests"),
+    # Who read her record (SPEC 12): her worker and the manager; the manager's alerts.
+    path("cases/<int:case_id>/reads/", access.case_reads, name="staff-case-reads"),
+    path("access-alerts/", access.access_alerts, name="staff-access-alerts"),
+    path(
+        "access-alerts/<int:access_alert_id>/", access.access_alert_ack, name="staff-access-alert"
+    ),
 ]

@@ -241,6 +241,19 @@ TABLE: dict[str, Entry] = {
     ),
     "staff/info-sessions/new/": Entry(MANAGER),
     "staff/info-sessions/<int:info_session_id>/": Entry(WSS_ANY),
+    # Who read her record, breaches (SPEC 12): her access log for her worker and
+    # the manager; access alerts, the breach register and one account's audit
+    # rows for the manager only. Never the programme side.
+    "staff/cases/<int:case_id>/reads/": Entry(row(NO, wss_a=OK, manager=OK, no_otp=OTP)),
+    "staff/access-alerts/": Entry(MANAGER, queries=("page=2", "page=x")),
+    "staff/access-alerts/<int:access_alert_id>/": Entry(MANAGER, method="POST"),
+    "staff/breaches/": Entry(MANAGER),
+    "staff/breaches/new/": Entry(MANAGER),
+    "staff/breaches/<int:breach_id>/": Entry(MANAGER),
+    "staff/people/<int:user_id>/reads.csv": Entry(
+        MANAGER,
+        queries=("from=2026-01-01T00:00&to=2026-12-31T00:00", "from=nonsense&to=2026-01-01"),
+    ),
     # Information pages (Wagtail serves them; readable without signing in).
     r"^pages/((?:[\w\-]+/)*)$": Entry(EVERYONE, example="/pages/"),
     "pages/_util/authenticate_with_password/<int:page_view_restriction_id>/<int:page_id>/": (

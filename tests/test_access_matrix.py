@@ -66,7 +66,35 @@ def _ids(world) -> dict[str, int]:
         "page_view_restriction_id": 999999,
         "page_id": 999999,
         "restriction_id": 999999,
+        **_breach_and_access_alert_ids(world, target),
     }
+
+
+def _breach_and_access_alert_ids(world, target) -> dict[str, int]:
+    """Who read her record, breaches (SPEC 12): a breach in the register and an
+    access alert on survivor A's case, for the manager's pages."""
+    from django.utils import timezone
+
+    from contacts.models import Breach
+    from survivors.models import AccessAlert
+
+    now = timezone.now()
+    breach, _ = Breach.objects.get_or_create(
+        people_affected=1,
+        defaults={
+            "occurred_at": now,
+            "discovered_at": now,
+            "data_involved": "x",
+            "recorded_by": world.manager,
+        },
+    )
+    alert, _ = AccessAlert.objects.get_or_create(
+        kind=AccessAlert.Kind.UNFITTING,
+        account=target,
+        survivor_id=world.survivor_a.pk,
+        defaults={"hour": now},
+    )
+    return {"breach_id": breach.pk, "access_alert_id": alert.pk}
 
 
 def _item_of_survivor_a(world):

@@ -13,14 +13,16 @@ from contacts.models import AuditAction, AuditEvent
 # {case} is the case number, {object} the object's id; an action not listed
 # here reads as its label.
 SENTENCES: dict[str, str] = {
-    AuditAction.CASELOAD_VIEW: "Read their caseload",
+    # A list page writes one row per case it showed (SPEC 12); an empty list,
+    # one row without a case, reads as the action's label.
+    AuditAction.CASELOAD_VIEW: "Saw case {case} on their caseload",
     AuditAction.SURVIVOR_VIEW: "Read case {case}",
     AuditAction.SURVIVOR_VIEW_DUTY: "Read case {case} on duty",
     AuditAction.ALERT_VIEW: "Read alert {object} on case {case}",
-    AuditAction.DUTY_VIEW: "Read the duty list",
+    AuditAction.DUTY_VIEW: "Saw case {case} on the duty list",
     AuditAction.THREAD_VIEW: "Read case {case}'s messages",
     AuditAction.CHECKINS_VIEW: "Read case {case}'s check-ins",
-    AuditAction.ALLOCATIONS_VIEW: "Read the allocations",
+    AuditAction.ALLOCATIONS_VIEW: "Saw case {case} in the allocations",
     AuditAction.ALLOCATION_VIEW: "Read case {case}'s allocation",
     AuditAction.AUDIT_VIEW: "Read the audit log",
     AuditAction.AUDIT_EXPORT: "Downloaded the audit log",
@@ -44,6 +46,14 @@ SENTENCES: dict[str, str] = {
     AuditAction.STAFF_BACKUP_CODE_USE: "Signed in with a backup code",
     AuditAction.STAFF_SESSION_END: "Ended one of their own sessions",
     AuditAction.RETENTION_PURGE: "Deleted old records (retention): {object}",
+    # Who read her record, breaches (SPEC 12)
+    AuditAction.CASE_READS_VIEW: "Read who read case {case}",
+    AuditAction.ACCESS_ALERTS_VIEW: "Read the access alerts",
+    AuditAction.ACCESS_ALERT_ACKNOWLEDGE: "Acknowledged access alert {object}",
+    AuditAction.BREACH_RECORD: "Recorded breach {object}",
+    AuditAction.BREACH_UPDATE: "Changed breach {object}",
+    AuditAction.BREACHES_VIEW: "Read the breach register",
+    AuditAction.ACCOUNT_READS_EXPORT: "Downloaded what account {object} did",
 }
 
 

@@ -38,6 +38,9 @@ def menu_entries(user: User | AnonymousUser) -> list[tuple[str, str]]:
             ("Cases and allocations", reverse("staff-allocations")),
             ("Disclosures", reverse("staff-disclosures")),
             ("Records requests", reverse("staff-records-requests")),
+            # Who read her record, breaches (SPEC 12)
+            ("Access alerts", reverse("staff-access-alerts")),
+            ("Breaches", reverse("staff-breaches")),
         ]
     if policy.can_use_programme_side(user):
         entries += [

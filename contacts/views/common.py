@@ -4,7 +4,7 @@ place staff reads are written to the audit log (SPEC 2)."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from functools import wraps
 from typing import TypeVar
 
@@ -35,10 +35,15 @@ def staff_read_record(
     action: AuditAction,
     obj: Model | None = None,
     survivor: Model | None = None,
+    *,
+    shown: Iterable[int] | None = None,
 ) -> None:
     """Every staff read worth auditing (a case, a list of cases, messages,
-    check-ins, the audit log itself, an operations page) is written here."""
-    audit.audit_record(actor=request.user, action=action, obj=obj, survivor=survivor)
+    check-ins, the audit log itself, an operations page) is written here. A
+    list page passes ``shown``, the ids of the cases it showed: one row each (SPEC 12)."""
+    audit.audit_reads_record(
+        actor=request.user, action=action, obj=obj, survivor=survivor, shown=shown
+    )
 
 
 def staff_page(check: Callable[[User | AnonymousUser], bool]) -> Callable[[View], View]:

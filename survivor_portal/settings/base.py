@@ -513,3 +513,6 @@ PLAN_REVIEW_LAST_SESSION_DAYS = env.int("PLAN_REVIEW_LAST_SESSION_DAYS", default
 # response deadline this many hours after it arrived (urgent alerts, the rest).
 COVER_URGENT_RESPONSE_HOURS = env.int("COVER_URGENT_RESPONSE_HOURS", default=4)
 COVER_RESPONSE_HOURS = env.int("COVER_RESPONSE_HOURS", default=24)
+# Who read her record (SPEC 12): the manager is alerted when one account opens
+# more than this many different cases in a clock hour.
+ACCESS_ALERT_CASES_PER_HOUR = env.int("ACCESS_ALERT_CASES_PER_HOUR", default=30)

@@ -46,8 +46,11 @@ from survivors.views.common import own_case
 @staff_page(policy.is_wss_worker)
 def caseload(request: AuthenticatedHttpRequest) -> HttpResponse:
     survivors = cases_selectors.caseload_with_casework(worker=request.user)
-    # A read of every case on it (name, pause state, counts): audited (SPEC 2).
-    staff_read_record(request, AuditAction.CASELOAD_VIEW)
+    # A read of every case on it (name, pause state, counts): one audit row each,
+    # so each is on her access log (SPEC 2, 12).
+    staff_read_record(
+        request, AuditAction.CASELOAD_VIEW, shown=[survivor.pk for survivor in survivors]
+    )
     return render(
         request,
         "staff/caseload.html",
@@ -209,7 +212,9 @@ def duty(request: AuthenticatedHttpRequest) -> HttpResponse:
     listing = list_selectors.duty_alerts_page(params=request.GET)
     urgent_rows = cover_selectors.alert_deadlines(alerts=listing.page, now=now)
     covered = cover_selectors.cover_items(now=now)
-    staff_read_record(request, AuditAction.DUTY_VIEW)
+    # Each case on the page is read (SPEC 12): one audit row per case shown.
+    shown = [alert.survivor_id for alert in listing.page] + [item.survivor_id for item in covered]
+    staff_read_record(request, AuditAction.DUTY_VIEW, shown=shown)
     return render(
         request,
         "staff/duty.html",

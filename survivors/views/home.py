@@ -29,9 +29,15 @@ def staff_home(request: AuthenticatedHttpRequest) -> HttpResponse:
     user = request.user
     context: dict[str, object] = {}
     if policy.is_wss_worker(user):
-        context["worker_today"] = home_selectors.worker_today(worker=user)
-        # Her cases and what waits on each: a read of her caseload (SPEC 2).
-        staff_read_record(request, AuditAction.CASELOAD_VIEW)
+        today = home_selectors.worker_today(worker=user)
+        context["worker_today"] = today
+        # Her cases and what waits on each: a read of each case shown (SPEC 2, 12).
+        shown = {
+            case.pk
+            for cases in (today.urgent, today.unanswered, today.first_contact, today.reviews)
+            for case in cases
+        }
+        staff_read_record(request, AuditAction.CASELOAD_VIEW, shown=shown)
     if policy.is_duty_worker(user):
         context["duty_today"] = home_selectors.duty_today()
     if policy.is_programme_worker(user):

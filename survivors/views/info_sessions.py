@@ -85,16 +85,21 @@ def session_detail(request: AuthenticatedHttpRequest, info_session_id: int) -> H
         else:
             messages.success(request, "Invitation sent to her account.")
             return HttpResponseRedirect(reverse("staff-info-session", args=[session.pk]))
-    # Names of her own caseload are shown: an audited read.
-    staff_read_record(request, AuditAction.INFO_SESSION_VIEW, obj=session)
+    # Names of her own caseload are shown: an audited read, one row per woman
+    # invited (SPEC 12: each is on her access log).
+    invitations = sessions_selectors.invitations_by_worker(session=session, worker=request.user)
+    staff_read_record(
+        request,
+        AuditAction.INFO_SESSION_VIEW,
+        obj=session,
+        shown=[invitation.survivor_id for invitation in invitations],
+    )
     return render(
         request,
         "staff/info_session_detail.html",
         {
             "session": session,
-            "invitations": sessions_selectors.invitations_by_worker(
-                session=session, worker=request.user
-            ),
+            "invitations": invitations,
             "form": form,
             "error": error,
         },

@@ -32,7 +32,10 @@ reports_page = staff_page(policy.can_read_audit_and_reports)
 @manager_page
 def allocation_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     listing = list_selectors.allocations_page(params=request.GET)
-    staff_read_record(request, AuditAction.ALLOCATIONS_VIEW)
+    # Each name on the page is a read of her record (SPEC 12): one row per case.
+    staff_read_record(
+        request, AuditAction.ALLOCATIONS_VIEW, shown=[survivor.pk for survivor in listing.page]
+    )
     return render(
         request,
         "staff/allocation_list.html",
