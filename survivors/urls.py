@@ -3,7 +3,16 @@ messages; the manager's allocations and disclosures), mounted at /staff/."""
 
 from django.urls import path
 
-from .views import caseload, casework, cover, home, info_sessions, manager, programme_items
+from .views import (
+    caseload,
+    casework,
+    cover,
+    data_rights,
+    home,
+    info_sessions,
+    manager,
+    programme_items,
+)
 from .views import messages as message_views
 from .views import plan as plan_views
 
@@ -84,4 +93,13 @@ urlpatterns = [
         name="staff-allocation-sessions",
     ),
     path("disclosures/", manager.disclosure_list, name="staff-disclosures"),
+    # Her data rights (SPEC 12): the service manager only.
+    path("cases/<int:case_id>/erase/", data_rights.case_erase, name="staff-case-erase"),
+    path(
+        "cases/<int:case_id>/erase/refuse/",
+        data_rights.case_erasure_refuse,
+        name="staff-case-erase-refuse",
+    ),
+    path("cases/<int:case_id>/restrict/", data_rights.case_restrict, name="staff-case-restrict"),
+    path("cases/<int:case_id>/hold/", data_rights.case_hold, name="staff-case-hold"),
 ]
