@@ -202,6 +202,14 @@ class AuditAction(models.TextChoices):
     BREACH_UPDATE = "breach.update", "Breach record changed"
     BREACHES_VIEW = "breaches.view", "Breach register read"
     ACCOUNT_READS_EXPORT = "account_reads.export", "One account's audit rows downloaded"
+    # Erasure, restriction, hold (SPEC 12)
+    DATA_RIGHTS_VIEW = "data_rights.view", "A case's erasure, restriction or hold page read"
+    CASE_ERASE = "case.erase", "Case erased"
+    CASE_ERASURE_REFUSE = "case.erasure_refuse", "Erasure refused with its reason"
+    CASE_RESTRICT = "case.restrict", "Case restricted"
+    CASE_RESTRICTION_LIFT = "case.restriction_lift", "Restriction lifted"
+    CASE_HOLD_SET = "case.hold_set", "Legal hold set"
+    CASE_HOLD_LIFT = "case.hold_lift", "Legal hold lifted"
 
 
 class AuditQuerySet(models.QuerySet):

@@ -9,6 +9,12 @@ from django.utils.translation import gettext_lazy as _
 
 from contacts.errors import ServiceError
 
+# A restricted case (SPEC 12) is kept, not used: every staff write says this.
+RESTRICTED = (
+    "This case is restricted: it is kept but not used. Nothing can be added or sent "
+    "until the service manager lifts the restriction."
+)
+
 
 class AllocationError(ServiceError):
     messages = {
@@ -44,6 +50,7 @@ class ContactLogError(ServiceError):
         "not_her_worker": (
             "Only her worker, or the duty worker while her worker is away, can log a contact."
         ),
+        "restricted": RESTRICTED,
     }
 
 
@@ -180,6 +187,11 @@ class MessageError(ServiceError):
         "too_long": _("That message is too long."),
         "rate_limited": _("You have sent several messages in a short time. Wait a few minutes."),
         "not_her_worker": _("Only her current worker can reply."),
+        # She sees this one; her worker sees RESTRICTED (the service passes it).
+        "restricted": _(
+            "You cannot send messages from your account at the moment. "
+            "You can still read your messages here."
+        ),
     }
 
 
@@ -213,4 +225,27 @@ class AccessAlertError(ServiceError):
     messages = {
         "note_required": "Write a short note saying what you found.",
         "already_acknowledged": "This alert was already acknowledged.",
+    }
+
+
+# --- Her data rights (SPEC 12): erasure, restriction, legal hold ----------------------
+
+
+class DataRightsError(ServiceError):
+    """Erasing, restricting or holding her case: the service manager's pages."""
+
+    messages = {
+        "legal_hold": (
+            "This case is under a legal hold (court proceedings or a Domestic Homicide "
+            "Review), so it cannot be erased. Lift the hold first if it has ended."
+        ),
+        "already_erased": "This case has already been erased.",
+        "no_reason": "Give the reason.",
+        "unknown_reason": "Choose a reason from the list.",
+        "note_required": "Say in the note which reason the law allows.",
+        "in_future": "The day she asked cannot be in the future.",
+        "already_restricted": "This case is already restricted.",
+        "not_restricted": "This case is not restricted.",
+        "already_held": "This case is already under a legal hold.",
+        "not_held": "This case is not under a legal hold.",
     }

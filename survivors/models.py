@@ -775,3 +775,61 @@ class AccessAlert(models.Model):
 
     def __str__(self) -> str:
         return f"AccessAlert {self.pk}"
+
+
+# --- Her data rights: erasure (SPEC 12) ------------------------------------------------
+
+
+class ErasureRequest(models.Model):
+    """Her request to be erased and what became of it: erased, or refused with
+    the reason the law allows. Kept after an erasure, so it names her case by
+    its old id only (no foreign key) and holds nothing else of hers; the note
+    on a refusal is the manager's, encrypted, and blanked if the case is erased."""
+
+    class Outcome(models.TextChoices):
+        ERASED = "erased", "Erased"
+        REFUSED = "refused", "Refused"
+
+    class RefusalReason(models.TextChoices):
+        SAFEGUARDING = "safeguarding", "Safeguarding: keeping her or a child safe"
+        LEGAL_CLAIMS = "legal_claims", "Needed for legal claims"
+        LEGAL_OBLIGATION = "legal_obligation", "A legal obligation to keep it"
+        OTHER = "other", "Other (say which in the note)"
+
+    case_id = models.BigIntegerField(db_index=True)
+    received_on = models.DateField(help_text="The day she asked.")
+    decided_at = models.DateTimeField(default=timezone.now)
+    decided_by = models.ForeignKey(
+        User, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    outcome = models.CharField(max_length=10, choices=Outcome.choices)
+    refusal_reason = models.CharField(max_length=20, choices=RefusalReason.choices, blank=True)
+    note = EncryptedTextField(blank=True)
+
+    class Meta:
+        ordering = ["-decided_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"ErasureRequest {self.pk}"
+
+
+class ErasedCase(models.Model):
+    """What stays of an erased case: its old id, when, by whom (empty when the
+    retention schedule erased it) and how many rows of each kind went. No
+    personal data, so audit rows (which carry the case id) still add up."""
+
+    case_id = models.BigIntegerField(unique=True)
+    erased_at = models.DateTimeField(default=timezone.now)
+    erased_by = models.ForeignKey(
+        User, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    # "request" (she asked) or "retention" (the schedule's period ran out).
+    reason = models.CharField(max_length=20)
+    # {"survivors.Message": 3, "contacts.User": 1, "sessions": 2, ...}
+    counts = models.JSONField(default=dict)
+
+    class Meta:
+        ordering = ["-erased_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"ErasedCase {self.case_id}"

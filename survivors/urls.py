@@ -8,6 +8,7 @@ from .views import (
     caseload,
     casework,
     cover,
+    data_rights,
     home,
     info_sessions,
     manager,
@@ -112,4 +113,13 @@ urlpatterns = [
     path(
         "access-alerts/<int:access_alert_id>/", access.access_alert_ack, name="staff-access-alert"
     ),
+    # Her data rights (SPEC 12): the service manager only.
+    path("cases/<int:case_id>/erase/", data_rights.case_erase, name="staff-case-erase"),
+    path(
+        "cases/<int:case_id>/erase/refuse/",
+        data_rights.case_erasure_refuse,
+        name="staff-case-erase-refuse",
+    ),
+    path("cases/<int:case_id>/restrict/", data_rights.case_restrict, name="staff-case-restrict"),
+    path("cases/<int:case_id>/hold/", data_rights.case_hold, name="staff-case-hold"),
 ]

@@ -232,6 +232,12 @@ TABLE: dict[str, Entry] = {
     "staff/case-items/<int:item_id>/shared/": Entry(WSS_OWN, method="POST"),
     "staff/case-items/<int:item_id>/show/": Entry(WSS_OWN, method="POST"),
     "staff/cases/<int:case_id>/case-management/": Entry(WSS_OWN),
+    # Her data rights (SPEC 12): erasure, refusal, restriction, legal hold; the
+    # service manager only (an empty form changes nothing: 400).
+    "staff/cases/<int:case_id>/erase/": Entry(MANAGER),
+    "staff/cases/<int:case_id>/erase/refuse/": Entry(MANAGER, method="POST"),
+    "staff/cases/<int:case_id>/restrict/": Entry(MANAGER),
+    "staff/cases/<int:case_id>/hold/": Entry(MANAGER),
     # Her notes from her worker: her own, through her session only.
     "notes/": Entry(SURVIVOR_OWN),
     # Information sessions: the manager sets up; WSS workers invite from their

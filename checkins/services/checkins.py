@@ -26,6 +26,7 @@ from checkins.sms_segments import sms_segments
 from contacts.discretion import discretion_normalise, discretion_words_in
 from contacts.models import AuditAction, User
 from contacts.services.audit import audit_record
+from survivors.errors import RESTRICTED
 from survivors.models import Alert, SafeContactWindow, Survivor
 from survivors.services.alerts import alert_raise
 
@@ -157,6 +158,8 @@ def checkin_plan_set(
         raise CheckInError("no_days")
     if not 1 <= int(reply_window_hours) <= 168:
         raise CheckInError("bad_window")
+    if survivor.restricted_at is not None:
+        raise CheckInError("restricted", RESTRICTED)
     with transaction.atomic():
         plan, created = CheckInPlan.objects.select_for_update().get_or_create(
             survivor=survivor,
@@ -350,7 +353,14 @@ def checkin_dispatch_one(*, plan_id: int, now: datetime) -> str:
             next_due_at=slot.due_at if slot else None
         ):
             return "taken"
-        if plan.paused or survivor.contact_paused or sms_opted_out(survivor=survivor):
+        # A restricted case (SPEC 12) is kept, not used: like her own pause, it
+        # is checked at each due time, so the plan carries on once it is lifted.
+        if (
+            plan.paused
+            or survivor.contact_paused
+            or survivor.restricted_at is not None
+            or sms_opted_out(survivor=survivor)
+        ):
             plan_reschedule(plan=plan, after=now)
             return "paused"
         window_end = window_end_for(survivor=survivor, instant=due_at)
@@ -423,7 +433,7 @@ def sms_nudge_queue(*, survivor: Survivor, now: datetime | None = None) -> Outbo
     only inside her safe windows, at most one per window. Call inside the
     transaction that created the message or alert."""
     now = now or timezone.now()
-    if not survivor.sms_nudges or survivor.contact_paused:
+    if not survivor.sms_nudges or survivor.contact_paused or survivor.restricted_at is not None:
         return None
     slot = next_window_start(survivor=survivor, after=now)
     if slot is None:

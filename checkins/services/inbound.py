@@ -16,7 +16,14 @@ from datetime import datetime
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from checkins.models import CheckIn, CheckInPlan, InboundMessage, OutboundMessage, SmsOptOut
+from checkins.models import (
+    CheckIn,
+    CheckInPlan,
+    InboundMessage,
+    OutboundMessage,
+    SmsOptOut,
+    SmsStatusEvent,
+)
 from contacts.encryption import phone_hash
 from contacts.services.queue import INBOUND_PROCESS, enqueue
 from survivors.models import Alert, Survivor
@@ -140,3 +147,24 @@ def inbound_sweep(*, limit: int = 500) -> int:
     for pk in ids:
         inbound_process(inbound_id=pk)
     return len(ids)
+
+
+def texts_erase_for(*, survivor: Survivor) -> dict[str, int]:
+    """For her case's erasure (SPEC 12): delete the texts only her numbers lead
+    to, her current number's and each number her texts went to (replies that
+    matched no case, or matched hers), and the status callbacks of her texts.
+    Her own outbox rows, opt-outs and plan go with her case (foreign keys)."""
+    outbound = OutboundMessage.objects.filter(survivor=survivor)
+    numbers = {row.to_number for row in outbound.only("to_number")}
+    hashes = {phone_hash(number) for number in numbers if number}
+    if survivor.safe_phone_hash:
+        hashes.add(survivor.safe_phone_hash)
+    sids = [sid for sid in outbound.values_list("message_sid", flat=True) if sid]
+    counts: dict[str, int] = {}
+    for deleted in (
+        InboundMessage.objects.filter(from_hash__in=hashes).delete()[1],
+        SmsStatusEvent.objects.filter(message_sid__in=sids).delete()[1],
+    ):
+        for label, count in deleted.items():
+            counts[label] = counts.get(label, 0) + count
+    return counts

@@ -215,8 +215,14 @@ def _send_loaded(
     if validity < settings.SMS_MIN_VALIDITY_SECONDS:
         return _expire(message, code="window_ending")
     survivor = message.survivor
-    if opted_out or survivor.contact_paused:
-        code = "opted_out" if opted_out else "contact_paused"
+    # Nothing goes to a restricted case (SPEC 12), even a text queued before.
+    stops = (
+        ("opted_out", opted_out),
+        ("contact_paused", survivor.contact_paused),
+        ("restricted", survivor.restricted_at is not None),
+    )
+    code = next((name for name, stopped in stops if stopped), "")
+    if code:
         with transaction.atomic():
             if (
                 _finish(message, state=State.FAILED, error_code=code)

@@ -54,6 +54,10 @@ def thread(request: AuthenticatedHttpRequest, survivor: Survivor) -> HttpRespons
             "notice": notice,
             "thread": messages,
             "max_length": settings.MESSAGE_MAX_LENGTH,
+            # A restricted case (SPEC 12): she reads, but cannot send.
+            "sending_off": (
+                MessageError("restricted").message if survivor.restricted_at is not None else ""
+            ),
         },
         status=400 if error else 200,
     )

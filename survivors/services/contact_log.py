@@ -25,6 +25,8 @@ def contact_log_add(
     happened_at: datetime | None = None,
     note: str = "",
 ) -> ContactLogEntry:
+    if survivor.restricted_at is not None:
+        raise ContactLogError("restricted")  # kept, not used (SPEC 12)
     if kind not in ContactLogEntry.Kind.values:
         raise ContactLogError("unknown_kind")
     if outcome not in ContactLogEntry.Outcome.values:

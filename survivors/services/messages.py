@@ -14,7 +14,7 @@ from django.utils import timezone
 
 from contacts.models import AuditAction, User
 from contacts.services.audit import audit_record
-from survivors.errors import MessageError
+from survivors.errors import RESTRICTED, MessageError
 from survivors.models import Message, Survivor
 from survivors.selectors.cover import covered_worker
 from survivors.signals import nudge_wanted
@@ -73,6 +73,9 @@ def message_send_from_survivor(
     author = survivor.user
     if author is None:
         raise ValueError("Only a case with a portal account writes from the portal.")
+    # A restricted case (SPEC 12) is kept, not used: nothing new on it.
+    if survivor.restricted_at is not None:
+        raise MessageError("restricted")
     cleaned = _check_body(body)
     _check_rate(author=author, under_duress=under_duress)
     with transaction.atomic():
@@ -97,6 +100,8 @@ def message_send_from_worker(*, worker: User, survivor: Survivor, body: str) -> 
     _check_rate(author=worker)
     with transaction.atomic():
         locked = Survivor.objects.select_for_update().get(pk=survivor.pk)
+        if locked.restricted_at is not None:
+            raise MessageError("restricted", RESTRICTED)
         covering_for = None
         if locked.worker_id != worker.pk:
             covering_for = covered_worker(user=worker, survivor=locked)
