@@ -185,6 +185,16 @@ class AuditAction(models.TextChoices):
     INFO_SESSION_VIEW = "info_session.view", "Information session read"
     # Maintenance
     RETENTION_PURGE = "retention.purge", "Retention purge"
+    # His records request (SPEC 12)
+    PARTICIPANT_RECORDS_REQUEST = (
+        "participant_records.request",
+        "Participant's records request recorded",
+    )
+    PARTICIPANT_RECORDS_BUILT = "participant_records.built", "Participant's records export built"
+    PARTICIPANT_RECORDS_DOWNLOAD = (
+        "participant_records.download",
+        "Participant's records export downloaded",
+    )
 
 
 class AuditQuerySet(models.QuerySet):

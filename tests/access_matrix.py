@@ -241,6 +241,12 @@ TABLE: dict[str, Entry] = {
     ),
     "staff/info-sessions/new/": Entry(MANAGER),
     "staff/info-sessions/<int:info_session_id>/": Entry(WSS_ANY),
+    # His records request (SPEC 12): a programme worker or the manager records it;
+    # only whoever recorded it downloads its file (the example's: the programme worker).
+    "staff/participants/<int:participant_id>/records-request/": Entry(PROGRAMME_READ),
+    "staff/participants/<int:participant_id>/records-request/<int:records_request_id>/download/": (
+        Entry(row(NO, programme=OK, no_otp=OTP))
+    ),
     # Information pages (Wagtail serves them; readable without signing in).
     r"^pages/((?:[\w\-]+/)*)$": Entry(EVERYONE, example="/pages/"),
     "pages/_util/authenticate_with_password/<int:page_view_restriction_id>/<int:page_id>/": (

@@ -15,6 +15,8 @@ INBOUND_PROCESS = "checkins.tasks.inbound_process"
 OUTBOX_DRAIN = "checkins.tasks.outbox_drain"
 PROGRAMME_EVENTS_CONSUME = "survivors.tasks.programme_events_consume"
 MARAC_INCIDENT_CHECK = "survivors.tasks.marac_incident_check"
+# His records request (SPEC 12)
+PARTICIPANT_RECORDS_EXPORT_BUILD = "programme.tasks.participant_records_export_build"
 TASK_NAMES = frozenset(
     {
         ALERT_EMAILS_SEND,
@@ -22,6 +24,7 @@ TASK_NAMES = frozenset(
         OUTBOX_DRAIN,
         PROGRAMME_EVENTS_CONSUME,
         MARAC_INCIDENT_CHECK,
+        PARTICIPANT_RECORDS_EXPORT_BUILD,
     }
 )
 
