@@ -210,6 +210,16 @@ class AuditAction(models.TextChoices):
     CASE_RESTRICTION_LIFT = "case.restriction_lift", "Restriction lifted"
     CASE_HOLD_SET = "case.hold_set", "Legal hold set"
     CASE_HOLD_LIFT = "case.hold_lift", "Legal hold lifted"
+    # His records request (SPEC 12)
+    PARTICIPANT_RECORDS_REQUEST = (
+        "participant_records.request",
+        "Participant's records request recorded",
+    )
+    PARTICIPANT_RECORDS_BUILT = "participant_records.built", "Participant's records export built"
+    PARTICIPANT_RECORDS_DOWNLOAD = (
+        "participant_records.download",
+        "Participant's records export downloaded",
+    )
 
 
 class AuditQuerySet(models.QuerySet):

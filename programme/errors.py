@@ -74,3 +74,25 @@ class RegisterImportError(ServiceError):
     ) -> None:
         super().__init__(code, message)
         self.rows = rows or []
+
+
+class RecordsRequestError(ServiceError):
+    """His subject access request (SPEC 12)."""
+
+    messages = {
+        "already_open": (
+            "A request for this participant is already being answered. Wait until its "
+            "file is ready (or could not be built) before recording another. Nothing was saved."
+        ),
+        "in_future": "The date received cannot be in the future. Nothing was saved.",
+        "too_old": "The date received cannot be more than a year ago. Nothing was saved.",
+        "not_recorder": "Only the person who recorded this request can download its file.",
+        "not_ready": "The file is not ready yet. Come back to this page in a few minutes.",
+        "expired": (
+            "This file has expired and was deleted. Record the request again to build a new one."
+        ),
+        "failed": (
+            "This file could not be built. Record the request again; if it fails again, "
+            "tell the operations team."
+        ),
+    }

@@ -193,3 +193,13 @@ class ProgrammeReportForm(forms.Form):
 
 class MonthForm(forms.Form):
     month = forms.DateField(input_formats=["%Y-%m"], required=False)
+
+
+class RecordsRequestForm(forms.Form):
+    """His subject access request (SPEC 12): when it reached the service."""
+
+    received_on = forms.DateField(
+        label="Date received",
+        widget=DATE_INPUT,
+        help_text="The day his request reached the service: the answer is due a month later.",
+    )

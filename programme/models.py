@@ -6,6 +6,9 @@ Support Service's data (SPEC 2)."""
 
 from __future__ import annotations
 
+import calendar
+from datetime import date
+
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
@@ -321,3 +324,57 @@ class ProgrammeReport(models.Model):
         return [
             part.strip() for part in self.text.replace("\r\n", "\n").split("\n\n") if part.strip()
         ]
+
+
+class ParticipantRecordsRequest(models.Model):
+    """His subject access request (SPEC 12), answered from the programme side:
+    a ZIP (readable HTML and the same data as JSON, ``contacts.exports``) built
+    by a Celery task from his programme records only. Nothing in it, and nothing
+    here, looks at or differs with anyone on the other side (SPEC 2).
+
+    Only the staff member who recorded the request may download the file; it
+    is deleted after ``EXPORT_DAYS`` (``participant_records_exports_expire``)."""
+
+    class State(models.TextChoices):
+        WAITING = "waiting", "Waiting to be built"
+        BUILDING = "building", "Being built"
+        READY = "ready", "Ready to download"
+        FAILED = "failed", "Could not be built"
+        EXPIRED = "expired", "Expired (file deleted)"
+
+    OPEN_STATES = (State.WAITING, State.BUILDING)
+
+    participant = models.ForeignKey(
+        Participant, on_delete=models.CASCADE, related_name="records_requests"
+    )
+    received_on = models.DateField(help_text="The day his request reached the service.")
+    recorded_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+    recorded_at = models.DateTimeField(default=timezone.now)
+    state = models.CharField(max_length=10, choices=State.choices, default=State.WAITING)
+    progress = models.PositiveSmallIntegerField(default=0, help_text="Percent built.")
+    file_name = models.CharField(max_length=64, blank=True)
+    built_at = models.DateTimeField(null=True, blank=True)
+    expires_at = models.DateTimeField(null=True, blank=True)
+    downloads = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["-recorded_at", "-id"]
+        constraints = [
+            # One request at a time is being answered (a second is refused).
+            models.UniqueConstraint(
+                fields=["participant"],
+                condition=models.Q(state__in=["waiting", "building"]),
+                name="one_open_records_request",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"ParticipantRecordsRequest {self.pk}"
+
+    @property
+    def due_on(self) -> date:
+        """The answer is due within a month of receipt (UK GDPR Art. 12(3))."""
+        year, month = divmod(self.received_on.month, 12)
+        year += self.received_on.year
+        day = min(self.received_on.day, calendar.monthrange(year, month + 1)[1])
+        return date(year, month + 1, day)

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from .views import casework, programme
+from .views import casework, programme, records_request
 
 urlpatterns = [
     path("groups/", programme.group_list, name="staff-groups"),
@@ -52,5 +52,16 @@ urlpatterns = [
         "participants/<int:participant_id>/reports/",
         casework.report_add,
         name="staff-participant-report",
+    ),
+    # His records request (SPEC 12)
+    path(
+        "participants/<int:participant_id>/records-request/",
+        records_request.records_request,
+        name="staff-participant-records-request",
+    ),
+    path(
+        "participants/<int:participant_id>/records-request/<int:records_request_id>/download/",
+        records_request.records_download,
+        name="staff-participant-records-download",
     ),
 ]

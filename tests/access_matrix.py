@@ -260,6 +260,12 @@ TABLE: dict[str, Entry] = {
         MANAGER,
         queries=("from=2026-01-01T00:00&to=2026-12-31T00:00", "from=nonsense&to=2026-01-01"),
     ),
+    # His records request (SPEC 12): a programme worker or the manager records it;
+    # only whoever recorded it downloads its file (the example's: the programme worker).
+    "staff/participants/<int:participant_id>/records-request/": Entry(PROGRAMME_READ),
+    "staff/participants/<int:participant_id>/records-request/<int:records_request_id>/download/": (
+        Entry(row(NO, programme=OK, no_otp=OTP))
+    ),
     # Information pages (Wagtail serves them; readable without signing in).
     r"^pages/((?:[\w\-]+/)*)$": Entry(EVERYONE, example="/pages/"),
     "pages/_util/authenticate_with_password/<int:page_view_restriction_id>/<int:page_id>/": (

@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+import io
 import re
+import zipfile
 from collections import deque
 from typing import TYPE_CHECKING
 
 import pytest
 from django.test import Client
+from django.utils import timezone
 
 from programme.models import Attendance, AttendanceMark
-from programme.services import casework, records
+from programme.services import casework, records, records_request
 from survivors.models import ProgrammeItem
 from survivors.services.events import programme_events_consume
 from survivors.services.programme_items import (
@@ -66,6 +69,7 @@ def _ids(world) -> dict[str, int]:
         "page_view_restriction_id": 999999,
         "page_id": 999999,
         "restriction_id": 999999,
+        "records_request_id": _records_request_of_linked_man(world).pk,
         **_breach_and_access_alert_ids(world, target),
     }
 
@@ -95,6 +99,29 @@ def _breach_and_access_alert_ids(world, target) -> dict[str, int]:
         defaults={"hour": now},
     )
     return {"breach_id": breach.pk, "access_alert_id": alert.pk}
+
+
+def _records_request_of_linked_man(world):
+    """His records request (SPEC 12), recorded by the programme worker and built."""
+    from django.utils import timezone
+
+    from programme.models import ParticipantRecordsRequest
+    from programme.services.records_request import (
+        participant_records_export_build,
+        participant_records_request_record,
+    )
+
+    found = ParticipantRecordsRequest.objects.filter(
+        participant=world.linked_participant, state="ready"
+    ).first()
+    if found is None:
+        found = participant_records_request_record(
+            actor=world.programme,
+            participant=world.linked_participant,
+            received_on=timezone.localdate(),
+        )
+        participant_records_export_build(records_request_id=found.pk)
+    return found
 
 
 def _item_of_survivor_a(world):
@@ -272,6 +299,15 @@ def test_programme_worker_crawl_finds_no_survivor_data(world) -> None:
     hits = []
     for path, response in [*pages.items(), *(("POST", r) for r in actions)]:
         hits += [f"{path}: {hit}" for hit in matrix.canary_hits(response, CANARIES)]
+    # His records export (SPEC 12), as downloaded, looked at inside: HTML and JSON.
+    exports = {p: r for p, r in pages.items() if r.get("Content-Type") == "application/zip"}
+    assert exports, "the crawl downloads the linked man's records export"
+    for path, response in exports.items():
+        with zipfile.ZipFile(io.BytesIO(response.content)) as archive:
+            assert sorted(n.rsplit(".", 1)[1] for n in archive.namelist()) == ["html", "json"]
+            for name in archive.namelist():
+                text = archive.read(name).decode()
+                hits += [f"{path} {name}: {canary}" for canary in CANARIES if canary in text]
     assert hits == []
     assert all(r.status_code == 200 for r in actions)
 
@@ -279,6 +315,7 @@ def test_programme_worker_crawl_finds_no_survivor_data(world) -> None:
 def _normalise(body: str, participant) -> str:
     body = body.replace(participant.reference, "REF")
     body = re.sub(rf"/participants/{participant.pk}/", "/participants/ID/", body)
+    body = re.sub(r"/records-request/\d+/", "/records-request/ID/", body)
     return without_csrf_token(body)
 
 
@@ -302,6 +339,11 @@ def test_participant_pages_are_identical_with_and_without_linked_survivors(world
         casework.report_attach(
             actor=world.programme, participant=participant, kind="assessment", text="Assessed."
         )
+        # His records request (SPEC 12), recorded and built.
+        asked = records_request.participant_records_request_record(
+            actor=world.programme, participant=participant, received_on=timezone.localdate()
+        )
+        records_request.participant_records_export_build(records_request_id=asked.pk)
     programme_events_consume()
     for item in ProgrammeItem.objects.filter(survivor=world.survivor_a):
         if item.report_id:
@@ -316,7 +358,7 @@ def test_participant_pages_are_identical_with_and_without_linked_survivors(world
                 note=CANARY_SHARED_NOTE,
             )
     client = sign_in(Client(), world.programme)
-    for page in ("", "case-management/", "reports/"):
+    for page in ("", "case-management/", "reports/", "records-request/"):
         first = client.get(f"/staff/participants/{linked.pk}/{page}")
         second = client.get(f"/staff/participants/{lone.pk}/{page}")
         assert first.status_code == second.status_code == 200

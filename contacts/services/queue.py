@@ -17,6 +17,8 @@ PROGRAMME_EVENTS_CONSUME = "survivors.tasks.programme_events_consume"
 MARAC_INCIDENT_CHECK = "survivors.tasks.marac_incident_check"
 # Her subject access export (SPEC 12): in checkins, which reads her check-ins too.
 SUBJECT_ACCESS_BUILD = "checkins.tasks.subject_access_export_build"
+# His records request (SPEC 12)
+PARTICIPANT_RECORDS_EXPORT_BUILD = "programme.tasks.participant_records_export_build"
 TASK_NAMES = frozenset(
     {
         ALERT_EMAILS_SEND,
@@ -25,6 +27,7 @@ TASK_NAMES = frozenset(
         PROGRAMME_EVENTS_CONSUME,
         MARAC_INCIDENT_CHECK,
         SUBJECT_ACCESS_BUILD,
+        PARTICIPANT_RECORDS_EXPORT_BUILD,
     }
 )
 

@@ -86,6 +86,11 @@ def _account_delete(user: User) -> Counter[str]:
     return counts
 
 
+def _files_delete(file_names: list[str]) -> None:
+    for name in file_names:
+        export_file_delete(name)
+
+
 def case_erase(
     *,
     survivor: Survivor,
@@ -120,7 +125,7 @@ def case_erase(
             )
             if name
         ]
-        transaction.on_commit(lambda: [export_file_delete(name) for name in file_names])
+        transaction.on_commit(lambda: _files_delete(file_names))
         # A referral protects its disclosure; both are hers, the referral goes first.
         counts.update(MaracReferral.objects.filter(survivor=locked).delete()[1])
         counts.update(locked.delete()[1])
