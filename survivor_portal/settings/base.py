@@ -513,3 +513,6 @@ PLAN_REVIEW_LAST_SESSION_DAYS = env.int("PLAN_REVIEW_LAST_SESSION_DAYS", default
 # response deadline this many hours after it arrived (urgent alerts, the rest).
 COVER_URGENT_RESPONSE_HOURS = env.int("COVER_URGENT_RESPONSE_HOURS", default=4)
 COVER_RESPONSE_HOURS = env.int("COVER_RESPONSE_HOURS", default=24)
+# Contact changes (SPEC 12): her caseload row is marked "contact details
+# changed" for this many days after a change of her safe-contact details.
+CONTACT_CHANGE_MARKER_DAYS = env.int("CONTACT_CHANGE_MARKER_DAYS", default=14)
