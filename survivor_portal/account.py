@@ -229,8 +229,12 @@ class DecoyAccount(RealAccount):
         self._saved()
 
     def safe_contact_update(self, **fields: Any) -> None:
+        # The real service's checks, in its order: the passphrase this session
+        # signed in with plays her usual one (SPEC 12's re-ask behaves the same).
         windows = safe_contact_windows_normalise(fields["windows"])
         phone = phone_normalise(fields["safe_phone"])
+        if not self._check_usual(fields.get("current_passphrase", "")):
+            raise PortalError("wrong_passphrase")
         self._settings.update(
             {
                 "safe_phone": phone,

@@ -6,6 +6,8 @@ from django import forms
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
+from survivors.forms import SafeContactForm
+
 # What her phone keeps (SPEC 4, discreet): nothing on her forms invites the
 # browser or a password manager to remember her username or passphrase, so
 # neither is offered to the next person holding the phone. "current-password"
@@ -105,6 +107,20 @@ class SecondPassphraseForm(forms.Form):
         help_text=LONG_HINT,
         widget=forms.PasswordInput(attrs=NOT_REMEMBERED),
         error_messages={"required": _("Choose a second passphrase.")},
+    )
+
+
+class PortalSafeContactForm(SafeContactForm):
+    """Her contact settings, saved only with her passphrase (SPEC 12: someone
+    holding her unlocked phone must not change how she is contacted)."""
+
+    current_passphrase = forms.CharField(
+        label=_("Your usual passphrase"),
+        help_text=_("Enter it to save these settings."),
+        strip=False,
+        max_length=200,
+        widget=forms.PasswordInput(attrs=NOT_REMEMBERED),
+        error_messages={"required": _("Enter your usual passphrase.")},
     )
 
 

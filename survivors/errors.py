@@ -147,6 +147,18 @@ class InformationSessionError(ServiceError):
     }
 
 
+class ContactChangeError(ServiceError):
+    """A change of her safe-contact details by her worker (SPEC 12): how her
+    identity was checked is part of the change."""
+
+    messages = {
+        "no_verification": (
+            "Choose how you checked it was her (code word, in person, a call back on "
+            "the number on file, or a professional's confirmed referral). Nothing was saved."
+        ),
+    }
+
+
 # --- Her portal: shown to her, so lazy translations in her language -------------------
 
 

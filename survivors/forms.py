@@ -14,6 +14,7 @@ from survivors.errors import PortalError
 from survivors.models import (
     CaseState,
     ClosureOutcome,
+    ContactChange,
     ContactLogEntry,
     Disclosure,
     RiskAnswer,
@@ -188,6 +189,25 @@ class SafeContactForm(forms.Form):
             return phone_normalise(self.cleaned_data.get("safe_phone", ""))
         except PortalError as error:
             raise forms.ValidationError(error.message) from error
+
+
+class ContactVerificationForm(forms.Form):
+    """How her worker checked it was her before changing her safe-contact
+    details (SPEC 12: whoever holds her old phone may pretend to be her)."""
+
+    verification = forms.ChoiceField(
+        label="How did you check it was her?",
+        choices=[
+            (value, label)
+            for value, label in ContactChange.Verification.choices
+            if value != ContactChange.Verification.PASSPHRASE
+        ],
+        widget=forms.RadioSelect,
+        error_messages={
+            "required": "Choose how you checked it was her. Nothing was saved.",
+            "invalid_choice": "Choose how you checked it was her from the list. Nothing was saved.",
+        },
+    )
 
 
 class WindowForm(forms.Form):

@@ -833,3 +833,43 @@ class ErasedCase(models.Model):
 
     def __str__(self) -> str:
         return f"ErasedCase {self.case_id}"
+
+
+class ContactChange(models.Model):
+    """A change of her safe-contact details (SPEC 12): who made it, when, how her
+    identity was checked and which fields changed, by name only. Never the old
+    or new values: someone holding her old phone may have asked for it."""
+
+    class Verification(models.TextChoices):
+        CODE_WORD = "code_word", "She gave her code word"
+        IN_PERSON = "in_person", "In person"
+        CALL_BACK = "call_back", "I called her back on the number on file"
+        REFERRAL = "referral", "A professional confirmed the referral"
+        PASSPHRASE = "passphrase", "Her passphrase, in her account"
+
+    class Field(models.TextChoices):
+        SAFE_PHONE = "safe_phone", "safe number"
+        VOICEMAIL_SAFE = "voicemail_safe", "voicemail"
+        CODE_WORD = "code_word", "code word"
+        SMS_NUDGES = "sms_nudges", "message texts"
+        WINDOWS = "windows", "safe times"
+        NOTES = "notes", "notes"
+
+    survivor = models.ForeignKey(Survivor, on_delete=models.CASCADE, related_name="contact_changes")
+    changed_at = models.DateTimeField(default=timezone.now)
+    # Her worker; empty when she made the change in her own account.
+    changed_by = models.ForeignKey(
+        User, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    verification = models.CharField(max_length=16, choices=Verification.choices)
+    fields = models.JSONField(default=list)
+
+    class Meta:
+        ordering = ["-changed_at", "-id"]
+        indexes = [models.Index(fields=["survivor", "-changed_at"])]
+
+    def __str__(self) -> str:
+        return f"ContactChange {self.pk}"
+
+    def field_labels(self) -> list[str]:
+        return [str(self.Field(name).label) for name in self.fields if name in self.Field.values]

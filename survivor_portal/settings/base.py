@@ -516,3 +516,6 @@ COVER_RESPONSE_HOURS = env.int("COVER_RESPONSE_HOURS", default=24)
 # Who read her record (SPEC 12): the manager is alerted when one account opens
 # more than this many different cases in a clock hour.
 ACCESS_ALERT_CASES_PER_HOUR = env.int("ACCESS_ALERT_CASES_PER_HOUR", default=30)
+# Contact changes (SPEC 12): her caseload row is marked "contact details
+# changed" for this many days after a change of her safe-contact details.
+CONTACT_CHANGE_MARKER_DAYS = env.int("CONTACT_CHANGE_MARKER_DAYS", default=14)

@@ -20,7 +20,7 @@ from django.views.decorators.http import require_http_methods
 from contacts import policy
 from contacts.http import AuthenticatedHttpRequest
 from survivors.errors import PortalError
-from survivors.forms import SafeContactForm, WindowFormSet
+from survivors.forms import WindowFormSet
 from survivors.models import Survivor
 from survivors.selectors import portal as portal_selectors
 from survivors.services.activation import survivor_activate
@@ -30,6 +30,7 @@ from ..account import account_for
 from ..forms import (
     ActivationForm,
     LanguageForm,
+    PortalSafeContactForm,
     RemoveSecondPassphraseForm,
     SecondPassphraseForm,
 )
@@ -93,12 +94,12 @@ def _window_initial(windows: list) -> list[dict[str, object]]:
 @survivor_page
 @require_http_methods(["GET", "POST"])
 def contact_settings(request: AuthenticatedHttpRequest, survivor: Survivor) -> HttpResponse:
-    """When and how it is safe to contact her."""
+    """When and how it is safe to contact her; saved with her passphrase (SPEC 12)."""
     account = account_for(request, survivor)
     current = account.safe_contact()
     status = 200
     if request.method == "POST":
-        form = SafeContactForm(request.POST)
+        form = PortalSafeContactForm(request.POST)
         windows = WindowFormSet(request.POST, prefix="window")
         if form.is_valid() and windows.is_valid():
             try:
@@ -108,9 +109,11 @@ def contact_settings(request: AuthenticatedHttpRequest, survivor: Survivor) -> H
                     code_word=form.cleaned_data["code_word"],
                     sms_nudges=form.cleaned_data["sms_nudges"],
                     windows=windows.chosen_windows(),
+                    current_passphrase=form.cleaned_data["current_passphrase"],
                 )
             except PortalError as error:
-                form.add_error(None, error.message)
+                field = "current_passphrase" if error.code == "wrong_passphrase" else None
+                form.add_error(field, error.message)
             if not form.errors:
                 messages.success(request, _("Saved. Your worker will follow these settings."))
                 return redirect_see_other(reverse("portal-settings"))
@@ -118,7 +121,7 @@ def contact_settings(request: AuthenticatedHttpRequest, survivor: Survivor) -> H
     else:
         fields = ("safe_phone", "voicemail_safe", "code_word", "sms_nudges")
         initial = {k: current[k] for k in fields}
-        form = SafeContactForm(initial=initial)
+        form = PortalSafeContactForm(initial=initial)
         windows = WindowFormSet(initial=_window_initial(current["windows"]), prefix="window")
     context = {
         "form": form,

@@ -15,6 +15,7 @@ from contacts.models import User
 from programme.selectors.records import participant_attendance, participant_next_session
 from survivors.models import (
     Alert,
+    ContactChange,
     ContactLogEntry,
     MaracTask,
     Message,
@@ -23,6 +24,7 @@ from survivors.models import (
 )
 from survivors.selectors import casework as casework_selectors
 from survivors.selectors.casework import casework_summary
+from survivors.selectors.contact_changes import contact_changed_recently, contact_changes_for_case
 from survivors.selectors.cover import alert_covered_by
 from survivors.selectors.programme_items import programme_items_for_case
 
@@ -59,6 +61,7 @@ class CaseloadAnnotations(TypedDict):
     latest_assessed_at: datetime | None
     last_risk_event_at: datetime | None
     marac_task_open: bool
+    last_contact_change_at: datetime | None
 
 
 def caseload_for_worker(
@@ -123,6 +126,12 @@ def caseload_for_worker(
             marac_task_open=Exists(
                 MaracTask.objects.filter(survivor=OuterRef("pk"), closed_at__isnull=True)
             ),
+            # Contact changes (SPEC 12): the caseload marks a recent one.
+            last_contact_change_at=Subquery(
+                ContactChange.objects.filter(survivor=OuterRef("pk"))
+                .order_by("-changed_at")
+                .values("changed_at")[:1]
+            ),
         )
         .order_by(
             "-urgent_alerts",
@@ -139,7 +148,7 @@ def caseload_with_casework(
 ) -> list[WithAnnotations[Survivor, CaseloadAnnotations]]:
     """Her caseload (still one query), each case carrying ``casework``: its stage,
     the first-contact clock, the date support ends, a dormancy proposal and the
-    latest checklist level."""
+    latest checklist level; and ``contact_changed_recently`` (SPEC 12)."""
     survivors = list(caseload_for_worker(worker=worker))
     for survivor in survivors:
         moments = [m for m in (survivor.last_contact_at, survivor.last_message_at) if m]
@@ -152,6 +161,9 @@ def caseload_with_casework(
             latest_assessed_at=survivor.latest_assessed_at,
             last_risk_event=survivor.last_risk_event_at,
             marac_task_open=survivor.marac_task_open,
+        )
+        survivor.contact_changed_recently = contact_changed_recently(  # type: ignore[attr-defined]
+            survivor.last_contact_change_at, now=now
         )
     return survivors
 
@@ -189,6 +201,7 @@ def case_record(*, survivor: Survivor) -> dict[str, object]:
         "contact_log": list(survivor.contact_log.select_related("worker")[:30]),
         "disclosures": list(survivor.disclosures.select_related("worker")[:30]),
         "programme_items": programme_items_for_case(survivor=survivor),
+        "contact_changes": contact_changes_for_case(survivor=survivor),
         "unread_messages": survivor.messages.filter(
             from_survivor=True, read_at__isnull=True
         ).count(),

@@ -4,7 +4,9 @@ the times it is safe to contact her, her language, and pausing all contact.
 She changes them from her portal, her own Women's Support Service (WSS)
 worker from her case. Every change is audited in the same transaction; a
 change from her account that could mean someone else holds her phone quietly
-alerts her worker.
+alerts her worker. A change of her details is verified and kept in her
+contact-change history (SPEC 12: whoever holds her old phone may pretend to be
+her), and sends her no text.
 """
 
 from __future__ import annotations
@@ -20,8 +22,8 @@ from contacts import policy
 from contacts.encryption import phone_hash
 from contacts.models import AuditAction, User
 from contacts.services.audit import audit_record
-from survivors.errors import PortalError
-from survivors.models import Alert, SafeContactWindow, Survivor
+from survivors.errors import ContactChangeError, PortalError
+from survivors.models import Alert, ContactChange, SafeContactWindow, Survivor
 from survivors.services.alerts import alert_raise
 
 
@@ -73,6 +75,13 @@ def safe_contact_windows_normalise(windows: list[Window]) -> list[Window]:
     return sorted(set(windows), key=lambda w: (w.weekday, w.starts_at, w.ends_at))
 
 
+# How her worker may have checked it was her (SPEC 12); in her own account the
+# check is her passphrase, asked for again in the same form.
+STAFF_VERIFICATIONS = frozenset(ContactChange.Verification.values) - {
+    ContactChange.Verification.PASSPHRASE
+}
+
+
 def safe_contact_update(
     *,
     actor: User,
@@ -83,22 +92,37 @@ def safe_contact_update(
     windows: list[Window],
     sms_nudges: bool | None = None,
     notes: str | None = None,
+    verification: str = "",
+    current_passphrase: str = "",
 ) -> Survivor:
     """Replace her safe-contact details: safe number (stored encrypted, as E.164,
     with its keyed hash), voicemail, code word and the weekly windows. She or
     her own worker may do this; ``notes`` is for her worker only. A new safe
     number set from her own account quietly alerts her worker (check-ins go to
-    it from now on, and it may not be hers)."""
+    it from now on, and it may not be hers).
+
+    Every save is verified (SPEC 12): from her account with her passphrase
+    (``current_passphrase``), by her worker with how she checked it was her
+    (``verification``, one of ``STAFF_VERIFICATIONS``). A save that changes
+    anything records a ``ContactChange`` (field names, never values). Nothing
+    is sent to her old or new number because of it."""
     if not may_edit_her_settings(actor, survivor):
         raise PortalError("not_allowed")
     phone = phone_normalise(safe_phone)
     unique = safe_contact_windows_normalise(windows)
+    by_her = from_her_account(actor, survivor)
+    if by_her:
+        if not actor.check_password(current_passphrase or ""):
+            raise PortalError("wrong_passphrase")
+        verification = ContactChange.Verification.PASSPHRASE
+    elif verification not in STAFF_VERIFICATIONS:
+        raise ContactChangeError("no_verification")
     with transaction.atomic():
-        previous_hash = (
-            Survivor.objects.select_for_update()
-            .filter(pk=survivor.pk)
-            .values_list("safe_phone_hash", flat=True)
-            .first()
+        before = Survivor.objects.select_for_update().get(pk=survivor.pk)
+        before_windows = set(
+            SafeContactWindow.objects.filter(survivor=survivor).values_list(
+                "weekday", "starts_at", "ends_at"
+            )
         )
         survivor.safe_phone = phone
         survivor.safe_phone_hash = phone_hash(phone) if phone else ""
@@ -111,6 +135,17 @@ def safe_contact_update(
         if notes is not None and policy.can_work_with_survivor(actor, survivor):
             survivor.safe_contact_notes = notes
             fields.append("safe_contact_notes")
+        compared = [
+            ("safe_phone", before.safe_phone_hash, survivor.safe_phone_hash),
+            ("voicemail_safe", before.voicemail_safe, survivor.voicemail_safe),
+            ("code_word", before.code_word, survivor.code_word),
+            ("windows", before_windows, {(w.weekday, w.starts_at, w.ends_at) for w in unique}),
+        ]
+        if "sms_nudges" in fields:
+            compared.append(("sms_nudges", before.sms_nudges, survivor.sms_nudges))
+        if "safe_contact_notes" in fields:
+            compared.append(("notes", before.safe_contact_notes, survivor.safe_contact_notes))
+        changed = [name for name, old, new in compared if old != new]
         survivor.save(update_fields=fields)
         SafeContactWindow.objects.filter(survivor=survivor).delete()
         SafeContactWindow.objects.bulk_create(
@@ -121,8 +156,15 @@ def safe_contact_update(
                 for w in unique
             ]
         )
+        if changed:
+            ContactChange.objects.create(
+                survivor=survivor,
+                changed_by=None if by_her else actor,
+                verification=verification,
+                fields=changed,
+            )
         audit_record(actor=actor, action=AuditAction.SAFE_CONTACT_UPDATE, obj=survivor)
-        if from_her_account(actor, survivor) and survivor.safe_phone_hash != previous_hash:
+        if by_her and "safe_phone" in changed:
             alert_raise(survivor=survivor, kind=Alert.Kind.SAFE_PHONE_CHANGED)
     return survivor
 

@@ -17,12 +17,19 @@ from contacts.http import AuthenticatedHttpRequest
 from contacts.models import AuditAction
 from contacts.services import accounts
 from contacts.views.common import found, staff_page, staff_read_record
-from survivors.errors import AlertError, ContactLogError, DisclosureError, PortalError
+from survivors.errors import (
+    AlertError,
+    ContactChangeError,
+    ContactLogError,
+    DisclosureError,
+    PortalError,
+)
 from survivors.forms import (
     AlertAcknowledgeForm,
     AlertEmailForm,
     CaseLanguageForm,
     ContactLogForm,
+    ContactVerificationForm,
     DisclosureForm,
     MaracCloseForm,
     MaracReferralForm,
@@ -256,7 +263,8 @@ def account_settings(request: AuthenticatedHttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def case_safe_contact(request: AuthenticatedHttpRequest, case_id: int) -> HttpResponse:
     """Her worker records the safe-contact details she gave by phone or in person
-    (the same rules as her own settings page; every change audited)."""
+    (the same rules as her own settings page; every change audited), saying how
+    she checked it was her (SPEC 12)."""
 
     survivor = own_case(request, case_id)
     status = 200
@@ -265,8 +273,9 @@ def case_safe_contact(request: AuthenticatedHttpRequest, case_id: int) -> HttpRe
         notes = SafeContactNotesForm(request.POST)
         windows = WindowFormSet(request.POST, prefix="window")
         language = CaseLanguageForm(request.POST)
-        valid = language.is_valid()
-        if form.is_valid() and windows.is_valid() and notes.is_valid() and valid:
+        verify = ContactVerificationForm(request.POST)
+        valid = [f.is_valid() for f in (form, windows, notes, language, verify)]
+        if all(valid):
             chosen = windows.chosen_windows()
             try:
                 with transaction.atomic():  # both or neither
@@ -279,10 +288,13 @@ def case_safe_contact(request: AuthenticatedHttpRequest, case_id: int) -> HttpRe
                         sms_nudges=form.cleaned_data["sms_nudges"],
                         windows=chosen,
                         notes=notes.cleaned_data["notes"],
+                        verification=verify.cleaned_data["verification"],
                     )
                     survivor_language_set(
                         actor=request.user, survivor=survivor, **language.cleaned_data
                     )
+            except ContactChangeError as error:
+                verify.add_error("verification", error.message)
             except PortalError as error:
                 form.add_error(None, error.message)
             else:
@@ -309,6 +321,7 @@ def case_safe_contact(request: AuthenticatedHttpRequest, case_id: int) -> HttpRe
             ],
             prefix="window",
         )
+        verify = ContactVerificationForm()
     return render(
         request,
         "staff/safe_contact.html",
@@ -318,6 +331,7 @@ def case_safe_contact(request: AuthenticatedHttpRequest, case_id: int) -> HttpRe
             "notes": notes,
             "windows": windows,
             "language": language,
+            "verify": verify,
         },
         status=status,
     )

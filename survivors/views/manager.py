@@ -22,6 +22,7 @@ from survivors.forms import AllocateForm, LinkParticipantForm, SurvivorOpenForm
 from survivors.models import Survivor
 from survivors.selectors import lists as list_selectors
 from survivors.selectors import manager
+from survivors.selectors.contact_changes import contact_changes_for_case
 from survivors.services import cases as cases_services
 from survivors.services.activation import activation_code_issue, survivor_lockout_lift
 
@@ -53,6 +54,8 @@ def _allocation_page(request: HttpRequest, survivor: Survivor) -> HttpResponse:
             "survivor": survivor,
             "form": AllocateForm(initial={"worker": survivor.worker_id}),
             "link_form": LinkParticipantForm(initial={"reference": reference}),
+            # Who changed her contact details, when and how checked (SPEC 12): no values.
+            "contact_changes": contact_changes_for_case(survivor=survivor),
         },
     )
 

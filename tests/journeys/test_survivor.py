@@ -104,6 +104,7 @@ def test_survivor_activates_reads_writes_sets_safe_contact_pauses_and_leaves_wit
     first.get_by_label("Day").select_option(label="Thursday")
     first.get_by_label("From").fill("14:00")
     first.get_by_label("To").fill("16:00")
+    page.get_by_label("Your usual passphrase").fill("kettle on the windowsill at noon")
     page.get_by_role("button", name="Save settings").click()
     expect(page.get_by_text("Saved. Your worker will follow these settings.")).to_be_visible()
     expect(page.get_by_label("Code word")).to_have_value("bluebell")

@@ -54,6 +54,7 @@ def test_wss_worker_replies_sets_check_ins_acknowledges_an_alert_and_sees_the_du
         voicemail_safe=False,
         code_word="bluebell",
         windows=[Window(weekday=3, starts_at=time(14), ends_at=time(16))],
+        verification="call_back",
     )
     messages_services.message_send_from_survivor(
         survivor=amy, body="Could you ring me on Thursday?"

@@ -219,6 +219,7 @@ def test_a_visit_leaves_one_history_entry(page: Page, site: str, world) -> None:
     page.click("a[href='/settings/']")
     page.wait_for_selector("h1:has-text('Contact settings')")
     page.fill("#id_safe_phone", "07700 900456")
+    page.fill("#id_current_passphrase", PASSPHRASE)
     page.click("form[action='/settings/'] button[type=submit]")
     page.wait_for_selector("text=Saved.")
     page.click("nav >> text=Information")

@@ -54,6 +54,7 @@ def test_after_a_saved_form_focus_is_on_the_confirmation_and_tab_reaches_quick_e
     page.click("nav >> text=Contact settings")
     page.wait_for_selector("h1:has-text('Contact settings')")
     page.fill("#id_safe_phone", "07700 900456")
+    page.fill("#id_current_passphrase", PASSPHRASE)
     page.click("form[action='/settings/'] button[type=submit]")
     page.wait_for_selector("text=Saved.")
     # A screen reader reads the confirmation, not the whole page.

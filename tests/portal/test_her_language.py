@@ -253,6 +253,7 @@ def test_her_worker_sees_and_sets_her_language_and_interpreter(world) -> None:
             "language": "cy",
             "needs_interpreter": "on",
             "notes": "",
+            "verification": "in_person",
             "window-TOTAL_FORMS": "0",
             "window-INITIAL_FORMS": "0",
         },

@@ -255,6 +255,7 @@ def _settings_form(**overrides: str) -> dict[str, str]:
         "safe_phone": "07911 123456",
         "voicemail_safe": "on",
         "code_word": "bluebell",
+        "current_passphrase": "a long passphrase 42",
         "window-TOTAL_FORMS": "3",
         "window-INITIAL_FORMS": "0",
         "window-0-weekday": "0",

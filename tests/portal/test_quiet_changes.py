@@ -51,12 +51,19 @@ def test_pausing_from_her_account_alerts_her_worker_once(world) -> None:
 def test_a_new_safe_number_from_her_account_alerts_her_worker(world) -> None:
     her = world.survivor_a
     same: dict[str, Any] = {"voicemail_safe": False, "code_word": "x", "windows": []}
-    safe_contact_update(actor=her.user, survivor=her, safe_phone=her.safe_phone, **same)
+    mine = {**same, "current_passphrase": USUAL}
+    safe_contact_update(actor=her.user, survivor=her, safe_phone=her.safe_phone, **mine)
     assert _kinds(her) == []  # the same number again: nothing to tell
-    safe_contact_update(actor=her.user, survivor=her, safe_phone="07700 900111", **same)
+    safe_contact_update(actor=her.user, survivor=her, safe_phone="07700 900111", **mine)
     assert _kinds(her) == ["safe_phone_changed"]
     # Her worker changing it is not an alert for her worker.
-    safe_contact_update(actor=world.wss_a, survivor=her, safe_phone="07700 900222", **same)
+    safe_contact_update(
+        actor=world.wss_a,
+        survivor=her,
+        safe_phone="07700 900222",
+        verification="code_word",
+        **same,
+    )
     assert _kinds(her) == ["safe_phone_changed"]
 
 

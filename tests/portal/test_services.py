@@ -161,6 +161,7 @@ def test_safe_contact_update_stores_e164_windows_and_an_audit_event(world) -> No
             Window(weekday=0, starts_at=time(18), ends_at=time(19, 30)),
             Window(weekday=3, starts_at=time(12), ends_at=time(13)),
         ],
+        current_passphrase="a long passphrase 42",
     )
     survivor.refresh_from_db()
     assert survivor.safe_phone == "+447911123456"
@@ -186,6 +187,7 @@ def test_bad_phone_or_window_changes_nothing(world) -> None:
                 voicemail_safe=False,
                 code_word="",
                 windows=windows,
+                current_passphrase="a long passphrase 42",
             )
     survivor.refresh_from_db()
     assert survivor.safe_phone == before
@@ -201,6 +203,7 @@ def test_nobody_else_may_change_her_safe_contact(world) -> None:
                 voicemail_safe=False,
                 code_word="",
                 windows=[],
+                verification="in_person",
             )
     safe_contact_update(
         actor=world.wss_a,
@@ -210,6 +213,7 @@ def test_nobody_else_may_change_her_safe_contact(world) -> None:
         code_word="",
         windows=[],
         notes="Only after 6pm",
+        verification="in_person",
     )
     world.survivor_a.refresh_from_db()
     assert world.survivor_a.safe_contact_notes == "Only after 6pm"

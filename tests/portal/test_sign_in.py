@@ -158,6 +158,7 @@ def test_the_second_passphrase_shows_an_empty_account_and_alerts_her_worker(worl
                 ends_at=time_of_day(10),
             )
         ],
+        current_passphrase=PASSPHRASE,
     )
     client = Client()
     response = client.post("/", {"username": survivor.user.username, "passphrase": SECOND})
@@ -176,6 +177,7 @@ def test_the_second_passphrase_shows_an_empty_account_and_alerts_her_worker(worl
         {
             "safe_phone": "07912 345678",
             "code_word": "changed",
+            "current_passphrase": SECOND,
             "window-TOTAL_FORMS": "0",
             "window-INITIAL_FORMS": "0",
         },

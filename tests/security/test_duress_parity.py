@@ -46,6 +46,7 @@ def _settings_form(**fields: str) -> dict[str, str]:
     return {
         "safe_phone": "",
         "code_word": "",
+        "current_passphrase": SECOND,
         "window-TOTAL_FORMS": "2",
         "window-INITIAL_FORMS": "0",
         "window-MIN_NUM_FORMS": "0",
@@ -73,6 +74,12 @@ def _steps(username: str, invitation: str = "0") -> list[tuple[str, str, dict[st
         ("GET", "/messages/", None),
         ("GET", "/settings/", None),
         ("POST", "/settings/", _settings_form(safe_phone="not a number")),
+        ("POST", "/settings/", _settings_form(safe_phone="07700 900444", current_passphrase="")),
+        (
+            "POST",
+            "/settings/",
+            _settings_form(safe_phone="07700 900444", current_passphrase="not it at all"),
+        ),
         (
             "POST",
             "/settings/",
@@ -163,6 +170,7 @@ def test_a_duress_session_answers_exactly_like_a_normal_one(world) -> None:
         voicemail_safe=False,
         code_word=her.code_word,
         windows=[window],
+        verification="in_person",
     )
     # A report from the programme her worker shows in her portal (SPEC 10).
     report_attach(actor=world.programme, participant=her.participant, kind="assessment", text="R")

@@ -190,6 +190,7 @@ def test_worker_records_her_safe_contact_details(world) -> None:
         "voicemail_safe": "on",
         "code_word": "bluebell",
         "notes": "Only after 2pm; sister may answer",
+        "verification": "code_word",
         "window-TOTAL_FORMS": "2",
         "window-INITIAL_FORMS": "0",
         "window-MIN_NUM_FORMS": "0",

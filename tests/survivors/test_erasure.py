@@ -29,6 +29,7 @@ from survivors.services.events import programme_events_consume
 from survivors.services.info_sessions import info_session_create, invitation_send
 from survivors.services.marac import marac_referral_record
 from survivors.services.messages import message_send_from_worker
+from survivors.services.safe_contact import Window, safe_contact_update
 from survivors.services.subject_access import subject_access_request_record
 
 from ..conftest import CANARY_PHONE, CANARY_USERNAME, client_for, sign_in
@@ -88,6 +89,19 @@ def fill_her_case(world) -> Survivor:
     inbound_services.inbound_process(inbound_id=reply.pk)
     inbound_services.inbound_store(message_sid="SM-in-2", from_number=CANARY_PHONE, body="hello")
     inbound_services.sms_opt_out_record(survivor=her, source="reply")
+    # A verified change of her safe-contact details (SPEC 12).
+    safe_contact_update(
+        actor=worker,
+        survivor=her,
+        safe_phone=her.safe_phone,
+        voicemail_safe=not her.voicemail_safe,
+        code_word=her.code_word,
+        windows=[
+            Window(weekday=window.weekday, starts_at=window.starts_at, ends_at=window.ends_at)
+            for window in her.windows.all()
+        ],
+        verification="in_person",
+    )
     # Her subject access request (SPEC 12).
     subject_access_request_record(actor=worker, survivor=her, received_on=timezone.localdate())
     her.refresh_from_db()
