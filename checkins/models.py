@@ -265,3 +265,24 @@ class SmsTexts(models.Model):
     def load(cls) -> SmsTexts:
         texts, _ = cls.objects.get_or_create(pk=1)
         return texts
+
+
+class PurgeRun(models.Model):
+    """One retention run (SPEC 12): when it started and finished, and per record
+    type how many rows it deleted and how many it kept under legal hold. Counts
+    only, never content. Counts are saved with each batch, so a run stopped half
+    way shows what it did; ``resumes`` names the unfinished run it took over."""
+
+    started_at = models.DateTimeField(default=timezone.now)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    resumes = models.ForeignKey(
+        "self", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    # {"messages": {"deleted": 3, "held": 1}, ...}
+    counts = models.JSONField(default=dict)
+
+    class Meta:
+        ordering = ["-started_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"PurgeRun {self.pk}"

@@ -58,11 +58,12 @@ def inbound_process(inbound_id: int) -> None:
 
 
 @shared_task(**TASK_OPTIONS)
-def retention_purge_nightly() -> dict[str, int]:
-    """Delete messages, check-in replies and outbox rows past the retention period."""
-    from checkins.services.retention import retention_purge
+def retention_purge_nightly() -> int:
+    """Apply the retention schedule (SPEC 12); returns the run's id (counts only
+    are on its record)."""
+    from checkins.services.retention import retention_apply
 
-    return retention_purge()
+    return retention_apply().pk
 
 
 @shared_task(**TASK_OPTIONS)

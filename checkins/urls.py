@@ -3,11 +3,12 @@
 
 from django.urls import path
 
-from .views import checkins, reports
+from .views import checkins, reports, retention
 
 urlpatterns = [
     path("cases/<int:case_id>/check-ins/", checkins.checkin_plan, name="staff-case-checkins"),
     path("texts/", checkins.sms_texts, name="staff-sms-texts"),
     path("reports/", reports.reports, name="staff-reports"),
     path("reports/monthly.csv", reports.reports_csv, name="staff-reports-csv"),
+    path("retention/", retention.retention, name="staff-retention"),
 ]

@@ -7,10 +7,10 @@ successful sign-in. So:
 - a failed sign-in is stored without the user agent or Accept header (for
   every account: a failure for an unknown username cannot be told apart);
 - a survivor's successful sign-in (and sign-out) writes no access-log row at
-  all; staff sign-ins keep axes' access log, which the retention purge removes
-  after ``RETENTION_DAYS``;
-- expired failures are deleted by the retention purge
-  (``contacts.services.retention``), not kept until the same username fails again.
+  all; staff sign-ins keep axes' access log, which the retention run removes
+  after its period (``RETENTION_SCHEDULE["sign_in_records"]``);
+- expired failures are deleted by the retention run
+  (``checkins.services.retention``), not kept until the same username fails again.
 """
 
 from __future__ import annotations

@@ -15,6 +15,7 @@ import re
 import secrets
 import zipfile
 from collections.abc import Mapping
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
@@ -63,3 +64,9 @@ def export_file_delete(name: str) -> None:
     """Delete the stored file; a file already gone is not an error."""
     if name:
         _path(name).unlink(missing_ok=True)
+
+
+def export_kept() -> timedelta:
+    """How long an export is kept after it is built: the retention schedule's
+    ``exports`` row (SPEC 12; 30 days by default)."""
+    return timedelta(days=int(settings.RETENTION_SCHEDULE["exports"]["days"]))

@@ -259,6 +259,18 @@ class AuditEvent(models.Model):
         raise PermissionError("The audit log is append-only.")
 
 
+class AuditRetentionCutoff(models.Model):
+    """One row. The database trigger on the audit log (``contacts/audit_protection.py``)
+    refuses every DELETE except of rows older than ``deletes_before``, which the
+    retention run sets and clears again inside its own transaction: outside a
+    retention run it is empty and no audit row can be deleted."""
+
+    deletes_before = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return f"AuditRetentionCutoff {self.deletes_before}"
+
+
 # --- Backup codes (SPEC 8) -------------------------------------------------------------
 
 

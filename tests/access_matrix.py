@@ -208,6 +208,8 @@ TABLE: dict[str, Entry] = {
     "staff/disclosures/": Entry(MANAGER, queries=DISCLOSURE_QUERIES),
     "staff/reports/": Entry(MANAGER),
     "staff/reports/monthly.csv": Entry(MANAGER),
+    # Retention schedule and runs (SPEC 12): counts only, the manager.
+    "staff/retention/": Entry(MANAGER),
     # --- Check-ins and SMS (SPEC 5) ---
     # Her own worker sets her plan; the manager words the texts.
     "staff/cases/<int:case_id>/check-ins/": Entry(WSS_OWN),

@@ -45,7 +45,7 @@ SENTENCES: dict[str, str] = {
     AuditAction.STAFF_BACKUP_CODES_GENERATE: "Made a new set of backup codes",
     AuditAction.STAFF_BACKUP_CODE_USE: "Signed in with a backup code",
     AuditAction.STAFF_SESSION_END: "Ended one of their own sessions",
-    AuditAction.RETENTION_PURGE: "Deleted old records (retention): {object}",
+    AuditAction.RETENTION_PURGE: "Ran retention (run {object}: counts on the Retention page)",
     # Who read her record, breaches (SPEC 12)
     AuditAction.CASE_READS_VIEW: "Read who read case {case}",
     AuditAction.ACCESS_ALERTS_VIEW: "Read the access alerts",

@@ -61,6 +61,7 @@ def menu_entries(user: User | AnonymousUser) -> list[tuple[str, str]]:
         entries += [
             ("Audit log", reverse("staff-audit")),
             ("Monthly reports", reverse("staff-reports")),
+            ("Retention", reverse("staff-retention")),
         ]
     if policy.can_edit_sms_texts(user):
         entries.append(("Texts", reverse("staff-sms-texts")))

@@ -5,7 +5,7 @@ request commits); the build gathers his programme records
 (``programme.selectors.records_request``) into one encrypted ZIP, readable HTML
 and the same data as JSON (``contacts.exports``). Only the staff member who
 recorded the request downloads it, each download audited; the file is deleted
-after ``EXPORT_DAYS``.
+after the retention schedule's ``exports`` period (30 days).
 
 The same work, rows and file for every man: nothing here reads, counts or
 writes anything but his programme records and the request (SPEC 2). No
@@ -22,7 +22,13 @@ from django.db.models import F
 from django.template.loader import render_to_string
 from django.utils import timezone
 
-from contacts.exports import export_file_delete, export_file_read, export_file_write, export_zip
+from contacts.exports import (
+    export_file_delete,
+    export_file_read,
+    export_file_write,
+    export_kept,
+    export_zip,
+)
 from contacts.models import AuditAction, User
 from contacts.services.audit import audit_record
 from contacts.services.queue import PARTICIPANT_RECORDS_EXPORT_BUILD, enqueue
@@ -35,7 +41,6 @@ logger = logging.getLogger(__name__)
 State = ParticipantRecordsRequest.State
 
 # How long a built file is kept for download.
-EXPORT_DAYS = 30
 # A build that has not finished in this time was lost (a worker killed, a lost
 # wake-up): ``participant_records_exports_expire`` marks it failed, so it does
 # not stop a new request for long.
@@ -124,7 +129,7 @@ def participant_records_export_build(
             records_request.progress = 100
             records_request.file_name = name
             records_request.built_at = built_at
-            records_request.expires_at = built_at + timedelta(days=EXPORT_DAYS)
+            records_request.expires_at = built_at + export_kept()
             records_request.save(
                 update_fields=["state", "progress", "file_name", "built_at", "expires_at"]
             )

@@ -15,6 +15,7 @@ from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_http_methods
 
 from contacts import policy
+from contacts.exports import export_kept
 from contacts.http import AuthenticatedHttpRequest
 from contacts.views.common import found, staff_page
 from programme.errors import RecordsRequestError
@@ -52,7 +53,7 @@ def records_request(request: AuthenticatedHttpRequest, participant_id: int) -> H
             "requests": selectors.records_requests(participant=participant),
             "open": selectors.records_request_open(participant=participant),
             "now": timezone.now(),
-            "export_days": services.EXPORT_DAYS,
+            "export_days": export_kept().days,
         },
         status=400 if request.method == "POST" else 200,
     )

@@ -275,7 +275,7 @@ CELERY_BEAT_SCHEDULE: dict = {
     # MARAC checks whose wake-up was lost (a broker outage): every few minutes.
     "marac-incidents": {"task": "survivors.tasks.marac_incidents_sweep", "schedule": 300.0},
     "checkins-missed": {"task": "checkins.tasks.checkins_mark_missed", "schedule": _BEAT},
-    # Retention (SPEC 7): nightly, 03:15 UK time.
+    # Retention (SPEC 7, 12): the schedule below, nightly at 03:15 UK time.
     "retention-purge": {
         "task": "checkins.tasks.retention_purge_nightly",
         "schedule": crontab(hour=3, minute=15),
@@ -486,11 +486,38 @@ QUICK_EXIT_URL = env.str("QUICK_EXIT_URL", default="https://www.bbc.co.uk/weathe
 MESSAGE_MAX_LENGTH = env.int("MESSAGE_MAX_LENGTH", default=2000)
 MESSAGE_RATE_LIMIT = env.int("MESSAGE_RATE_LIMIT", default=10)
 MESSAGE_RATE_WINDOW_SECONDS = env.int("MESSAGE_RATE_WINDOW_SECONDS", default=600)
-# Messages, check-in replies and outbox rows older than this are deleted nightly.
-RETENTION_DAYS = env.int("RETENTION_DAYS", default=365)
-# Her casework (SPEC 9). A closed case (her record, account and everything on
-# it) is deleted this many days after its closing date.
-CLOSED_CASE_RETENTION_DAYS = env.int("CLOSED_CASE_RETENTION_DAYS", default=365)
+
+
+def _kept(record_type: str, days: int, counted_from: str) -> dict[str, int | str]:
+    """One row of the retention schedule; RETENTION_<TYPE>_DAYS overrides its days."""
+    return {
+        "days": env.int(f"RETENTION_{record_type.upper()}_DAYS", default=days),
+        "from": counted_from,
+    }
+
+
+# Retention (SPEC 12): one schedule, record type -> days kept, counted from which
+# date. Applied nightly (checkins/services/retention.py); `manage.py retention
+# --show` prints it, the manager sees it at /staff/retention/.
+RETENTION_SCHEDULE = {
+    # Her whole case, from its closing date (SPEC 9).
+    "closed_cases": _kept("closed_cases", 365, "closing"),
+    "messages": _kept("messages", 365, "creation"),
+    # Check-ins and the replies texted back.
+    "checkins": _kept("checkins", 365, "creation"),
+    # The outbox and Twilio's status callbacks.
+    "texts": _kept("texts", 90, "creation"),
+    # Staff sign-in history (failed tries go once lockout no longer counts them).
+    "sign_in_records": _kept("sign_in_records", 365, "creation"),
+    # Records request exports: the encrypted file, from the day it was built.
+    "exports": _kept("exports", 30, "built"),
+    # The audit log's own rows.
+    "audit": _kept("audit", 6 * 365, "creation"),
+}
+# Rows deleted per transaction: a run stopped half way keeps what it committed
+# and the next run finishes the rest.
+RETENTION_BATCH_SIZE = env.int("RETENTION_BATCH_SIZE", default=1000)
+
 # Her support continues this many weeks after his course ends (completed,
 # dropped out); the caseload shows the date.
 SUPPORT_AFTER_END_WEEKS = env.int("SUPPORT_AFTER_END_WEEKS", default=26)

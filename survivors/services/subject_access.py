@@ -7,7 +7,7 @@ was built."""
 from __future__ import annotations
 
 import logging
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -18,7 +18,13 @@ from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
 from contacts import policy
-from contacts.exports import export_file_delete, export_file_read, export_file_write, export_zip
+from contacts.exports import (
+    export_file_delete,
+    export_file_read,
+    export_file_write,
+    export_kept,
+    export_zip,
+)
 from contacts.models import AuditAction, User
 from contacts.services import queue
 from contacts.services.audit import audit_record
@@ -34,7 +40,6 @@ from survivors.selectors.subject_access import (
 
 logger = logging.getLogger(__name__)
 
-EXPORT_KEPT = timedelta(days=30)
 EXPORT_TEMPLATE = "staff/records_request_export.html"
 State = SubjectAccessRequest.State
 
@@ -138,7 +143,7 @@ def subject_access_export_build(*, request_id: int, check_ins: Section) -> bool:
             progress=100,
             file_name=name,
             built_at=now,
-            expires_at=now + EXPORT_KEPT,
+            expires_at=now + export_kept(),
         )
         if finished:
             audit_record(

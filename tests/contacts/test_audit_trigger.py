@@ -11,14 +11,19 @@ from django.core.management import call_command
 from django.db import DatabaseError, connection, transaction
 from django.utils import timezone
 
-from checkins.services.retention import retention_purge
-from contacts.models import AuditAction, AuditEvent
+from checkins.services.retention import retention_apply
+from contacts.audit_protection import audit_rows_delete
+from contacts.models import AuditAction, AuditEvent, AuditRetentionCutoff
 from contacts.services.audit import audit_record
 
 
 @pytest.fixture
 def event(db: None) -> AuditEvent:
     return audit_record(actor=None, action=AuditAction.AUDIT_VIEW)
+
+
+def _written(at) -> AuditEvent:
+    return AuditEvent.objects.create(action=AuditAction.AUDIT_VIEW, at=at)
 
 
 def _refused(statement) -> None:
@@ -58,15 +63,43 @@ def test_new_rows_are_still_written(event) -> None:
     assert AuditEvent.objects.count() == before + 1
 
 
-def test_retention_keeps_the_audit_log_and_records_what_it_removed(event) -> None:
-    """The purge deletes old messages and texts, never audit rows: it adds one
-    row saying how many of each it removed."""
+def test_retention_keeps_audit_rows_inside_their_period_and_records_the_run(event) -> None:
+    """SPEC 12: a run deletes no audit row younger than the log's own period; it
+    adds one row naming the run (whose record holds the counts)."""
     old = AuditEvent.objects.count()
-    retention_purge(now=timezone.now() + timedelta(days=3650))
+    run = retention_apply(now=timezone.now() + timedelta(days=365))
     assert AuditEvent.objects.filter(pk=event.pk).exists()
     assert AuditEvent.objects.count() == old + 1
     purge = AuditEvent.objects.get(action=AuditAction.RETENTION_PURGE)
-    assert purge.object_type == "counts" and purge.object_id.startswith("m")
+    assert (purge.object_type, purge.object_id) == ("purge_run", str(run.pk))
+
+
+def test_a_recorded_cutoff_lets_only_older_rows_be_deleted(event) -> None:
+    """The one DELETE the trigger allows: rows older than the cutoff a
+    retention run records. A recent row is still refused, and UPDATE always."""
+    aged = _written(event.at - timedelta(days=9))
+    with transaction.atomic():
+        AuditRetentionCutoff.objects.update_or_create(
+            pk=1, defaults={"deletes_before": event.at - timedelta(days=1)}
+        )
+        _refused(lambda: AuditEvent._base_manager.filter(pk=event.pk).delete())
+        _refused(lambda: AuditEvent._base_manager.filter(pk=aged.pk).update(action="edited"))
+        assert AuditEvent._base_manager.filter(pk=aged.pk).delete()[0] == 1
+        AuditRetentionCutoff.objects.filter(pk=1).update(deletes_before=None)
+    assert AuditEvent.objects.filter(pk=event.pk).exists()
+    # With the cutoff cleared, even an old row is refused again.
+    older = _written(event.at - timedelta(days=9))
+    _refused(lambda: AuditEvent._base_manager.filter(pk=older.pk).delete())
+
+
+def test_the_retention_helper_deletes_only_rows_past_the_cutoff(event) -> None:
+    aged = _written(event.at - timedelta(days=9))
+    cutoff = event.at - timedelta(days=1)
+    assert audit_rows_delete(ids=[aged.pk, event.pk], cutoff=cutoff) == 1
+    assert AuditEvent.objects.filter(pk=event.pk).exists()
+    assert not AuditEvent.objects.filter(pk=aged.pk).exists()
+    assert AuditRetentionCutoff.objects.get().deletes_before is None
+    _refused(lambda: AuditEvent._base_manager.filter(pk=event.pk).delete())
 
 
 @pytest.mark.django_db(transaction=True)

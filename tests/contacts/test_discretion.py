@@ -76,6 +76,7 @@ def test_every_staff_page_has_its_own_descriptive_title(world) -> None:
             "/staff/people/": "Staff accounts · Staff",
             "/staff/audit/": "Audit log · Staff",
             "/staff/reports/": "Monthly reports · Staff",
+            "/staff/retention/": "Retention · Staff",
             "/staff/texts/": "Texts · Staff",
             f"/staff/allocations/{case}/": f"Allocation, case {case} · Staff",
             "/staff/disclosures/": "Disclosures · Staff",

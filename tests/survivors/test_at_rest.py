@@ -10,6 +10,7 @@ from django.core.management import call_command
 from django.db import connection
 from django.utils import timezone
 
+from checkins.models import PurgeRun
 from contacts.models import AuditEvent
 from survivors.models import ContactLogEntry, Message
 from survivors.services import messages as messages_services
@@ -86,8 +87,11 @@ def test_key_rotation_round_trip(world, settings) -> None:
     assert Message.objects.filter(survivor=world.survivor_a).count() == 2
 
 
-def test_retention_deletes_old_messages_and_audits_counts_only(world, settings) -> None:
-    settings.RETENTION_DAYS = 365
+def test_retention_deletes_old_messages_and_records_counts_only(world, settings) -> None:
+    settings.RETENTION_SCHEDULE = {
+        **settings.RETENTION_SCHEDULE,
+        "messages": {"days": 365, "from": "creation"},
+    }
     old = Message.objects.get(survivor=world.survivor_a)
     Message.objects.filter(pk=old.pk).update(created_at=timezone.now() - timedelta(days=400))
     messages_services.message_send_from_survivor(survivor=world.survivor_a, body="recent")
@@ -95,6 +99,8 @@ def test_retention_deletes_old_messages_and_audits_counts_only(world, settings) 
 
     retention_purge_nightly.delay()
     assert list(Message.objects.values_list("body", flat=True)) == ["recent"]
+    run = PurgeRun.objects.get()
+    assert run.counts["messages"] == {"deleted": 1, "held": 0}
+    assert "canary" not in str(run.counts)
     event = AuditEvent.objects.get(action="retention.purge")
-    assert event.object_id.startswith("m1 ")
-    assert "canary" not in event.object_id
+    assert event.object_id == str(run.pk)

@@ -11,7 +11,7 @@ import pytest
 from django.test import Client
 from django.utils import timezone
 
-from checkins.services.retention import retention_purge
+from checkins.services.retention import retention_apply
 from contacts.models import AuditAction, AuditEvent, User
 from programme.services import records
 from survivors.errors import CaseError
@@ -299,8 +299,10 @@ def test_an_unanswered_re_engagement_leaves_the_case_dormant(world) -> None:
 
 
 def test_retention_counts_from_the_closing_date(world, settings) -> None:
-    settings.CLOSED_CASE_RETENTION_DAYS = 365
-    settings.RETENTION_DAYS = 10_000  # this test is about closed cases only
+    settings.RETENTION_SCHEDULE = {
+        **settings.RETENTION_SCHEDULE,
+        "closed_cases": {"days": 365, "from": "closing"},
+    }
     old = timezone.now() - timedelta(days=800)
     long_closed = survivor_account(username="long-closed", known_as="Long closed")
     recently_closed = _case(world, "Recently closed", created_at=old, referred_at=old)
@@ -324,12 +326,12 @@ def test_retention_counts_from_the_closing_date(world, settings) -> None:
         at=timezone.now() - timedelta(days=10),
     )
     account_id = long_closed.user_id
-    counts = retention_purge()
-    assert counts["purged_cases"] == 1
+    run = retention_apply()
+    assert run.counts["closed_cases"] == {"deleted": 1, "held": 0}
     remaining = set(Survivor.objects.values_list("pk", flat=True))
     assert long_closed.pk not in remaining
     assert {recently_closed.pk, still_open.pk} <= remaining
     assert not User.objects.filter(pk=account_id).exists()
     assert not ContactLogEntry.objects.filter(survivor_id=long_closed.pk).exists()
     event = AuditEvent.objects.filter(action=AuditAction.RETENTION_PURGE).latest("at")
-    assert " p1 " in event.object_id
+    assert event.object_id == str(run.pk)
