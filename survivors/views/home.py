@@ -39,11 +39,19 @@ def staff_home(request: AuthenticatedHttpRequest) -> HttpResponse:
         }
         staff_read_record(request, AuditAction.CASELOAD_VIEW, shown=shown)
     if policy.is_duty_worker(user):
-        context["duty_today"] = home_selectors.duty_today()
+        duty_today = home_selectors.duty_today()
+        context["duty_today"] = duty_today
+        # The covered cases listed: a read of each, as on the duty view (SPEC 12).
+        covered = [item.survivor_id for item in duty_today.covered]
+        staff_read_record(request, AuditAction.DUTY_VIEW, shown=covered)
     if policy.is_programme_worker(user):
         context["programme_today"] = programme_home.programme_today()
     if policy.is_manager(user):
-        context["service_today"] = home_selectors.service_today()
+        service_today = home_selectors.service_today()
+        context["service_today"] = service_today
+        # Case numbers waiting on her: a read of each, as on the allocations list (SPEC 12).
+        waiting = [case.pk for case in (*service_today.unallocated, *service_today.waiting_longest)]
+        staff_read_record(request, AuditAction.ALLOCATIONS_VIEW, shown=waiting)
     if policy.is_comms(user):
         context["page_changes"] = cms_selectors.recent_page_changes()
     return render(request, "staff/home.html", context)

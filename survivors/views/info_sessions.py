@@ -85,14 +85,16 @@ def session_detail(request: AuthenticatedHttpRequest, info_session_id: int) -> H
         else:
             messages.success(request, "Invitation sent to her account.")
             return HttpResponseRedirect(reverse("staff-info-session", args=[session.pk]))
-    # Names of her own caseload are shown: an audited read, one row per woman
-    # invited (SPEC 12: each is on her access log).
+    # Names of her own caseload are shown, in the invited list and the form's
+    # choices: an audited read, one row per woman shown (SPEC 12: each is on
+    # her access log).
     invitations = sessions_selectors.invitations_by_worker(session=session, worker=request.user)
     staff_read_record(
         request,
         AuditAction.INFO_SESSION_VIEW,
         obj=session,
-        shown=[invitation.survivor_id for invitation in invitations],
+        shown=[invitation.survivor_id for invitation in invitations]
+        + [survivor.pk for survivor in caseload],
     )
     return render(
         request,

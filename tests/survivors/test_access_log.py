@@ -98,6 +98,38 @@ def test_the_duty_view_and_an_information_session_put_her_on_her_log(world) -> N
     assert not AccessAlert.objects.exists()
 
 
+def test_the_staff_home_lists_and_the_invite_choices_put_her_on_her_log(world) -> None:
+    """SPEC 12: the duty worker's covered queue and the manager's waiting cases on
+    the staff home, and her name among the invite form's choices, are reads of
+    her record like the lists they come from."""
+    from survivors.models import Alert
+
+    duty = staff_user(roles.WSS_WORKER, username="duty-dee", is_duty_worker=True)
+    today = timezone.localdate()
+    absence_mark(actor=world.manager, worker=world.wss_a, starts_on=today, ends_on=today)
+    Alert.objects.create(survivor=world.survivor_a, kind=Alert.Kind.DURESS, urgent=False)
+    assert f"Case {world.survivor_a.pk}" in sign_in(Client(), duty).get("/staff/").content.decode()
+    assert _actions_on_her_log(world)[0] == ("duty-dee", AuditAction.DUTY_VIEW)
+    waiting = SurvivorFactory.create()
+    assert f"Case {waiting.pk}" in sign_in(Client(), world.manager).get("/staff/").content.decode()
+    assert _actions_on_her_log(world, waiting)[0] == (
+        "service-manager",
+        AuditAction.ALLOCATIONS_VIEW,
+    )
+    # Not invited, but her name is among the form's choices.
+    session = info_session_create(
+        actor=world.manager,
+        starts_at=timezone.now() + timedelta(days=7),
+        place="Room 2",
+        capacity=10,
+        programme_worker=world.programme,
+    )
+    page = sign_in(Client(), world.wss_a).get(f"/staff/info-sessions/{session.pk}/")
+    assert world.survivor_a.known_as in page.content.decode()
+    assert _actions_on_her_log(world)[0] == ("worker-a", AuditAction.INFO_SESSION_VIEW)
+    assert not AccessAlert.objects.exists()
+
+
 def test_the_log_is_paged(world) -> None:
     for _ in range(120):
         audit_reads_record(
