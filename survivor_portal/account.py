@@ -231,6 +231,8 @@ class DecoyAccount(RealAccount):
     def safe_contact_update(self, **fields: Any) -> None:
         # The real service's checks, in its order: the passphrase this session
         # signed in with plays her usual one (SPEC 12's re-ask behaves the same).
+        if self.survivor.restricted_at is not None:
+            raise PortalError("restricted")
         windows = safe_contact_windows_normalise(fields["windows"])
         phone = phone_normalise(fields["safe_phone"])
         if not self._check_usual(fields.get("current_passphrase", "")):

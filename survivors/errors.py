@@ -39,6 +39,7 @@ class CaseError(ServiceError):
             "inside her safe times."
         ),
         "contact_paused": "She has paused all contact. Do not contact her.",
+        "restricted": RESTRICTED,
     }
 
 
@@ -89,6 +90,7 @@ class RiskAssessmentError(ServiceError):
             "answers give."
         ),
         "reason_required": "Give the reason for raising the level.",
+        "restricted": RESTRICTED,
     }
 
 
@@ -99,6 +101,10 @@ class MaracError(ServiceError):
             "closed with a referral or a reason."
         ),
         "no_open_task": "There is no open referral task on this case.",
+        # Sharing to protect her or someone else stays possible (SPEC 12).
+        "restricted": RESTRICTED
+        + " Information shared to protect her or someone else can still be recorded "
+        "as a disclosure on her case.",
     }
 
 
@@ -121,6 +127,7 @@ class ProgrammeItemError(ServiceError):
         "nothing_chosen": "Choose at least one paragraph of the report to show her.",
         "already_in_portal": "This report is already shown in her account.",
         "no_note": "Write a short note to go with it.",
+        "restricted": RESTRICTED,
     }
 
 
@@ -144,6 +151,7 @@ class InformationSessionError(ServiceError):
             "She has paused all contact from her account. Do not invite her until she "
             "starts it again."
         ),
+        "restricted": RESTRICTED,
     }
 
 
@@ -190,6 +198,11 @@ class PortalError(ServiceError):
         "same_as_passphrase": _("The second passphrase must be different from your usual one."),
         "wrong_passphrase": _("That is not your current passphrase."),
         "unknown_language": _("Choose a language from the list."),
+        # She sees this one; staff see RESTRICTED (the service passes it).
+        "restricted": _(
+            "You cannot change these settings from your account at the moment. "
+            "You can still read them here."
+        ),
     }
 
 
@@ -213,6 +226,7 @@ class PlanError(ServiceError):
     messages = {
         "too_long": _("One of the parts is too long. Shorten it and save again."),
         "unknown_heading": _("That could not be saved."),
+        "restricted": RESTRICTED,  # her worker's save only: her own plan stays hers
     }
 
 

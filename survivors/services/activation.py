@@ -26,7 +26,7 @@ from contacts import policy
 from contacts.discretion import discretion_words_in
 from contacts.models import AuditAction, User
 from contacts.services.audit import audit_record
-from survivors.errors import PortalError
+from survivors.errors import RESTRICTED, PortalError
 from survivors.models import ActivationAttempt, ActivationCode, Alert, Survivor
 from survivors.services.alerts import alert_raise
 
@@ -60,6 +60,8 @@ def activation_code_issue(*, actor: User, survivor: Survivor) -> str:
     plain code to give her in person or by phone; only its hash is stored."""
     if not _may_manage_account(actor, survivor):
         raise PortalError("not_allowed")
+    if survivor.restricted_at is not None:
+        raise PortalError("restricted", RESTRICTED)  # kept, not used (SPEC 12)
     plain = "-".join(
         "".join(secrets.choice(CODE_ALPHABET) for _ in range(CODE_GROUP_LENGTH))
         for _ in range(CODE_GROUPS)
@@ -257,6 +259,8 @@ def survivor_lockout_lift(*, actor: User, survivor: Survivor) -> int:
 
     if not _may_manage_account(actor, survivor):
         raise PortalError("not_allowed")
+    if survivor.restricted_at is not None:
+        raise PortalError("restricted", RESTRICTED)  # kept, not used (SPEC 12)
     if survivor.user is None:
         raise PortalError("no_account")
     with transaction.atomic():

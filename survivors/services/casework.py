@@ -46,6 +46,8 @@ def case_reengagement_offer(
     """Reach out to her again after a quiet spell: only inside her safe times and
     never while she has paused contact. Logged as a contact; if it reached her, a
     dormant case is active again."""
+    if survivor.restricted_at is not None:
+        raise CaseError("restricted")  # kept, not used (SPEC 12)
     now = now or timezone.now()
     if survivor.case_state not in (CaseState.FIRST_CONTACT, CaseState.ACTIVE, CaseState.DORMANT):
         raise CaseError("not_dormant")
@@ -79,6 +81,8 @@ def risk_assessment_record(
     to (yes / no / not_known, note). Score = number of yes; the level follows
     from it, and her worker's judgement (``level``) may raise it, with a reason,
     never lower it. Earlier assessments are never changed."""
+    if survivor.restricted_at is not None:
+        raise RiskAssessmentError("restricted")  # kept, not used (SPEC 12)
     questions = {question.pk: question for question in RiskQuestion.objects.filter(active=True)}
     if not questions:
         raise RiskAssessmentError("no_questions")

@@ -27,7 +27,10 @@ def disclosure_record(
     details: str = "",
     disclosed_at: datetime | None = None,
 ) -> Disclosure:
-    """Record that her information was shared, and why. Refused without a basis."""
+    """Record that her information was shared, and why. Refused without a basis.
+
+    Allowed on a restricted case too (SPEC 12): sharing to protect her or someone
+    else is a lawful use of restricted data (UK GDPR article 18(2))."""
     if not basis or basis not in Disclosure.Basis.values:
         raise DisclosureError("no_basis")
     agency = (agency or "").strip()

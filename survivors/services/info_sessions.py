@@ -54,6 +54,8 @@ def invitation_send(
     already invited, the session full or over, contact paused, not her case."""
     if not policy.can_work_with_survivor(actor, survivor):
         raise InformationSessionError("not_her_case")
+    if survivor.restricted_at is not None:
+        raise InformationSessionError("restricted")  # kept, not used (SPEC 12)
     if survivor.contact_paused:
         raise InformationSessionError("contact_paused")
     try:

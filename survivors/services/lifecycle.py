@@ -33,6 +33,8 @@ def case_state_change(
     """Move her case one step: referred → first contact → active ⇄ dormant →
     closed (a closed case may be reopened as active). Closing needs an outcome
     and starts the retention clock; first contact stops the first-contact clock."""
+    if survivor.restricted_at is not None:
+        raise CaseError("restricted")  # kept, not used (SPEC 12)
     if to_state not in CaseState.values:
         raise CaseError("unknown_state")
     if to_state == CaseState.CLOSED:

@@ -157,7 +157,11 @@ def marac_referral_record(
     referred_at: datetime | None = None,
 ) -> MaracReferral:
     """Record the referral: a disclosure with basis "high risk" (refused as any
-    disclosure is, e.g. without the agency), and her open task closed."""
+    disclosure is, e.g. without the agency), and her open task closed. Refused
+    on a restricted case (SPEC 12); sharing to protect her or someone else is
+    still recorded as a disclosure (``disclosure_record``)."""
+    if survivor.restricted_at is not None:
+        raise MaracError("restricted")
     referred_at = referred_at or timezone.now()
     with transaction.atomic():
         Survivor.objects.select_for_update().filter(pk=survivor.pk).first()
@@ -195,6 +199,8 @@ def marac_referral_record(
 
 def marac_task_close(*, actor: User, survivor: Survivor, reason: str) -> MaracTask:
     """Close her open task without a referral: only with a reason."""
+    if survivor.restricted_at is not None:
+        raise MaracError("restricted")  # kept, not used (SPEC 12)
     reason = (reason or "").strip()
     if not reason:
         raise MaracError("reason_required")

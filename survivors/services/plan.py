@@ -44,7 +44,12 @@ def plan_save(
 ) -> PlanVersion | None:
     """Save her plan as a new version; ``None`` if nothing changed. A save from
     a duress session is kept apart and compared with that session's own last
-    version (``previous``), never with her real plan."""
+    version (``previous``), never with her real plan.
+
+    On a restricted case (SPEC 12) her worker cannot save; she still can from
+    her own account (the plan is hers, and no contact comes of it)."""
+    if survivor.restricted_at is not None and actor.pk != survivor.user_id:
+        raise PlanError("restricted")
     cleaned = _clean(steps)
     with transaction.atomic():
         Survivor.objects.select_for_update().filter(pk=survivor.pk).first()

@@ -39,6 +39,8 @@ def programme_item_record_shared(
     *, actor: User, item: ProgrammeItem, shared_on: date, note: str = ""
 ) -> ProgrammeItem:
     """ "Shared with her on …": her worker passed this on (by phone, in person)."""
+    if item.survivor.restricted_at is not None:
+        raise ProgrammeItemError("restricted")  # kept, not used (SPEC 12)
     if shared_on > timezone.localdate():
         raise ProgrammeItemError("in_future")
     with transaction.atomic():
@@ -64,6 +66,8 @@ def programme_item_show_in_portal(
     """Show her a report, whole or in part (the chosen paragraphs, by number),
     with a note. The words shown are stored as she will see them, and sharing
     is recorded as of today."""
+    if item.survivor.restricted_at is not None:
+        raise ProgrammeItemError("restricted")  # kept, not used (SPEC 12)
     if item.report is None:
         raise ProgrammeItemError("not_a_report")
     note = (note or "").strip()

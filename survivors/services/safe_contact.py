@@ -22,7 +22,7 @@ from contacts import policy
 from contacts.encryption import phone_hash
 from contacts.models import AuditAction, User
 from contacts.services.audit import audit_record
-from survivors.errors import ContactChangeError, PortalError
+from survivors.errors import RESTRICTED, ContactChangeError, PortalError
 from survivors.models import Alert, ContactChange, SafeContactWindow, Survivor
 from survivors.services.alerts import alert_raise
 
@@ -108,9 +108,11 @@ def safe_contact_update(
     is sent to her old or new number because of it."""
     if not may_edit_her_settings(actor, survivor):
         raise PortalError("not_allowed")
+    by_her = from_her_account(actor, survivor)
+    if survivor.restricted_at is not None:  # kept, not used (SPEC 12)
+        raise PortalError("restricted") if by_her else PortalError("restricted", RESTRICTED)
     phone = phone_normalise(safe_phone)
     unique = safe_contact_windows_normalise(windows)
-    by_her = from_her_account(actor, survivor)
     if by_her:
         if not actor.check_password(current_passphrase or ""):
             raise PortalError("wrong_passphrase")

@@ -146,7 +146,11 @@ def disclosure_add(request: AuthenticatedHttpRequest, case_id: int) -> HttpRespo
 def case_activation_code(request: AuthenticatedHttpRequest, case_id: int) -> HttpResponse:
     """A new one-time code for her account (set up, or reset after a lost phone)."""
     survivor = own_case(request, case_id)
-    code = activation_code_issue(actor=request.user, survivor=survivor)
+    try:
+        code = activation_code_issue(actor=request.user, survivor=survivor)
+    except PortalError as error:
+        messages.error(request, error.message)
+        return HttpResponseRedirect(reverse("staff-case", args=[case_id]))
     return render(request, "staff/activation_code.html", {"survivor": survivor, "code": code})
 
 

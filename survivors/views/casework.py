@@ -153,7 +153,7 @@ def case_marac_refer(request: AuthenticatedHttpRequest, case_id: int) -> HttpRes
         marac_services.marac_referral_record(
             actor=request.user, survivor=survivor, **form.cleaned_data
         )
-    except DisclosureError as error:
+    except (DisclosureError, MaracError) as error:
         messages.error(request, error.message)
     else:
         messages.success(request, "Referral recorded, with its disclosure (high risk).")

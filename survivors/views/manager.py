@@ -130,7 +130,11 @@ def allocation_link(request: AuthenticatedHttpRequest, case_id: int) -> HttpResp
 @require_http_methods(["POST"])
 def allocation_code(request: AuthenticatedHttpRequest, case_id: int) -> HttpResponse:
     survivor = found(manager.survivor_for_manager(survivor_id=case_id))
-    code = activation_code_issue(actor=request.user, survivor=survivor)
+    try:
+        code = activation_code_issue(actor=request.user, survivor=survivor)
+    except PortalError as error:
+        messages.error(request, f"Case {survivor.pk}: {error.message}")
+        return HttpResponseRedirect(reverse("staff-allocation-change", args=[survivor.pk]))
     return render(request, "staff/activation_code.html", {"survivor": survivor, "code": code})
 
 

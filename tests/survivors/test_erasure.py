@@ -5,6 +5,7 @@ manager's pages; erasure removes her from every table and leaves a tombstone."""
 from __future__ import annotations
 
 from datetime import time, timedelta
+from typing import Any
 
 import pytest
 from axes.models import AccessAttempt
@@ -22,7 +23,14 @@ from contacts.encryption import phone_hash
 from contacts.models import AuditAction, AuditEvent, User
 from programme.services.casework import report_attach
 from survivors.errors import DataRightsError
-from survivors.models import ErasedCase, ErasureRequest, Message, SafeContactWindow, Survivor
+from survivors.models import (
+    ErasedCase,
+    ErasureRequest,
+    Message,
+    ProgrammeItem,
+    SafeContactWindow,
+    Survivor,
+)
 from survivors.services import alerts, contact_log, disclosures, erasure, restriction
 from survivors.services.activation import activation_code_issue
 from survivors.services.events import programme_events_consume
@@ -30,6 +38,7 @@ from survivors.services.info_sessions import info_session_create, invitation_sen
 from survivors.services.marac import marac_referral_record
 from survivors.services.messages import message_send_from_worker
 from survivors.services.safe_contact import Window, safe_contact_update
+from survivors.services.second_passphrase import duress_passphrase_set
 from survivors.services.subject_access import subject_access_request_record
 
 from ..conftest import CANARY_PHONE, CANARY_USERNAME, client_for, sign_in
@@ -429,6 +438,145 @@ def test_restricting_twice_or_without_a_reason_is_refused(world, restricted) -> 
     with pytest.raises(DataRightsError):
         restriction.case_restrict(actor=world.manager, survivor=world.survivor_b, reason="  ")
     assert Survivor.objects.get(pk=world.survivor_b.pk).restricted_at is None
+
+
+USUAL = "a long passphrase 42"  # tests.factories.survivor_account's default
+SECOND = "blue kettle morning"
+SAFE_CONTACT = {
+    "safe_phone": "07700 900321",
+    "code_word": "bluebell",
+    "window-TOTAL_FORMS": "0",
+    "window-INITIAL_FORMS": "0",
+}
+
+
+def _item(world) -> int:
+    """A report from the programme on her case (it still reaches a restricted case)."""
+    report_attach(
+        actor=world.programme, participant=world.linked_participant, kind="assessment", text="Seen."
+    )
+    programme_events_consume()
+    return ProgrammeItem.objects.get(survivor=world.survivor_a).pk
+
+
+def _duress_session(world) -> Client:
+    her = world.survivor_a
+    duress_passphrase_set(survivor=her, passphrase=SECOND, current_passphrase=USUAL)
+    client = Client()
+    client.post("/", {"username": her.user.username, "passphrase": SECOND})
+    return client
+
+
+# Every write on her case other than the message, contact log and check-in plan
+# above: (who, path, form) where the path or form may need the world first.
+READ_ONLY_WRITES: dict[str, tuple[str, str, dict[str, Any]]] = {
+    "stage change": ("wss_a", "/staff/cases/{case}/stage/", {"to_state": "active"}),
+    "re-engagement": ("wss_a", "/staff/cases/{case}/reengage/", {"kind": "call", "outcome": "met"}),
+    "risk checklist": ("wss_a", "/staff/cases/{case}/checklist/", {"answer_1": "no"}),
+    "MARAC referral": ("wss_a", "/staff/cases/{case}/marac/refer/", {"agency": "MARAC"}),
+    "MARAC task closed": ("wss_a", "/staff/cases/{case}/marac/close/", {"reason": "Not now"}),
+    "her plan, by her worker": ("wss_a", "/staff/cases/{case}/plan/", {"people": "A friend"}),
+    "safe contact, by her worker": (
+        "wss_a",
+        "/staff/cases/{case}/safe-contact/",
+        {**SAFE_CONTACT, "language": "", "notes": "", "verification": "call_back"},
+    ),
+    "safe contact, in her account": (
+        "survivor_a",
+        "/settings/",
+        {**SAFE_CONTACT, "current_passphrase": USUAL},
+    ),
+    "safe contact, in a duress session": (
+        "duress",
+        "/settings/",
+        {**SAFE_CONTACT, "current_passphrase": SECOND},
+    ),
+    "activation code, by her worker": ("wss_a", "/staff/cases/{case}/code/", {}),
+    "activation code, by the manager": ("manager", "/staff/allocations/{case}/code/", {}),
+    "lockout lifted, by her worker": ("wss_a", "/staff/cases/{case}/unlock/", {}),
+    "lockout lifted, by the manager": ("manager", "/staff/allocations/{case}/unlock/", {}),
+    "information session invitation": ("wss_a", "/staff/info-sessions/{session}/", {}),
+    "programme item recorded as shared": ("wss_a", "/staff/case-items/{item}/shared/", {}),
+    "programme item shown in her account": (
+        "wss_a",
+        "/staff/case-items/{item}/show/",
+        {"paragraphs": ["0"], "note": "For you"},
+    ),
+}
+
+
+def her_records(case_id: int) -> dict[str, list[Any]]:
+    """Her case row and every row pointing to it, as stored (the audit log aside:
+    reading the pages is audited)."""
+    records: dict[str, list[Any]] = {"case": list(Survivor.objects.filter(pk=case_id).values())}
+    for model in apps.get_models():
+        if model is AuditEvent:
+            continue
+        for field in model._meta.get_fields():
+            if isinstance(field, models.ForeignKey) and field.related_model is Survivor:
+                rows = model._default_manager.filter(**{field.name: case_id}).order_by("pk")
+                records[f"{model._meta.label}.{field.name}"] = list(rows.values())
+    records["sign-in lockouts"] = list(AccessAttempt.objects.values())
+    return records
+
+
+@pytest.mark.parametrize("write", READ_ONLY_WRITES)
+def test_every_write_on_a_restricted_case_is_refused_plainly_and_changes_nothing(
+    world, restricted, write
+) -> None:
+    """SPEC 12: a restricted case is kept, not used. Each staff write on it, and
+    her own change of her safe-contact details, says why it was refused."""
+    who, path, data = READ_ONLY_WRITES[write]
+    case_id = restricted.pk
+    AccessAttempt.objects.create(
+        username=restricted.user.username,
+        ip_address="203.0.113.9",
+        failures_since_start=9,
+        user_agent="x",
+        path_info="/",
+        get_data="",
+        post_data="",
+    )
+    session = info_session_create(
+        actor=world.manager,
+        starts_at=timezone.now() + timedelta(days=7),
+        place="Room 2",
+        capacity=10,
+        programme_worker=world.programme,
+    )
+    data = {**data, "case": str(case_id), "shared_on": TODAY().isoformat()}
+    url = path.format(case=case_id, session=session.pk, item=_item(world))
+    client = _duress_session(world) if who == "duress" else client_for(who, world)
+    before = her_records(case_id)
+
+    response = client.post(url, data, follow=True)
+
+    page = response.content.decode()
+    if who in ("survivor_a", "duress"):
+        assert "You cannot change these settings from your account at the moment." in page
+    else:
+        assert "This case is restricted: it is kept but not used." in page
+    assert response.status_code in (200, 400)
+    assert her_records(case_id) == before
+
+
+def test_a_restricted_case_can_still_be_shared_to_protect_someone(world, restricted) -> None:
+    """SPEC 12: restricted data may still be shared to protect her or someone
+    else (UK GDPR article 18(2)); the MARAC refusal says so. She keeps her plan."""
+    worker = sign_in(Client(), world.wss_a)
+    refused = worker.post(
+        f"/staff/cases/{restricted.pk}/marac/refer/", {"agency": "MARAC"}, follow=True
+    )
+    assert "can still be recorded as a disclosure" in refused.content.decode()
+    shared = worker.post(
+        f"/staff/cases/{restricted.pk}/disclosures/",
+        {"agency": "Police", "basis": "high_risk", "details": "Threat to her sister"},
+    )
+    assert shared.status_code == 302
+    assert restricted.disclosures.filter(agency="Police", basis="high_risk").exists()
+    her = sign_in(Client(), restricted.user)
+    assert her.post("/plan/", {"people": "My sister"}).status_code == 303
+    assert "My sister" in her.get("/plan/").content.decode()
 
 
 # --- Who may ---------------------------------------------------------------------------
