@@ -2,13 +2,13 @@
 the same small world the access-matrix test uses (each page fetched as the
 first role the matrix allows). Budgets: her status page <= 4 queries and
 < 40 KB with its static files (bench/portal_status.py measures that in full);
-the caseload dashboard <= 10 (bench/staff_dashboard.py at 60 cases and 2,000
+the caseload dashboard <= 11 (bench/staff_dashboard.py at 60 cases and 2,000
 alerts); every other page <= 25 queries, a guard against an N+1 creeping in.
 
 Then the staff lists at a national service's size (SPEC 8: staff lists; ``tests/scale.py``:
 10,000 participants, 10,000 survivors, 200 staff, 100,000 audit events, 5,000
 disclosures, 2,000 urgent alerts): every list page, bare and with its search,
-filters, sort and a later page, <= 12 queries and <= 100 KB of HTML, and the
+filters, sort and a later page, <= 13 queries and <= 100 KB of HTML, and the
 same number of queries as on the small world (the count does not grow with
 the data).
 
@@ -22,8 +22,14 @@ import sys
 from common import fail_if_any_failed, result
 from staff_setup import with_test_database
 
-BUDGETS = {"": 4, "staff/caseload/": 10}
-LIST_QUERY_BUDGET = 12
+# Since SPEC 12 (who read her record) every staff read of a case also writes
+# its read rows in one bulk insert and checks that the read fits the work (her
+# worker, the duty worker covering, the manager's own pages) and the account's
+# cases opened in the hour: 3 more queries on the caseload and the duty view
+# and 5 on her case page (with its contact-change history), whatever the data
+# (the lists' count still equals the small world's).
+BUDGETS = {"": 4, "staff/caseload/": 11, "staff/cases/<int:case_id>/": 28}
+LIST_QUERY_BUDGET = 13
 LIST_BYTES_BUDGET = 100_000
 DEFAULT_BUDGET = 25
 ROLES = ("survivor_a", "anonymous", "wss_a", "programme", "manager")

@@ -1,6 +1,8 @@
 """Caseload dashboard query budget: 60 survivors and 2,000 alerts (plus
-messages) on one worker's caseload; the page must run at most 10 SQL queries
-(no N+1). Run: .venv/bin/python bench/staff_dashboard.py"""
+messages) on one worker's caseload; the page must run at most 11 SQL queries
+(no N+1): 10 to show it, and one more since SPEC 12 (who read her record) for
+the check that the list's reads fit the work; the read rows for all 60 cases
+are one bulk insert. Run: .venv/bin/python bench/staff_dashboard.py"""
 
 from __future__ import annotations
 
@@ -10,7 +12,7 @@ from datetime import timedelta
 
 from staff_setup import client_for, report, staff, with_test_database
 
-SURVIVORS, ALERTS, BUDGET = 60, 2000, 10
+SURVIVORS, ALERTS, BUDGET = 60, 2000, 11
 
 
 def run() -> bool:
