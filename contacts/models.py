@@ -220,6 +220,10 @@ class AuditAction(models.TextChoices):
         "participant_records.download",
         "Participant's records export downloaded",
     )
+    PARTICIPANT_RISK_CONCERN_TOLD = (
+        "participant.risk_concern_told",
+        "Risk concern recorded as told to the participant",
+    )
 
 
 class AuditQuerySet(models.QuerySet):

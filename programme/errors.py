@@ -34,6 +34,12 @@ class ProgrammeError(ServiceError):
         "unknown_report_kind": "Choose what kind of report this is.",
         "no_report_text": "Write the report.",
         "report_too_long": "Keep the report to 2,000 characters.",
+        "concern_not_found": (
+            "That concern is not on this participant's record. Nothing was changed."
+        ),
+        "concern_already_told": (
+            "He has already been recorded as told about that concern. Nothing was changed."
+        ),
     }
 
 

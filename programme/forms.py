@@ -44,6 +44,11 @@ class RiskConcernForm(forms.Form):
     kind = forms.ChoiceField(choices=RiskConcern.Kind.choices)
     occurred_on = forms.DateField(label="When", widget=DATE_INPUT)
     urgency = forms.ChoiceField(choices=RiskConcern.Urgency.choices)
+    told_him = forms.BooleanField(
+        required=False,
+        label="He has been told about this concern",
+        help_text="Only concerns he has been told about go into his copy of his records.",
+    )
 
 
 class GroupForm(forms.Form):

@@ -196,6 +196,9 @@ class RiskConcern(models.Model):
     urgency = models.CharField(max_length=10, choices=Urgency.choices)
     author = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(default=timezone.now)
+    # When the programme worker recorded that he was told of it (SPEC 12): only
+    # such concerns go into his copy of his records.
+    told_him_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["-created_at", "-id"]

@@ -41,6 +41,11 @@ urlpatterns = [
         programme.participant_concern,
         name="staff-participant-concern",
     ),
+    path(
+        "participants/<int:participant_id>/concerns/<int:concern_id>/told/",
+        programme.participant_concern_told,
+        name="staff-participant-concern-told",
+    ),
     # Monthly case management and programme reports (SPEC 10)
     path("case-management/", casework.case_management, name="staff-case-management"),
     path(

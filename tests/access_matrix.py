@@ -151,6 +151,10 @@ TABLE: dict[str, Entry] = {
     "staff/participants/<int:participant_id>/": Entry(PROGRAMME_READ),
     "staff/participants/<int:participant_id>/status/": Entry(PROGRAMME_WRITE, method="POST"),
     "staff/participants/<int:participant_id>/concerns/": Entry(PROGRAMME_WRITE, method="POST"),
+    # He was told about a concern, so it goes into his copy of his records (SPEC 12).
+    "staff/participants/<int:participant_id>/concerns/<int:concern_id>/told/": Entry(
+        PROGRAMME_WRITE, method="POST"
+    ),
     "staff/caseload/": Entry(WSS_ANY),
     "staff/cases/<int:case_id>/": Entry(WSS_OWN),
     "staff/allocations/": Entry(MANAGER, queries=ALLOCATION_QUERIES),

@@ -70,6 +70,7 @@ def _ids(world) -> dict[str, int]:
         "page_id": 999999,
         "restriction_id": 999999,
         "records_request_id": _records_request_of_linked_man(world).pk,
+        "concern_id": _concern_of_linked_man(world).pk,
         **_breach_and_access_alert_ids(world, target),
     }
 
@@ -99,6 +100,22 @@ def _breach_and_access_alert_ids(world, target) -> dict[str, int]:
         defaults={"hour": now},
     )
     return {"breach_id": breach.pk, "access_alert_id": alert.pk}
+
+
+def _concern_of_linked_man(world):
+    """A risk concern on the linked man's record, not yet told to him (SPEC 12)."""
+    from datetime import date
+
+    from programme.models import RiskConcern
+
+    concern, _ = RiskConcern.objects.get_or_create(
+        participant=world.linked_participant,
+        kind=RiskConcern.Kind.OTHER,
+        occurred_on=date(2026, 1, 5),
+        urgency=RiskConcern.Urgency.ROUTINE,
+        author=world.programme,
+    )
+    return concern
 
 
 def _records_request_of_linked_man(world):

@@ -7,8 +7,9 @@ status history, the monthly case-management entries and the programme's
 reports. Nothing of anyone else and no staff names (third parties); no
 programme events and no audit rows (who read his record). Nothing here looks
 beyond the programme's own tables, so nothing can differ with whether anyone
-is linked to him (SPEC 2). Risk concerns are left out: no record says which
-were discussed with him (``WITHHELD``)."""
+is linked to him (SPEC 2). Of the risk concerns, only those he was told about
+(``told_him_at``), in basic form: kind, date, urgency, when he was told; the
+others are withheld (``WITHHELD``)."""
 
 from __future__ import annotations
 
@@ -24,14 +25,14 @@ from programme.models import (
     Participant,
     ParticipantRecordsRequest,
     ProgrammeReport,
+    RiskConcern,
     StatusChange,
 )
 
 # Said in every export, the same words for every man (whether or not he has any).
 WITHHELD = [
-    "Risk records are not part of this copy. The service keeps no note of which of "
-    "them were discussed with you, so each is reviewed on its own before anything "
-    "from it is given to you.",
+    "Risk concerns not yet discussed with you are not part of this copy; each is "
+    "reviewed on its own before anything from it is given to you.",
     "The names of staff and of anyone else are left out.",
 ]
 
@@ -82,8 +83,24 @@ def records_status_history(*, participant: Participant) -> list[dict[str, Any]]:
     ]
 
 
+def records_risk_concerns(*, participant: Participant) -> list[dict[str, Any]]:
+    """The risk concerns he was told about, basic information only, never who
+    raised them; the others stay out (see ``WITHHELD``)."""
+    concerns = RiskConcern.objects.filter(participant=participant, told_him_at__isnull=False)
+    return [
+        {
+            "kind": concern.get_kind_display(),
+            "date": concern.occurred_on,
+            "urgency": concern.get_urgency_display(),
+            "told_you_at": _when(concern.told_him_at),
+        }
+        for concern in concerns.order_by("occurred_on", "pk")
+    ]
+
+
 def records_case_management(*, participant: Participant) -> list[dict[str, Any]]:
-    """Each monthly entry, without its risk part (see ``WITHHELD``)."""
+    """Each monthly entry, without its risk part: a risk he was told about is
+    under the risk concerns (``records_risk_concerns``)."""
     entries = CaseManagementEntry.objects.filter(participant=participant).order_by("month", "pk")
     return [
         {
@@ -118,6 +135,7 @@ SECTIONS: list[tuple[str, str, Callable[..., Any]]] = [
     ("details", "Your details", records_details),
     ("attendance", "Sessions and attendance", records_attendance),
     ("status_history", "Status history", records_status_history),
+    ("risk_concerns", "Risk concerns discussed with you", records_risk_concerns),
     ("case_management", "Monthly case management", records_case_management),
     ("reports", "Reports", records_reports),
 ]

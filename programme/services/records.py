@@ -70,10 +70,18 @@ def status_change_record(
 
 
 def risk_concern_raise(
-    *, actor: User, participant: Participant, kind: str, occurred_on: date, urgency: str
+    *,
+    actor: User,
+    participant: Participant,
+    kind: str,
+    occurred_on: date,
+    urgency: str,
+    told_him: bool = False,
 ) -> RiskConcern:
     """Basic information only: what kind, when, how urgent. There is deliberately
     no free-text field: the detail of his disclosure must not reach her (SPEC 2).
+    ``told_him``: he has been told about it, so it goes into his copy of his
+    records (SPEC 12).
 
     Refuses (``ProgrammeError``) an unknown kind or urgency and a date after
     today (the programme's local date)."""
@@ -90,9 +98,38 @@ def risk_concern_raise(
             occurred_on=occurred_on,
             urgency=urgency,
             author=actor,
+            told_him_at=timezone.now() if told_him else None,
         )
         event_risk_concern(concern=concern)
         audit_record(actor=actor, action=AuditAction.PARTICIPANT_RISK_CONCERN, obj=concern)
+        if told_him:
+            audit_record(actor=actor, action=AuditAction.PARTICIPANT_RISK_CONCERN_TOLD, obj=concern)
+    return concern
+
+
+def risk_concern_mark_told(
+    *, actor: User, participant: Participant, concern_id: int
+) -> RiskConcern:
+    """Record that he has been told about one of his risk concerns, so that it
+    goes into his copy of his records (SPEC 12). Nothing is published to the
+    other side: the concern itself already was.
+
+    Refuses (``ProgrammeError``) a concern not on his record
+    (``concern_not_found``) and one already recorded as told
+    (``concern_already_told``)."""
+    with transaction.atomic():
+        concern = (
+            RiskConcern.objects.select_for_update()
+            .filter(pk=concern_id, participant=participant)
+            .first()
+        )
+        if concern is None:
+            raise ProgrammeError("concern_not_found")
+        if concern.told_him_at is not None:
+            raise ProgrammeError("concern_already_told")
+        concern.told_him_at = timezone.now()
+        concern.save(update_fields=["told_him_at"])
+        audit_record(actor=actor, action=AuditAction.PARTICIPANT_RISK_CONCERN_TOLD, obj=concern)
     return concern
 
 

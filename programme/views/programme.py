@@ -351,3 +351,21 @@ def participant_concern(request: AuthenticatedHttpRequest, participant_id: int) 
         can_record=True,
     )
     return render(request, "staff/participant_detail.html", context, status=400)
+
+
+@staff_page(policy.can_record_programme_data)
+@require_http_methods(["POST"])
+def participant_concern_told(
+    request: AuthenticatedHttpRequest, participant_id: int, concern_id: int
+) -> HttpResponse:
+    """He has been told about a concern: it goes into his copy of his records (SPEC 12)."""
+    participant = found(records_selectors.participant(participant_id=participant_id))
+    try:
+        records_services.risk_concern_mark_told(
+            actor=request.user, participant=participant, concern_id=concern_id
+        )
+    except ProgrammeError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, "Recorded that he was told about this concern.")
+    return HttpResponseRedirect(reverse("staff-participant", args=[participant_id]) + "#concerns")

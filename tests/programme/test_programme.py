@@ -146,6 +146,7 @@ def _normalise(body: str, participant) -> str:
     body = re.sub(rf"/participants/{participant.pk}/", "/participants/ID/", body)
     body = re.sub(rf"mark_{participant.pk}(?!\d)", "mark_ID", body)
     body = re.sub(rf"clear-{participant.pk}(?!\d)", "clear-ID", body)
+    body = re.sub(r"/concerns/\d+/told/", "/concerns/ID/told/", body)  # each concern's own id
     body = body.replace(
         f'name="participant" value="{participant.pk}"', 'name="participant" value="ID"'
     )

@@ -19,7 +19,13 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from contacts.models import AuditEvent
-from programme.models import Attendance, AttendanceMark, ParticipantRecordsRequest
+from programme.models import (
+    Attendance,
+    AttendanceMark,
+    ParticipantRecordsRequest,
+    ProgrammeEvent,
+    RiskConcern,
+)
 from programme.services import casework, records
 from programme.services import records_request as service
 from survivors.models import Alert, ProgrammeItem
@@ -68,7 +74,7 @@ def _shape(queries) -> list[str]:
 
 def _his_programme_year(world, participant) -> None:
     """The same programme records for either man: a mark, status changes, a risk
-    concern, a monthly entry with a risk, a report."""
+    concern he was told about, a monthly entry with a risk he was not, a report."""
     Attendance.objects.create(
         session=world.session,
         participant=participant,
@@ -84,6 +90,7 @@ def _his_programme_year(world, participant) -> None:
         kind="disclosed_abuse",
         occurred_on=date(2026, 11, 18),
         urgency="urgent",
+        told_him=True,
     )
     casework.case_entry_record(
         actor=world.programme,
@@ -181,10 +188,20 @@ def test_his_export_is_the_same_with_a_linked_high_risk_partner_as_with_nobody(w
     assert data["attendance"][0]["mark"] == "Late"
     assert data["case_management"][0]["assessment_outcome"] == "Accepted onto the programme"
     assert data["details"]["reference"] == linked.reference
-    # Not the risk records (nothing says which were discussed with him), no staff names.
-    assert "Urgent" not in html and "Threat" not in html and "Disclosed" not in html
+    # The risk concern he was told about, basic information only; not the one he
+    # was not told about (SPEC 12); no staff names.
+    assert data["risk_concerns"] == [
+        {
+            "kind": "Disclosed violence or abuse",
+            "date": "2026-11-18",
+            "urgency": "Urgent",
+            "told_you_at": data["risk_concerns"][0]["told_you_at"],
+        }
+    ]
+    assert data["risk_concerns"][0]["told_you_at"].startswith("2026-11-20T10:30")
+    assert "Threat" not in html and "Routine" not in html
     assert world.programme.username not in html + linked_files["json"]
-    assert "Risk records are not part of this copy" in html
+    assert "Risk concerns not yet discussed with you are not part of this copy" in html
     for canary in CANARIES:
         assert canary not in html and canary not in linked_files["json"]
 
@@ -375,3 +392,109 @@ def test_his_records_pages_are_identical_with_and_without_linked_survivors(world
             run.append((response.status_code, body, _shape(queries.captured_queries)))
         results.append(run)
     assert results[0] == results[1]
+
+
+# --- Risk concerns he was told about (SPEC 12) ------------------------------------------
+
+
+def _concern_url(participant, concern) -> str:
+    return f"/staff/participants/{participant.pk}/concerns/{concern.pk}/told/"
+
+
+def _export(world, participant) -> dict:
+    asked = service.participant_records_request_record(
+        actor=world.programme, participant=participant, received_on=timezone.localdate()
+    )
+    service.participant_records_export_build(records_request_id=asked.pk)
+    asked.refresh_from_db()
+    content = service.participant_records_export_download(
+        actor=world.programme, records_request=asked
+    )
+    return _unzip(content)
+
+
+def test_concerns_marked_told_on_his_page_go_into_his_export_and_the_others_stay_out(
+    world,
+) -> None:
+    """SPEC 12: ticked when raised, or marked later on his page; the concern's
+    one event to the other side is not repeated by marking it (SPEC 2)."""
+    participant = world.lone_participant
+    client = staff_sign_in(Client(), world.programme)
+    concerns_url = f"/staff/participants/{participant.pk}/concerns/"
+    detail = client.get(f"/staff/participants/{participant.pk}/").content.decode()
+    assert "He has been told about this concern" in detail
+    for kind, day, told in (("threat", "2026-10-01", "on"), ("breach", "2026-10-02", "")):
+        client.post(
+            concerns_url,
+            {"kind": kind, "occurred_on": day, "urgency": "routine", "told_him": told},
+        )
+    client.post(concerns_url, {"kind": "other", "occurred_on": "2026-10-03", "urgency": "urgent"})
+    threat, breach, other = (
+        RiskConcern.objects.get(participant=participant, kind=kind)
+        for kind in ("threat", "breach", "other")
+    )
+    assert threat.told_him_at is not None and breach.told_him_at is None
+    events = ProgrammeEvent.objects.count()
+    page = client.get(f"/staff/participants/{participant.pk}/").content.decode()
+    assert _concern_url(participant, other) in page
+    assert _concern_url(participant, threat) not in page
+
+    response = client.post(_concern_url(participant, other), follow=True)
+    assert "Recorded that he was told about this concern." in response.content.decode()
+    other.refresh_from_db()
+    assert other.told_him_at is not None
+    assert ProgrammeEvent.objects.count() == events
+    assert list(
+        AuditEvent.objects.filter(action="participant.risk_concern_told")
+        .order_by("id")
+        .values_list("object_id", "actor_id")
+    ) == [(str(threat.pk), world.programme.pk), (str(other.pk), world.programme.pk)]
+
+    data = json.loads(_export(world, participant)["json"])
+    assert [(row["kind"], row["date"]) for row in data["risk_concerns"]] == [
+        ("Threat", "2026-10-01"),
+        ("Other", "2026-10-03"),
+    ]
+    assert "Risk concerns not yet discussed with you are not part of this copy" in " ".join(
+        data["not_included"]
+    )
+
+
+def test_marking_told_twice_another_mans_concern_or_by_another_role_is_refused(world) -> None:
+    """SPEC 12: a clear refusal and nothing changed (no date moved, no audit row)."""
+    linked, lone = world.linked_participant, world.lone_participant
+    told = records.risk_concern_raise(
+        actor=world.programme,
+        participant=lone,
+        kind="threat",
+        occurred_on=date(2026, 10, 1),
+        urgency="routine",
+        told_him=True,
+    )
+    untold = records.risk_concern_raise(
+        actor=world.programme,
+        participant=lone,
+        kind="breach",
+        occurred_on=date(2026, 10, 2),
+        urgency="routine",
+    )
+    client = staff_sign_in(Client(), world.programme)
+
+    twice = client.post(_concern_url(lone, told), follow=True).content.decode()
+    assert "already been recorded as told about that concern. Nothing was changed." in twice
+    not_his = client.post(_concern_url(linked, untold), follow=True).content.decode()
+    assert "not on this participant&#x27;s record. Nothing was changed." in not_his
+    assert client.post(f"/staff/participants/999999/concerns/{untold.pk}/told/").status_code == 404
+    for user in (world.manager, world.wss_a, world.comms):
+        assert staff_sign_in(Client(), user).post(_concern_url(lone, untold)).status_code == 403
+    assert client.get(_concern_url(lone, untold)).status_code == 405
+
+    before = told.told_him_at
+    told.refresh_from_db()
+    untold.refresh_from_db()
+    assert told.told_him_at == before and untold.told_him_at is None
+    assert list(
+        AuditEvent.objects.filter(action="participant.risk_concern_told").values_list(
+            "object_id", flat=True
+        )
+    ) == [str(told.pk)]
