@@ -174,6 +174,6 @@ def _ask(found: StaffList, query: dict[str, str], errors: list[str]) -> None:
     elif response["Content-Type"].startswith("text/csv"):
         # A form whose valid answer is a download (one account's reads between
         # two times, SPEC 12): the file is the right answer to valid values.
-        b"".join(response.streaming_content)
+        response.getvalue()
     elif _filter_fields(response.content.decode()) != found.fields:
         errors.append(f"{found.path} {query!r}: not the list's own page")
