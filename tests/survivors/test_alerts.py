@@ -346,4 +346,5 @@ def test_her_worker_sees_the_risk_concerns_kind_date_and_urgency(
         "urgency",
         "author",
         "created_at",
+        "told_him_at",  # when he was told, for his own copy of his records (SPEC 12)
     }
