@@ -89,6 +89,9 @@ def test_survivor_activates_reads_writes_sets_safe_contact_pauses_and_leaves_wit
     # 3. She writes to her worker.
     site_nav = page.get_by_role("navigation", name="Site")
     site_nav.get_by_role("link", name="Messages").click()
+    # The page loaded (its script too), as a person waits for it: a form sent
+    # before the script runs is an ordinary post, which adds a history entry.
+    page.wait_for_url(site + "/messages/")
     page.get_by_label("Your message").fill("Thursday afternoons are best to call me.")
     page.get_by_role("button", name="Send", exact=True).click()
     expect(page.get_by_role("status").filter(has_text="Sent.")).to_be_visible()
@@ -98,6 +101,7 @@ def test_survivor_activates_reads_writes_sets_safe_contact_pauses_and_leaves_wit
     # 4. When and how it is safe to contact her: a safe number, a code word
     #    and Thursday 14:00 to 16:00.
     site_nav.get_by_role("link", name="Contact settings").click()
+    page.wait_for_url(site + "/settings/")
     page.get_by_label("Safe phone number").fill("07700 900456")
     page.get_by_label("Code word").fill("bluebell")
     first = page.get_by_role("group", name="Time 1")
