@@ -124,6 +124,10 @@ class Participant(models.Model):
     status_changed_at = models.DateTimeField(default=timezone.now)
     status_reason = models.TextField(blank=True)
     created_at = models.DateTimeField(default=timezone.now)
+    # Partner details passed on to the Women's Support Service (SPEC 13): how
+    # many, and nothing else. The details themselves never stay on this side,
+    # and nothing here changes with what happens to them next.
+    partner_details_passed_on = models.PositiveIntegerField(default=0)
 
     class Meta:
         ordering = ["reference"]

@@ -95,6 +95,11 @@ class Survivor(models.Model):
     case_state = models.CharField(max_length=16, choices=CaseState.choices, default="referred")
     referred_at = models.DateTimeField(default=timezone.now)
     first_contact_at = models.DateTimeField(null=True, blank=True)
+    # The first-contact clock (SPEC 13): when her worker first tried to reach
+    # her (the first contact attempt, whatever its outcome), and the source of
+    # the referral that opened the case, which sets the clock's target.
+    first_attempt_at = models.DateTimeField(null=True, blank=True)
+    referral_source = models.CharField(max_length=24, blank=True, default="")
     closed_at = models.DateTimeField(null=True, blank=True)
     closure_outcome = models.CharField(max_length=24, choices=ClosureOutcome.choices, blank=True)
     # Her data rights (SPEC 12). A restricted case is kept but not used: no
@@ -221,6 +226,9 @@ class Alert(models.Model):
         CODE_SPENT = "code_spent", "Setup code stopped working: too many names refused"
         # Monthly case management and reports from the programme (SPEC 10).
         PROGRAMME_ITEM = "programme_item", "New from the programme's case management"
+        # Referrals (SPEC 13): a new referral (her own request to be contacted,
+        # an agency's, one from his intake) joined her existing case.
+        REFERRAL_JOINED = "referral_joined", "New referral joined the case"
 
     survivor = models.ForeignKey(Survivor, on_delete=models.CASCADE, related_name="alerts")
     kind = models.CharField(max_length=20, choices=Kind.choices)
@@ -290,6 +298,7 @@ class ContactLogEntry(models.Model):
         NOT_SAFE = "not_safe", "Not safe to talk"
         MET = "met", "Met in person"
         SENT = "sent", "Sent"
+        WRONG_NUMBER = "wrong_number", "Wrong number"
 
     survivor = models.ForeignKey(Survivor, on_delete=models.CASCADE, related_name="contact_log")
     worker = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
@@ -302,6 +311,9 @@ class ContactLogEntry(models.Model):
     covering_for = models.ForeignKey(
         User, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
+    # A call outside her safe times before first contact is refused unless
+    # marked urgent, with the reason (SPEC 13).
+    urgent_reason = EncryptedTextField(blank=True)
 
     class Meta:
         ordering = ["-happened_at", "-id"]
@@ -873,3 +885,101 @@ class ContactChange(models.Model):
 
     def field_labels(self) -> list[str]:
         return [str(self.Field(name).label) for name in self.fields if name in self.Field.values]
+
+
+class ReferralSource(models.TextChoices):
+    """Where a referral came from (SPEC 13); each has its first-contact target
+    (``FIRST_CONTACT_TARGET_WORKING_DAYS``)."""
+
+    PROGRAMME_INTAKE = "programme_intake", "Named at his assessment"
+    NEW_PARTNER = "new_partner", "New partner he disclosed"
+    SELF = "self", "Her own request"
+    POLICE = "police", "Police"
+    MARAC = "marac", "MARAC"
+    CHILDRENS_SERVICES = "childrens_services", "Children's services"
+    HEALTH = "health", "Health"
+    IDVA = "idva", "IDVA"
+    OTHER = "other", "Other agency"
+
+
+class Referral(models.Model):
+    """A referral waiting in the triage queue, or what triage made of it
+    (SPEC 13). Her details are encrypted at rest and found by the keyed hash of
+    her number, never by a plaintext search. Several referrals of one woman end
+    on one case (``survivor``), which keeps all their sources.
+
+    A referral from the programme (his intake, a new partner he disclosed) is
+    written here in the programme worker's transaction and nothing of it stays
+    on the programme side: ``participant`` has no reverse accessor."""
+
+    class State(models.TextChoices):
+        WAITING = "waiting", "Waiting for triage"
+        ALLOCATED = "allocated", "New case allocated"
+        JOINED = "joined", "Joined an existing case"
+        DECLINED = "declined", "Declined"
+
+    class Relationship(models.TextChoices):
+        CURRENT = "current", "Current partner"
+        EX = "ex", "Ex-partner"
+        NEW = "new", "New partner"
+
+    class DeclineReason(models.TextChoices):
+        OUT_OF_AREA = "out_of_area", "Outside the service's area"
+        NOT_ELIGIBLE = "not_eligible", "Not eligible for the service"
+        ALREADY_SUPPORTED = "already_supported", "Already supported by another service"
+        NO_DETAILS = "no_details", "Not enough details to reach her"
+        OTHER = "other", "Other"
+
+    source = models.CharField(max_length=24, choices=ReferralSource.choices)
+    # Who referred and how to reach them (an agency's name and reference), or
+    # where he disclosed a new partner: free text, encrypted.
+    source_detail = EncryptedTextField(blank=True)
+    received_at = models.DateTimeField(default=timezone.now)
+    # The man she is or was the partner of, where known. SET_NULL, no reverse
+    # accessor: the programme side can neither reach this row nor be stopped
+    # by it (SPEC 2).
+    participant = models.ForeignKey(
+        Participant, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    relationship = models.CharField(max_length=8, choices=Relationship.choices, blank=True)
+    known_as = EncryptedTextField(blank=True)
+    phone = EncryptedTextField(blank=True)
+    phone_hash = models.CharField(max_length=64, blank=True, db_index=True)
+    safety_notes = EncryptedTextField(blank=True)
+    # Her safe times, as she or the referrer gave them: weekdays (0 = Monday,
+    # comma-separated) and one span of UK local time; and whether a voicemail
+    # is safe (None: not known, so not safe).
+    safe_days = models.CharField(max_length=20, blank=True)
+    safe_from = models.TimeField(null=True, blank=True)
+    safe_to = models.TimeField(null=True, blank=True)
+    voicemail_safe = models.BooleanField(null=True, blank=True)
+    recorded_by = models.ForeignKey(
+        User, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    state = models.CharField(max_length=12, choices=State.choices, default=State.WAITING)
+    survivor = models.ForeignKey(
+        Survivor, on_delete=models.CASCADE, null=True, blank=True, related_name="referrals"
+    )
+    decided_by = models.ForeignKey(
+        User, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+    decline_reason = models.CharField(max_length=20, choices=DeclineReason.choices, blank=True)
+    decline_note = EncryptedTextField(blank=True)
+
+    class Meta:
+        ordering = ["received_at", "id"]
+        indexes = [models.Index(fields=["state", "received_at"], name="referral_queue")]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(state="waiting") | Q(decided_at__isnull=False),
+                name="referral_decided_has_date",
+            ),
+            models.CheckConstraint(
+                condition=~Q(state__in=["allocated", "joined"]) | Q(survivor__isnull=False),
+                name="referral_placed_has_case",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Referral {self.pk}"

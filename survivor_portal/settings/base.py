@@ -546,3 +546,28 @@ ACCESS_ALERT_CASES_PER_HOUR = env.int("ACCESS_ALERT_CASES_PER_HOUR", default=30)
 # Contact changes (SPEC 12): her caseload row is marked "contact details
 # changed" for this many days after a change of her safe-contact details.
 CONTACT_CHANGE_MARKER_DAYS = env.int("CONTACT_CHANGE_MARKER_DAYS", default=14)
+
+# Referrals and first contact (SPEC 13). The first-contact clock runs in
+# working hours: WORKING_HOURS_START to WORKING_HOURS_END, Monday to Friday, UK
+# local time, less the bank holidays of BANK_HOLIDAYS_SUBDIVISION (the
+# ``holidays`` package: ENG, WLS, SCT or NIR). Each referral source has a target
+# for the first attempt to reach her, in working days; a source not listed
+# takes FIRST_CONTACT_TARGET_DEFAULT_DAYS.
+WORKING_HOURS_START = env.int("WORKING_HOURS_START", default=9)
+WORKING_HOURS_END = env.int("WORKING_HOURS_END", default=17)
+BANK_HOLIDAYS_SUBDIVISION = env.str("BANK_HOLIDAYS_SUBDIVISION", default="ENG")
+FIRST_CONTACT_TARGET_WORKING_DAYS = {
+    "self": env.int("FIRST_CONTACT_TARGET_SELF_DAYS", default=1),
+    "marac": env.int("FIRST_CONTACT_TARGET_MARAC_DAYS", default=1),
+    "police": env.int("FIRST_CONTACT_TARGET_POLICE_DAYS", default=1),
+}
+FIRST_CONTACT_TARGET_DEFAULT_DAYS = env.int("FIRST_CONTACT_TARGET_DEFAULT_DAYS", default=2)
+# After this many unanswered attempts (no answer, voicemail, text, wrong
+# number) spread over at least this many days, with no contact made, her case
+# is offered for closing as "no contact could be made".
+NO_CONTACT_ATTEMPTS = env.int("NO_CONTACT_ATTEMPTS", default=3)
+NO_CONTACT_SPAN_DAYS = env.int("NO_CONTACT_SPAN_DAYS", default=14)
+# Her own request to be contacted, on the portal's public site: at most this
+# many requests from one address per hour (more are refused with a calm page;
+# other addresses are not affected).
+CONTACT_REQUESTS_PER_ADDRESS_PER_HOUR = env.int("CONTACT_REQUESTS_PER_ADDRESS_PER_HOUR", default=5)

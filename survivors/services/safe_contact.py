@@ -14,13 +14,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import time
 
-import phonenumbers
 from django.conf import settings
 from django.db import transaction
 
 from contacts import policy
 from contacts.encryption import phone_hash
 from contacts.models import AuditAction, User
+from contacts.phones import PhoneNumberInvalid, phone_e164
 from contacts.services.audit import audit_record
 from survivors.errors import RESTRICTED, ContactChangeError, PortalError
 from survivors.models import Alert, ContactChange, SafeContactWindow, Survivor
@@ -38,19 +38,10 @@ class Window:
 
 def phone_normalise(raw: str, *, region: str = "GB") -> str:
     """A phone number as E.164 (``+447700900123``), or PortalError."""
-    raw = (raw or "").strip()
-    if not raw:
-        return ""
     try:
-        number = phonenumbers.parse(raw, region)
-    except phonenumbers.NumberParseException as error:
+        return phone_e164(raw, region=region)
+    except PhoneNumberInvalid as error:
         raise PortalError("invalid_phone") from error
-    e164 = phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
-    # Ofcom keeps 07700 900000-900999 for drama and testing (demo data uses them).
-    fictional = e164.startswith("+447700900") and len(e164) == 13
-    if not (phonenumbers.is_valid_number(number) or fictional):
-        raise PortalError("invalid_phone")
-    return e164
 
 
 def may_edit_her_settings(actor: User, survivor: Survivor) -> bool:
