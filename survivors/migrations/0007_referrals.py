@@ -10,7 +10,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('programme', '0004_participant_partner_details_passed_on'),
+        ('programme', '0004_partner_details_passed_on'),
         ('survivors', '0006_contact_changes'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
