@@ -22,7 +22,10 @@ from survivors.models import (
     RiskAssessment,
     Survivor,
 )
+from survivors.selectors import attempts as attempt_selectors
 from survivors.selectors import casework as casework_selectors
+from survivors.selectors import first_contact as first_contact_selectors
+from survivors.selectors import referrals as referral_selectors
 from survivors.selectors.casework import casework_summary
 from survivors.selectors.contact_changes import contact_changed_recently, contact_changes_for_case
 from survivors.selectors.cover import alert_covered_by
@@ -222,6 +225,12 @@ def case_record(*, survivor: Survivor) -> dict[str, object]:
         **casework_selectors.marac_history(survivor=survivor),
         next_states=casework_selectors.next_states(survivor=survivor),
         in_safe_window_now=casework_selectors.in_safe_window(survivor=survivor),
+    )
+    # Referrals and first contact (SPEC 13).
+    context.update(
+        referrals=referral_selectors.case_referrals(survivor=survivor),
+        first_contact_clock=first_contact_selectors.case_clock(survivor=survivor),
+        no_contact_offer=attempt_selectors.no_contact_offer(survivor=survivor),
     )
     if participant is not None:
         context["attendance"] = participant_attendance(participant=participant)

@@ -20,6 +20,8 @@ import holidays
 from django.conf import settings
 from django.utils import timezone
 
+from survivors.models import Survivor
+
 UK = ZoneInfo("Europe/London")
 
 
@@ -123,4 +125,17 @@ def first_contact_clock(
         target_at=target_at,
         stopped_at=first_attempt_at,
         working_hours_left=left,
+    )
+
+
+def case_clock(*, survivor: Survivor, now: datetime | None = None) -> FirstContactClock | None:
+    """Her case's clock, from its referral (``referred_at``, ``referral_source``) to
+    the first attempt to reach her; None once the case is closed without one."""
+    if survivor.first_attempt_at is None and survivor.closed_at is not None:
+        return None
+    return first_contact_clock(
+        source=survivor.referral_source,
+        started_at=survivor.referred_at,
+        first_attempt_at=survivor.first_attempt_at,
+        now=now,
     )

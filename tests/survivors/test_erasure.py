@@ -28,6 +28,7 @@ from survivors.models import (
     ErasureRequest,
     Message,
     ProgrammeItem,
+    Referral,
     SafeContactWindow,
     Survivor,
 )
@@ -68,6 +69,14 @@ def fill_her_case(world) -> Survivor:
     )
     message_send_from_worker(worker=worker, survivor=her, body="A reply from her worker")
     marac_referral_record(actor=worker, survivor=her, agency="The MARAC")
+    # The referral that opened her case (SPEC 13).
+    Referral.objects.create(
+        source="police",
+        known_as="Canary referral",
+        state="allocated",
+        survivor=her,
+        decided_at=timezone.now(),
+    )
     # A report from the programme about the man she is linked to (SPEC 10).
     report_attach(
         actor=world.programme, participant=world.linked_participant, kind="assessment", text="Seen."
