@@ -224,6 +224,12 @@ class AuditAction(models.TextChoices):
         "participant.risk_concern_told",
         "Risk concern recorded as told to the participant",
     )
+    # Partner details he named, passed on (SPEC 13): one row per person, naming
+    # him only; her details are never in the log.
+    PARTICIPANT_PARTNER_DETAILS = (
+        "participant.partner_details",
+        "Partner details passed on (one person)",
+    )
 
 
 class AuditQuerySet(models.QuerySet):

@@ -40,6 +40,19 @@ class ProgrammeError(ServiceError):
         "concern_already_told": (
             "He has already been recorded as told about that concern. Nothing was changed."
         ),
+        # Details he named, passed on (SPEC 13): nothing is kept when one is refused.
+        "no_details_named": "Enter at least one person's name and phone number. Nothing was saved.",
+        "too_many_named": "Enter at most 3 people at a time. Nothing was saved.",
+        "no_name": "Enter each person's name. Nothing was saved.",
+        "name_too_long": "Keep each name to 100 characters. Nothing was saved.",
+        "bad_phone": (
+            "That phone number cannot be right: enter a UK number such as 07700 900123, "
+            "or a number abroad starting with + and its country code. Nothing was saved."
+        ),
+        "unknown_relationship": "Choose how each person is related to him. Nothing was saved.",
+        "unknown_occasion": "Choose when he named them. Nothing was saved.",
+        "no_where": "Choose where he told of this. Nothing was saved.",
+        "not_passed_on": "The details could not be passed on. Nothing was saved: try again.",
     }
 
 

@@ -1,11 +1,12 @@
 from collections.abc import Iterator
 from datetime import datetime
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.utils import timezone
 
 from contacts.forms import DATE_INPUT
+from contacts.phones import PhoneNumberInvalid, phone_e164
 from programme.models import (
     AttendanceMark,
     CaseManagementEntry,
@@ -16,6 +17,7 @@ from programme.models import (
     ProgrammeReport,
     RiskConcern,
 )
+from programme.services import partners
 
 TIME_INPUT = forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
 
@@ -208,3 +210,115 @@ class RecordsRequestForm(forms.Form):
         widget=DATE_INPUT,
         help_text="The day his request reached the service: the answer is due a month later.",
     )
+
+
+# --- Partner details he names, passed on (SPEC 13) -------------------------------------
+
+# The same values as ``survivors.models.Referral.Relationship`` and the two
+# programme sources of ``survivors.models.ReferralSource``: spelled out on this
+# side (``programme.services.partners``), which imports nothing of the other
+# (a test holds the lists equal). Here they get the programme worker's words.
+PARTNER_RELATIONSHIPS = [
+    ("current", "Current partner"),
+    ("ex", "Ex-partner"),
+    ("new", "New partner"),
+]
+PASS_ON_OCCASIONS = [
+    (partners.OCCASION_INTAKE, "At his assessment"),
+    (partners.OCCASION_NEW_PARTNER, "New partner he disclosed"),
+]
+WHERE_DISCLOSED_CHOICES = [
+    ("", "—"),
+    ("group", "In group"),
+    ("case_management", "At a case-management meeting"),
+    ("worker", "To his worker"),
+]
+# No browser on a programme computer keeps what was typed here for later.
+NOT_REMEMBERED = {"autocomplete": "off"}
+
+
+class PassOnOccasionForm(forms.Form):
+    occasion = forms.ChoiceField(
+        label="When he named them", choices=PASS_ON_OCCASIONS, widget=forms.RadioSelect
+    )
+    where = forms.ChoiceField(
+        label="Where he disclosed a new partner",
+        choices=WHERE_DISCLOSED_CHOICES,
+        required=False,
+        help_text="Only for a new partner he disclosed.",
+    )
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if data.get("occasion") == partners.OCCASION_NEW_PARTNER and not data.get("where"):
+            self.add_error("where", "Choose where he disclosed the new partner.")
+        if data.get("occasion") == partners.OCCASION_INTAKE:
+            data["where"] = ""
+        return data
+
+
+def _phone_e164_or_error(raw: str) -> str:
+    try:
+        phone = phone_e164(raw)
+    except PhoneNumberInvalid:
+        phone = ""
+    if not phone:
+        raise forms.ValidationError(
+            "That phone number cannot be right: enter a UK number such as 07700 900123, "
+            "or a number abroad starting with + and its country code."
+        )
+    return phone
+
+
+class PartnerDetailsForm(forms.Form):
+    """One person he named. Nothing of it is kept on this side once saved."""
+
+    known_as = forms.CharField(
+        label="Name", max_length=partners.NAME_MAX_LENGTH, widget=forms.TextInput(NOT_REMEMBERED)
+    )
+    phone = forms.CharField(
+        label="Phone number", max_length=40, widget=forms.TextInput(NOT_REMEMBERED)
+    )
+    relationship = forms.ChoiceField(
+        label="Relationship to him", choices=[("", "—"), *PARTNER_RELATIONSHIPS]
+    )
+    safety_notes = forms.CharField(
+        label="Safety notes (optional)",
+        max_length=2000,
+        required=False,
+        widget=forms.Textarea({"rows": 3, **NOT_REMEMBERED}),
+        help_text="Anything the worker who contacts her should know first.",
+    )
+
+    def clean_phone(self) -> str:
+        return _phone_e164_or_error(self.cleaned_data["phone"])
+
+
+class BasePartnerDetailsFormSet(forms.BaseFormSet):
+    def clean(self) -> None:
+        super().clean()
+        if any(self.errors):
+            return
+        if not self.named():
+            raise forms.ValidationError(
+                "Enter at least one partner's name and phone number.", code="none_named"
+            )
+
+    def named(self) -> list[dict[str, str]]:
+        """The rows filled in (empty extra rows are left out), for the service."""
+        return [row for row in self.cleaned_data if row]
+
+
+# Three rows per submit; a forged management form asking for more gets a clear
+# error and three rows back (absolute_max).
+PartnerDetailsFormSet = cast(
+    type[BasePartnerDetailsFormSet],
+    forms.formset_factory(
+        PartnerDetailsForm,
+        formset=BasePartnerDetailsFormSet,
+        extra=partners.MAX_AT_ONCE,
+        max_num=partners.MAX_AT_ONCE,
+        absolute_max=partners.MAX_AT_ONCE,
+        validate_max=True,
+    ),
+)

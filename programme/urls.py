@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from .views import casework, programme, records_request
+from .views import casework, partners, programme, records_request
 
 urlpatterns = [
     path("groups/", programme.group_list, name="staff-groups"),
@@ -45,6 +45,13 @@ urlpatterns = [
         "participants/<int:participant_id>/concerns/<int:concern_id>/told/",
         programme.participant_concern_told,
         name="staff-participant-concern-told",
+    ),
+    # Partner details he names, passed on one way (SPEC 13). The address says
+    # neither (SPEC 4: no page address names a partner).
+    path(
+        "participants/<int:participant_id>/passed-on/",
+        partners.participant_partners,
+        name="staff-participant-partners",
     ),
     # Monthly case management and programme reports (SPEC 10)
     path("case-management/", casework.case_management, name="staff-case-management"),

@@ -8,11 +8,14 @@ class SurvivorsConfig(AppConfig):
 
     def ready(self) -> None:
         from contacts.signals import case_reads_recorded
-        from programme.signals import programme_events_recorded
+        from programme.signals import partner_details_passed_on, programme_events_recorded
 
         from . import receivers, tasks  # noqa: F401 - tasks register with Celery
 
         programme_events_recorded.connect(
             receivers.wake_programme_events_consumer, dispatch_uid="survivors-programme-events"
+        )
+        partner_details_passed_on.connect(
+            receivers.store_partner_referrals, dispatch_uid="survivors-partner-referrals"
         )
         case_reads_recorded.connect(receivers.check_case_reads, dispatch_uid="survivors-case-reads")

@@ -287,6 +287,10 @@ TABLE: dict[str, Entry] = {
     "staff/cases/<int:case_id>/records-request/": Entry(row(NO, wss_a=OK, manager=OK, no_otp=OTP)),
     "staff/records-requests/<int:request_id>/download/": Entry(row(NO, no_otp=OTP)),
     "staff/records-requests/": Entry(MANAGER),
+    # --- Referrals and first contact (SPEC 13): partner details he names leave the
+    # programme side, one way. Whoever records on his record (the programme
+    # worker) enters them; the manager, who only reads it, is refused.
+    "staff/participants/<int:participant_id>/passed-on/": Entry(PROGRAMME_WRITE),
 }
 
 # Whole areas whose every pattern shares one rule (hundreds of admin views).

@@ -12,9 +12,10 @@ import pytest
 from django.test import Client
 from django.utils import timezone
 
+from contacts.encryption import phone_hash
 from programme.models import Attendance, AttendanceMark
 from programme.services import casework, records, records_request
-from survivors.models import ProgrammeItem
+from survivors.models import ProgrammeItem, Referral
 from survivors.services.events import programme_events_consume
 from survivors.services.programme_items import (
     programme_item_record_shared,
@@ -24,6 +25,10 @@ from survivors.services.programme_items import (
 from . import access_matrix as matrix
 from .conftest import (
     CANARIES,
+    CANARY_MESSAGE,
+    CANARY_NAME,
+    CANARY_PHONE,
+    CANARY_PHONE_NATIONAL,
     CANARY_PORTAL_NOTE,
     CANARY_SHARED_NOTE,
     client_for,
@@ -31,6 +36,7 @@ from .conftest import (
     without_csrf_token,
 )
 from .figures import record
+from .partner_referral_states import REFERRAL_STATES, pass_on_a_partner, put_referral_in_state
 
 if TYPE_CHECKING:
     from .access_matrix import TestResponse
@@ -310,8 +316,25 @@ def test_programme_worker_crawl_finds_no_survivor_data(world) -> None:
             {"kind": "threat", "occurred_on": "2026-11-01", "urgency": "urgent"},
             follow=True,
         ),
+        # Partner details he named (SPEC 13), the canary's own: once saved they
+        # leave, and nothing the programme side shows afterwards holds them.
+        client.post(
+            f"/staff/participants/{world.linked_participant.pk}/passed-on/",
+            {
+                "occasion": "programme_intake",
+                "person-TOTAL_FORMS": "3",
+                "person-INITIAL_FORMS": "0",
+                "person-0-known_as": CANARY_NAME,
+                "person-0-phone": CANARY_PHONE_NATIONAL,
+                "person-0-relationship": "ex",
+                "person-0-safety_notes": CANARY_MESSAGE,
+            },
+            follow=True,
+        ),
     ]
+    assert Referral.objects.filter(phone_hash=phone_hash(CANARY_PHONE)).count() == 1
     pages = _crawl(client, programme_start_urls(world))
+    assert f"/staff/participants/{world.linked_participant.pk}/passed-on/" in pages
     assert len(pages) >= 8
     hits = []
     for path, response in [*pages.items(), *(("POST", r) for r in actions)]:
@@ -336,8 +359,15 @@ def _normalise(body: str, participant) -> str:
     return without_csrf_token(body)
 
 
-def test_participant_pages_are_identical_with_and_without_linked_survivors(world) -> None:
+@pytest.mark.parametrize("referral_state", REFERRAL_STATES)
+def test_participant_pages_are_identical_with_and_without_linked_survivors(
+    world, referral_state
+) -> None:
+    """SPEC 2; SPEC 13: each man named a partner, and the linked man's (the
+    canary) is waiting, allocated, declined or joined; the other's waits."""
     linked, lone = world.linked_participant, world.lone_participant
+    put_referral_in_state(world, pass_on_a_partner(world, linked, canary=True), referral_state)
+    pass_on_a_partner(world, lone)
     for participant in (linked, lone):
         Attendance.objects.create(
             session=world.session,
@@ -375,7 +405,7 @@ def test_participant_pages_are_identical_with_and_without_linked_survivors(world
                 note=CANARY_SHARED_NOTE,
             )
     client = sign_in(Client(), world.programme)
-    for page in ("", "case-management/", "reports/", "records-request/"):
+    for page in ("", "case-management/", "reports/", "records-request/", "passed-on/"):
         first = client.get(f"/staff/participants/{linked.pk}/{page}")
         second = client.get(f"/staff/participants/{lone.pk}/{page}")
         assert first.status_code == second.status_code == 200

@@ -20,6 +20,7 @@ from survivors.services.events import programme_events_consume
 
 from ..conftest import CANARIES, sign_in, without_csrf_token
 from ..factories import ParticipantFactory, ProgrammeSessionFactory
+from ..partner_referral_states import REFERRAL_STATES, pass_on_a_partner, put_referral_in_state
 
 
 def _register_post(participants, mark="attended", **overrides) -> dict[str, str]:
@@ -225,6 +226,56 @@ def test_status_and_concern_flows_are_identical_with_and_without_linked_survivor
         # raise the alerts for both linked survivors' workers.
         programme_events_consume()
         assert Alert.objects.filter(survivor__participant=linked).count() == 2
+
+
+@pytest.mark.parametrize("state", REFERRAL_STATES)
+def test_partner_details_pages_and_sql_are_identical_whatever_became_of_her(world, state) -> None:
+    """SPEC 2, SPEC 13: the linked man's named partner (the canary) is waiting,
+    allocated to a case she was reached on, declined or joined into an existing
+    case; the other man's waits. His record, the page to pass on details, the
+    next details passed on (the statements too) and his counter are the same."""
+    linked, lone = world.linked_participant, world.lone_participant
+    put_referral_in_state(world, pass_on_a_partner(world, linked, canary=True), state)
+    pass_on_a_partner(world, lone)
+    client = sign_in(Client(), world.programme)
+    new_partner = {
+        "occasion": "new_partner",
+        "where": "case_management",
+        "person-TOTAL_FORMS": "3",
+        "person-INITIAL_FORMS": "0",
+        "person-0-known_as": "Ola Bracken",
+        "person-0-phone": "07700 900457",
+        "person-0-relationship": "new",
+    }
+    results = []
+    for participant in (linked, lone):
+        pages = [
+            client.get(f"/staff/participants/{participant.pk}/{path}")
+            for path in ("", "passed-on/", "records-request/", "case-management/", "reports/")
+        ]
+        with CaptureQueriesContext(connection) as queries:
+            response = client.post(f"/staff/participants/{participant.pk}/passed-on/", new_partner)
+        followed = client.get(f"/staff/participants/{participant.pk}/")
+        participant.refresh_from_db()
+        results.append(
+            (
+                [
+                    (page.status_code, _normalise(page.content.decode(), participant))
+                    for page in pages
+                ],
+                response.status_code,
+                response["Location"].replace(str(participant.pk), "ID"),
+                _shape(queries.captured_queries),
+                _normalise(followed.content.decode(), participant),
+                participant.partner_details_passed_on,
+            )
+        )
+        for page in [*pages, response, followed]:
+            for canary in CANARIES:
+                assert canary not in page.content.decode()
+    assert results[0] == results[1]
+    assert results[0][-1] == 2
+    assert "Partner details passed on (1). They are no longer held here." in results[0][4]
 
 
 def test_register_page_and_submit_are_identical_with_and_without_linked_survivors(world) -> None:

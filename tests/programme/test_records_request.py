@@ -45,6 +45,7 @@ from ..conftest import (
     sign_in as staff_sign_in,
 )
 from ..factories import staff_user
+from ..partner_referral_states import REFERRAL_STATES, pass_on_a_partner, put_referral_in_state
 
 NOW = datetime(2026, 11, 20, 10, 30, tzinfo=timezone.get_fixed_timezone(0))
 
@@ -204,6 +205,37 @@ def test_his_export_is_the_same_with_a_linked_high_risk_partner_as_with_nobody(w
     assert "Risk concerns not yet discussed with you are not part of this copy" in html
     for canary in CANARIES:
         assert canary not in html and canary not in linked_files["json"]
+
+
+@pytest.mark.parametrize("state", REFERRAL_STATES)
+def test_his_export_is_the_same_whatever_became_of_a_partner_he_named(world, state) -> None:
+    """SPEC 2, 12, 13: both men named a partner at assessment; the linked man's
+    (the canary) is then waiting, allocated to a case she was reached on,
+    declined or joined into an existing case, the other's waits. Their exports
+    and the statements that built them are the same."""
+    linked, lone = world.linked_participant, world.lone_participant
+    exports = {}
+    with time_machine.travel(NOW, tick=False):
+        for participant in (linked, lone):
+            _his_programme_year(world, participant)
+        put_referral_in_state(world, pass_on_a_partner(world, linked, canary=True), state)
+        pass_on_a_partner(world, lone)
+        for participant in (linked, lone):
+            asked = service.participant_records_request_record(
+                actor=world.programme, participant=participant, received_on=date(2026, 11, 19)
+            )
+            with CaptureQueriesContext(connection) as queries:
+                service.participant_records_export_build(records_request_id=asked.pk)
+            asked.refresh_from_db()
+            content = service.participant_records_export_download(
+                actor=world.programme, records_request=asked
+            )
+            exports[participant] = (_unzip(content), _shape(queries.captured_queries))
+    (linked_files, linked_sql), (lone_files, lone_sql) = exports[linked], exports[lone]
+    assert _normalised(linked_files, linked) == _normalised(lone_files, lone)
+    assert linked_sql == lone_sql
+    for canary in CANARIES:
+        assert canary not in linked_files["html"] and canary not in linked_files["json"]
 
 
 def test_a_request_recorded_on_his_page_is_built_and_only_its_recorder_downloads_it(
