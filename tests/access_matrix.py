@@ -287,6 +287,17 @@ TABLE: dict[str, Entry] = {
     "staff/cases/<int:case_id>/records-request/": Entry(row(NO, wss_a=OK, manager=OK, no_otp=OTP)),
     "staff/records-requests/<int:request_id>/download/": Entry(row(NO, no_otp=OTP)),
     "staff/records-requests/": Entry(MANAGER),
+    # --- Referrals and first contact (SPEC 13): the triage queue ---
+    # Any WSS worker or the manager records an agency's referral; the queue and
+    # a referral's triage are the manager's and the duty worker's (no matrix role
+    # is the duty worker: tests/survivors/test_referrals.py covers her). The
+    # decisions are posted empty here: refused as incomplete, nothing decided.
+    "staff/referrals/new/": Entry(row(NO, wss_a=OK, wss_other=OK, manager=OK, no_otp=OTP)),
+    "staff/referrals/": Entry(MANAGER),
+    "staff/referrals/<int:referral_id>/": Entry(MANAGER),
+    "staff/referrals/<int:referral_id>/allocate/": Entry(MANAGER, method="POST"),
+    "staff/referrals/<int:referral_id>/join/": Entry(MANAGER, method="POST"),
+    "staff/referrals/<int:referral_id>/decline/": Entry(MANAGER, method="POST"),
 }
 
 # Whole areas whose every pattern shares one rule (hundreds of admin views).
