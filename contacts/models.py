@@ -230,6 +230,14 @@ class AuditAction(models.TextChoices):
         "participant.partner_details",
         "Partner details passed on (one person)",
     )
+    # Referrals and the triage queue (SPEC 13): a referral is audited as itself
+    # (object "referral") until it is her case.
+    REFERRAL_RECORD = "referral.record", "Referral from an agency recorded"
+    REFERRALS_VIEW = "referrals.view", "Referral queue read"
+    REFERRAL_VIEW = "referral.view", "Referral read for triage"
+    REFERRAL_ALLOCATE = "referral.allocate", "Referral opened as a new case and allocated"
+    REFERRAL_JOIN = "referral.join", "Referral joined to a case"
+    REFERRAL_DECLINE = "referral.decline", "Referral declined"
 
 
 class AuditQuerySet(models.QuerySet):

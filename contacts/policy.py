@@ -144,3 +144,13 @@ def can_read_audit_and_reports(user: User | AnonymousUser) -> bool:
 def can_edit_sms_texts(user: User | AnonymousUser) -> bool:
     """The wording of check-in and nudge texts: the service manager."""
     return is_manager(user)
+
+
+def can_record_referral(user: User | AnonymousUser) -> bool:
+    """An agency's referral (SPEC 13): any WSS worker or the manager records it."""
+    return is_wss_worker(user) or is_manager(user)
+
+
+def can_triage_referrals(user: User | AnonymousUser) -> bool:
+    """The triage queue (SPEC 13): the manager and the duty worker."""
+    return is_manager(user) or is_duty_worker(user)

@@ -19,3 +19,9 @@ class SurvivorsConfig(AppConfig):
             receivers.store_partner_referrals, dispatch_uid="survivors-partner-referrals"
         )
         case_reads_recorded.connect(receivers.check_case_reads, dispatch_uid="survivors-case-reads")
+        # The staff menu's count of referrals waiting for triage (SPEC 13).
+        from contacts.templatetags.staff_menu import MENU_COUNTS
+
+        from .selectors.referrals import waiting_referral_count
+
+        MENU_COUNTS["staff-referrals"] = waiting_referral_count

@@ -275,3 +275,39 @@ class DataRightsError(ServiceError):
         "already_held": "This case is already under a legal hold.",
         "not_held": "This case is not under a legal hold.",
     }
+
+
+# --- Referrals and first contact (SPEC 13): the triage queue ---------------------------
+
+
+class ReferralError(ServiceError):
+    """Recording an agency's referral and triaging the queue: staff pages, English."""
+
+    messages = {
+        "not_allowed_to_record": "Only a WSS worker or the service manager can record a referral.",
+        "not_allowed": "Only the service manager or the duty worker can triage referrals.",
+        "unknown_source": "Choose who made the referral from the list.",
+        "no_name": "Enter her name, or the name she is known by.",
+        "name_too_long": "Her name can be at most 100 characters.",
+        "invalid_phone": "Enter her phone number, like 07700 900123 or +44 7700 900123.",
+        "unknown_relationship": "Choose her relationship to him from the list, or leave it blank.",
+        "unknown_day": "Choose her safe days from the list.",
+        "safe_times_needed": (
+            "Give both the start and the end of her safe time, or leave both blank."
+        ),
+        "window_order": "The end of her safe time must be after the start.",
+        "already_decided": (
+            "This referral has already been triaged (allocated, joined to a case or "
+            "declined). Nothing was changed."
+        ),
+        "not_a_match": (
+            "That case does not have the same phone number as this referral. "
+            "Choose one of the matching cases."
+        ),
+        "restricted": (
+            "That case is restricted: it is kept but not used, so a referral cannot join it. "
+            "Ask the service manager, or allocate the referral as a new case."
+        ),
+        "unknown_reason": "Choose why the referral is declined.",
+        "note_required": "Say in the note why the referral is declined.",
+    }

@@ -17,11 +17,14 @@ from survivors.models import (
     ContactChange,
     ContactLogEntry,
     Disclosure,
+    Referral,
     RiskAnswer,
     RiskLevel,
     RiskQuestion,
     SafeContactWindow,
+    Survivor,
 )
+from survivors.services.referrals import AGENCY_SOURCES
 from survivors.services.safe_contact import phone_normalise
 
 
@@ -510,4 +513,156 @@ class AccessAlertAcknowledgeForm(forms.Form):
         max_length=1000,
         widget=forms.Textarea(attrs={"rows": 2}),
         error_messages={"required": "Write a short note saying what you found."},
+    )
+
+
+# --- Referrals and triage (SPEC 13): staff pages, English ------------------------------
+
+
+def _voicemail_answer(value: str) -> bool | None:
+    return {"yes": True, "no": False}.get(value)
+
+
+class AgencyReferralForm(forms.Form):
+    """An agency's referral as a WSS worker or the manager takes it down. Her
+    number and times are checked again by the service (its messages are shown)."""
+
+    source = forms.ChoiceField(
+        label="Referred by",
+        choices=[
+            ("", "Choose one"),
+            *((source.value, source.label) for source in AGENCY_SOURCES),
+        ],
+        error_messages={"required": "Choose who made the referral from the list."},
+    )
+    source_detail = forms.CharField(
+        label="Who referred (agency, contact name and number, their reference)",
+        max_length=1000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+    known_as = forms.CharField(
+        label="Her name",
+        max_length=100,
+        error_messages={
+            "required": "Enter her name, or the name she is known by.",
+            "max_length": "Her name can be at most 100 characters.",
+        },
+    )
+    phone = forms.CharField(label="Her phone number", max_length=32, required=False)
+    relationship = forms.ChoiceField(
+        label="Her relationship to him",
+        choices=[("", "Not known"), *Referral.Relationship.choices],
+        required=False,
+    )
+    reference = forms.CharField(
+        label="His reference, if the agency gave one", max_length=32, required=False
+    )
+    safety_notes = forms.CharField(
+        label="Safety notes",
+        max_length=2000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+    safe_days = forms.TypedMultipleChoiceField(
+        label="Safe days",
+        choices=SafeContactWindow.Weekday.choices,
+        coerce=int,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    safe_from = forms.TimeField(
+        label="Safe from (UK time)",
+        required=False,
+        widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
+        error_messages={"invalid": "Enter a time, like 09:30 or 18:00."},
+    )
+    safe_to = forms.TimeField(
+        label="Safe until (UK time)",
+        required=False,
+        widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
+        error_messages={"invalid": "Enter a time, like 09:30 or 18:00."},
+    )
+    voicemail_safe = forms.TypedChoiceField(
+        label="Is a voicemail safe?",
+        choices=[("", "Not known (treated as not safe)"), ("yes", "Yes"), ("no", "No")],
+        coerce=_voicemail_answer,
+        empty_value=None,
+        required=False,
+    )
+
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        data = self.cleaned_data
+        reference = (data.pop("reference", "") or "").strip()
+        data["participant"] = None
+        if reference:
+            participant = Participant.objects.filter(reference__iexact=reference).first()
+            if participant is None:
+                self.add_error(
+                    "reference",
+                    f"No one has the reference {reference}. Check it, or leave it blank.",
+                )
+            data["participant"] = participant
+        return data
+
+
+class ReferralAllocateForm(forms.Form):
+    """Triage: open her case and give it to a worker (the list leaves out
+    workers who already support a partner of the same man, SPEC 2)."""
+
+    worker = WorkerChoiceField(
+        queryset=User.objects.none(),
+        label="Allocate to",
+        empty_label="Choose a worker",
+        error_messages={
+            "required": "Choose a worker from the list.",
+            "invalid_choice": (
+                "That worker cannot take this referral: she already supports someone "
+                "linked to the same man, or is not a WSS worker. Choose a different worker."
+            ),
+        },
+    )
+
+    def __init__(self, *args: Any, workers: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        cast(WorkerChoiceField, self.fields["worker"]).queryset = workers
+
+
+class CaseChoiceField(forms.ModelChoiceField):
+    """Her case by its number only: the choice names no one."""
+
+    def label_from_instance(self, obj: Survivor) -> str:
+        return f"Case {obj.pk}"
+
+
+class ReferralJoinForm(forms.Form):
+    """Triage: put the referral on a case with the same number."""
+
+    case = CaseChoiceField(
+        queryset=Survivor.objects.none(),
+        label="Join the case",
+        empty_label=None,
+        error_messages={
+            "required": "Choose one of the matching cases.",
+            "invalid_choice": "Choose one of the matching cases.",
+        },
+    )
+
+    def __init__(self, *args: Any, cases: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        cast(CaseChoiceField, self.fields["case"]).queryset = cases
+
+
+class ReferralDeclineForm(forms.Form):
+    reason = forms.ChoiceField(
+        label="Why it is declined",
+        choices=[("", "Choose a reason"), *Referral.DeclineReason.choices],
+        error_messages={"required": "Choose why the referral is declined."},
+    )
+    note = forms.CharField(
+        label="Note (needed for \u201cOther\u201d)",
+        max_length=1000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
     )

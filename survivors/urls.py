@@ -17,6 +17,7 @@ from .views import (
 )
 from .views import messages as message_views
 from .views import plan as plan_views
+from .views import referrals as referral_views
 
 urlpatterns = [
     # The staff home: each role's work for today (reads every side).
@@ -122,4 +123,27 @@ urlpatterns = [
     ),
     path("cases/<int:case_id>/restrict/", data_rights.case_restrict, name="staff-case-restrict"),
     path("cases/<int:case_id>/hold/", data_rights.case_hold, name="staff-case-hold"),
+]
+
+# Referrals and triage (SPEC 13): an agency's referral (any WSS worker or the
+# manager); the queue and each referral's triage (the manager and the duty worker).
+urlpatterns += [
+    path("referrals/", referral_views.referral_queue, name="staff-referrals"),
+    path("referrals/new/", referral_views.referral_new, name="staff-referral-new"),
+    path("referrals/<int:referral_id>/", referral_views.referral_detail, name="staff-referral"),
+    path(
+        "referrals/<int:referral_id>/allocate/",
+        referral_views.referral_allocate,
+        name="staff-referral-allocate",
+    ),
+    path(
+        "referrals/<int:referral_id>/join/",
+        referral_views.referral_join,
+        name="staff-referral-join",
+    ),
+    path(
+        "referrals/<int:referral_id>/decline/",
+        referral_views.referral_decline,
+        name="staff-referral-decline",
+    ),
 ]

@@ -291,6 +291,17 @@ TABLE: dict[str, Entry] = {
     # programme side, one way. Whoever records on his record (the programme
     # worker) enters them; the manager, who only reads it, is refused.
     "staff/participants/<int:participant_id>/passed-on/": Entry(PROGRAMME_WRITE),
+    # --- Referrals and first contact (SPEC 13): the triage queue ---
+    # Any WSS worker or the manager records an agency's referral; the queue and
+    # a referral's triage are the manager's and the duty worker's (no matrix role
+    # is the duty worker: tests/survivors/test_referrals.py covers her). The
+    # decisions are posted empty here: refused as incomplete, nothing decided.
+    "staff/referrals/new/": Entry(row(NO, wss_a=OK, wss_other=OK, manager=OK, no_otp=OTP)),
+    "staff/referrals/": Entry(MANAGER),
+    "staff/referrals/<int:referral_id>/": Entry(MANAGER),
+    "staff/referrals/<int:referral_id>/allocate/": Entry(MANAGER, method="POST"),
+    "staff/referrals/<int:referral_id>/join/": Entry(MANAGER, method="POST"),
+    "staff/referrals/<int:referral_id>/decline/": Entry(MANAGER, method="POST"),
 }
 
 # Whole areas whose every pattern shares one rule (hundreds of admin views).

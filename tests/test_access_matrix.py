@@ -78,7 +78,20 @@ def _ids(world) -> dict[str, int]:
         "records_request_id": _records_request_of_linked_man(world).pk,
         "concern_id": _concern_of_linked_man(world).pk,
         **_breach_and_access_alert_ids(world, target),
+        # Referrals and first contact (SPEC 13): a referral waiting for triage.
+        "referral_id": _waiting_referral(world).pk,
     }
+
+
+def _waiting_referral(world):
+    from survivors.models import Referral, ReferralSource
+
+    referral, _ = Referral.objects.get_or_create(
+        source=ReferralSource.POLICE,
+        state=Referral.State.WAITING,
+        defaults={"known_as": "Matrix Referral", "recorded_by": world.manager},
+    )
+    return referral
 
 
 def _breach_and_access_alert_ids(world, target) -> dict[str, int]:

@@ -5,6 +5,7 @@ one side); a manager reads both."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from django import template
@@ -26,6 +27,17 @@ class MenuItem:
     current: bool
 
 
+# How many items wait behind a menu entry, by its URL name: registered by the
+# apps above this one (``survivors`` registers its triage queue's count), which
+# this module never imports (the apps form layers).
+MENU_COUNTS: dict[str, Callable[[], int]] = {}
+
+
+def _counted(label: str, url_name: str) -> str:
+    count = MENU_COUNTS.get(url_name)
+    return f"{label} ({count()} waiting)" if count is not None else label
+
+
 def menu_entries(user: User | AnonymousUser) -> list[tuple[str, str]]:
     """(label, URL) pairs for this person, in the order the menu shows them."""
     entries: list[tuple[str, str]] = []
@@ -33,6 +45,11 @@ def menu_entries(user: User | AnonymousUser) -> list[tuple[str, str]]:
         entries.append(("My caseload", reverse("staff-caseload")))
     if policy.is_duty_worker(user):
         entries.append(("Duty", reverse("staff-duty")))
+    if policy.can_triage_referrals(user):
+        # The triage queue (SPEC 13), with how many referrals wait in it.
+        entries.append((_counted("Referrals", "staff-referrals"), reverse("staff-referrals")))
+    elif policy.can_record_referral(user):
+        entries.append(("Record a referral", reverse("staff-referral-new")))
     if policy.is_manager(user):
         entries += [
             ("Cases and allocations", reverse("staff-allocations")),
