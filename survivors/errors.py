@@ -52,6 +52,20 @@ class ContactLogError(ServiceError):
             "Only her worker, or the duty worker while her worker is away, can log a contact."
         ),
         "restricted": RESTRICTED,
+        # Attempts that break her safe-contact details are refused (SPEC 13).
+        "voicemail_not_safe": (
+            "Her safe-contact details say a voicemail is not safe, so a voicemail must not "
+            "be left. Nothing was saved. If you called and she did not answer, log it as "
+            '"No answer"; try again in her safe times.'
+        ),
+        "outside_safe_times": (
+            "This call is outside her safe times, and she has not been reached yet. "
+            "Nothing was saved. Call inside her safe times (listed under Safe contact), or, "
+            'if it could not wait, tick "Urgent: call outside her safe times" and say why.'
+        ),
+        "urgent_reason_needed": (
+            "Say why the call could not wait for her safe times. Nothing was saved."
+        ),
     }
 
 

@@ -50,12 +50,28 @@ class ContactLogForm(forms.Form):
     note = forms.CharField(
         max_length=2000, required=False, widget=forms.Textarea(attrs={"rows": 2})
     )
+    # Before she has been reached, a call outside her safe times is refused
+    # unless marked urgent, with the reason (SPEC 13).
+    urgent = forms.BooleanField(required=False, label="Urgent: call outside her safe times")
+    urgent_reason = forms.CharField(
+        max_length=1000,
+        required=False,
+        label="Why it could not wait",
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text="Needed when the call is marked urgent.",
+    )
 
     def clean_happened_at(self) -> datetime | None:
         value = self.cleaned_data.get("happened_at")
         if value and value > timezone.now() + timedelta(minutes=5):
             raise forms.ValidationError("The contact cannot be in the future.")
         return value
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        if cleaned.get("urgent") and not cleaned.get("urgent_reason", "").strip():
+            self.add_error("urgent_reason", "Say why the call could not wait for her safe times.")
+        return cleaned
 
 
 class DisclosureForm(forms.Form):

@@ -16,6 +16,7 @@ COUNTED_FROM = {
     "closing": "closing date",
     "creation": "date recorded",
     "built": "date built",
+    "decision": "date decided",
 }
 
 
@@ -57,6 +58,12 @@ RECORD_TYPES: dict[str, RecordType] = {
         "Records request exports",
         "built",
         "The encrypted export file; the request itself is kept, marked expired.",
+    ),
+    "declined_referrals": RecordType(
+        "Declined referrals",
+        "decision",
+        "Referrals declined at triage, and referrals never decided (counted from the day "
+        "they came in); referrals that made or joined a case go with the case.",
     ),
     "audit": RecordType("Audit log", "creation", "Rows of the audit log past its own period."),
 }

@@ -7,8 +7,8 @@ transaction per batch, and saves its counts (a ``PurgeRun``: counts only, never
 content) with each batch. A run stopped half way (a database error, a killed
 worker) keeps what it committed; the next run deletes the rest and names the
 run it took over. A case under legal hold (``Survivor.legal_hold_at``) is kept
-whole, with its messages, check-ins, texts and audit rows, and counted as
-"held"."""
+whole, with its messages, check-ins, texts, referrals and audit rows, and
+counted as "held"."""
 
 from __future__ import annotations
 
@@ -18,7 +18,7 @@ from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from checkins.models import CheckIn, InboundMessage, OutboundMessage, PurgeRun, SmsStatusEvent
@@ -26,7 +26,7 @@ from checkins.selectors.retention import retention_schedule
 from contacts.audit_protection import audit_rows_delete
 from contacts.models import AuditAction, AuditEvent, User
 from programme.services.records_request import participant_records_exports_expire
-from survivors.models import ActivationAttempt, CaseState, Message, Survivor
+from survivors.models import ActivationAttempt, CaseState, Message, Referral, Survivor
 from survivors.services.erasure import case_erase
 from survivors.services.subject_access import subject_access_exports_expire
 
@@ -154,6 +154,19 @@ def _exports(run: PurgeRun, *, now: datetime, cutoff: datetime) -> None:
         _count(run, "exports", deleted=expired)
 
 
+def _declined_referrals(run: PurgeRun, *, now: datetime, cutoff: datetime) -> None:
+    """Referrals that never made or joined a case (SPEC 13): declined ones from
+    the decision, those never decided from the day they came in. A referral that
+    made or joined a case goes with that case."""
+    old = Referral.objects.filter(
+        Q(state=Referral.State.DECLINED, decided_at__lt=cutoff)
+        | Q(state=Referral.State.WAITING, received_at__lt=cutoff)
+    )
+    held = Q(survivor__isnull=False, survivor__legal_hold_at__isnull=False)
+    _count(run, "declined_referrals", held=old.filter(held).count())
+    _in_batches(run, "declined_referrals", old.exclude(held))
+
+
 def _audit(run: PurgeRun, *, now: datetime, cutoff: datetime) -> None:
     held_cases = list(
         Survivor.objects.filter(legal_hold_at__isnull=False).values_list("pk", flat=True)
@@ -182,6 +195,7 @@ PURGES = {
     "texts": _texts,
     "sign_in_records": _sign_in_records,
     "exports": _exports,
+    "declined_referrals": _declined_referrals,
     "audit": _audit,
 }
 

@@ -511,6 +511,9 @@ RETENTION_SCHEDULE = {
     "sign_in_records": _kept("sign_in_records", 365, "creation"),
     # Records request exports: the encrypted file, from the day it was built.
     "exports": _kept("exports", 30, "built"),
+    # Referrals that never became or joined a case (SPEC 13): declined, or
+    # never decided (counted from the day they came in).
+    "declined_referrals": _kept("declined_referrals", 365, "decision"),
     # The audit log's own rows.
     "audit": _kept("audit", 6 * 365, "creation"),
 }

@@ -27,6 +27,7 @@ from survivors.models import (
     Message,
     PlanVersion,
     ProgrammeItem,
+    Referral,
     RiskAssessment,
     SafeContactWindow,
     SessionInvitation,
@@ -211,6 +212,36 @@ def referrals_section(survivor: Survivor, staff: StaffLabels) -> dict[str, Any]:
     }
 
 
+def referrals_received_section(survivor: Survivor, staff: StaffLabels) -> list[dict[str, Any]]:
+    """Each referral that brought her to the service or joined her case (SPEC
+    13): where it came from, when, what triage did, and her own details as they
+    were given. Never the man it named (his reference), the referrer's own
+    name and reference, or the referrer's safety notes or the triage note,
+    which may name or identify someone else."""
+    referrals = Referral.objects.filter(survivor=survivor).order_by("received_at", "id")
+    return [
+        {
+            "received_at": referral.received_at,
+            "source": referral.get_source_display(),
+            "relationship": referral.get_relationship_display(),
+            "state": referral.get_state_display(),
+            "decided_at": referral.decided_at,
+            "decided_by": staff(referral.decided_by_id),
+            "known_as": referral.known_as,
+            "phone": referral.phone,
+            "safe_days": [
+                str(SafeContactWindow.Weekday(int(day)).label)
+                for day in referral.safe_days.split(",")
+                if day.strip().isdigit() and int(day) in SafeContactWindow.Weekday.values
+            ],
+            "safe_from": referral.safe_from,
+            "safe_to": referral.safe_to,
+            "voicemail_safe": referral.voicemail_safe,
+        }
+        for referral in referrals
+    ]
+
+
 def disclosures_section(survivor: Survivor, staff: StaffLabels) -> list[dict[str, Any]]:
     return [
         {
@@ -313,6 +344,7 @@ SECTIONS: tuple[tuple[str, Section], ...] = (
     ("messages", messages_section),
     ("plan_versions", plan_section),
     ("risk_checklists", checklists_section),
+    ("referrals_received", referrals_received_section),
     ("referrals", referrals_section),
     ("disclosures", disclosures_section),
     ("contact_log", contact_log_section),

@@ -108,6 +108,8 @@ def contact_log_add(request: AuthenticatedHttpRequest, case_id: int) -> HttpResp
                 outcome=form.cleaned_data["outcome"],
                 happened_at=form.cleaned_data["happened_at"],
                 note=form.cleaned_data["note"],
+                urgent=form.cleaned_data["urgent"],
+                urgent_reason=form.cleaned_data["urgent_reason"],
             )
         except ContactLogError as error:
             return _case_page(

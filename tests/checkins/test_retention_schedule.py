@@ -33,7 +33,7 @@ from checkins.services.retention import retention_apply
 from checkins.tasks import retention_purge_nightly
 from contacts.models import AuditAction, AuditEvent
 from contacts.services.audit import audit_record
-from survivors.models import CaseState, Message, Survivor
+from survivors.models import CaseState, Message, Referral, Survivor
 
 from ..conftest import CANARIES, sign_in
 from ..factories import SurvivorFactory
@@ -159,8 +159,19 @@ def exports(world) -> Exists:
     return lambda: any(file.exists() for file in files)
 
 
+def _referral(**fields) -> Referral:
+    return Referral.objects.create(**{"source": "police", "known_as": "Jo", **fields})
+
+
+def declined_referral(world) -> Exists:
+    """A referral declined at triage (SPEC 13), decided as it came in."""
+    row = _referral(state=Referral.State.DECLINED, decided_at=timezone.now())
+    return Referral.objects.filter(pk=row.pk).exists
+
+
 MAKERS = {
     "exports": exports,
+    "declined_referrals": declined_referral,
     "closed_cases": closed_case,
     "messages": message,
     "checkins": checkin_and_reply,
@@ -321,3 +332,38 @@ def test_the_manager_sees_the_schedule_and_the_last_runs(world) -> None:
     assert f"{run.counts['messages']['deleted']} deleted" in body
     assert "not reached" not in body
     assert sign_in(Client(), world.programme).get("/staff/retention/").status_code == 403
+
+
+def test_declined_and_never_decided_referrals_go_a_period_after_the_decision(
+    world, settings
+) -> None:
+    """SPEC 12 and 13: a declined referral is kept for its period from the
+    decision; one never decided, from the day it came in; one that made or
+    joined a case stays with the case, and one on a case under legal hold is
+    held."""
+    period = timedelta(days=_days(settings, "declined_referrals"))
+    with time_machine.travel(T0, tick=False):
+        waiting = _referral()
+        declined_later = _referral(
+            state=Referral.State.DECLINED, decided_at=T0 + timedelta(days=30)
+        )
+        placed = _referral(state=Referral.State.ALLOCATED, decided_at=T0, survivor=world.survivor_a)
+        held_case = _case(legal_hold_at=T0)
+        held = _referral(state=Referral.State.DECLINED, decided_at=T0, survivor=held_case)
+
+    def still_there() -> set[int]:
+        return set(Referral.objects.values_list("pk", flat=True))
+
+    with time_machine.travel(T0 + period - timedelta(hours=1), tick=False):
+        retention_apply()
+    assert still_there() == {waiting.pk, declined_later.pk, placed.pk, held.pk}
+
+    with time_machine.travel(T0 + period + timedelta(hours=1), tick=False):
+        run = retention_apply()
+    assert still_there() == {declined_later.pk, placed.pk, held.pk}
+    assert run.counts["declined_referrals"] == {"deleted": 1, "held": 1}
+
+    with time_machine.travel(T0 + timedelta(days=30) + period + timedelta(hours=1), tick=False):
+        run = retention_apply()
+    assert still_there() == {placed.pk, held.pk}
+    assert run.counts["declined_referrals"] == {"deleted": 1, "held": 1}

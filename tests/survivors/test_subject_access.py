@@ -213,6 +213,67 @@ def test_the_manager_may_name_staff_and_a_worker_may_not(
     assert f"{name} (WSS worker)" in html
 
 
+def test_her_export_lists_her_referrals_without_the_man_or_the_referrers_notes(
+    world, django_capture_on_commit_callbacks
+) -> None:
+    """SPEC 12 and 13: each referral on her case, with its source, when it came,
+    what triage did and her own details as given; never the man it named, the
+    referrer's own details or the referrer's safety notes (they may identify
+    someone else). Nobody else's referral."""
+    from survivors.models import Referral
+
+    her, other = world.survivor_a, world.survivor_b
+    decided = timezone.now() - timedelta(days=3)
+    Referral.objects.create(
+        source="police",
+        source_detail="canary referrer DC Hollis ref 77/4410",
+        received_at=timezone.now() - timedelta(days=4),
+        participant=world.linked_participant,
+        relationship="ex",
+        known_as="canary referral name Jo",
+        phone="+447700900777",
+        safety_notes="canary safety note: his brother drives a red van",
+        safe_days="1,3",
+        safe_from=datetime(2026, 1, 1, 9).time(),
+        safe_to=datetime(2026, 1, 1, 11).time(),
+        voicemail_safe=False,
+        state="allocated",
+        survivor=her,
+        decided_by=world.manager,
+        decided_at=decided,
+        decline_note="canary triage note about the household",
+    )
+    Referral.objects.create(
+        source="health",
+        known_as="other woman's referral 4321 quay",
+        state="allocated",
+        survivor=other,
+        decided_at=decided,
+    )
+    worker = client_for("wss_a", world)
+    _record(worker, her.pk, django_capture_on_commit_callbacks)
+    html, data = _zip(_download(worker, SubjectAccessRequest.objects.get(survivor=her)))
+    text = json.dumps(data, ensure_ascii=False)
+
+    [referral] = data["referrals_received"]
+    assert referral["source"] == "Police" and referral["relationship"] == "Ex-partner"
+    assert referral["state"] == "New case allocated"
+    assert referral["known_as"] == "canary referral name Jo"
+    assert referral["phone"] == "+447700900777"
+    assert referral["safe_days"] == ["Tuesday", "Thursday"]
+    assert referral["voicemail_safe"] is False
+    assert "Referrals to this service" in html and "canary referral name Jo" in html
+    assert "Police (Ex-partner)" in html
+    for withheld in (
+        world.linked_participant.reference,
+        "DC Hollis",
+        "red van",
+        "canary triage note",
+        "other woman's referral",
+    ):
+        assert withheld not in html and withheld not in text, withheld
+
+
 def test_a_second_request_while_one_is_being_made_is_refused(world) -> None:
     worker = client_for("wss_a", world)
     today = timezone.localdate().isoformat()
