@@ -275,3 +275,19 @@ class DataRightsError(ServiceError):
         "already_held": "This case is already under a legal hold.",
         "not_held": "This case is not under a legal hold.",
     }
+
+
+# --- Referrals and first contact (SPEC 13): her own request to be contacted ----------
+
+
+class ContactRequestError(ServiceError):
+    """Her request, on the portal's public page, that someone get in touch."""
+
+    messages = {
+        "invalid_phone": _("Enter a phone number, like 07700 900123 or +44 7700 900123."),
+        "times_order": _("The end time must be after the start time."),
+        "unknown_day": _("Choose days from the list."),
+        "too_many": _(
+            "We cannot take another request from here just now. Please try again in an hour."
+        ),
+    }

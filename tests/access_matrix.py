@@ -287,6 +287,11 @@ TABLE: dict[str, Entry] = {
     "staff/cases/<int:case_id>/records-request/": Entry(row(NO, wss_a=OK, manager=OK, no_otp=OTP)),
     "staff/records-requests/<int:request_id>/download/": Entry(row(NO, no_otp=OTP)),
     "staff/records-requests/": Entry(MANAGER),
+    # --- Referrals and first contact (SPEC 13): her request to be contacted ---
+    # A public page of her portal's site: anyone may load it (signed in or not,
+    # staff too); its thank-you page is the same for everyone.
+    "get-in-touch/": Entry(EVERYONE),
+    "get-in-touch/thanks/": Entry(EVERYONE),
 }
 
 # Whole areas whose every pattern shares one rule (hundreds of admin views).
