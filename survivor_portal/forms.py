@@ -6,7 +6,9 @@ from django import forms
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
+from contacts.phones import PhoneNumberInvalid, phone_e164
 from survivors.forms import SafeContactForm
+from survivors.models import SafeContactWindow
 
 # What her phone keeps (SPEC 4, discreet): nothing on her forms invites the
 # browser or a password manager to remember her username or passphrase, so
@@ -154,3 +156,79 @@ class LanguageForm(forms.Form):
     needs_interpreter = forms.BooleanField(
         label=_("I would like an interpreter when my worker speaks with me"), required=False
     )
+
+
+# --- Asking to be contacted (SPEC 13) ------------------------------------------------
+
+
+ENTER_A_NUMBER = _("Enter a phone number, like 07700 900123 or +44 7700 900123.")
+
+
+class ContactRequestForm(forms.Form):
+    """Her request, on the public "Ask us to get in touch" page, that someone
+    call her: only her number is needed. Neutral words throughout (SPEC 4), and
+    nothing the browser is invited to remember for the next person holding
+    the phone."""
+
+    phone = forms.CharField(
+        label=_("Your phone number"),
+        max_length=30,
+        help_text=_("The number we should call. We will not send a text to say we got this."),
+        widget=forms.TextInput(attrs={**NOT_REMEMBERED, "type": "tel", "inputmode": "tel"}),
+        error_messages={"required": ENTER_A_NUMBER},
+    )
+    known_as = forms.CharField(
+        label=_("A name we may use (optional)"),
+        max_length=100,
+        required=False,
+        help_text=_("Any name you are happy for us to ask for when we call."),
+        widget=forms.TextInput(attrs=NOT_REMEMBERED),
+    )
+    safe_days = forms.TypedMultipleChoiceField(
+        label=_("Days it is safe to call (optional)"),
+        choices=SafeContactWindow.Weekday.choices,
+        coerce=int,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={"invalid_choice": _("Choose days from the list.")},
+    )
+    safe_from = forms.TimeField(
+        label=_("From"),
+        required=False,
+        widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
+        error_messages={"invalid": _("Enter a time, like 09:30 or 18:00.")},
+    )
+    safe_to = forms.TimeField(
+        label=_("To"),
+        required=False,
+        widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
+        error_messages={"invalid": _("Enter a time, like 09:30 or 18:00.")},
+    )
+    voicemail_safe = forms.ChoiceField(
+        label=_("Is it safe to leave a voicemail on this number?"),
+        choices=[("no", _("No")), ("yes", _("Yes"))],
+        initial="no",
+        required=False,
+        widget=forms.RadioSelect,
+    )
+
+    def clean_phone(self) -> str:
+        try:
+            e164 = phone_e164(self.cleaned_data.get("phone", ""))
+        except PhoneNumberInvalid as error:
+            raise forms.ValidationError(ENTER_A_NUMBER) from error
+        if not e164:
+            raise forms.ValidationError(ENTER_A_NUMBER)
+        return e164
+
+    def clean_voicemail_safe(self) -> bool:
+        """Only a "yes" makes a voicemail safe; no answer is a "no"."""
+        return self.cleaned_data.get("voicemail_safe") == "yes"
+
+    def clean(self) -> dict:
+        super().clean()
+        data = self.cleaned_data
+        starts, ends = data.get("safe_from"), data.get("safe_to")
+        if starts is not None and ends is not None and ends <= starts:
+            self.add_error("safe_to", _("The end time must be after the start time."))
+        return data

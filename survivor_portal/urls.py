@@ -4,7 +4,7 @@ from wagtail import views as wagtail_views
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
-from .views import account, home, leave, ops, plan, thread
+from .views import account, contact_request, home, leave, ops, plan, thread
 
 urlpatterns = [
     path("", home.home, name="portal-home"),
@@ -19,6 +19,13 @@ urlpatterns = [
     path("messages/clear/", thread.clear, name="portal-messages-clear"),
     path("notes/", thread.shared_notes, name="portal-notes"),
     path("sign-out/", leave.sign_out, name="portal-sign-out"),
+    # Asking to be contacted (SPEC 13): public, neutral, the same thanks whatever happens.
+    path("get-in-touch/", contact_request.get_in_touch, name="portal-get-in-touch"),
+    path(
+        "get-in-touch/thanks/",
+        contact_request.get_in_touch_thanks,
+        name="portal-get-in-touch-thanks",
+    ),
     # Her language (SPEC 11): the switch on every portal page and her settings.
     path("language/", account.language, name="portal-language"),
     path("healthz", ops.healthz, name="healthz"),

@@ -325,3 +325,19 @@ class ReferralError(ServiceError):
         "unknown_reason": "Choose why the referral is declined.",
         "note_required": "Say in the note why the referral is declined.",
     }
+
+
+# --- Referrals and first contact (SPEC 13): her own request to be contacted ----------
+
+
+class ContactRequestError(ServiceError):
+    """Her request, on the portal's public page, that someone get in touch."""
+
+    messages = {
+        "invalid_phone": _("Enter a phone number, like 07700 900123 or +44 7700 900123."),
+        "times_order": _("The end time must be after the start time."),
+        "unknown_day": _("Choose days from the list."),
+        "too_many": _(
+            "We cannot take another request from here just now. Please try again in an hour."
+        ),
+    }

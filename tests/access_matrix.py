@@ -302,6 +302,11 @@ TABLE: dict[str, Entry] = {
     "staff/referrals/<int:referral_id>/allocate/": Entry(MANAGER, method="POST"),
     "staff/referrals/<int:referral_id>/join/": Entry(MANAGER, method="POST"),
     "staff/referrals/<int:referral_id>/decline/": Entry(MANAGER, method="POST"),
+    # --- Referrals and first contact (SPEC 13): her request to be contacted ---
+    # A public page of her portal's site: anyone may load it (signed in or not,
+    # staff too); its thank-you page is the same for everyone.
+    "get-in-touch/": Entry(EVERYONE),
+    "get-in-touch/thanks/": Entry(EVERYONE),
 }
 
 # Whole areas whose every pattern shares one rule (hundreds of admin views).

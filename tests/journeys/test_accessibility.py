@@ -200,6 +200,11 @@ def test_every_portal_page_in_every_language_has_no_axe_violations(site: str, op
         visitor.locator("main button[type=submit]").click()
         expect(visitor.locator(".error-summary")).to_be_visible()
         problems += _axe(visitor, language)
+        # Asking to be called (SPEC 13) without a number.
+        visitor.goto(site + "/get-in-touch/")
+        visitor.locator("main button[type=submit]").click()
+        expect(visitor.locator(".error-summary")).to_be_visible()
+        problems += _axe(visitor, f"{language}, get-in-touch error")
         for attempt in range(_attempts_to_lock_out()):
             visitor.goto(site + "/")
             visitor.fill("#id_username", f"nobody-{language}")
@@ -209,7 +214,7 @@ def test_every_portal_page_in_every_language_has_no_axe_violations(site: str, op
             if attempt == 0:
                 problems += _axe(visitor, f"{language}, sign-in error")
         problems += _axe(visitor, f"{language}, too many attempts")
-        checked += 3
+        checked += 4
         visitor.goto(site + "/")
 
     # Signed in: the language is the one she keeps in her settings.

@@ -289,7 +289,7 @@ def test_axe_finds_no_violations_on_any_portal_page(page: Page, site: str, world
     problems: list[str] = []
     outside: list[str] = page.context.outside_requests  # type: ignore[attr-defined]
     page.set_viewport_size({"width": 320, "height": 640})
-    anonymous = ["/", "/start/", "/pages/"]
+    anonymous = ["/", "/start/", "/pages/", "/get-in-touch/", "/get-in-touch/thanks/"]
     anonymous += [p.url for p in InformationPage.objects.live()]
     for path in anonymous:
         page.goto(site + path)

@@ -20,7 +20,7 @@ from ..conftest import sign_in
 from ..factories import ParticipantFactory, ProgrammeSessionFactory
 
 PORTAL_PATHS_SIGNED_IN = ["/", "/settings/", "/settings/second-passphrase/"]
-PORTAL_PATHS_ANONYMOUS = ["/", "/start/", "/pages/"]
+PORTAL_PATHS_ANONYMOUS = ["/", "/start/", "/pages/", "/get-in-touch/", "/get-in-touch/thanks/"]
 
 
 def _with_history(world, *, sessions: int = 10, status: str = "suspended") -> None:

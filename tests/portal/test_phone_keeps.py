@@ -30,6 +30,7 @@ def test_her_forms_do_not_invite_the_browser_to_remember_her(world) -> None:
     pages = {
         "/": Client().get("/").content.decode(),
         "/start/": Client().get("/start/").content.decode(),
+        "/get-in-touch/": Client().get("/get-in-touch/").content.decode(),
         "/settings/second-passphrase/": sign_in(Client(), world.survivor_a.user)
         .get("/settings/second-passphrase/")
         .content.decode(),
@@ -38,7 +39,8 @@ def test_her_forms_do_not_invite_the_browser_to_remember_her(world) -> None:
         assert not [word for word in INVITATIONS if word in body], path
         assert "onpaste" not in body.lower() and "oncopy" not in body.lower(), path
         for name, tag in _inputs(body).items():
-            if 'type="password"' in tag or name == "username":
+            # Her number and name on the get-in-touch page (SPEC 13) are hers too.
+            if 'type="password"' in tag or name in ("username", "phone", "known_as"):
                 assert 'autocomplete="off"' in tag, (path, name)
     # The sign-in form itself (the language switch above it has no fields to keep).
     assert 'autocomplete="off"' in re.search(r'<form[^>]*action="/"[^>]*>', pages["/"]).group(0)

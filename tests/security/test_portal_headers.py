@@ -59,7 +59,7 @@ def crawl_portal(client: Client) -> dict[str, Any]:
     """Each portal page by path: the test client's response, with ``parsed``
     (its links, fetches and inline code) added to each HTML page."""
     seen: dict[str, Any] = {}
-    queue = deque(["/", "/pages/"])
+    queue = deque(["/", "/pages/", "/get-in-touch/thanks/"])
     while queue and len(seen) < 200:
         path = queue.popleft()
         if path in seen or path.startswith(("/leave/", "/sign-out/", "/static/", "/staff/")):
