@@ -14,7 +14,8 @@ programme_events_recorded = Signal()
 # Partner details he named (at his assessment, or a new partner he disclosed
 # later) leaving this side (SPEC 13). Sent *inside* the programme worker's
 # transaction, with ``participant_id``, ``occasion`` (a ReferralSource value:
-# "programme_intake" or "new_partner") and ``partners``: a list of dicts with
+# "programme_intake" or "new_partner"), ``source_detail`` (where he disclosed a
+# new partner, or "") and ``partners``: a list of dicts with
 # ``known_as``, ``phone`` (E.164), ``relationship`` and ``safety_notes``. The
 # receiver on the Women's Support Service side stores them as referrals in the
 # same transaction, so they are passed on whole or not at all, and they are
