@@ -287,6 +287,10 @@ TABLE: dict[str, Entry] = {
     "staff/cases/<int:case_id>/records-request/": Entry(row(NO, wss_a=OK, manager=OK, no_otp=OTP)),
     "staff/records-requests/<int:request_id>/download/": Entry(row(NO, no_otp=OTP)),
     "staff/records-requests/": Entry(MANAGER),
+    # --- Referrals and first contact (SPEC 13): the first-contact clock ---
+    # The manager's first-contact figures and their CSV: aggregates, manager only.
+    "staff/reports/first-contact/": Entry(MANAGER),
+    "staff/reports/first-contact.csv": Entry(MANAGER),
 }
 
 # Whole areas whose every pattern shares one rule (hundreds of admin views).
