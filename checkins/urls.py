@@ -10,5 +10,12 @@ urlpatterns = [
     path("texts/", checkins.sms_texts, name="staff-sms-texts"),
     path("reports/", reports.reports, name="staff-reports"),
     path("reports/monthly.csv", reports.reports_csv, name="staff-reports-csv"),
+    # First-contact figures (SPEC 13).
+    path("reports/first-contact/", reports.first_contact, name="staff-reports-first-contact"),
+    path(
+        "reports/first-contact.csv",
+        reports.first_contact_csv,
+        name="staff-reports-first-contact-csv",
+    ),
     path("retention/", retention.retention, name="staff-retention"),
 ]

@@ -307,6 +307,10 @@ TABLE: dict[str, Entry] = {
     # staff too); its thank-you page is the same for everyone.
     "get-in-touch/": Entry(EVERYONE),
     "get-in-touch/thanks/": Entry(EVERYONE),
+    # --- Referrals and first contact (SPEC 13): the first-contact clock ---
+    # The manager's first-contact figures and their CSV: aggregates, manager only.
+    "staff/reports/first-contact/": Entry(MANAGER),
+    "staff/reports/first-contact.csv": Entry(MANAGER),
 }
 
 # Whole areas whose every pattern shares one rule (hundreds of admin views).

@@ -10,6 +10,7 @@ from django.http import HttpResponse
 from django.shortcuts import render
 
 from checkins.selectors import casework_report as casework_selectors
+from checkins.selectors import first_contact_report as first_contact_selectors
 from checkins.selectors import reports as reports_selectors
 from contacts import policy
 from contacts.http import AuthenticatedHttpRequest
@@ -53,4 +54,32 @@ def reports_csv(request: AuthenticatedHttpRequest) -> HttpResponse:
         writer.writerow([csv_safe(cell) for cell in ["Casework", *casework.column_labels]])
         for casework_row in casework.rows:
             writer.writerow([csv_safe(cell) for cell in [casework_row.label, *casework_row.shown]])
+    return response
+
+
+@reports_page
+def first_contact(request: AuthenticatedHttpRequest) -> HttpResponse:
+    """The first-contact figures by month and source (SPEC 13)."""
+    report = first_contact_selectors.first_contact_report()
+    return render(
+        request,
+        "staff/first_contact_report.html",
+        {
+            "report": report,
+            "tables": report.tables(),
+            "headings": first_contact_selectors.HEADINGS,
+            "withheld_median": first_contact_selectors.WITHHELD_MEDIAN,
+            "targets": first_contact_selectors.targets(),
+        },
+    )
+
+
+@reports_page
+def first_contact_csv(request: AuthenticatedHttpRequest) -> HttpResponse:
+    report = first_contact_selectors.first_contact_report()
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = 'attachment; filename="first-contact.csv"'
+    writer = csv.writer(response)
+    for row in report.csv_rows():
+        writer.writerow([csv_safe(cell) for cell in row])
     return response

@@ -151,7 +151,8 @@ def caseload_with_casework(
 ) -> list[WithAnnotations[Survivor, CaseloadAnnotations]]:
     """Her caseload (still one query), each case carrying ``casework``: its stage,
     the first-contact clock, the date support ends, a dormancy proposal and the
-    latest checklist level; and ``contact_changed_recently`` (SPEC 12)."""
+    latest checklist level; ``contact_changed_recently`` (SPEC 12); and
+    ``first_contact_clock`` (SPEC 13: working hours left to the first attempt)."""
     survivors = list(caseload_for_worker(worker=worker))
     for survivor in survivors:
         moments = [m for m in (survivor.last_contact_at, survivor.last_message_at) if m]
@@ -167,6 +168,10 @@ def caseload_with_casework(
         )
         survivor.contact_changed_recently = contact_changed_recently(  # type: ignore[attr-defined]
             survivor.last_contact_change_at, now=now
+        )
+        # The first-contact clock (SPEC 13): worked out from her row, no query.
+        survivor.first_contact_clock = first_contact_selectors.case_clock(  # type: ignore[attr-defined]
+            survivor=survivor, now=now
         )
     return survivors
 

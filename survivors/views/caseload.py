@@ -41,6 +41,7 @@ from survivors.forms import (
 from survivors.models import ClosureOutcome
 from survivors.selectors import cases as cases_selectors
 from survivors.selectors import cover as cover_selectors
+from survivors.selectors import first_contact as first_contact_selectors
 from survivors.selectors import lists as list_selectors
 from survivors.selectors import subject_access as subject_access_selectors
 from survivors.services import alerts as alerts_services
@@ -225,8 +226,15 @@ def duty(request: AuthenticatedHttpRequest) -> HttpResponse:
     listing = list_selectors.duty_alerts_page(params=request.GET)
     urgent_rows = cover_selectors.alert_deadlines(alerts=listing.page, now=now)
     covered = cover_selectors.cover_items(now=now)
+    away = cover_selectors.absences_on(timezone.localdate(now))
+    # Referrals and cases past their first-contact target (SPEC 13).
+    late_referrals, late_cases = first_contact_selectors.past_target(now=now)
     # Each case on the page is read (SPEC 12): one audit row per case shown.
-    shown = [alert.survivor_id for alert in listing.page] + [item.survivor_id for item in covered]
+    shown = (
+        [alert.survivor_id for alert in listing.page]
+        + [item.survivor_id for item in covered]
+        + [row.survivor_id for row in late_cases]
+    )
     staff_read_record(request, AuditAction.DUTY_VIEW, shown=shown)
     return render(
         request,
@@ -235,7 +243,10 @@ def duty(request: AuthenticatedHttpRequest) -> HttpResponse:
             "listing": listing,
             "urgent_rows": urgent_rows,
             "covered": covered,
-            "away": cover_selectors.absences_on(timezone.localdate(now)),
+            "away": away,
+            "away_worker_ids": {absence.worker_id for absence in away},
+            "late_referrals": late_referrals,
+            "late_cases": late_cases,
             # Her records requests due within a week, until answered (SPEC 12).
             "records_due": subject_access_selectors.requests_due(today=timezone.localdate(now)),
             "today": timezone.localdate(now),
