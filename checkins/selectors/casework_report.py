@@ -7,11 +7,12 @@ Small numbers are suppressed honestly:
 * primary: any count under 5 (0 included) is shown as "fewer than 5"; a median
   is shown only when it rests on 5 or more cases;
 * complementary: the table shows totals (a 12-month column, and per month the
-  number of first assessments and of closures), so every group of cells that
-  adds up to a total is checked: a group with exactly one hidden member would
-  give it away by subtraction, and hidden parts adding up to under 5 beside a
-  shown total give their small sum away; either way its smallest shown member
-  is hidden too, repeated until no group gives anything away;
+  number of first assessments and of closures), from which a reader could
+  subtract her way to a sum of hidden cells, across rows and columns
+  together; more cells are hidden until no such sum is under 5
+  (``checkins.selectors.suppression``);
+* a withheld median says so in words ("not shown: too few cases"), never
+  "fewer than 5", which would read as a number of days;
 * months before the service had any case are left out, not shown as
   "fewer than 5".
 
@@ -35,6 +36,7 @@ from checkins.selectors.reports import (
     _next_month,
     _start,
 )
+from checkins.selectors.suppression import protect
 from survivors.models import (
     CaseState,
     ClosureOutcome,
@@ -47,15 +49,21 @@ from survivors.models import (
 TOTAL = "12 months"
 
 
+# A median resting on fewer than 5 cases: said in words, so that it never
+# reads as a number of days.
+MEDIAN_WITHHELD = "not shown: too few cases"
+
+
 @dataclass
 class Cell:
     value: int | None  # None: nothing to show (a median with no cases)
     hidden: bool = False
     base: int = 0  # for a median, how many cases it rests on
+    median: bool = False
 
     def shown(self) -> str:
         if self.hidden or self.value is None:
-            return SUPPRESSED
+            return MEDIAN_WITHHELD if self.median else SUPPRESSED
         return str(self.value)
 
 
@@ -87,18 +95,19 @@ class CaseworkReport:
     def row(self, key: str) -> CaseworkRow:
         return next(row for row in self.rows if row.key == key)
 
-    def groups(self) -> list[list[Cell]]:
-        """Every set of cells whose first members add up to its last (a total)."""
-        groups = [row.cells for row in self.rows if row.additive]
-        for parts, whole in (
+    def blocks(self) -> list[tuple[list[str], str | None]]:
+        """The count rows as tables a reader can do sums on: (rows, the row of
+        their per-month totals, or None for a row that stands alone). Each row
+        ends with its 12-month total. Every additive row is in one block."""
+        blocks: list[tuple[list[str], str | None]] = [
             ([f"first_{level}" for level in RiskLevel.values], "first_assessments"),
             ([f"closed_{outcome}" for outcome in ClosureOutcome.values], "closures"),
-        ):
-            for column in range(len(self.months) + 1):
-                groups.append(
-                    [self.row(key).cells[column] for key in parts] + [self.row(whole).cells[column]]
-                )
-        return groups
+        ]
+        in_blocks = {key for parts, whole in blocks for key in [*parts, whole]}
+        blocks += [
+            ([row.key], None) for row in self.rows if row.additive and row.key not in in_blocks
+        ]
+        return blocks
 
 
 def _month_of(moment: datetime) -> date:
@@ -122,33 +131,29 @@ def suppress_primary(report: CaseworkReport) -> None:
                 cell.hidden = cell.value is None or cell.base < SUPPRESSION_THRESHOLD
 
 
-def _gives_away(group: list[Cell]) -> bool:
-    """Whether the shown cells of a group let a reader work out a small number:
-    exactly one hidden member (found by subtraction), or, with the total shown,
-    hidden parts that add up to under 5 (their sum is the total minus the rest)."""
-    *parts, total = group
-    hidden = [cell for cell in group if cell.hidden]
-    if not hidden:
-        return False
-    if len(hidden) == 1:
-        return True
-    return not total.hidden and (
-        sum(cell.value or 0 for cell in parts if cell.hidden) < SUPPRESSION_THRESHOLD
-    )
+def _protect_block(rows: list[CaseworkRow], total: CaseworkRow | None) -> None:
+    """Hide, besides the cells under 5, every cell of these rows (and of their
+    per-month ``total`` row) that would let a reader work out a sum of hidden
+    cells under 5 (``checkins.selectors.suppression``). The last cell of each
+    row is its total over the months."""
+    table = [[cell.value or 0 for cell in row.cells] for row in rows]
+    if total is not None:
+        table.append([cell.value or 0 for cell in total.cells])
+    else:
+        # A row on its own has no column totals; its copy stands in for them
+        # (a cell hidden in either is hidden).
+        table.append(list(table[0]))
+    hidden = protect(table, threshold=SUPPRESSION_THRESHOLD)
+    grid = [row.cells for row in rows] + [total.cells if total else rows[0].cells]
+    for row_index, column_index in hidden:
+        grid[row_index][column_index].hidden = True
 
 
 def suppress_complementary(report: CaseworkReport) -> None:
-    """Hide the smallest shown member of any group that gives a small number
-    away, until none does (each pass hides one more cell, so it ends)."""
-    groups = report.groups()
-    changed = True
-    while changed:
-        changed = False
-        for group in groups:
-            shown = [cell for cell in group if not cell.hidden]
-            if shown and _gives_away(group):
-                min(shown, key=lambda cell: cell.value or 0).hidden = True
-                changed = True
+    """Hide cells until no sum of hidden cells can be worked out to under 5 from
+    the shown figures, block by block (``CaseworkReport.blocks``)."""
+    for parts, whole in report.blocks():
+        _protect_block([report.row(key) for key in parts], report.row(whole) if whole else None)
 
 
 def casework_report(*, months: int = 12, ending: date | None = None) -> CaseworkReport:
@@ -190,10 +195,10 @@ def casework_report(*, months: int = 12, ending: date | None = None) -> Casework
             "median_days",
             "Median days to first contact",
             [
-                Cell(round(median(waits[m])) if waits[m] else None, base=len(waits[m]))
+                Cell(round(median(waits[m])) if waits[m] else None, base=len(waits[m]), median=True)
                 for m in month_list
             ]
-            + [Cell(round(median(every)) if every else None, base=len(every))],
+            + [Cell(round(median(every)) if every else None, base=len(every), median=True)],
             additive=False,
         )
     )

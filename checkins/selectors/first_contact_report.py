@@ -121,17 +121,13 @@ class FirstContactTable:
 
 @dataclass
 class FirstContactReport(CaseworkReport):
-    def groups(self) -> list[list[Cell]]:
-        """Each count row across the months and its total; and in each column,
-        each count's sources and their "All sources" total."""
-        groups = [row.cells for row in self.rows if row.additive]
-        for metric in COUNTS:
-            for column in range(len(self.months) + 1):
-                groups.append(
-                    [self.row(f"{metric}:{source}").cells[column] for source, _l in SOURCES]
-                    + [self.row(f"{metric}:{ALL}").cells[column]]
-                )
-        return groups
+    def blocks(self) -> list[tuple[list[str], str | None]]:
+        """Each count's sources, with their "All sources" row as the per-month
+        totals (each row ends with its 12-month total)."""
+        return [
+            ([f"{metric}:{source}" for source, _l in SOURCES], f"{metric}:{ALL}")
+            for metric in COUNTS
+        ]
 
     def _count(self, metric: str, source: str, column: int) -> str:
         cell = self.row(f"{metric}:{source}").cells[column]

@@ -2,7 +2,8 @@
 
 Small-number suppression: any count below 5 (including 0) is shown as
 "fewer than 5", so a reader cannot single out a woman. No totals are shown,
-because a total next to suppressed cells lets a reader work them out.
+because a total next to suppressed cells lets a reader work them out. Months
+before the service had any case are left out.
 """
 
 from __future__ import annotations
@@ -13,12 +14,12 @@ from datetime import date, datetime, time
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from django.db.models import Count, QuerySet
+from django.db.models import Count, Min, QuerySet
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
 
 from checkins.models import CheckIn
-from survivors.models import Alert, Allocation, ContactLogEntry, Message
+from survivors.models import Alert, Allocation, ContactLogEntry, Message, Survivor
 
 SUPPRESSION_THRESHOLD = 5
 SUPPRESSED = "fewer than 5"
@@ -79,6 +80,15 @@ def _by_month(queryset: QuerySet[Any], field: str, months: list[date]) -> Counte
 def monthly_report(*, months: int = 12, ending: date | None = None) -> Report:
     ending = ending or timezone.localdate()
     month_list = _months(ending, months)
+    # Months before the service had any case are left out: "fewer than 5"
+    # there would suggest women who were never there.
+    first_case = Survivor.objects.aggregate(first=Min("referred_at"))["first"]
+    if first_case is None:
+        return Report(months=[], rows=[])
+    local = first_case.astimezone(UK)
+    month_list = [month for month in month_list if month >= date(local.year, local.month, 1)]
+    if not month_list:
+        return Report(months=[], rows=[])
     first, after = _start(month_list[0]), _start(_next_month(month_list[-1]))
 
     supported: dict[date, set[int]] = {month: set() for month in month_list}
