@@ -112,6 +112,8 @@ class Survivor(models.Model):
 
     class Meta:
         ordering = ["id"]
+        # The manager's reports count cases by the month of their referral.
+        indexes = [models.Index(fields=["referred_at"], name="survivor_referred")]
         constraints = [
             # Survivors linked to the same man never share a worker (SPEC 2).
             # NULLs are distinct, so unlinked or unallocated survivors never clash.
@@ -969,7 +971,11 @@ class Referral(models.Model):
 
     class Meta:
         ordering = ["received_at", "id"]
-        indexes = [models.Index(fields=["state", "received_at"], name="referral_queue")]
+        indexes = [
+            models.Index(fields=["state", "received_at"], name="referral_queue"),
+            # The manager's first-contact figures count referrals by month.
+            models.Index(fields=["received_at"], name="referral_received"),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=Q(state="waiting") | Q(decided_at__isnull=False),
