@@ -8,7 +8,7 @@ alerts); every other page <= 25 queries, a guard against an N+1 creeping in.
 Then the staff lists at a national service's size (SPEC 8: staff lists; ``tests/scale.py``:
 10,000 participants, 10,000 survivors, 200 staff, 100,000 audit events, 5,000
 disclosures, 2,000 urgent alerts): every list page, bare and with its search,
-filters, sort and a later page, <= 13 queries and <= 100 KB of HTML, and the
+filters, sort and a later page, <= 16 queries and <= 100 KB of HTML, and the
 same number of queries as on the small world (the count does not grow with
 the data).
 
@@ -27,9 +27,12 @@ from staff_setup import with_test_database
 # worker, the duty worker covering, the manager's own pages) and the account's
 # cases opened in the hour: 3 more queries on the caseload and the duty view
 # and 5 on her case page (with its contact-change history), whatever the data
-# (the lists' count still equals the small world's).
+# (the lists' count still equals the small world's). Since SPEC 13 the duty view
+# also lists referrals and cases past their first-contact target (one query
+# each), and the manager's and the duty worker's menu counts the waiting
+# referrals (one query): 3 more on the duty view, 1 on the manager's lists.
 BUDGETS = {"": 4, "staff/caseload/": 11, "staff/cases/<int:case_id>/": 28}
-LIST_QUERY_BUDGET = 13
+LIST_QUERY_BUDGET = 16
 LIST_BYTES_BUDGET = 100_000
 DEFAULT_BUDGET = 25
 ROLES = ("survivor_a", "anonymous", "wss_a", "programme", "manager")

@@ -297,7 +297,9 @@ class PartnerDetailsForm(forms.Form):
 class BasePartnerDetailsFormSet(forms.BaseFormSet):
     def clean(self) -> None:
         super().clean()
-        if any(self.errors):
+        # A forged management form already has its error; rows with errors
+        # have theirs.
+        if not self.management_form.is_valid() or any(self.errors):
             return
         if not self.named():
             raise forms.ValidationError(

@@ -1,7 +1,9 @@
 """Staff lists at scale: every staff list is paginated, so what a page costs does
 not grow with the service. The same page is measured on a small service and
 on one three times larger: at most one page of rows, the same number of SQL
-queries, within the budget of 12, and well under 100 KB of HTML (``bench/pages.py`` measures the
+queries, within the budget of 14 (the duty view's lists of referrals and cases
+past their first-contact target and the menu's count of waiting referrals,
+SPEC 13, are one query each), and well under 100 KB of HTML (``bench/pages.py`` measures the
 national-size data set: 10,000 participants, 100,000 audit events...)."""
 
 from __future__ import annotations
@@ -66,6 +68,6 @@ def test_a_list_page_costs_the_same_queries_however_many_rows(world, role, path,
     larger = [_measure(client, url) for url in urls]
     assert [q for q, _, _ in small] == [q for q, _, _ in larger], (urls, small, larger)
     for queries, size, rows in larger:
-        assert queries <= 12, (urls, larger)
+        assert queries <= 14, (urls, larger)
         assert size < 100_000, (urls, larger)
         assert rows <= LARGEST_PAGE + 1, (urls, larger)  # and a header row

@@ -36,17 +36,20 @@ from programme.models import (
     ProgrammeSession,
 )
 from programme.services import records
+from programme.services.partners import partner_details_pass_on
 from survivors.models import (
     Allocation,
     CaseState,
     ClosureOutcome,
     ContactLogEntry,
     Message,
+    Referral,
     SafeContactWindow,
     Survivor,
 )
 from survivors.services import cases as cases_services
 from survivors.services.lifecycle import case_state_change
+from survivors.services.referrals import referral_record
 
 STAFF = [
     # role, username, password, fixed TOTP key (hex, 20 bytes)
@@ -272,7 +275,52 @@ class Command(BaseCommand):
                 urgency="routine",
             )
         _seed_history(manager=manager, staff=staff)
+        _seed_referrals(
+            programme_worker=programme_worker,
+            worker=staff["wss.bea"],
+            participant=participants["P-1002"],
+        )
         return accounts
+
+
+def _seed_referrals(*, programme_worker: User, worker: User, participant: Participant) -> None:
+    """Two referrals waiting in the triage queue (SPEC 13): the partner P-1002
+    named at his assessment, and one from the police. Made once."""
+    if Referral.objects.exists():
+        return
+    partner_details_pass_on(
+        actor=programme_worker,
+        participant=participant,
+        occasion="programme_intake",
+        partners=[
+            {
+                "known_as": "Sam",
+                "phone": "+447700900555",
+                "relationship": "current",
+                "safety_notes": "He checks her phone in the evenings.",
+            }
+        ],
+    )
+    referral_record(
+        actor=worker,
+        source="police",
+        source_detail="PC Jones, reference 4471",
+        known_as="Chris",
+        phone="+447700900556",
+        safe_days=[0, 2],
+        safe_from=time(10),
+        safe_to=time(14),
+        voicemail_safe=False,
+    )
+
+
+def _last_tuesday_at_half_past_ten() -> datetime:
+    """Inside the demo women's safe time (Tuesdays 10:00-12:00, UK time): a call
+    before first contact outside it would be refused (SPEC 13)."""
+    london = ZoneInfo("Europe/London")
+    today = timezone.now().astimezone(london).date()
+    tuesday = today - timedelta(days=(today.weekday() - 1) % 7 or 7)
+    return datetime.combine(tuesday, time(10, 30), tzinfo=london)
 
 
 def _seed_her_casework(*, survivor: Survivor, worker: User) -> None:
@@ -292,7 +340,7 @@ def _seed_her_casework(*, survivor: Survivor, worker: User) -> None:
         survivor=survivor,
         kind=ContactLogEntry.Kind.CALL,
         outcome=ContactLogEntry.Outcome.SPOKE,
-        happened_at=timezone.now() - timedelta(days=6),
+        happened_at=_last_tuesday_at_half_past_ten(),
     )
     checkin_plan_set(
         actor=worker,
