@@ -109,6 +109,13 @@ class Survivor(models.Model):
     restriction_reason = EncryptedTextField(blank=True)
     legal_hold_at = models.DateTimeField(null=True, blank=True)
     legal_hold_reason = EncryptedTextField(blank=True)
+    # Outcome measurement (SPEC 14), her choice: when she agreed (None: she has
+    # not, or withdrew: then none of her answers counts in any report), and
+    # whether she wants a neutral invitation in her portal when a check-point
+    # is due. Every change is audited.
+    outcomes_consent_at = models.DateTimeField(null=True, blank=True)
+    outcomes_withdrawn_at = models.DateTimeField(null=True, blank=True)
+    outcomes_in_portal = models.BooleanField(default=False)
 
     class Meta:
         ordering = ["id"]
@@ -989,3 +996,100 @@ class Referral(models.Model):
 
     def __str__(self) -> str:
         return f"Referral {self.pk}"
+
+
+class OutcomeQuestion(models.Model):
+    """One question of the outcome questionnaire (SPEC 14), held as data and
+    edited by the manager: the service loads its own licensed wording; the demo
+    ships neutral placeholders. Scaled answers from 1 to ``scale_points``;
+    "prefer not to say" is always offered (an answer with no value).
+
+    ``text`` and ``scale_labels`` are translated for every language of
+    settings.LANGUAGES: ``{"en-gb": "How safe ...", "cy": "..."}`` and
+    ``{"en-gb": ["Not at all", ..., "Completely"], ...}`` (one label per point,
+    lowest first)."""
+
+    position = models.PositiveSmallIntegerField(default=0)
+    text = models.JSONField(default=dict)
+    scale_points = models.PositiveSmallIntegerField(default=5)
+    scale_labels = models.JSONField(default=dict)
+    # Whether a higher answer is the better one (how safe she feels) or the
+    # worse one (how often something happened), for improved / same / worse.
+    higher_is_better = models.BooleanField(default=True)
+    active = models.BooleanField(default=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["position", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(scale_points__gte=2) & Q(scale_points__lte=11),
+                name="outcome_question_scale_2_to_11",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"OutcomeQuestion {self.pk}"
+
+
+class CheckPoint(models.Model):
+    """One outcome check-point of hers (SPEC 14), due from his programme
+    register: intake, middle, exit, and follow-up after his exit. At most one
+    of each stage per case; answered (by her in the portal or by her worker
+    during a call) or, when its window passed unanswered, recorded as missed.
+    Answers saved before ``answered_at`` are her draft."""
+
+    class Stage(models.TextChoices):
+        INTAKE = "intake", "Intake"
+        MIDDLE = "middle", "Middle of his course"
+        EXIT = "exit", "End of his course"
+        FOLLOW_UP = "follow_up", "Follow-up after his course"
+
+    class State(models.TextChoices):
+        DUE = "due", "Due"
+        ANSWERED = "answered", "Answered"
+        MISSED = "missed", "Missed"
+
+    survivor = models.ForeignKey(Survivor, on_delete=models.CASCADE, related_name="check_points")
+    stage = models.CharField(max_length=10, choices=Stage.choices)
+    due_at = models.DateTimeField()
+    state = models.CharField(max_length=10, choices=State.choices, default=State.DUE)
+    answered_at = models.DateTimeField(null=True, blank=True)
+    # Who recorded the answers: her worker (during a call), or None when she
+    # answered in her portal.
+    answered_by = models.ForeignKey(
+        User, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    missed_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["due_at", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["survivor", "stage"], name="one_check_point_per_stage")
+        ]
+        indexes = [models.Index(fields=["state", "due_at"], name="check_point_due")]
+
+    def __str__(self) -> str:
+        return f"CheckPoint {self.pk}"
+
+
+class OutcomeAnswer(models.Model):
+    """Her answer to one question at one check-point: a point of its scale, or
+    None for "prefer not to say"."""
+
+    check_point = models.ForeignKey(CheckPoint, on_delete=models.CASCADE, related_name="answers")
+    question = models.ForeignKey(OutcomeQuestion, on_delete=models.PROTECT, related_name="+")
+    value = models.PositiveSmallIntegerField(null=True, blank=True)
+    saved_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["check_point", "question"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["check_point", "question"], name="one_outcome_answer_per_question"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"OutcomeAnswer {self.pk}"

@@ -574,3 +574,12 @@ NO_CONTACT_SPAN_DAYS = env.int("NO_CONTACT_SPAN_DAYS", default=14)
 # many requests from one address per hour (more are refused with a calm page;
 # other addresses are not affected).
 CONTACT_REQUESTS_PER_ADDRESS_PER_HOUR = env.int("CONTACT_REQUESTS_PER_ADDRESS_PER_HOUR", default=5)
+
+# Outcomes, with her consent (SPEC 14). Check-points follow his register: the
+# middle one when his attended sessions reach half of PROGRAMME_LENGTH_SESSIONS
+# (the length of the course he is on), the follow-up this many days after his
+# exit; a check-point not answered within OUTCOMES_ANSWER_WINDOW_DAYS of being
+# due is recorded as missed.
+PROGRAMME_LENGTH_SESSIONS = env.int("PROGRAMME_LENGTH_SESSIONS", default=26)
+OUTCOMES_FOLLOW_UP_DAYS = env.int("OUTCOMES_FOLLOW_UP_DAYS", default=182)
+OUTCOMES_ANSWER_WINDOW_DAYS = env.int("OUTCOMES_ANSWER_WINDOW_DAYS", default=28)

@@ -24,9 +24,12 @@ from contacts.models import AuditAction, AuditEvent, User
 from programme.services.casework import report_attach
 from survivors.errors import DataRightsError
 from survivors.models import (
+    CheckPoint,
     ErasedCase,
     ErasureRequest,
     Message,
+    OutcomeAnswer,
+    OutcomeQuestion,
     ProgrammeItem,
     Referral,
     SafeContactWindow,
@@ -69,6 +72,10 @@ def fill_her_case(world) -> Survivor:
     )
     message_send_from_worker(worker=worker, survivor=her, body="A reply from her worker")
     marac_referral_record(actor=worker, survivor=her, agency="The MARAC")
+    # An outcome check-point with her answer (SPEC 14).
+    question = OutcomeQuestion.objects.create(text={"en-gb": "Placeholder"}, scale_points=5)
+    check_point = CheckPoint.objects.create(survivor=her, stage="intake", due_at=timezone.now())
+    OutcomeAnswer.objects.create(check_point=check_point, question=question, value=3)
     # The referral that opened her case (SPEC 13).
     Referral.objects.create(
         source="police",
