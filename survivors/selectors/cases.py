@@ -24,6 +24,7 @@ from survivors.models import (
 )
 from survivors.selectors import attempts as attempt_selectors
 from survivors.selectors import casework as casework_selectors
+from survivors.selectors import check_points as check_point_selectors
 from survivors.selectors import first_contact as first_contact_selectors
 from survivors.selectors import referrals as referral_selectors
 from survivors.selectors.casework import casework_summary
@@ -237,6 +238,8 @@ def case_record(*, survivor: Survivor) -> dict[str, object]:
         first_contact_clock=first_contact_selectors.case_clock(survivor=survivor),
         no_contact_offer=attempt_selectors.no_contact_offer(survivor=survivor),
     )
+    # Outcomes, with her consent (SPEC 14).
+    context.update(check_points=check_point_selectors.case_check_points(survivor=survivor))
     if participant is not None:
         context["attendance"] = participant_attendance(participant=participant)
         context["next_session"] = participant_next_session(participant=participant)
