@@ -238,6 +238,9 @@ class Alert(models.Model):
         # Referrals (SPEC 13): a new referral (her own request to be contacted,
         # an agency's, one from his intake) joined her existing case.
         REFERRAL_JOINED = "referral_joined", "New referral joined the case"
+        # Outcomes (SPEC 14): one of her check-points fell due (she consented):
+        # ask her the questions, or see that she answers in her portal.
+        CHECK_POINT_DUE = "check_point_due", "Outcome check-point due"
 
     survivor = models.ForeignKey(Survivor, on_delete=models.CASCADE, related_name="alerts")
     kind = models.CharField(max_length=20, choices=Kind.choices)

@@ -52,3 +52,13 @@ def marac_incidents_sweep() -> int:
     from survivors.services.marac import marac_incidents_sweep as sweep
 
     return sweep()
+
+
+@shared_task(**TASK_OPTIONS)
+def check_points_sweep() -> dict[str, int]:
+    """Beat: her outcome check-points (SPEC 14) that fell due with time alone
+    (the follow-up) or whose wake-up was lost; those left unanswered past
+    their window recorded as missed. Counts only."""
+    from survivors.services.check_points import check_points_sweep as sweep
+
+    return sweep()._asdict()

@@ -275,6 +275,9 @@ CELERY_BEAT_SCHEDULE: dict = {
     # MARAC checks whose wake-up was lost (a broker outage): every few minutes.
     "marac-incidents": {"task": "survivors.tasks.marac_incidents_sweep", "schedule": 300.0},
     "checkins-missed": {"task": "checkins.tasks.checkins_mark_missed", "schedule": _BEAT},
+    # Outcome check-points (SPEC 14): follow-ups that fell due, unanswered ones
+    # recorded as missed after OUTCOMES_ANSWER_WINDOW_DAYS. Hourly is plenty.
+    "check-points": {"task": "survivors.tasks.check_points_sweep", "schedule": 3600.0},
     # Retention (SPEC 7, 12): the schedule below, nightly at 03:15 UK time.
     "retention-purge": {
         "task": "checkins.tasks.retention_purge_nightly",

@@ -18,6 +18,7 @@ from django.db.models import Exists, OuterRef
 from programme.models import ProgrammeEvent, RiskConcern
 from survivors.models import Alert, ProgrammeEventReceipt, Survivor
 from survivors.services.alerts import alert_raise
+from survivors.services.check_points import check_points_register_changed
 from survivors.services.programme_items import programme_item_receive
 from survivors.signals import nudge_wanted
 
@@ -32,6 +33,8 @@ ALERT_KINDS: dict[str, str] = {
     ProgrammeEvent.Kind.REPORT: Alert.Kind.PROGRAMME_ITEM,
 }
 ITEM_KINDS = (ProgrammeEvent.Kind.CASE_MANAGEMENT, ProgrammeEvent.Kind.REPORT)
+# His register changed: her outcome check-points may fall due (SPEC 14).
+REGISTER_KINDS = (ProgrammeEvent.Kind.STATUS_CHANGE, ProgrammeEvent.Kind.ATTENDANCE)
 BATCH = 200
 
 
@@ -55,6 +58,8 @@ def programme_event_take_in(*, event: ProgrammeEvent) -> int:
                 ProgrammeEventReceipt.objects.create(event=event)
         except IntegrityError:
             return 0  # taken in already
+        if event.kind in REGISTER_KINDS:
+            check_points_register_changed(participant_id=event.participant_id)
         alert_kind = ALERT_KINDS.get(event.kind)
         if alert_kind is None:
             return 0  # attendance: she reads it on her status page; nothing to raise

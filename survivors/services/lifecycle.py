@@ -15,6 +15,7 @@ from contacts.services.audit import audit_record
 from survivors.errors import CaseError
 from survivors.models import CaseState, ClosureOutcome, ContactLogEntry, Survivor
 from survivors.selectors.casework import TRANSITIONS
+from survivors.services.check_points import check_points_case_active
 
 logger = logging.getLogger(__name__)
 
@@ -61,6 +62,8 @@ def case_state_change(
         locked.save(update_fields=fields)
         audit_record(actor=actor, action=AuditAction.CASE_STATE_CHANGE, obj=locked)
     logger.info("case %s moved to %s", locked.pk, to_state)
+    if to_state == CaseState.ACTIVE:
+        check_points_case_active(survivor=locked, at=at)  # her intake may be due (SPEC 14)
     for name in fields:
         setattr(survivor, name, getattr(locked, name))
     return survivor

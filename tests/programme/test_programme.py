@@ -476,3 +476,67 @@ def test_the_status_reason_field_warns_that_it_is_shown_word_for_word(world) -> 
         f"/staff/participants/{world.linked_participant.pk}/status/", {"status": "asleep"}
     )
     assert warning in refused.content.decode()
+
+
+@pytest.mark.parametrize("hers", ["no_consent", "due", "answered", "missed"])
+def test_programme_pages_and_sql_are_identical_whatever_her_check_points(world, hers) -> None:
+    """SPEC 2, SPEC 14: the linked man's partner did not consent, or consented
+    and has a check-point due, answered or missed; the other man has nobody.
+    His pages, his status change (its statements too) and the page after it are
+    the same; taken in on her side, his end makes her exit check-point."""
+    import time_machine
+
+    from survivors.models import CheckPoint, Survivor
+    from survivors.services.check_points import check_points_sweep
+    from survivors.services.lifecycle import case_state_change
+
+    linked, lone = world.linked_participant, world.lone_participant
+    her = world.survivor_a
+    started = timezone.now() - timedelta(days=40)
+    if hers != "no_consent":
+        Survivor.objects.filter(pk=her.pk).update(outcomes_consent_at=started - timedelta(days=1))
+    with time_machine.travel(started, tick=False):
+        case_state_change(actor=world.wss_a, survivor=her, to_state="first_contact")
+        case_state_change(actor=world.wss_a, survivor=her, to_state="active")
+        for participant in (linked, lone):
+            records.status_change_record(
+                actor=world.programme, participant=participant, status="attending"
+            )
+        programme_events_consume()
+    if hers == "answered":
+        CheckPoint.objects.filter(survivor=her).update(
+            state="answered", answered_at=timezone.now(), answered_by=world.wss_a
+        )
+    if hers == "missed":
+        check_points_sweep()
+    states = list(CheckPoint.objects.filter(survivor=her).values_list("state", flat=True))
+    assert states == ([] if hers == "no_consent" else [hers])
+
+    client = sign_in(Client(), world.programme)
+    results = []
+    with time_machine.travel(timezone.now(), tick=False):
+        for participant in (linked, lone):
+            pages = [
+                client.get(f"/staff/participants/{participant.pk}/{path}")
+                for path in ("", "records-request/", "case-management/", "reports/")
+            ]
+            with CaptureQueriesContext(connection) as queries:
+                response = client.post(
+                    f"/staff/participants/{participant.pk}/status/",
+                    {"status": "completed", "reason": "All sessions attended"},
+                )
+            followed = client.get(f"/staff/participants/{participant.pk}/")
+            results.append(
+                (
+                    [(p.status_code, _normalise(p.content.decode(), participant)) for p in pages],
+                    response.status_code,
+                    response.get("Location", "").replace(str(participant.pk), "ID"),
+                    _shape(queries.captured_queries),
+                    _normalise(followed.content.decode(), participant),
+                )
+            )
+    assert results[0] == results[1]
+    assert results[0][1] == 302  # his change was saved
+    programme_events_consume()
+    stages = set(CheckPoint.objects.filter(survivor=her).values_list("stage", flat=True))
+    assert stages == (set() if hers == "no_consent" else {"intake", "exit"})
