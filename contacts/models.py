@@ -238,6 +238,24 @@ class AuditAction(models.TextChoices):
     REFERRAL_ALLOCATE = "referral.allocate", "Referral opened as a new case and allocated"
     REFERRAL_JOIN = "referral.join", "Referral joined to a case"
     REFERRAL_DECLINE = "referral.decline", "Referral declined"
+    # Outcomes, with her consent (SPEC 14): her choice, her answers deleted at
+    # her request, and the manager's questions.
+    OUTCOMES_CONSENT_GIVE = "outcomes.consent_give", "Outcome questions: her agreement recorded"
+    OUTCOMES_CONSENT_CHANGE = (
+        "outcomes.consent_change",
+        "Outcome questions: her choice of invitations in her account changed",
+    )
+    OUTCOMES_CONSENT_WITHDRAW = (
+        "outcomes.consent_withdraw",
+        "Outcome questions: her withdrawal recorded",
+    )
+    OUTCOMES_ANSWERS_DELETE = (
+        "outcomes.answers_delete",
+        "Her outcome answers deleted at her request",
+    )
+    OUTCOME_QUESTION_CREATE = "outcome_question.create", "Outcome question added"
+    OUTCOME_QUESTION_UPDATE = "outcome_question.update", "Outcome question changed"
+    OUTCOME_QUESTION_DELETE = "outcome_question.delete", "Outcome question deleted (no answers)"
 
 
 class AuditQuerySet(models.QuerySet):

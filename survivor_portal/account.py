@@ -32,6 +32,7 @@ from survivors.selectors import portal as portal_selectors
 from survivors.selectors import programme_items as items_selectors
 from survivors.services import info_sessions as sessions_services
 from survivors.services import messages as messages_services
+from survivors.services import outcomes_consent
 from survivors.services import plan as plan_services
 from survivors.services import programme_items as items_services
 from survivors.services.safe_contact import (
@@ -79,6 +80,12 @@ class RealAccount:
             "needs_interpreter": self.survivor.needs_interpreter,
         }
 
+    def outcomes_choice(self) -> dict[str, bool]:
+        """Whether she agreed to the outcome questions (SPEC 14), and whether
+        she wants an invitation in her portal when they are due."""
+        agreed = self.survivor.outcomes_consent_at is not None
+        return {"agreed": agreed, "in_portal": agreed and self.survivor.outcomes_in_portal}
+
     def shared_notes(self) -> list[ProgrammeItem]:
         """What her worker chose to show her (SPEC 10); her first look is recorded."""
         items = items_selectors.programme_items_shown_to_her(survivor=self.survivor)
@@ -111,6 +118,20 @@ class RealAccount:
 
     def plan_save(self, *, steps: dict[str, str]) -> None:
         plan_services.plan_save(actor=self.user, survivor=self.survivor, steps=steps)
+        self._saved()
+
+    def outcomes_set(self, *, agreed: bool, in_portal: bool) -> None:
+        """Her choice (SPEC 14): agree (with or without portal invitations), or
+        withdraw an agreement; not agreeing when she never had changes nothing."""
+        if agreed:
+            outcomes_consent.outcomes_consent_give(
+                actor=self.user, survivor=self.survivor, in_portal=in_portal
+            )
+        elif self.survivor.outcomes_consent_at is not None:
+            outcomes_consent.outcomes_consent_withdraw(actor=self.user, survivor=self.survivor)
+        elif self.survivor.restricted_at is not None:
+            # The same answer as the real service gives for a restricted case.
+            raise PortalError("restricted")
         self._saved()
 
     def pause(self, *, paused: bool) -> None:
@@ -185,6 +206,14 @@ class DecoyAccount(RealAccount):
             ],
         }
 
+    def outcomes_choice(self) -> dict[str, bool]:
+        """Only what this session chose (a new account has not agreed)."""
+        agreed = bool(self._settings.get("outcomes_agreed", False))
+        return {
+            "agreed": agreed,
+            "in_portal": agreed and bool(self._settings.get("outcomes_in_portal", False)),
+        }
+
     def shared_notes(self) -> list[ProgrammeItem]:
         """An ordinary new account has nothing shared with it."""
         return []
@@ -253,6 +282,14 @@ class DecoyAccount(RealAccount):
 
     def pause(self, *, paused: bool) -> None:
         self._settings["contact_paused"] = bool(paused)
+        self._saved()
+
+    def outcomes_set(self, *, agreed: bool, in_portal: bool) -> None:
+        """Shown back as saved in this session; her real choice is untouched."""
+        if self.survivor.restricted_at is not None:
+            raise PortalError("restricted")
+        self._settings["outcomes_agreed"] = bool(agreed)
+        self._settings["outcomes_in_portal"] = bool(agreed) and bool(in_portal)
         self._saved()
 
     def language_set(self, *, language: str, needs_interpreter: bool | None = None) -> None:

@@ -158,6 +158,33 @@ class LanguageForm(forms.Form):
     )
 
 
+# --- Helping us improve (SPEC 14): her choice about the outcome questions -----------
+
+
+class OutcomesChoiceForm(forms.Form):
+    """Whether her answers may be used to show what the service achieves, and
+    whether she would like a short note in her account when there are
+    questions. Neutral words throughout (SPEC 4)."""
+
+    agreed = forms.TypedChoiceField(
+        label=_("Can we use your answers?"),
+        choices=[
+            ("yes", _("Yes, you can use my answers")),
+            ("no", _("No, do not use my answers")),
+        ],
+        coerce=lambda value: value == "yes",
+        widget=forms.RadioSelect,
+        error_messages={
+            "required": _("Choose yes or no."),
+            "invalid_choice": _("Choose yes or no."),
+        },
+    )
+    in_portal = forms.BooleanField(
+        label=_("Show me a short note here when there are questions to answer"),
+        required=False,
+    )
+
+
 # --- Asking to be contacted (SPEC 13) ------------------------------------------------
 
 

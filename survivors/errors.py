@@ -341,3 +341,44 @@ class ContactRequestError(ServiceError):
             "We cannot take another request from here just now. Please try again in an hour."
         ),
     }
+
+
+# --- Outcomes, with her consent (SPEC 14): her choice, and the manager's questions -----
+
+
+class OutcomesError(ServiceError):
+    """Her choice about the outcome questions, her answers, and the questions
+    themselves: staff pages, English. Her portal passes her own (translated)
+    message for the restricted case."""
+
+    messages = {
+        "not_allowed": (
+            "Only her worker (or the duty worker while her worker is away), or she from "
+            "her own account, can record her choice. Nothing was saved."
+        ),
+        "not_her_worker": (
+            "Only her worker, or the duty worker while her worker is away, can delete "
+            "her answers. Nothing was deleted."
+        ),
+        "restricted": RESTRICTED,
+        "not_agreed": "She has not agreed, so there is nothing to withdraw. Nothing was changed.",
+        "no_answers": "She has no answers to delete. Nothing was changed.",
+        "not_manager": "Only the service manager can change the questions. Nothing was saved.",
+        "missing_text": (
+            "Give the question's wording in every language ({languages}). Nothing was saved."
+        ),
+        "bad_scale": "The number of points must be a whole number from 2 to 11. Nothing was saved.",
+        "label_count": (
+            "Give one label per point, one a line, in every language: {points} labels "
+            "for {points} points. Nothing was saved."
+        ),
+        "scale_has_answers": (
+            "This question already has answers, so its number of points cannot change "
+            "(the answers would no longer fit). Add a new question instead, and make "
+            "this one inactive. Nothing was saved."
+        ),
+        "has_answers": (
+            "This question has answers, so it cannot be deleted: make it inactive instead. "
+            "Nothing was deleted."
+        ),
+    }

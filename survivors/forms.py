@@ -682,3 +682,130 @@ class ReferralDeclineForm(forms.Form):
         required=False,
         widget=forms.Textarea(attrs={"rows": 2}),
     )
+
+
+# --- Outcomes, with her consent (SPEC 14): staff pages, English ------------------------
+
+
+class OutcomesConsentForm(forms.Form):
+    """Her worker records her choice: she agrees (and whether she wants a
+    neutral invitation in her portal), or she withdraws."""
+
+    action = forms.ChoiceField(
+        choices=[("give", "She agrees"), ("withdraw", "She withdraws")],
+        error_messages={
+            "required": "Choose whether she agrees or withdraws.",
+            "invalid_choice": "Choose whether she agrees or withdraws.",
+        },
+    )
+    in_portal = forms.BooleanField(
+        label="She would like a neutral invitation in her portal when questions are due",
+        required=False,
+    )
+
+
+class OutcomeAnswersDeleteForm(forms.Form):
+    confirm = forms.BooleanField(
+        label="She asked for every one of her answers to be deleted",
+        error_messages={"required": "Tick to confirm that she asked for this."},
+    )
+
+
+class OutcomeQuestionForm(forms.Form):
+    """One question: its wording and one label per point (a label a line) in
+    every language of settings.LANGUAGES, all required."""
+
+    scale_points = forms.IntegerField(
+        label="Number of points on the scale (2 to 11)",
+        min_value=2,
+        max_value=11,
+        error_messages={
+            "required": "Give the number of points: a whole number from 2 to 11.",
+            "invalid": "Give the number of points: a whole number from 2 to 11.",
+            "min_value": "Give the number of points: a whole number from 2 to 11.",
+            "max_value": "Give the number of points: a whole number from 2 to 11.",
+        },
+    )
+    higher_is_better = forms.BooleanField(
+        label="A higher point is the better answer (untick if higher is worse)",
+        required=False,
+        initial=True,
+    )
+    position = forms.IntegerField(
+        label="Position (questions are asked in this order, lowest first)",
+        min_value=0,
+        max_value=999,
+        initial=0,
+        error_messages={
+            "required": "Give the position: a whole number from 0 to 999.",
+            "invalid": "Give the position: a whole number from 0 to 999.",
+            "min_value": "Give the position: a whole number from 0 to 999.",
+            "max_value": "Give the position: a whole number from 0 to 999.",
+        },
+    )
+    active = forms.BooleanField(label="Active (asked at new check-points)", required=False)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for code, name in settings.LANGUAGES:
+            self.fields[f"text_{code}"] = forms.CharField(
+                label=f"Wording in {name} ({code})",
+                max_length=500,
+                widget=forms.Textarea(attrs={"rows": 2, "lang": code, "dir": "auto"}),
+                error_messages={"required": f"Give the wording in {name} ({code})."},
+            )
+            self.fields[f"labels_{code}"] = forms.CharField(
+                label=f"Labels in {name} ({code}): one a line, lowest point first",
+                max_length=2000,
+                widget=forms.Textarea(attrs={"rows": 5, "lang": code, "dir": "auto"}),
+                error_messages={"required": f"Give the labels in {name} ({code}), one a line."},
+            )
+        codes = [code for code, _name in settings.LANGUAGES]
+        self.order_fields(
+            [f"text_{code}" for code in codes]
+            + ["scale_points"]
+            + [f"labels_{code}" for code in codes]
+            + ["higher_is_better", "position", "active"]
+        )
+
+    @staticmethod
+    def lines(text: str) -> list[str]:
+        return [line.strip() for line in (text or "").splitlines() if line.strip()]
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        points = data.get("scale_points")
+        if points is None:
+            return data
+        for code, name in settings.LANGUAGES:
+            key = f"labels_{code}"
+            if key in data and len(self.lines(data[key])) != points:
+                given = len(self.lines(data[key]))
+                self.add_error(
+                    key,
+                    f"Give {points} labels in {name} ({code}), one a line, for {points} "
+                    f"points: there are {given}.",
+                )
+        return data
+
+    def text(self) -> dict[str, str]:
+        return {code: self.cleaned_data[f"text_{code}"] for code, _name in settings.LANGUAGES}
+
+    def labels(self) -> dict[str, list[str]]:
+        return {
+            code: self.lines(self.cleaned_data[f"labels_{code}"])
+            for code, _name in settings.LANGUAGES
+        }
+
+    @classmethod
+    def initial_for(cls, question: Any) -> dict[str, Any]:
+        initial: dict[str, Any] = {
+            "scale_points": question.scale_points,
+            "higher_is_better": question.higher_is_better,
+            "position": question.position,
+            "active": question.active,
+        }
+        for code, _name in settings.LANGUAGES:
+            initial[f"text_{code}"] = (question.text or {}).get(code, "")
+            initial[f"labels_{code}"] = "\n".join((question.scale_labels or {}).get(code, []))
+        return initial

@@ -16,6 +16,7 @@ from .views import (
     subject_access,
 )
 from .views import messages as message_views
+from .views import outcomes as outcome_views
 from .views import plan as plan_views
 from .views import referrals as referral_views
 
@@ -145,5 +146,27 @@ urlpatterns += [
         "referrals/<int:referral_id>/decline/",
         referral_views.referral_decline,
         name="staff-referral-decline",
+    ),
+]
+
+# Outcomes, with her consent (SPEC 14): her choice and her answers (her worker);
+# the questions, held as data (the service manager).
+urlpatterns += [
+    path(
+        "cases/<int:case_id>/outcomes/consent/",
+        outcome_views.case_outcomes_consent,
+        name="staff-case-outcomes-consent",
+    ),
+    path(
+        "cases/<int:case_id>/outcomes/delete-answers/",
+        outcome_views.case_outcomes_delete,
+        name="staff-case-outcomes-delete",
+    ),
+    path("outcome-questions/", outcome_views.question_list, name="staff-outcome-questions"),
+    path("outcome-questions/new/", outcome_views.question_new, name="staff-outcome-question-new"),
+    path(
+        "outcome-questions/<int:question_id>/",
+        outcome_views.question_edit,
+        name="staff-outcome-question",
     ),
 ]

@@ -311,6 +311,15 @@ TABLE: dict[str, Entry] = {
     # The manager's first-contact figures and their CSV: aggregates, manager only.
     "staff/reports/first-contact/": Entry(MANAGER),
     "staff/reports/first-contact.csv": Entry(MANAGER),
+    # --- SPEC 13 matrix rows for Outcomes, with her consent (SPEC 14): consent and
+    # questions. Her choice and, at her request, deleting her answers: her worker
+    # only (posted empty here: refused as incomplete, or the confirmation page).
+    # The questions, held as data: the service manager only.
+    "staff/cases/<int:case_id>/outcomes/consent/": Entry(WSS_OWN, method="POST"),
+    "staff/cases/<int:case_id>/outcomes/delete-answers/": Entry(WSS_OWN, method="POST"),
+    "staff/outcome-questions/": Entry(MANAGER),
+    "staff/outcome-questions/new/": Entry(MANAGER),
+    "staff/outcome-questions/<int:question_id>/": Entry(MANAGER),
 }
 
 # Whole areas whose every pattern shares one rule (hundreds of admin views).

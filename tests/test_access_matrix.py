@@ -80,6 +80,8 @@ def _ids(world) -> dict[str, int]:
         **_breach_and_access_alert_ids(world, target),
         # Referrals and first contact (SPEC 13): a referral waiting for triage.
         "referral_id": _waiting_referral(world).pk,
+        # Outcomes, with her consent (SPEC 14): one question for the manager's page.
+        "question_id": _outcome_question().pk,
     }
 
 
@@ -443,3 +445,14 @@ def test_crawl_notices_a_page_that_leaks_a_canary(world) -> None:
     pages = _crawl(client, ["/staff/leak/"])
     hits = [hit for response in pages.values() for hit in matrix.canary_hits(response, CANARIES)]
     assert hits, "the crawl must catch a survivor's name on the programme side"
+
+
+def _outcome_question():
+    """Outcomes, with her consent (SPEC 14): a question for the manager's page."""
+    from survivors.models import OutcomeQuestion
+
+    question, _ = OutcomeQuestion.objects.get_or_create(
+        position=999,
+        defaults={"text": {"en-gb": "Matrix question"}, "scale_labels": {"en-gb": ["a", "b"]}},
+    )
+    return question

@@ -58,6 +58,8 @@ def menu_entries(user: User | AnonymousUser) -> list[tuple[str, str]]:
             # Who read her record, breaches (SPEC 12)
             ("Access alerts", reverse("staff-access-alerts")),
             ("Breaches", reverse("staff-breaches")),
+            # Outcomes, with her consent (SPEC 14): the questions, held as data
+            ("Outcome questions", reverse("staff-outcome-questions")),
         ]
     if policy.can_use_programme_side(user):
         entries += [

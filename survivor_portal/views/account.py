@@ -19,7 +19,7 @@ from django.views.decorators.http import require_http_methods
 
 from contacts import policy
 from contacts.http import AuthenticatedHttpRequest
-from survivors.errors import PortalError
+from survivors.errors import OutcomesError, PortalError
 from survivors.forms import WindowFormSet
 from survivors.models import Survivor
 from survivors.selectors import portal as portal_selectors
@@ -30,6 +30,7 @@ from ..account import account_for
 from ..forms import (
     ActivationForm,
     LanguageForm,
+    OutcomesChoiceForm,
     PortalSafeContactForm,
     RemoveSecondPassphraseForm,
     SecondPassphraseForm,
@@ -97,8 +98,34 @@ def contact_settings(request: AuthenticatedHttpRequest, survivor: Survivor) -> H
     """When and how it is safe to contact her; saved with her passphrase (SPEC 12)."""
     account = account_for(request, survivor)
     current = account.safe_contact()
+    choice = account.outcomes_choice()
+    outcomes_form = OutcomesChoiceForm(
+        initial={"agreed": "yes" if choice["agreed"] else "no", "in_portal": choice["in_portal"]},
+        prefix="outcomes",
+    )
     status = 200
-    if request.method == "POST":
+    if request.method == "POST" and request.POST.get("section") == "outcomes":
+        # Helping us improve (SPEC 14): her choice, on its own.
+        outcomes_form = OutcomesChoiceForm(request.POST, prefix="outcomes")
+        if outcomes_form.is_valid():
+            agreed = outcomes_form.cleaned_data["agreed"]
+            try:
+                account.outcomes_set(
+                    agreed=agreed, in_portal=outcomes_form.cleaned_data["in_portal"]
+                )
+            except (OutcomesError, PortalError) as error:
+                outcomes_form.add_error(None, error.message)
+            else:
+                if agreed:
+                    messages.success(request, _("Saved. Your answers can be used."))
+                else:
+                    messages.success(request, _("Saved. Your answers will not be used."))
+                return redirect_see_other(reverse("portal-settings") + "#improve-heading")
+        status = 400
+        fields = ("safe_phone", "voicemail_safe", "code_word", "sms_nudges")
+        form = PortalSafeContactForm(initial={k: current[k] for k in fields})
+        windows = WindowFormSet(initial=_window_initial(current["windows"]), prefix="window")
+    elif request.method == "POST":
         form = PortalSafeContactForm(request.POST)
         windows = WindowFormSet(request.POST, prefix="window")
         if form.is_valid() and windows.is_valid():
@@ -128,6 +155,7 @@ def contact_settings(request: AuthenticatedHttpRequest, survivor: Survivor) -> H
         "windows": windows,
         "contact_paused": current["contact_paused"],
         "has_second_passphrase": current["has_second_passphrase"],
+        "outcomes_form": outcomes_form,
         "language_form": LanguageForm(
             initial={
                 "language": language_supported(current["language"]) or language_of(request),

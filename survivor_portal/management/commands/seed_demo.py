@@ -280,6 +280,7 @@ class Command(BaseCommand):
             worker=staff["wss.bea"],
             participant=participants["P-1002"],
         )
+        _seed_outcome_questions(manager=manager)
         return accounts
 
 
@@ -458,3 +459,82 @@ def _seed_history(*, manager: User, staff: dict[str, User]) -> None:
     ContactLogEntry.objects.bulk_create(contacts)
     Message.objects.bulk_create(messages)
     CheckIn.objects.bulk_create(checkins)
+
+
+# Outcomes, with her consent (SPEC 14): three neutral placeholder questions, in
+# every language, each saying it is a placeholder the service replaces with its
+# own licensed wording (on the manager's "Outcome questions" page).
+_PLACEHOLDER_PREFIX = {
+    "en-gb": "Placeholder question {n} (the service replaces it with its licensed wording): ",
+    "cy": "Cwestiwn dros dro {n} (mae\u2019r gwasanaeth yn rhoi ei eiriad trwyddedig yn ei le): ",
+    "pl": "Pytanie tymczasowe {n} (serwis zastąpi je swoją licencjonowaną treścią): ",
+    "ur": "عارضی سوال {n} (سروس اسے اپنے لائسنس یافتہ الفاظ سے بدل دے گی): ",
+}
+_HOW_MUCH = {
+    "en-gb": ["Not at all", "A little", "Somewhat", "Mostly", "Completely"],
+    "cy": ["Ddim o gwbl", "Ychydig", "I ryw raddau", "Gan amlaf", "Yn llwyr"],
+    "pl": ["Wcale", "Trochę", "Umiarkowanie", "Przeważnie", "Całkowicie"],
+    "ur": ["بالکل نہیں", "تھوڑا سا", "کسی حد تک", "زیادہ تر", "مکمل طور پر"],
+}
+_HOW_OFTEN = {
+    "en-gb": ["Never", "Rarely", "Sometimes", "Often", "All the time"],
+    "cy": ["Byth", "Yn anaml", "Weithiau", "Yn aml", "Drwy\u2019r amser"],
+    "pl": ["Nigdy", "Rzadko", "Czasami", "Często", "Cały czas"],
+    "ur": ["کبھی نہیں", "شاذ و نادر", "کبھی کبھی", "اکثر", "ہر وقت"],
+}
+PLACEHOLDER_OUTCOME_QUESTIONS: list[tuple[dict[str, str], dict[str, list[str]], bool]] = [
+    (
+        {
+            "en-gb": "how safe do you feel at the moment?",
+            "cy": "pa mor ddiogel ydych chi\u2019n teimlo ar hyn o bryd?",
+            "pl": "jak bezpiecznie czujesz się w tej chwili?",
+            "ur": "آپ اس وقت خود کو کتنا محفوظ محسوس کرتی ہیں؟",
+        },
+        _HOW_MUCH,
+        True,
+    ),
+    (
+        {
+            "en-gb": "how often in the last month have you felt afraid?",
+            "cy": "pa mor aml yn ystod y mis diwethaf ydych chi wedi teimlo ofn?",
+            "pl": "jak często w ostatnim miesiącu czułaś strach?",
+            "ur": "پچھلے مہینے میں آپ نے کتنی بار خوف محسوس کیا؟",
+        },
+        _HOW_OFTEN,
+        False,
+    ),
+    (
+        {
+            "en-gb": "how confident do you feel about the months ahead?",
+            "cy": "pa mor hyderus ydych chi\u2019n teimlo am y misoedd nesaf?",
+            "pl": "jak pewnie czujesz się, myśląc o najbliższych miesiącach?",
+            "ur": "آنے والے مہینوں کے بارے میں آپ کتنا پُراعتماد محسوس کرتی ہیں؟",
+        },
+        _HOW_MUCH,
+        True,
+    ),
+]
+
+
+def _seed_outcome_questions(*, manager: User) -> None:
+    """The placeholder outcome questions, made once (none yet)."""
+    from survivors.models import OutcomeQuestion
+    from survivors.services.outcome_questions import QuestionWording, outcome_question_create
+
+    if OutcomeQuestion.objects.exists():
+        return
+    for number, (text, labels, higher_is_better) in enumerate(PLACEHOLDER_OUTCOME_QUESTIONS, 1):
+        outcome_question_create(
+            actor=manager,
+            wording=QuestionWording(
+                text={
+                    code: _PLACEHOLDER_PREFIX[code].format(n=number) + wording
+                    for code, wording in text.items()
+                },
+                scale_points=5,
+                scale_labels=labels,
+                higher_is_better=higher_is_better,
+                position=number * 10,
+                active=True,
+            ),
+        )
