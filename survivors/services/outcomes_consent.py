@@ -22,6 +22,7 @@ from contacts.services.audit import audit_record
 from survivors.errors import OutcomesError, PortalError
 from survivors.models import OutcomeAnswer, Survivor
 from survivors.selectors.cover import covered_worker
+from survivors.services.check_points import check_points_consent_given
 from survivors.services.safe_contact import from_her_account
 
 
@@ -70,6 +71,8 @@ def outcomes_consent_give(*, actor: User, survivor: Survivor, in_portal: bool) -
                 update_fields=["outcomes_consent_at", "outcomes_withdrawn_at", "outcomes_in_portal"]
             )
             audit_record(actor=actor, action=AuditAction.OUTCOMES_CONSENT_GIVE, obj=row)
+            # What his register already calls for is due from now (SPEC 14).
+            check_points_consent_given(survivor=row)
         elif row.outcomes_in_portal != bool(in_portal):
             row.outcomes_in_portal = bool(in_portal)
             row.save(update_fields=["outcomes_in_portal"])
