@@ -238,6 +238,11 @@ class AuditAction(models.TextChoices):
     REFERRAL_ALLOCATE = "referral.allocate", "Referral opened as a new case and allocated"
     REFERRAL_JOIN = "referral.join", "Referral joined to a case"
     REFERRAL_DECLINE = "referral.decline", "Referral declined"
+    # Answering an outcome check-point (SPEC 14): her worker during a call, or
+    # she in her portal; a draft, then finished. Ids only, never the answers.
+    CHECK_POINT_VIEW = "check_point.view", "Outcome check-point opened to record answers"
+    OUTCOME_ANSWERS_DRAFT = "outcome_answers.draft", "Outcome answers saved as a draft"
+    OUTCOME_ANSWERS_FINISH = "outcome_answers.finish", "Outcome answers saved: she has finished"
 
 
 class AuditQuerySet(models.QuerySet):
