@@ -256,6 +256,11 @@ class AuditAction(models.TextChoices):
     OUTCOME_QUESTION_CREATE = "outcome_question.create", "Outcome question added"
     OUTCOME_QUESTION_UPDATE = "outcome_question.update", "Outcome question changed"
     OUTCOME_QUESTION_DELETE = "outcome_question.delete", "Outcome question deleted (no answers)"
+    # Answering an outcome check-point (SPEC 14): her worker during a call, or
+    # she in her portal; a draft, then finished. Ids only, never the answers.
+    CHECK_POINT_VIEW = "check_point.view", "Outcome check-point opened to record answers"
+    OUTCOME_ANSWERS_DRAFT = "outcome_answers.draft", "Outcome answers saved as a draft"
+    OUTCOME_ANSWERS_FINISH = "outcome_answers.finish", "Outcome answers saved: she has finished"
 
 
 class AuditQuerySet(models.QuerySet):

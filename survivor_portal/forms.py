@@ -7,7 +7,7 @@ from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
 from contacts.phones import PhoneNumberInvalid, phone_e164
-from survivors.forms import SafeContactForm
+from survivors.forms import OutcomeAnswersForm, SafeContactForm
 from survivors.models import SafeContactWindow
 
 # What her phone keeps (SPEC 4, discreet): nothing on her forms invites the
@@ -259,3 +259,9 @@ class ContactRequestForm(forms.Form):
         if starts is not None and ends is not None and ends <= starts:
             self.add_error("safe_to", _("The end time must be after the start time."))
         return data
+
+
+class CheckPointAnswersForm(OutcomeAnswersForm):
+    """Her answers to a check-point (SPEC 14): every question optional, each a
+    point of its scale or "prefer not to say"; the page draws the choices in
+    her language."""

@@ -4,7 +4,7 @@ from wagtail import views as wagtail_views
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
-from .views import account, contact_request, home, leave, ops, plan, thread
+from .views import account, check_point, contact_request, home, leave, ops, plan, thread
 
 urlpatterns = [
     path("", home.home, name="portal-home"),
@@ -16,6 +16,8 @@ urlpatterns = [
     path("settings/second-passphrase/", account.second_passphrase, name="portal-second"),
     path("messages/", thread.thread, name="portal-messages"),
     path("plan/", plan.plan, name="portal-plan"),
+    # A few questions for her (SPEC 14): her earliest due check-point, no ids.
+    path("your-views/", check_point.check_point, name="portal-check-point"),
     path("messages/clear/", thread.clear, name="portal-messages-clear"),
     path("notes/", thread.shared_notes, name="portal-notes"),
     path("sign-out/", leave.sign_out, name="portal-sign-out"),

@@ -382,3 +382,32 @@ class OutcomesError(ServiceError):
             "Nothing was deleted."
         ),
     }
+
+
+# --- Outcomes, with her consent (SPEC 14): answering a check-point ---------------------
+
+
+class OutcomeAnswerError(ServiceError):
+    """Answers to a check-point, saved by her worker or by her in her portal
+    (so translated: staff pages show the English)."""
+
+    messages = {
+        "no_consent": _(
+            "She has not agreed to answer these questions, so nothing was saved. "
+            "Ask her first, and record her choice on her case."
+        ),
+        "not_due": _("These questions are no longer open, so nothing was saved."),
+        "restricted": RESTRICTED,
+        "not_allowed": _(
+            "Only her worker, the duty worker while her worker is away, or she herself "
+            "can save these answers."
+        ),
+        "unknown_question": _(
+            "One of the answers is for a question that is not asked any more. "
+            "Nothing was saved: reload the page and try again."
+        ),
+        "out_of_range": _(
+            "One of the answers is not one of the choices. Nothing was saved: choose "
+            "one of the choices, or “Prefer not to say”."
+        ),
+    }

@@ -809,3 +809,33 @@ class OutcomeQuestionForm(forms.Form):
             initial[f"text_{code}"] = (question.text or {}).get(code, "")
             initial[f"labels_{code}"] = "\n".join((question.scale_labels or {}).get(code, []))
         return initial
+
+
+class OutcomeAnswersForm(forms.Form):
+    """Answers to a check-point (SPEC 14): one optional choice per question, a
+    point of its scale or "prefer not to say". Her portal's form is this one
+    too, with its labels in her language (the page draws the radio buttons)."""
+
+    def __init__(self, *args: Any, questions: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        from survivors.selectors.outcome_answers import PREFER_NOT_TO_SAY
+
+        self.prefer_not_to_say = PREFER_NOT_TO_SAY
+        for question in questions:
+            self.fields[question.field_name] = forms.ChoiceField(
+                choices=[*question.choices, (PREFER_NOT_TO_SAY, PREFER_NOT_TO_SAY)],
+                required=False,
+            )
+
+    def posted(self) -> dict[str, str]:
+        """What was chosen, to show back when it could not be saved."""
+        return {name: str(self.data.get(name, "")) for name in self.fields}
+
+    def answers(self) -> dict[int, int | None]:
+        """Question id -> value (None: prefer not to say); unanswered left out."""
+        chosen: dict[int, int | None] = {}
+        for name, value in self.cleaned_data.items():
+            if not value:
+                continue
+            chosen[int(name[1:])] = None if value == self.prefer_not_to_say else int(value)
+        return chosen

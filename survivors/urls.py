@@ -15,6 +15,7 @@ from .views import (
     programme_items,
     subject_access,
 )
+from .views import check_points as check_point_views
 from .views import messages as message_views
 from .views import outcomes as outcome_views
 from .views import plan as plan_views
@@ -168,5 +169,15 @@ urlpatterns += [
         "outcome-questions/<int:question_id>/",
         outcome_views.question_edit,
         name="staff-outcome-question",
+    ),
+]
+
+# Outcomes, with her consent (SPEC 14): her worker records her answers to a
+# check-point during a call (her own worker only).
+urlpatterns += [
+    path(
+        "cases/<int:case_id>/check-points/<int:check_point_id>/",
+        check_point_views.case_check_point,
+        name="staff-case-check-point",
     ),
 ]

@@ -320,6 +320,11 @@ TABLE: dict[str, Entry] = {
     "staff/outcome-questions/": Entry(MANAGER),
     "staff/outcome-questions/new/": Entry(MANAGER),
     "staff/outcome-questions/<int:question_id>/": Entry(MANAGER),
+    # --- Outcomes, with her consent (SPEC 13 matrix; SPEC 14): answering a
+    # check-point. Her worker records her answers (a due check-point on survivor
+    # A's case); she answers hers in her portal, through her session only.
+    "staff/cases/<int:case_id>/check-points/<int:check_point_id>/": Entry(WSS_OWN),
+    "your-views/": Entry(SURVIVOR_OWN),
 }
 
 # Whole areas whose every pattern shares one rule (hundreds of admin views).

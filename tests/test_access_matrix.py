@@ -82,7 +82,24 @@ def _ids(world) -> dict[str, int]:
         "referral_id": _waiting_referral(world).pk,
         # Outcomes, with her consent (SPEC 14): one question for the manager's page.
         "question_id": _outcome_question().pk,
+        # Outcomes, with her consent (SPEC 14): a due check-point on survivor A's
+        # case, she having agreed.
+        "check_point_id": _due_check_point(world).pk,
     }
+
+
+def _due_check_point(world):
+    from django.utils import timezone
+
+    from survivors.models import CheckPoint, Survivor
+
+    Survivor.objects.filter(pk=world.survivor_a.pk).update(outcomes_consent_at=timezone.now())
+    check_point, _ = CheckPoint.objects.get_or_create(
+        survivor=world.survivor_a,
+        stage=CheckPoint.Stage.INTAKE,
+        defaults={"due_at": timezone.now()},
+    )
+    return check_point
 
 
 def _waiting_referral(world):

@@ -23,7 +23,14 @@ from playwright.sync_api import Page, expect
 from cms.models import InformationPage
 from contacts import roles
 from contacts.models import User
-from survivors.models import Alert, InformationSession, ProgrammeItem, RiskAssessment
+from survivors.models import (
+    Alert,
+    CheckPoint,
+    InformationSession,
+    OutcomeQuestion,
+    ProgrammeItem,
+    RiskAssessment,
+)
 from survivors.services import cover
 from tests import access_matrix as matrix
 from tests.conftest import World, build_world
@@ -95,6 +102,8 @@ def _ids(world: World) -> dict[str, int]:
         "group_id": world.group.pk,
         "participant_id": world.linked_participant.pk,
         "user_id": User.objects.get(username="axe-target").pk,
+        # Outcomes, with her consent (SPEC 14): her due check-point.
+        "check_point_id": CheckPoint.objects.get(survivor=world.survivor_a).pk,
     }
 
 
@@ -125,6 +134,19 @@ def _world_with_everything() -> World:
     )
     invitation_send(actor=world.wss_a, session=session, survivor=world.survivor_a)
     staff_user(roles.WSS_WORKER, username="axe-target")
+    # A due check-point of hers, with a question (SPEC 14): her worker's page
+    # and her own show the questionnaire, and her home page links to it.
+    OutcomeQuestion.objects.create(
+        text={"en-gb": "How settled do you feel?", "cy": "Pa mor gartrefol ydych chi?"},
+        scale_points=3,
+        scale_labels={"en-gb": ["Not at all", "Some", "Completely"]},
+    )
+    world.survivor_a.outcomes_consent_at = timezone.now()
+    world.survivor_a.outcomes_in_portal = True
+    world.survivor_a.save(update_fields=["outcomes_consent_at", "outcomes_in_portal"])
+    CheckPoint.objects.create(
+        survivor=world.survivor_a, stage=CheckPoint.Stage.INTAKE, due_at=timezone.now()
+    )
     world.wss_other.is_duty_worker = True
     world.wss_other.save()
     today = timezone.localdate()

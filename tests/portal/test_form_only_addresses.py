@@ -61,7 +61,15 @@ def test_a_form_only_address_opened_before_sign_in_is_neutral_too(db) -> None:
 
 def test_a_method_no_page_takes_gets_the_neutral_page(world) -> None:
     signed_in = client_for("survivor_a", world)
-    for address in ("/settings/", "/messages/", "/notes/", "/plan/", "/start/", "/"):
+    for address in (
+        "/settings/",
+        "/messages/",
+        "/notes/",
+        "/plan/",
+        "/start/",
+        "/",
+        "/your-views/",
+    ):
         _assert_neutral_405(signed_in.put(address), address, "GET, POST")
 
 

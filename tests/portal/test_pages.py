@@ -19,7 +19,7 @@ from survivors.models import SafeContactWindow
 from ..conftest import sign_in
 from ..factories import ParticipantFactory, ProgrammeSessionFactory
 
-PORTAL_PATHS_SIGNED_IN = ["/", "/settings/", "/settings/second-passphrase/"]
+PORTAL_PATHS_SIGNED_IN = ["/", "/settings/", "/settings/second-passphrase/", "/your-views/"]
 PORTAL_PATHS_ANONYMOUS = ["/", "/start/", "/pages/", "/get-in-touch/", "/get-in-touch/thanks/"]
 
 

@@ -123,6 +123,11 @@ def _steps(username: str, invitation: str = "0") -> list[tuple[str, str, dict[st
         ("GET", "/plan/", None),
         ("POST", "/plan/", {"people": "Call my sister", "other": "Nothing else"}),
         ("GET", "/plan/", None),
+        # A few questions (SPEC 14): hers are due, but the decoy has nothing to
+        # answer, and what it posts is stored nowhere.
+        ("GET", "/your-views/", None),
+        ("POST", "/your-views/", {"save": "send"}),
+        ("GET", "/your-views/", None),
         ("POST", "/sign-out/", {}),
         ("GET", "/settings/", None),
     ]
@@ -189,6 +194,14 @@ def test_a_duress_session_answers_exactly_like_a_normal_one(world) -> None:
         ),
         survivor=her,
     )
+    # A check-point due for her, invitations in her portal chosen (SPEC 14).
+    from survivors.models import CheckPoint, OutcomeQuestion
+
+    OutcomeQuestion.objects.create(text={"en-gb": "How settled do you feel?"}, scale_points=3)
+    her.outcomes_consent_at = timezone.now()
+    her.outcomes_in_portal = True
+    her.save(update_fields=["outcomes_consent_at", "outcomes_in_portal"])
+    due = CheckPoint.objects.create(survivor=her, stage="intake", due_at=timezone.now())
     her.refresh_from_db()
     before = (her.safe_phone, her.code_word, her.duress_passphrase, her.contact_paused)
     # A new, ordinary account: nothing linked, nothing sent, nothing set.
@@ -223,6 +236,8 @@ def test_a_duress_session_answers_exactly_like_a_normal_one(world) -> None:
     assert shared.portal_seen_at is None  # the decoy showed nothing, so she saw nothing
     invitation.refresh_from_db()
     assert invitation.answer == ""  # and answered nothing
+    due.refresh_from_db()
+    assert due.state == "due" and not due.answers.exists()  # nor her questions
     # ...her worker was alerted once, quietly (no pause or settings alerts)...
     assert list(Alert.objects.filter(survivor=her).values_list("kind", "urgent")) == [
         ("duress", True)
