@@ -85,6 +85,8 @@ def _stop(process: subprocess.Popen) -> None:
 
 
 def _wait(condition, timeout: float, poke=None, every: float = 0.5, log=None) -> None:
+    """Wait for the workers: ``timeout`` bounds a stuck worker, it is not a
+    speed budget (a loaded machine is slow; speed is measured in `make bench`)."""
     deadline = time.monotonic() + timeout
     last = 0.0
     while time.monotonic() < deadline:
@@ -122,7 +124,7 @@ def test_a_worker_killed_mid_send_loses_nothing_and_sends_nothing_twice(
     second = None
     try:
         outbox_drain.delay()
-        _wait(lambda: len([r for r in twilio.requests if r["method"] == "POST"]) == 1, 60, log=log)
+        _wait(lambda: len([r for r in twilio.requests if r["method"] == "POST"]) == 1, 180, log=log)
         time.sleep(0.2)
         os.kill(first.pid, signal.SIGKILL)
         first.wait(10)
@@ -132,7 +134,7 @@ def test_a_worker_killed_mid_send_loses_nothing_and_sends_nothing_twice(
         second = _start(env, "survivor", log)
         _wait(
             lambda: OutboundMessage.objects.filter(state="sent").count() == 5,
-            90,
+            240,
             poke=outbox_sweep.delay,  # what beat sends every minute
             log=log,
         )
