@@ -311,6 +311,11 @@ TABLE: dict[str, Entry] = {
     # The manager's first-contact figures and their CSV: aggregates, manager only.
     "staff/reports/first-contact/": Entry(MANAGER),
     "staff/reports/first-contact.csv": Entry(MANAGER),
+    # --- SPEC 13 matrix, SPEC 14 topic: the commissioner report ---
+    # The manager's quarterly and yearly figures and their CSV: aggregates,
+    # manager only.
+    "staff/reports/commissioner/": Entry(MANAGER),
+    "staff/reports/commissioner.csv": Entry(MANAGER),
 }
 
 # Whole areas whose every pattern shares one rule (hundreds of admin views).
