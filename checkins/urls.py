@@ -18,4 +18,11 @@ urlpatterns = [
         name="staff-reports-first-contact-csv",
     ),
     path("retention/", retention.retention, name="staff-retention"),
+    # The commissioner report (SPEC 14).
+    path("reports/commissioner/", reports.commissioner, name="staff-reports-commissioner"),
+    path(
+        "reports/commissioner.csv",
+        reports.commissioner_csv,
+        name="staff-reports-commissioner-csv",
+    ),
 ]

@@ -119,8 +119,12 @@ class Survivor(models.Model):
 
     class Meta:
         ordering = ["id"]
-        # The manager's reports count cases by the month of their referral.
-        indexes = [models.Index(fields=["referred_at"], name="survivor_referred")]
+        # The manager's reports count cases by the month of their referral,
+        # and the commissioner report closures by the quarter they closed.
+        indexes = [
+            models.Index(fields=["referred_at"], name="survivor_referred"),
+            models.Index(fields=["closed_at"], name="survivor_closed"),
+        ]
         constraints = [
             # Survivors linked to the same man never share a worker (SPEC 2).
             # NULLs are distinct, so unlinked or unallocated survivors never clash.
@@ -538,6 +542,8 @@ class MaracReferral(models.Model):
 
     class Meta:
         ordering = ["-referred_at", "-id"]
+        # The commissioner report counts them by quarter.
+        indexes = [models.Index(fields=["referred_at"], name="marac_referral_referred")]
 
     def __str__(self) -> str:
         return f"MaracReferral {self.pk}"

@@ -325,6 +325,11 @@ TABLE: dict[str, Entry] = {
     # A's case); she answers hers in her portal, through her session only.
     "staff/cases/<int:case_id>/check-points/<int:check_point_id>/": Entry(WSS_OWN),
     "your-views/": Entry(SURVIVOR_OWN),
+    # --- SPEC 13 matrix, SPEC 14 topic: the commissioner report ---
+    # The manager's quarterly and yearly figures and their CSV: aggregates,
+    # manager only.
+    "staff/reports/commissioner/": Entry(MANAGER),
+    "staff/reports/commissioner.csv": Entry(MANAGER),
 }
 
 # Whole areas whose every pattern shares one rule (hundreds of admin views).
