@@ -18,7 +18,6 @@ from contacts.http import AuthenticatedHttpRequest
 from contacts.models import User
 from programme.selectors.records import NOT_STARTED
 from survivors.models import Survivor
-from survivors.selectors import outcome_answers as outcome_answers_selectors
 from survivors.services.sign_in import portal_sign_in_record
 
 from ..account import account_for
@@ -104,10 +103,8 @@ def _status_page(request: AuthenticatedHttpRequest) -> HttpResponse:
     except (Survivor.DoesNotExist, StateUnreadable):
         return session_end(request, "/")
     # A neutral link to her questions (SPEC 14): only if she chose invitations
-    # here, and never in a session signed in with her second passphrase (the
-    # same query runs in both, so both kinds of session do the same work).
-    waiting = outcome_answers_selectors.portal_invitation_waiting(user=request.user)
-    context["questions_waiting"] = waiting and not account.state.quiet
+    # here, and never in a session signed in with her second passphrase.
+    context["questions_waiting"] = context["questions_waiting"] and not account.state.quiet
     participant = context["participant"]
     if participant is not None:
         context["plain_status"] = PLAIN_STATUS.get(participant.status, participant.status)

@@ -12,7 +12,6 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.utils import timezone
 
-from contacts.models import User
 from survivors.models import CheckPoint, OutcomeAnswer, OutcomeQuestion, Survivor
 
 ENGLISH = settings.LANGUAGE_CODE
@@ -123,14 +122,3 @@ def check_point_due_for_her(*, survivor: Survivor) -> CheckPoint | None:
     """Her earliest due check-point that she may answer in her portal: she has
     agreed, and her case is not restricted."""
     return _waiting_for_her(survivor_filter={"survivor": survivor})
-
-
-def portal_invitation_waiting(*, user: User) -> bool:
-    """Whether her status page shows the neutral link to her questions: a
-    check-point is due and she chose invitations in her portal."""
-    return (
-        _waiting_for_her(
-            survivor_filter={"survivor__user": user, "survivor__outcomes_in_portal": True}
-        )
-        is not None
-    )

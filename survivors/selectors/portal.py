@@ -11,7 +11,7 @@ from datetime import datetime
 from typing import Any
 
 from django.conf import settings
-from django.db.models import Count, IntegerField, OuterRef, Subquery
+from django.db.models import Count, Exists, IntegerField, OuterRef, Subquery
 from django.db.models.functions import Coalesce
 from django.utils import timezone, translation
 
@@ -23,7 +23,7 @@ from programme.models import (
     ProgrammeSession,
 )
 from programme.selectors.records import NOT_STARTED
-from survivors.models import Message, SafeContactWindow, Survivor
+from survivors.models import CheckPoint, Message, SafeContactWindow, Survivor
 
 # Only while he is attending is he expected at the group's next session; after
 # a suspension, a drop-out, the end of the course or a breach he is not, and
@@ -103,7 +103,7 @@ def portal_home(*, user: User, duress: bool = False) -> dict[str, Any]:
     empty-looking account (no query, no new messages).
 
     A fixed number of queries however long his history is: her record with
-    his and her new-message count, his recent marks, and (when he is
+    his, her new-message count and whether questions wait for her, his recent marks, and (when he is
     attending) the next session with its topic's translations, and the status
     explanation's translations."""
     from cms.explanations import explanation_rendered, topic_shown
@@ -116,6 +116,7 @@ def portal_home(*, user: User, duress: bool = False) -> dict[str, Any]:
         "next_topic": None,
         "explanation": None,
         "new_messages": 0,
+        "questions_waiting": False,
     }
     if duress or not user.is_authenticated:
         return empty
@@ -128,13 +129,17 @@ def portal_home(*, user: User, duress: bool = False) -> dict[str, Any]:
             "participant__group_id",
         )
         .filter(user=user)
-        .annotate(new_messages=_unread_replies())
+        .annotate(new_messages=_unread_replies(), questions_waiting=_questions_waiting())
         .first()
     )
     if survivor is None:
         return empty
     if survivor.participant is None:  # not linked to anyone
-        return {**empty, "new_messages": survivor.new_messages}
+        return {
+            **empty,
+            "new_messages": survivor.new_messages,
+            "questions_waiting": survivor.questions_waiting,
+        }
     his = survivor.participant
     now = timezone.now()
     language = translation.get_language() or settings.LANGUAGE_CODE
@@ -195,7 +200,24 @@ def portal_home(*, user: User, duress: bool = False) -> dict[str, Any]:
         "next_topic": next_topic,
         "explanation": explanation and explanation_rendered(explanation, language=language),
         "new_messages": survivor.new_messages,
+        "questions_waiting": survivor.questions_waiting,
     }
+
+
+def _questions_waiting() -> Exists:
+    """Whether her status page shows the neutral link to her outcome questions
+    (SPEC 14): a check-point is due, she agreed and chose invitations in her
+    portal, and her case is not restricted. Part of her record's one query."""
+    return Exists(
+        CheckPoint.objects.filter(
+            survivor=OuterRef("pk"),
+            survivor__outcomes_in_portal=True,
+            survivor__outcomes_consent_at__isnull=False,
+            survivor__restricted_at__isnull=True,
+            state=CheckPoint.State.DUE,
+            due_at__lte=timezone.now(),
+        )
+    )
 
 
 def safe_contact_for_survivor(*, survivor: Survivor) -> dict[str, Any]:
